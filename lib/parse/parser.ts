@@ -1,0 +1,354 @@
+/**
+ * Reads iptables-save text into the rules model. Every line is accounted
+ * for: statements become tables, chains and rules; comments, blank lines and
+ * lines that could not be read are kept as extras next to the statement that
+ * follows them, so the formatter can print everything back.
+ */
+import type { Chain, Diagnostic, Dump, Extra, Policy, Rule, Table, TableName } from "../model/dump.js";
+import { BUILTIN_CHAINS, MAX_CHAIN_NAME_LENGTH, isBuiltinChain, isTableName } from "../model/tables.js";
+import { tokenizeLine } from "./lexer.js";
+import { readRuleParts, type RuleProblem } from "./rule.js";
+import { IPVS_MESSAGE, looksLikeIpvsMode, recognizeForeignInput } from "./recognize.js";
+import { validateTable } from "./validate.js";
+
+/** Where the text came from. */
+export interface ParseOptions {
+  /** File name used in diagnostics (`-` or `<stdin>` for standard input). */
+  file?: string;
+}
+
+/** The model, plus every problem found, in line order. */
+export interface ParseResult {
+  dump: Dump;
+  errors: Diagnostic[];
+  warnings: Diagnostic[];
+}
+
+interface OpenTable {
+  table: Table;
+  chains: Map<string, Chain>;
+}
+
+const COUNTERS = /^\[([0-9]+):([0-9]+)\]$/;
+
+/** Parse an iptables-save dump; never throws on bad input, it reports located errors instead. */
+export function parseDump(text: string, options: ParseOptions = {}): ParseResult {
+  const file = options.file ?? "<input>";
+  const errors: Diagnostic[] = [];
+  const warnings: Diagnostic[] = [];
+  const report = (line: number, column: number, message: string, severity: "error" | "warning" = "error") =>
+    (severity === "error" ? errors : warnings).push({ file, line, column, message, severity });
+
+  const lines = text.length === 0 ? [] : text.split("\n");
+  const finalNewline = lines.length > 0 && lines[lines.length - 1] === "";
+  if (finalNewline) lines.pop();
+  const eol: "\n" | "\r\n" = lines.length > 0 && lines[0].endsWith("\r") ? "\r\n" : "\n";
+  const dump: Dump = { file, eol, finalNewline, tables: [], trailer: [] };
+
+  const foreign = recognizeForeignInput(lines);
+  if (foreign) {
+    report(foreign.line, 1, foreign.message);
+    dump.trailer = lines.map((l, i) => ({ kind: "unparsed", line: i + 1, text: stripCr(l) }));
+    return { dump, errors, warnings };
+  }
+
+  let pending: Extra[] = [];
+  let open: OpenTable | null = null;
+  let mixedEol = false;
+
+  const closeTable = (commitLine: number | null) => {
+    if (!open) return;
+    const t = open.table;
+    if (commitLine === null) report(t.line, 1, `table ${t.name} has no COMMIT: expected a COMMIT line to end it`);
+    else t.commit = { line: commitLine, leading: takePending() };
+    finishChains(open);
+    validateTable(t, (line, column, message) => report(line, column, message));
+    open = null;
+  };
+  const takePending = () => {
+    const p = pending;
+    pending = [];
+    return p;
+  };
+  const keep = (lineNo: number, textLine: string) => pending.push({ kind: "unparsed", line: lineNo, text: textLine });
+
+  for (let idx = 0; idx < lines.length; idx++) {
+    const lineNo = idx + 1;
+    let line = lines[idx];
+    if (line.endsWith("\r")) line = line.slice(0, -1);
+    else if (eol === "\r\n" && !mixedEol) {
+      mixedEol = true;
+      report(lineNo, line.length + 1, "line ends with LF while the file uses CRLF: line endings will be printed as CRLF", "warning");
+    }
+    if (line.indexOf("\0") >= 0) {
+      report(lineNo, line.indexOf("\0") + 1, "line contains a NUL byte: expected text");
+      keep(lineNo, line);
+      continue;
+    }
+    const first = line.charCodeAt(0);
+    if (line.length === 0 || /^[ \t]*$/.test(line)) {
+      pending.push({ kind: "blank", line: lineNo, text: line });
+      continue;
+    }
+    if (first === 35 /* # */) {
+      pending.push({ kind: "comment", line: lineNo, text: line });
+      continue;
+    }
+    if (first === 42 /* * */) {
+      const name = line.slice(1).trim();
+      if (open) closeTable(null);
+      if (!isTableName(name)) {
+        report(lineNo, 2, `unknown table '${name}': expected raw, mangle, nat, filter or security`);
+        keep(lineNo, line);
+        continue;
+      }
+      if (dump.tables.some((t) => t.name === name))
+        report(lineNo, 2, `table ${name} appears twice: iptables-restore would replace the first with the second`, "warning");
+      const table: Table = { name, line: lineNo, leading: takePending(), chains: [], commit: null };
+      dump.tables.push(table);
+      open = { table, chains: new Map() };
+      continue;
+    }
+    if (/^COMMIT[ \t]*$/.test(line)) {
+      if (!open) {
+        report(lineNo, 1, "COMMIT outside a table: expected a *table line before it");
+        keep(lineNo, line);
+        continue;
+      }
+      closeTable(lineNo);
+      continue;
+    }
+    if (first === 58 /* : */) {
+      if (!open) {
+        report(lineNo, 1, "chain declaration outside a table: expected a *table line before it");
+        keep(lineNo, line);
+        continue;
+      }
+      if (!declareChain(open, line, lineNo, takePending, report)) keep(lineNo, line);
+      continue;
+    }
+    if (first === 45 /* - */ || first === 91 /* [ */) {
+      if (!open) {
+        report(lineNo, 1, "rule outside a table: expected a *table line (such as *filter) before it");
+        keep(lineNo, line);
+        continue;
+      }
+      if (!readStatement(open, line, lineNo, takePending, report)) keep(lineNo, line);
+      continue;
+    }
+    report(lineNo, 1, "cannot read this line: expected '# comment', '*table', ':CHAIN POLICY [pkts:bytes]', '-A CHAIN rule...' or 'COMMIT'");
+    keep(lineNo, line);
+  }
+  if (open) closeTable(null);
+  dump.trailer = takePending();
+
+  const ipvs = looksLikeIpvsMode(text);
+  if (ipvs !== null) report(ipvs, 1, IPVS_MESSAGE);
+
+  const byPosition = (a: Diagnostic, b: Diagnostic) => a.line - b.line || a.column - b.column;
+  errors.sort(byPosition);
+  warnings.sort(byPosition);
+  return { dump, errors, warnings };
+}
+
+function stripCr(line: string): string {
+  return line.endsWith("\r") ? line.slice(0, -1) : line;
+}
+
+type Report = (line: number, column: number, message: string, severity?: "error" | "warning") => void;
+
+function declareChain(open: OpenTable, line: string, lineNo: number, takePending: () => Extra[], report: Report): boolean {
+  const m = /^:([^ \t]*)(?:[ \t]+([^ \t]+))?(?:[ \t]+([^ \t]+))?[ \t]*$/.exec(line);
+  if (!m || !m[1]) {
+    report(lineNo, 2, "expected ':CHAIN POLICY [packets:bytes]'");
+    return false;
+  }
+  const [, name, policyText, countersText] = m;
+  const table = open.table.name;
+  const builtin = isBuiltinChain(table, name);
+  if (name.length > MAX_CHAIN_NAME_LENGTH) {
+    report(lineNo, 2, `chain name '${name}' is ${name.length} characters long: the kernel allows at most ${MAX_CHAIN_NAME_LENGTH}`);
+    return false;
+  }
+  if (name.startsWith("-") || name.startsWith("!")) {
+    report(lineNo, 2, `invalid chain name '${name}': a chain name cannot start with '-' or '!'`);
+    return false;
+  }
+  if (policyText === undefined) {
+    report(lineNo, line.length + 1, `expected a policy after ':${name}' (${builtin ? "ACCEPT or DROP" : "'-' for a user chain"})`);
+    return false;
+  }
+  const policyColumn = line.indexOf(policyText, name.length + 1) + 1;
+  let policy: Policy | null = null;
+  if (builtin) {
+    if (policyText === "ACCEPT" || policyText === "DROP") policy = policyText;
+    else if (policyText === "-") policy = "ACCEPT";
+    else {
+      report(lineNo, policyColumn, `policy '${policyText}' of built-in chain ${name}: expected ACCEPT or DROP`);
+      return false;
+    }
+  } else if (policyText !== "-") {
+    report(lineNo, policyColumn, `user chain ${name} cannot have a policy: expected '-' (only ${BUILTIN_CHAINS[table].join(", ")} in table ${table} take ACCEPT or DROP)`);
+    return false;
+  }
+  let counters = null;
+  if (countersText !== undefined) {
+    const c = COUNTERS.exec(countersText);
+    if (!c) {
+      report(lineNo, line.lastIndexOf(countersText) + 1, `expected counters as [packets:bytes], got '${countersText}'`);
+      return false;
+    }
+    counters = { packets: c[1], bytes: c[2] };
+  }
+  const existing = open.chains.get(name);
+  if (existing && (existing.line !== null || !builtin)) {
+    report(lineNo, 2, `chain ${name} is declared twice in table ${table} (first on line ${existing.line})`);
+    return false;
+  }
+  const chain: Chain = { name, builtin, policy, counters, line: lineNo, leading: takePending(), rules: existing?.rules ?? [] };
+  open.chains.set(name, chain);
+  return true;
+}
+
+/** Read a rule line or one of the other commands iptables-restore accepts (-I, -N, -X, -F, -P). */
+function readStatement(open: OpenTable, line: string, lineNo: number, takePending: () => Extra[], report: Report): boolean {
+  const lexed = tokenizeLine(line);
+  if (!lexed.ok) {
+    report(lineNo, lexed.column, lexed.message);
+    return false;
+  }
+  const tokens = lexed.tokens;
+  let i = 0;
+  let counters = null;
+  const c = COUNTERS.exec(tokens[0].text);
+  if (c && !tokens[0].quoted) {
+    counters = { packets: c[1], bytes: c[2] };
+    i = 1;
+  }
+  const cmd = tokens[i];
+  const table = open.table.name;
+  const chainTok = tokens[i + 1];
+  const chainOf = (name: string): Chain | undefined => {
+    const found = open.chains.get(name);
+    if (found) return found;
+    if (isBuiltinChain(table, name)) {
+      const chain: Chain = { name, builtin: true, policy: "ACCEPT", counters: null, line: null, leading: [], rules: [] };
+      open.chains.set(name, chain);
+      return chain;
+    }
+    return undefined;
+  };
+  if (!cmd) {
+    report(lineNo, 1, "expected a command such as -A CHAIN after the counters");
+    return false;
+  }
+  const command = cmd.text;
+  const needsChain = ["-A", "--append", "-I", "--insert", "-N", "--new-chain", "-P", "--policy"].includes(command);
+  if (needsChain && !chainTok) {
+    report(lineNo, cmd.end + 1, `${command} expects a chain name`);
+    return false;
+  }
+  switch (command) {
+    case "-A": case "--append": case "-I": case "--insert": {
+      const chain = chainOf(chainTok.text);
+      if (!chain) {
+        report(lineNo, chainTok.start + 1, `rule in undeclared chain ${chainTok.text}: declare it with ':${chainTok.text} - [0:0]' earlier in table ${table}`);
+        return false;
+      }
+      let rest = i + 2;
+      let position = chain.rules.length;
+      if (command === "-I" || command === "--insert") {
+        position = 0;
+        const n = tokens[rest];
+        if (n && /^[0-9]+$/.test(n.text)) {
+          const k = Number(n.text);
+          if (k < 1 || k > chain.rules.length + 1) {
+            report(lineNo, n.start + 1, `-I ${chain.name} ${k}: expected a position from 1 to ${chain.rules.length + 1}`);
+            return false;
+          }
+          position = k - 1;
+          rest++;
+        }
+      }
+      const problems: RuleProblem[] = [];
+      const parts = readRuleParts(tokens.slice(rest), { table, chain: chain.name, line, hasChain: (n) => open.chains.has(n) && !isBuiltinChain(table, n) }, problems);
+      for (const p of problems) report(lineNo, p.column, p.message, p.severity);
+      if (!parts) return false;
+      if (chain.builtin) {
+        const o = parts.ip.outInterface, inIf = parts.ip.inInterface;
+        if (o && (chain.name === "PREROUTING" || chain.name === "INPUT")) {
+          report(lineNo, line.indexOf(" -o ") + 2, `-o cannot be used in ${chain.name}: the output interface is not known before routing`);
+          return false;
+        }
+        if (inIf && (chain.name === "OUTPUT" || chain.name === "POSTROUTING")) {
+          report(lineNo, line.indexOf(" -i ") + 2, `-i cannot be used in ${chain.name}: locally generated and outgoing packets have no input interface`);
+          return false;
+        }
+      }
+      const rule: Rule = {
+        line: lineNo, raw: line, leading: takePending(), table, chain: chain.name,
+        counters: counters ?? parts.counters, ip: parts.ip, matches: parts.matches, target: parts.target,
+      };
+      chain.rules.splice(position, 0, rule);
+      return true;
+    }
+    case "-N": case "--new-chain": {
+      const name = chainTok.text;
+      if (open.chains.has(name) || isBuiltinChain(table, name)) {
+        report(lineNo, chainTok.start + 1, `chain ${name} already exists in table ${table}`);
+        return false;
+      }
+      if (name.length > MAX_CHAIN_NAME_LENGTH) {
+        report(lineNo, chainTok.start + 1, `chain name '${name}' is ${name.length} characters long: the kernel allows at most ${MAX_CHAIN_NAME_LENGTH}`);
+        return false;
+      }
+      open.chains.set(name, { name, builtin: false, policy: null, counters: null, line: lineNo, leading: takePending(), rules: [] });
+      return true;
+    }
+    case "-X": case "--delete-chain": case "-F": case "--flush": {
+      const names = chainTok ? [chainTok.text] : [...open.chains.keys()].filter((n) => command.startsWith("-F") || command === "--flush" || !isBuiltinChain(table, n));
+      for (const name of names) {
+        const chain = chainOf(name);
+        if (!chain) {
+          report(lineNo, (chainTok?.start ?? 0) + 1, `${command} ${name}: no chain called ${name} in table ${table}`);
+          return false;
+        }
+        if (command === "-F" || command === "--flush") chain.rules = [];
+        else if (chain.builtin) {
+          report(lineNo, chainTok!.start + 1, `${command} ${name}: a built-in chain cannot be deleted`);
+          return false;
+        } else open.chains.delete(name);
+      }
+      // Nothing of this line stays in the model; comments above it go to the next statement.
+      return true;
+    }
+    case "-P": case "--policy": {
+      const chain = chainOf(chainTok.text);
+      const p = tokens[i + 2]?.text;
+      if (!chain || !chain.builtin) {
+        report(lineNo, chainTok.start + 1, `-P ${chainTok.text}: only built-in chains have a policy`);
+        return false;
+      }
+      if (p !== "ACCEPT" && p !== "DROP") {
+        report(lineNo, (tokens[i + 2]?.start ?? line.length) + 1, "-P: expected ACCEPT or DROP");
+        return false;
+      }
+      chain.policy = p;
+      return true;
+    }
+    default:
+      report(lineNo, cmd.start + 1, `unsupported command '${command}': a dump holds -A rules (iptables-restore also takes -I, -N, -X, -F, -P)`);
+      return false;
+  }
+}
+
+/** Order chains as iptables-save prints them: built-ins in hook order (all of them), then user chains by name. */
+function finishChains(open: OpenTable): void {
+  const table = open.table;
+  const builtins: Chain[] = [];
+  for (const hook of BUILTIN_CHAINS[table.name as TableName]) {
+    builtins.push(open.chains.get(hook) ?? { name: hook, builtin: true, policy: "ACCEPT", counters: null, line: null, leading: [], rules: [] });
+  }
+  const users = [...open.chains.values()].filter((c) => !c.builtin).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  table.chains = [...builtins, ...users];
+}

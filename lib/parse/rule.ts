@@ -1,0 +1,363 @@
+/**
+ * Reads the words of one `-A CHAIN ...` line into a typed rule: the fixed
+ * header options, then each match module, then the target. Options a module
+ * does not model are kept verbatim as an unsupported part, never dropped.
+ */
+import type { Counters, IpHeaderMatch, Negatable, TableName } from "../model/dump.js";
+import type { Match } from "../model/matches.js";
+import type { Target } from "../model/targets.js";
+import { isBuiltinChain } from "../model/tables.js";
+import type { Token } from "./lexer.js";
+import { MATCH_READERS, isBuildError, type MatchReader, type RawOption } from "./matches.js";
+import { KNOWN_UNMODELLED_TARGETS, TARGET_READERS, type TargetReader } from "./targets.js";
+import { readCidr } from "./values.js";
+
+/** A problem found while reading a rule, at a 1-based column. */
+export interface RuleProblem {
+  column: number;
+  message: string;
+  severity: "error" | "warning";
+}
+
+/** What the rule reader needs to know about the table so far. */
+export interface RuleContext {
+  table: TableName;
+  chain: string;
+  /** Whether a chain of this name exists in the table at this point. */
+  hasChain(name: string): boolean;
+  line: string;
+}
+
+/** The typed parts of a rule line (everything after `-A CHAIN`). */
+export interface RuleParts {
+  counters: Counters | null;
+  ip: IpHeaderMatch;
+  matches: Match[];
+  target: Target | null;
+}
+
+type HeaderKey = keyof IpHeaderMatch;
+
+const GENERIC: Record<string, HeaderKey | "match" | "jump" | "goto" | "counters"> = {
+  "-s": "source", "--source": "source", "--src": "source",
+  "-d": "destination", "--destination": "destination", "--dst": "destination",
+  "-p": "protocol", "--protocol": "protocol",
+  "-i": "inInterface", "--in-interface": "inInterface",
+  "-o": "outInterface", "--out-interface": "outInterface",
+  "-f": "fragment", "--fragment": "fragment",
+  "-m": "match", "--match": "match",
+  "-j": "jump", "--jump": "jump",
+  "-g": "goto", "--goto": "goto",
+  "-c": "counters", "--set-counters": "counters",
+};
+
+const HEADER_FLAG: Record<HeaderKey, string> = {
+  source: "-s", destination: "-d", protocol: "-p", inInterface: "-i", outInterface: "-o", fragment: "-f",
+};
+
+/** Protocol numbers iptables-save prints by name (from the kernel's and /etc/protocols' names). */
+const PROTOCOL_NAMES: Record<number, string> = {
+  1: "icmp", 2: "igmp", 4: "ipencap", 6: "tcp", 17: "udp", 41: "ipv6", 47: "gre", 50: "esp", 51: "ah",
+  89: "ospf", 103: "pim", 112: "vrrp", 132: "sctp", 136: "udplite",
+};
+const PROTOCOL_NUMBERS: Record<string, number> = Object.fromEntries(
+  Object.entries(PROTOCOL_NAMES).map(([n, name]) => [name, Number(n)]),
+);
+
+/** Longest interface name Linux allows (IFNAMSIZ - 1). */
+const MAX_INTERFACE_LENGTH = 15;
+
+interface Builder {
+  /** Module or target name as written. */
+  name: string;
+  reader: MatchReader | TargetReader | null;
+  tokens: Token[];
+  options: RawOption[];
+  /** Why this part is kept verbatim, when it is. */
+  unsupported: string | null;
+  isTarget: boolean;
+  goto: boolean;
+  implicit: boolean;
+}
+
+function canonicalOption(reader: MatchReader | TargetReader, name: string): string | undefined {
+  if (name in reader.options) return name;
+  const alias = reader.aliases?.[name];
+  return alias !== undefined && alias in reader.options ? alias : undefined;
+}
+
+function isOptionWord(t: Token): boolean {
+  return !t.quoted && t.text.length > 1 && t.text[0] === "-";
+}
+
+function sourceText(line: string, tokens: Token[]): string {
+  return tokens.map((t) => line.slice(t.start, t.end)).join(" ");
+}
+
+/** Read the words after `-A CHAIN` into typed parts, collecting problems. */
+export function readRuleParts(tokens: Token[], ctx: RuleContext, problems: RuleProblem[]): RuleParts | null {
+  const ip: IpHeaderMatch = {};
+  let counters: Counters | null = null;
+  const builders: Builder[] = [];
+  let target: Builder | null = null;
+  let invert: Token | null = null;
+  let failed = false;
+  const error = (t: Token | undefined, message: string) => {
+    problems.push({ column: (t?.start ?? ctx.line.length) + 1, message, severity: "error" });
+    failed = true;
+  };
+
+  const current = (): Builder | null => target ?? builders[builders.length - 1] ?? null;
+
+  let i = 0;
+  while (i < tokens.length && !failed) {
+    const t = tokens[i];
+    if (!t.quoted && t.text === "!") {
+      if (invert) error(t, "'!' given twice: expected one '!' before an option");
+      invert = t;
+      i++;
+      continue;
+    }
+    const generic = t.quoted ? undefined : GENERIC[t.text];
+    if (generic === "match" || generic === "jump" || generic === "goto") {
+      const nameTok = tokens[i + 1];
+      if (!nameTok) {
+        error(t, `${t.text} expects a ${generic === "match" ? "match module" : "target or chain"} name`);
+        break;
+      }
+      if (invert) {
+        error(invert, `'!' cannot negate ${t.text}: put it before an option of the module`);
+        break;
+      }
+      const name = nameTok.text;
+      if (generic === "match") {
+        const reader = MATCH_READERS[name] ?? null;
+        builders.push({
+          name, reader, tokens: [t, nameTok], options: [], isTarget: false, goto: false, implicit: false,
+          unsupported: reader ? null : `match module '${name}' is not modelled`,
+        });
+      } else {
+        if (target) {
+          error(t, "a rule has one target: -j/-g given twice");
+          break;
+        }
+        const reader = generic === "jump" ? TARGET_READERS[name] ?? null : null;
+        target = {
+          name, reader, tokens: [t, nameTok], options: [], isTarget: true, goto: generic === "goto", implicit: false,
+          unsupported: null,
+        };
+      }
+      i += 2;
+      continue;
+    }
+    if (generic === "counters") {
+      const p = tokens[i + 1], b = tokens[i + 2];
+      if (!p || !b || !/^[0-9]+$/.test(p.text) || !/^[0-9]+$/.test(b.text)) {
+        error(t, "-c expects two numbers: packets and bytes");
+        break;
+      }
+      counters = { packets: p.text, bytes: b.text };
+      i += 3;
+      continue;
+    }
+    if (generic !== undefined) {
+      const key = generic;
+      const flag = HEADER_FLAG[key];
+      if (ip[key] !== undefined) {
+        error(t, `${flag} given twice: expected at most one`);
+        break;
+      }
+      let inv = invert !== null;
+      let legacy = false;
+      invert = null;
+      if (key === "fragment") {
+        ip.fragment = { value: true, invert: inv };
+        i++;
+        continue;
+      }
+      let arg = tokens[i + 1];
+      if (arg && !arg.quoted && arg.text === "!") {
+        // Pre-1.4.3 position: `-s ! 10.0.0.0/8`.
+        if (inv) {
+          error(arg, "'!' given twice: expected one '!' before an option");
+          break;
+        }
+        inv = true;
+        legacy = true;
+        i++;
+        arg = tokens[i + 1];
+        problems.push({
+          column: tokens[i].start + 1,
+          message: `'${flag} !' is the pre-1.4.3 way to write '! ${flag}'; iptables 1.8.8 and later refuse it`,
+          severity: "warning",
+        });
+      }
+      if (!arg) {
+        error(t, `${flag} expects a value`);
+        break;
+      }
+      const neg = <T>(value: T): Negatable<T> => (legacy ? { value, invert: inv, legacyNegation: true } : { value, invert: inv });
+      if (key === "source" || key === "destination") {
+        const c = readCidr(arg.text);
+        if (!c.ok) {
+          error(arg, `${flag}: ${c.message}`);
+          break;
+        }
+        ip[key] = neg(c.value);
+      } else if (key === "protocol") {
+        const text = arg.text.toLowerCase();
+        const n = /^[0-9]+$/.test(text) ? Number(text) : PROTOCOL_NUMBERS[text];
+        if (text === "all" || n === 0) {
+          if (inv) ip.protocol = neg("all");
+        } else if (text === "icmpv6" || text === "ipv6-icmp" || n === 58) {
+          error(arg, `-p ${arg.text}: ICMPv6 belongs to ip6tables; this kit reads IPv4 iptables dumps only`);
+          break;
+        } else if (n === undefined || n > 255) {
+          error(arg, `-p: unknown protocol '${arg.text}': expected a name such as tcp, udp, icmp, sctp or a number 0-255`);
+          break;
+        } else ip.protocol = neg(PROTOCOL_NAMES[n] ?? String(n));
+      } else {
+        if (arg.text.length === 0 || arg.text.length > MAX_INTERFACE_LENGTH) {
+          error(arg, `${flag}: expected an interface name of 1 to ${MAX_INTERFACE_LENGTH} characters`);
+          break;
+        }
+        ip[key] = neg(arg.text);
+      }
+      i += 2;
+      continue;
+    }
+
+    if (isOptionWord(t)) {
+      const cur = current();
+      const inv = invert;
+      invert = null;
+      // An unknown module keeps every option after it, as written.
+      if (cur && cur.unsupported !== null && cur.reader === null) {
+        if (inv) cur.tokens.push(inv);
+        cur.tokens.push(t);
+        i++;
+        while (i < tokens.length && !isOptionWord(tokens[i]) && !(tokens[i].text === "!" && !tokens[i].quoted)) cur.tokens.push(tokens[i++]);
+        continue;
+      }
+      let owner: Builder | null = null;
+      let name: string | undefined;
+      if (target?.reader) {
+        name = canonicalOption(target.reader, t.text);
+        if (name) owner = target;
+      }
+      if (!owner && !target) {
+        for (let b = builders.length - 1; b >= 0 && !owner; b--) {
+          const r = builders[b].reader;
+          if (!r || builders[b].unsupported) continue;
+          name = canonicalOption(r, t.text);
+          if (name) owner = builders[b];
+        }
+      }
+      if (!owner && !target) {
+        // `-p tcp --dport 80` loads the tcp match implicitly, where the option appears.
+        const proto = ip.protocol?.value;
+        const reader = proto ? MATCH_READERS[proto] : undefined;
+        if (proto && (proto === "tcp" || proto === "udp" || proto === "sctp") && reader && canonicalOption(reader, t.text)
+          && !builders.some((b) => b.name === proto)) {
+          owner = { name: proto, reader, tokens: [], options: [], isTarget: false, goto: false, implicit: true, unsupported: null };
+          builders.push(owner);
+          name = canonicalOption(reader, t.text);
+        }
+      }
+      if (owner && name) {
+        const nargs = owner.reader!.options[name];
+        const args = tokens.slice(i + 1, i + 1 + nargs);
+        if (args.length < nargs) {
+          error(t, `${t.text} expects ${nargs === 1 ? "a value" : `${nargs} values`}`);
+          break;
+        }
+        const invertible = owner.isTarget ? [] : ((owner.reader as MatchReader).invertible ?? []);
+        if (inv && !invertible.includes(name)) {
+          error(inv, `'!' cannot negate ${t.text}`);
+          break;
+        }
+        if (owner.options.some((o) => o.name === name)) {
+          error(t, `${t.text} given twice in ${owner.isTarget ? owner.name : `-m ${owner.name}`}: expected at most one`);
+          break;
+        }
+        owner.options.push({ name, invert: inv !== null, args, token: t });
+        if (inv) owner.tokens.push(inv);
+        owner.tokens.push(t, ...args);
+        i += 1 + nargs;
+        continue;
+      }
+      // An option nobody models: keep it with the part it belongs to, verbatim.
+      let keeper = cur;
+      if (!keeper) {
+        keeper = { name: "", reader: null, tokens: [], options: [], isTarget: false, goto: false, implicit: false, unsupported: null };
+        builders.push(keeper);
+      }
+      keeper.unsupported ??= keeper.name
+        ? `option ${t.text} of ${keeper.isTarget ? keeper.name : `-m ${keeper.name}`} is not modelled`
+        : `option ${t.text} belongs to no module the kit models`;
+      if (inv) keeper.tokens.push(inv);
+      keeper.tokens.push(t);
+      i++;
+      while (i < tokens.length && !isOptionWord(tokens[i]) && !(tokens[i].text === "!" && !tokens[i].quoted)) keeper.tokens.push(tokens[i++]);
+      continue;
+    }
+
+    const cur = current();
+    if (cur && cur.unsupported !== null) {
+      if (invert) cur.tokens.push(invert);
+      invert = null;
+      cur.tokens.push(t);
+      i++;
+      continue;
+    }
+    error(t, `unexpected word '${t.text}': expected an option such as -s, -d, -p, -m or -j`);
+  }
+  if (!failed && invert) error(invert, "'!' at the end of the rule: expected an option after it");
+  if (failed) return null;
+
+  const matches: Match[] = [];
+  const warn = (t: Token, message: string) => problems.push({ column: t.start + 1, message, severity: "warning" });
+  for (const b of builders) {
+    if (b.unsupported !== null || b.reader === null) {
+      const reason = b.unsupported ?? `match module '${b.name}' is not modelled`;
+      matches.push({ kind: "unsupported", module: b.name, text: sourceText(ctx.line, b.tokens), reason });
+      warn(b.tokens[0], `kept but not modelled: ${reason}`);
+      continue;
+    }
+    const m = (b.reader as MatchReader).build(b.options);
+    if (isBuildError(m)) {
+      error(m.token ?? b.tokens[0], m.message);
+      continue;
+    }
+    matches.push(m);
+  }
+
+  let built: Target | null = null;
+  if (target) {
+    const t = target;
+    const here = t.tokens[1];
+    if (t.unsupported !== null) {
+      built = { kind: "unsupported", name: t.name, text: sourceText(ctx.line, t.tokens), reason: t.unsupported };
+      warn(t.tokens[0], `kept but not modelled: ${t.unsupported}`);
+    } else if (t.reader) {
+      const r = (t.reader as TargetReader).build(t.options, t.name);
+      if ("message" in r && "token" in r) error(r.token ?? here, r.message);
+      else built = r as Target;
+    } else if (isBuiltinChain(ctx.table, t.name)) {
+      error(here, `${t.tokens[0].text} ${t.name}: cannot jump to a built-in chain`);
+    } else if (ctx.hasChain(t.name)) {
+      if (t.tokens.length > 2) error(t.tokens[2], `unexpected option ${t.tokens[2].text} after ${t.tokens[0].text} ${t.name}: a chain takes no options`);
+      built = { kind: "jump", chain: t.name, goto: t.goto };
+    } else if (!t.goto && (KNOWN_UNMODELLED_TARGETS.has(t.name))) {
+      const reason = `target ${t.name} is not modelled`;
+      built = { kind: "unsupported", name: t.name, text: sourceText(ctx.line, t.tokens), reason };
+      warn(t.tokens[0], `kept but not modelled: ${reason}`);
+    } else if (t.goto && TARGET_READERS[t.name]) {
+      error(here, `-g ${t.name}: goto needs a user chain, not a target`);
+    } else {
+      error(here, `${t.tokens[0].text} ${t.name}: no chain called '${t.name}' is declared in table ${ctx.table} before this line, and it is not a known target`);
+    }
+  }
+  if (failed) return null;
+  return { counters, ip, matches, target: built };
+}

@@ -1,0 +1,119 @@
+/**
+ * Readers for the values inside options: ports, numbers, marks, addresses,
+ * probabilities. Each returns the value or an error message saying what was
+ * expected.
+ */
+import { makeCidr, parseIPv4, prefixToMask, type Cidr } from "../model/address.js";
+import type { PortRange } from "../model/matches.js";
+
+/** A value or the reason it could not be read. */
+export type Read<T> = { ok: true; value: T } | { ok: false; message: string };
+
+const ok = <T>(value: T): Read<T> => ({ ok: true, value });
+const fail = <T>(message: string): Read<T> => ({ ok: false, message });
+
+/** Service names iptables resolves from /etc/services that appear in real dumps and hand-written rules. */
+const SERVICE_PORTS: Record<string, number> = {
+  ftp: 21, ssh: 22, telnet: 23, smtp: 25, domain: 53, http: 80, pop3: 110, ntp: 123,
+  imap: 143, snmp: 161, ldap: 389, https: 443, submission: 587, ldaps: 636, imaps: 993,
+  pop3s: 995, mysql: 3306, postgresql: 5432,
+};
+
+/** Read a port number or service name. */
+export function readPort(text: string): Read<number> {
+  if (/^[0-9]+$/.test(text)) {
+    const n = Number(text);
+    return n <= 65535 ? ok(n) : fail(`port ${text} is out of range: expected 0 to 65535`);
+  }
+  const known = SERVICE_PORTS[text];
+  return known !== undefined ? ok(known) : fail(`expected a port number (0-65535), got '${text}'`);
+}
+
+/** Read `a`, `a:b`, `:b` or `a:` as an inclusive range. */
+export function readPortRange(text: string): Read<PortRange> {
+  const colon = text.indexOf(":");
+  if (colon < 0) {
+    const p = readPort(text);
+    return p.ok ? ok({ min: p.value, max: p.value }) : p;
+  }
+  const lo = colon === 0 ? ok(0) : readPort(text.slice(0, colon));
+  if (!lo.ok) return lo;
+  const hi = colon === text.length - 1 ? ok(65535) : readPort(text.slice(colon + 1));
+  if (!hi.ok) return hi;
+  if (lo.value > hi.value) return fail(`invalid port range '${text}': the first port is above the second`);
+  return ok({ min: lo.value, max: hi.value });
+}
+
+/** Read an unsigned integer as C's strtoul(base 0) does: `0x` hex, leading `0` octal, else decimal. */
+export function readUnsigned(text: string, max = 0xffffffff): Read<number> {
+  let n: number;
+  if (/^0[xX][0-9a-fA-F]+$/.test(text)) n = parseInt(text.slice(2), 16);
+  else if (/^0[0-7]+$/.test(text)) n = parseInt(text.slice(1), 8);
+  else if (/^[0-9]+$/.test(text)) n = Number(text);
+  else return fail(`expected a number, got '${text}'`);
+  if (n > max) return fail(`${text} is too large: expected at most ${max}`);
+  return ok(n);
+}
+
+/** Read `value[/mask]` (mask defaults to 0xffffffff), as `--mark` and `--set-xmark` take. */
+export function readValueMask(text: string): Read<{ value: number; mask: number; hasMask: boolean }> {
+  const slash = text.indexOf("/");
+  const v = readUnsigned(slash < 0 ? text : text.slice(0, slash));
+  if (!v.ok) return v;
+  if (slash < 0) return ok({ value: v.value, mask: 0xffffffff, hasMask: false });
+  const m = readUnsigned(text.slice(slash + 1));
+  if (!m.ok) return m;
+  return ok({ value: v.value, mask: m.value, hasMask: true });
+}
+
+/** Read `a.b.c.d`, `a.b.c.d/len` or `a.b.c.d/mask`. */
+export function readCidr(text: string): Read<Cidr> {
+  if (text.includes(":")) return fail(`'${text}' is an IPv6 address: this kit reads IPv4 iptables-save dumps only`);
+  const slash = text.indexOf("/");
+  const addrText = slash < 0 ? text : text.slice(0, slash);
+  const addr = parseIPv4(addrText);
+  if (addr === null) {
+    return fail(
+      /^[A-Za-z]/.test(addrText)
+        ? `expected an IPv4 address, got the host name '${addrText}' (iptables resolves names when loading; use the address)`
+        : `expected an IPv4 address, got '${addrText}'`,
+    );
+  }
+  if (slash < 0) return ok(makeCidr(addr, 0xffffffff));
+  const maskText = text.slice(slash + 1);
+  if (/^[0-9]+$/.test(maskText)) {
+    const len = Number(maskText);
+    if (len > 32) return fail(`prefix length /${maskText} is out of range: expected 0 to 32`);
+    return ok(makeCidr(addr, prefixToMask(len)));
+  }
+  const mask = parseIPv4(maskText);
+  if (mask === null) return fail(`expected a prefix length or a dotted mask after '/', got '${maskText}'`);
+  return ok(makeCidr(addr, mask));
+}
+
+/** 2^31, the scale of the kernel's statistic probabilities. */
+export const PROBABILITY_SCALE = 0x80000000;
+
+/** Read a probability as libxt_statistic does: `lround(p * 2^31)`. */
+export function readProbability(text: string): Read<{ printed: string; kernel: number; value: number }> {
+  if (!/^(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$/.test(text)) return fail(`expected a probability between 0 and 1, got '${text}'`);
+  const p = Number(text);
+  if (!(p >= 0 && p <= 1)) return fail(`probability ${text} is out of range: expected 0 to 1`);
+  // p * 2^31 is exact in binary floating point, so this is the kernel's lround().
+  const kernel = Math.round(p * PROBABILITY_SCALE);
+  return ok({ printed: text, kernel, value: kernel / PROBABILITY_SCALE });
+}
+
+/**
+ * Print `kernel / 2^31` with 11 decimals exactly as C's printf("%.11f") does
+ * (round half to even on the exact binary value), using integers only.
+ */
+export function formatProbability(kernel: number): string {
+  const scaled = BigInt(kernel) * 10n ** 11n;
+  const den = BigInt(PROBABILITY_SCALE);
+  let q = scaled / den;
+  const r = scaled % den;
+  if (r * 2n > den || (r * 2n === den && q % 2n === 1n)) q += 1n;
+  const digits = q.toString().padStart(12, "0");
+  return `${digits.slice(0, -11)}.${digits.slice(-11)}`;
+}
