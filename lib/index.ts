@@ -15,3 +15,11 @@ export { formatDiagnostic } from "./parse/errors.js";
 export { formatProbability } from "./parse/values.js";
 export { formatDump, formatRule, formatChainDeclaration } from "./format/format.js";
 export { saveString } from "./format/quote.js";
+export {
+  services, parseServicePortName, type KubeService, type KubeEndpoint, type MasqueradeRule,
+} from "./services/catalog.js";
+export { kubeProxyHash, serviceChainName, endpointChainName } from "./services/chain-names.js";
+export {
+  fraction, add, subtract, multiply, equals, sum, toNumber, formatFraction, parseFraction, formatPercent, ZERO, ONE,
+  type Fraction,
+} from "./math/fraction.js";
