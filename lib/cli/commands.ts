@@ -1,0 +1,109 @@
+/** The subcommands: parse, services, format. Each returns its exit code. */
+import type { Dump } from "../model/dump.js";
+import { flaggedParts, isFlagged } from "../model/predicates.js";
+import { formatDump } from "../format/format.js";
+import { formatPercent, toNumber } from "../math/fraction.js";
+import { services, type KubeService } from "../services/catalog.js";
+import { readArgs, type ArgSpec } from "./args.js";
+import { loadDump, toJson } from "./io.js";
+
+/** Output channels, so tests can capture them. */
+export interface Io {
+  out(s: string): void;
+  err(s: string): void;
+}
+
+/** One subcommand. */
+export interface Command {
+  name: string;
+  usage: string;
+  summary: string;
+  spec: ArgSpec;
+  run(argv: string[], io: Io): number;
+}
+
+/** A fixed-width text table. */
+export function textTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join("  ");
+  return [line(header), ...rows.map(line)].join("\n");
+}
+
+function summarize(dump: Dump): string {
+  const rows = dump.tables.map((t) => {
+    const rules = t.chains.reduce((n, c) => n + c.rules.length, 0);
+    const flagged = t.chains.reduce((n, c) => n + c.rules.filter(isFlagged).length, 0);
+    const user = t.chains.filter((c) => !c.builtin).length;
+    return [t.name, String(t.chains.length), String(user), String(rules), String(flagged)];
+  });
+  let s = textTable(["TABLE", "CHAINS", "USER-CHAINS", "RULES", "FLAGGED"], rows);
+  const flagged = dump.tables.flatMap((t) => t.chains.flatMap((c) => c.rules.filter(isFlagged)));
+  if (flagged.length) {
+    s += "\n\nFlagged rules (kept, but the simulator cannot decide them):";
+    for (const r of flagged) for (const p of flaggedParts(r)) s += `\n  ${dump.file}:${r.line}: ${p.reason}: ${p.text}`;
+  }
+  return s;
+}
+
+const parse: Command = {
+  name: "parse",
+  usage: "kube-iptables-lab parse FILE [--json]",
+  summary: "read an iptables-save dump; print a summary per table (or the model as JSON)",
+  spec: { positionals: ["FILE"], switches: ["--json"] },
+  run(argv, io) {
+    const args = readArgs(argv, this.spec);
+    const r = loadDump(args.positionals[0], io.err);
+    if (!r) return 1;
+    io.out(args.switches.has("--json") ? toJson({ dump: r.dump, warnings: r.warnings }) : summarize(r.dump));
+    return 0;
+  },
+};
+
+function endpointsText(s: KubeService): string {
+  if (s.endpoints.length === 0) return "(none)";
+  return s.endpoints.map((e) => `${e.ip}:${e.port} ${formatPercent(e.probability)}`).join(", ");
+}
+
+const servicesCommand: Command = {
+  name: "services",
+  usage: "kube-iptables-lab services FILE [--json]",
+  summary: "list the Kubernetes Service ports recovered from kube-proxy's chains",
+  spec: { positionals: ["FILE"], switches: ["--json"] },
+  run(argv, io) {
+    const args = readArgs(argv, this.spec);
+    const r = loadDump(args.positionals[0], io.err);
+    if (!r) return 1;
+    const list = services(r.dump);
+    if (args.switches.has("--json")) {
+      io.out(toJson(list.map((s) => ({ ...s, endpoints: s.endpoints.map((e) => ({ ...e, probabilityValue: toNumber(e.probability) })) }))));
+      return 0;
+    }
+    const rows = list.map((s) => [
+      s.id, s.protocol, s.clusterIP ? `${s.clusterIP}:${s.port}` : "-", s.nodePort ? String(s.nodePort) : "-",
+      s.affinity ? `ClientIP ${s.affinity.timeoutSeconds}s` : "None", s.chain, endpointsText(s),
+    ]);
+    io.out(textTable(["SERVICE PORT", "PROTO", "CLUSTER-IP", "NODEPORT", "AFFINITY", "CHAIN", "ENDPOINTS (share of new clients)"], rows));
+    const problems = list.flatMap((s) => s.problems.map((p) => `${s.id}: ${p}`));
+    if (problems.length) io.out("\nProblems:\n" + problems.map((p) => `  ${p}`).join("\n"));
+    io.out(`\n${list.length} service port${list.length === 1 ? "" : "s"}`);
+    return 0;
+  },
+};
+
+const format: Command = {
+  name: "format",
+  usage: "kube-iptables-lab format FILE",
+  summary: "print the dump back as iptables-save would print it",
+  spec: { positionals: ["FILE"] },
+  run(argv, io) {
+    const args = readArgs(argv, this.spec);
+    const r = loadDump(args.positionals[0], io.err);
+    if (!r) return 1;
+    const text = formatDump(r.dump);
+    io.out(text.endsWith(r.dump.eol) ? text.slice(0, -r.dump.eol.length) : text);
+    return 0;
+  },
+};
+
+/** Every subcommand, in the order `--help` lists them. */
+export const COMMANDS: Command[] = [parse, servicesCommand, format];

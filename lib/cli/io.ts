@@ -1,0 +1,49 @@
+/** Reading inputs for the command line, with one-line errors instead of stack traces. */
+import { readFileSync } from "node:fs";
+import { formatDiagnostic } from "../parse/errors.js";
+import { parseDump, type ParseResult } from "../parse/parser.js";
+
+/** A problem with the input (exit code 1), printed as one line. */
+export class InputError extends Error {}
+
+/** Read a file, or standard input for `-`. */
+export function readInput(path: string): string {
+  try {
+    return readFileSync(path === "-" ? 0 : path, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : String((e as Error).message);
+    throw new InputError(`cannot read ${path}: ${why}`);
+  }
+}
+
+/** Display name of an input in diagnostics. */
+export function inputName(path: string): string {
+  return path === "-" ? "<stdin>" : path;
+}
+
+/** Parse a dump file; print its errors and warnings to stderr. Returns null when it has errors. */
+export function loadDump(path: string, stderr: (s: string) => void): ParseResult | null {
+  const result = parseDump(readInput(path), { file: inputName(path) });
+  for (const w of result.warnings) stderr(formatDiagnostic(w));
+  if (result.errors.length > 0) {
+    for (const e of result.errors) stderr(formatDiagnostic(e));
+    stderr(`${result.errors.length} error${result.errors.length === 1 ? "" : "s"} in ${inputName(path)}`);
+    return null;
+  }
+  return result;
+}
+
+/** JSON with BigInt-safe fractions: `{num, den}` fractions become `"num/den"` strings. */
+export function toJson(value: unknown): string {
+  return JSON.stringify(
+    value,
+    (_k, v) => {
+      if (typeof v === "bigint") return v.toString();
+      if (v && typeof v === "object" && typeof v.num === "bigint" && typeof v.den === "bigint" && Object.keys(v).length === 2)
+        return v.den === 1n ? `${v.num}` : `${v.num}/${v.den}`;
+      return v;
+    },
+    2,
+  );
+}

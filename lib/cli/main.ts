@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+/** The `kube-iptables-lab` command: dispatches to a subcommand and maps errors to exit codes. */
+import { COMMANDS, type Io } from "./commands.js";
+import { UsageError } from "./args.js";
+import { InputError } from "./io.js";
+
+function help(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    "usage: kube-iptables-lab COMMAND [options]   (FILE may be - for standard input)",
+    "",
+    "commands:",
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    "",
+    "Run 'kube-iptables-lab COMMAND --help' for a command's options.",
+    "Exit status: 0 success, 1 errors in the input, 2 wrong usage.",
+  ].join("\n");
+}
+
+/** Run the command line; returns the exit code. */
+export function main(argv: string[], io: Io): number {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    (name === undefined ? io.err : io.out)(help());
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    io.err(`kube-iptables-lab: unknown command '${name}'\n${help()}`);
+    return 2;
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    io.out(`usage: ${command.usage}\n\n${command.summary}`);
+    return 0;
+  }
+  try {
+    return command.run(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`kube-iptables-lab ${name}: ${e.message}\nusage: ${command.usage}`);
+      return 2;
+    }
+    if (e instanceof InputError) {
+      io.err(`kube-iptables-lab ${name}: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+const isEntry = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (isEntry || process.argv[1]?.endsWith("/kube-iptables-lab")) {
+  const code = main(process.argv.slice(2), {
+    out: (s) => process.stdout.write(s + "\n"),
+    err: (s) => process.stderr.write(s + "\n"),
+  });
+  process.exitCode = code;
+}
