@@ -12,4 +12,7 @@ if ! command -v jupyter-notebook >/dev/null 2>&1; then
   echo "lab: the classic Jupyter Notebook is not installed: sudo apt-get install -y jupyter-notebook" >&2
   exit 1
 fi
-exec jupyter notebook --notebook-dir=notebooks "$@"
+# Jupyter's default hidden files, plus the notebooks' node_modules link.
+exec jupyter notebook --notebook-dir=notebooks \
+  --ContentsManager.hide_globs='["__pycache__", "*.pyc", "*.pyo", ".DS_Store", "*.so", "*.dylib", "*~", "node_modules"]' \
+  "$@"
