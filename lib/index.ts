@@ -23,3 +23,23 @@ export {
   fraction, add, subtract, multiply, equals, sum, toNumber, formatFraction, parseFraction, formatPercent, ZERO, ONE,
   type Fraction,
 } from "./math/fraction.js";
+export {
+  loadNodeContext, nodeFromIpJson, lookupRoute, addressType, isLocalAddress, selectAddress, inferOrigin, nodeAddresses,
+  NodeContextError, type NodeContext, type NodeInterface, type NodeRoute, type RouteDecision, type PeerNode,
+} from "./node/context.js";
+export type { Protocol, Tuple, PacketState, ConnectionSpec } from "./trace/packet.js";
+export { tupleText, endpointText, DEFAULT_SOURCE_PORT } from "./trace/packet.js";
+export {
+  emptyState, formatRecentList, parseRecentLists, recentUpdate, tupleKey,
+  type NetState, type RecentLists, type RecentEntry, type ConntrackEntry,
+} from "./trace/state.js";
+export { runPacket, type Outcome, type Step, type DnatDecision, type SnatDecision, type RunInput } from "./trace/engine.js";
+export {
+  traceConnection, resolveConnection, connectionOf, TraceInputError,
+  type Trace, type TraceOutcome, type TraceOptions, type FollowUp,
+} from "./trace/trace.js";
+export {
+  simulateConnections, sampleSplit, drawOutcome,
+  type TimedConnection, type SimulationEvent, type SimulationOptions, type SampledShare,
+} from "./trace/simulate.js";
+export { createRandom, type Random } from "./trace/random.js";

@@ -1,0 +1,264 @@
+/**
+ * The node a dump was taken on: its interfaces and addresses, its routes,
+ * and the cluster's address ranges. The simulator needs it for routing
+ * decisions, `-m addrtype`, and the source address MASQUERADE picks.
+ */
+import { cidrContains, formatIPv4, parseIPv4, prefixToMask, type Cidr } from "../model/address.js";
+import { makeCidr } from "../model/address.js";
+
+/** An address configured on an interface, with its prefix length (`172.16.1.10/24`). */
+export interface InterfaceAddress {
+  address: string;
+  prefix: number;
+}
+
+/** A network interface of the node. */
+export interface NodeInterface {
+  name: string;
+  /** Addresses in the order `ip addr` lists them; the first is the primary one. */
+  addresses: InterfaceAddress[];
+}
+
+/** One route of the node's main routing table. */
+export interface NodeRoute {
+  /** Destination network; `0.0.0.0/0` for the default route. */
+  dst: Cidr;
+  /** Gateway, when the route goes through one. */
+  via: string | null;
+  /** Output interface. */
+  dev: string | null;
+  /** Preferred source address (`src` in `ip route`). */
+  src: string | null;
+  /** Route type; `unicast` for ordinary routes. */
+  type: "unicast" | "blackhole" | "unreachable" | "prohibit" | "local" | "broadcast";
+}
+
+/** Another node of the cluster, as far as this node's dump tells. */
+export interface PeerNode {
+  name: string;
+  address: string;
+  podCIDR: string | null;
+}
+
+/** Everything the simulator knows about the node. */
+export interface NodeContext {
+  name: string;
+  interfaces: NodeInterface[];
+  routes: NodeRoute[];
+  /** The whole cluster's pod network (kube-proxy's `--cluster-cidr`). */
+  clusterCIDR: Cidr | null;
+  /** This node's own pod subnet. */
+  podCIDR: Cidr | null;
+  serviceCIDR: Cidr | null;
+  peers: PeerNode[];
+  /** `net.ipv4.ip_forward`; Kubernetes nodes have it on. */
+  ipForward: boolean;
+}
+
+/** The result of a routing decision. */
+export interface RouteDecision {
+  kind: "local" | "unicast" | "blackhole" | "unreachable" | "prohibit" | "broadcast";
+  /** Output interface (`lo` for local delivery). */
+  dev: string | null;
+  /** Next hop: the gateway, or the destination itself on a connected network. */
+  nextHop: string | null;
+  /** Source address the kernel would pick for a new local connection. */
+  src: string | null;
+  /** The route used, or null for a local address. */
+  route: NodeRoute | null;
+}
+
+/** A node description problem: which field, and what was expected. */
+export class NodeContextError extends Error {}
+
+function cidrOf(text: string, where: string): Cidr {
+  if (text === "default") return makeCidr(0, 0);
+  const [a, p] = text.split("/");
+  const addr = parseIPv4(a);
+  const prefix = p === undefined ? 32 : Number(p);
+  if (addr === null || !Number.isInteger(prefix) || prefix < 0 || prefix > 32)
+    throw new NodeContextError(`${where}: expected an IPv4 network such as 10.0.0.0/16, got '${text}'`);
+  return makeCidr(addr, prefixToMask(prefix));
+}
+
+function ipOf(text: unknown, where: string): string {
+  if (typeof text !== "string" || parseIPv4(text) === null) throw new NodeContextError(`${where}: expected an IPv4 address, got ${JSON.stringify(text)}`);
+  return text;
+}
+
+/** Connected routes the kernel adds for each interface address, unless listed already. */
+function withConnectedRoutes(interfaces: NodeInterface[], routes: NodeRoute[]): NodeRoute[] {
+  const out = [...routes];
+  for (const iface of interfaces) {
+    for (const a of iface.addresses) {
+      if (a.prefix >= 32 || iface.name === "lo") continue;
+      const dst = makeCidr(parseIPv4(a.address)!, prefixToMask(a.prefix));
+      if (!out.some((r) => r.dst.address === dst.address && r.dst.prefix === dst.prefix && r.dev === iface.name))
+        out.push({ dst, via: null, dev: iface.name, src: a.address, type: "unicast" });
+    }
+  }
+  return out;
+}
+
+/** Read the kit's documented node JSON (`kube-iptables-lab/node@1`, see data/wordpress/README.md). */
+export function loadNodeContext(json: unknown, file = "node.json"): NodeContext {
+  const at = (path: string) => `${file}: ${path}`;
+  if (typeof json !== "object" || json === null || Array.isArray(json)) throw new NodeContextError(`${file}: expected a JSON object describing the node`);
+  const o = json as Record<string, unknown>;
+  if (!Array.isArray(o.interfaces)) throw new NodeContextError(`${at("interfaces")}: expected a list of { name, addresses }`);
+  const interfaces: NodeInterface[] = o.interfaces.map((i: unknown, n: number) => {
+    const r = i as Record<string, unknown>;
+    if (typeof r?.name !== "string" || !Array.isArray(r.addresses)) throw new NodeContextError(`${at(`interfaces[${n}]`)}: expected { name, addresses: ["a.b.c.d/len", ...] }`);
+    return {
+      name: r.name,
+      addresses: r.addresses.map((a: unknown, k: number) => {
+        const where = at(`interfaces[${n}].addresses[${k}]`);
+        if (typeof a !== "string") throw new NodeContextError(`${where}: expected "a.b.c.d/len"`);
+        const [ip, p] = a.split("/");
+        ipOf(ip, where);
+        const prefix = p === undefined ? 32 : Number(p);
+        if (!Number.isInteger(prefix) || prefix < 0 || prefix > 32) throw new NodeContextError(`${where}: expected a prefix length 0-32 in '${a}'`);
+        return { address: ip, prefix };
+      }),
+    };
+  });
+  const routesIn = o.routes ?? [];
+  if (!Array.isArray(routesIn)) throw new NodeContextError(`${at("routes")}: expected a list of { dst, via?, dev, src? }`);
+  const routes: NodeRoute[] = routesIn.map((x: unknown, n: number) => {
+    const r = x as Record<string, unknown>;
+    const where = at(`routes[${n}]`);
+    if (typeof r?.dst !== "string") throw new NodeContextError(`${where}.dst: expected "default" or a network such as 10.253.0.0/16`);
+    const type = (r.type ?? "unicast") as NodeRoute["type"];
+    if (!["unicast", "blackhole", "unreachable", "prohibit", "local", "broadcast"].includes(type)) throw new NodeContextError(`${where}.type: unknown route type '${String(r.type)}'`);
+    const dev = r.dev === undefined ? null : String(r.dev);
+    if (dev !== null && !interfaces.some((i) => i.name === dev)) throw new NodeContextError(`${where}.dev: no interface called '${dev}'`);
+    if (type === "unicast" && dev === null) throw new NodeContextError(`${where}.dev: a unicast route needs an output interface`);
+    return {
+      dst: cidrOf(r.dst, `${where}.dst`),
+      via: r.via === undefined ? null : ipOf(r.via, `${where}.via`),
+      dev,
+      src: r.src === undefined ? null : ipOf(r.src, `${where}.src`),
+      type,
+    };
+  });
+  const optCidr = (k: string) => (o[k] === undefined || o[k] === null ? null : cidrOf(String(o[k]), at(k)));
+  const peers = Array.isArray(o.peers)
+    ? o.peers.map((p: unknown, n: number) => {
+      const r = p as Record<string, unknown>;
+      return { name: String(r.name ?? `peer${n}`), address: ipOf(r.address, at(`peers[${n}].address`)), podCIDR: r.podCIDR ? String(r.podCIDR) : null };
+    })
+    : [];
+  return {
+    name: typeof o.name === "string" ? o.name : "node",
+    interfaces,
+    routes: withConnectedRoutes(interfaces, routes),
+    clusterCIDR: optCidr("clusterCIDR"),
+    podCIDR: optCidr("podCIDR"),
+    serviceCIDR: optCidr("serviceCIDR"),
+    peers,
+    ipForward: o.ipForward === undefined ? true : Boolean(o.ipForward),
+  };
+}
+
+/** Build the node JSON from `ip -j addr show` and `ip -j route show` output captured on a real node. */
+export function nodeFromIpJson(addrJson: unknown, routeJson: unknown, name = "node"): Record<string, unknown> {
+  if (!Array.isArray(addrJson)) throw new NodeContextError("ip -j addr: expected a JSON list of interfaces (the output of `ip -j addr show`)");
+  if (!Array.isArray(routeJson)) throw new NodeContextError("ip -j route: expected a JSON list of routes (the output of `ip -j route show`)");
+  const interfaces = addrJson.map((i: Record<string, unknown>, n: number) => {
+    if (typeof i.ifname !== "string") throw new NodeContextError(`ip -j addr: entry ${n} has no ifname`);
+    const info = Array.isArray(i.addr_info) ? (i.addr_info as Record<string, unknown>[]) : [];
+    return {
+      name: i.ifname,
+      addresses: info.filter((a) => a.family === "inet" && !a.secondary).concat(info.filter((a) => a.family === "inet" && a.secondary)).map((a) => `${a.local}/${a.prefixlen}`),
+    };
+  });
+  const routes = routeJson
+    .filter((r: Record<string, unknown>) => typeof r.dst === "string")
+    .map((r: Record<string, unknown>) => {
+      const route: Record<string, unknown> = { dst: r.dst };
+      if (r.gateway) route.via = r.gateway;
+      if (r.dev) route.dev = r.dev;
+      if (r.prefsrc) route.src = r.prefsrc;
+      if (r.type && r.type !== "unicast") route.type = r.type;
+      return route;
+    });
+  return { format: "kube-iptables-lab/node@1", name, interfaces, routes };
+}
+
+/** Every address of the node, as dotted quads. */
+export function nodeAddresses(node: NodeContext): string[] {
+  return node.interfaces.flatMap((i) => i.addresses.map((a) => a.address));
+}
+
+/** Whether `ip` is one of the node's own addresses (including all of 127.0.0.0/8). */
+export function isLocalAddress(node: NodeContext, ip: string): boolean {
+  const v = parseIPv4(ip);
+  if (v === null) return false;
+  if (v >>> 24 === 127) return true;
+  return node.interfaces.some((i) => i.addresses.some((a) => a.address === ip || (i.name === "lo" && a.prefix < 32 && cidrContains(makeCidr(parseIPv4(a.address)!, prefixToMask(a.prefix)), v))));
+}
+
+/** The address type `-m addrtype` sees for `ip` on this node. */
+export function addressType(node: NodeContext, ip: string): "LOCAL" | "BROADCAST" | "MULTICAST" | "UNICAST" | "BLACKHOLE" | "UNREACHABLE" | "PROHIBIT" {
+  const v = parseIPv4(ip)!;
+  if (isLocalAddress(node, ip)) return "LOCAL";
+  if (v === 0xffffffff) return "BROADCAST";
+  if (v >>> 28 === 0xe) return "MULTICAST";
+  for (const i of node.interfaces)
+    for (const a of i.addresses) {
+      if (a.prefix >= 31) continue;
+      const mask = prefixToMask(a.prefix);
+      const bcast = ((parseIPv4(a.address)! & mask) | (~mask >>> 0)) >>> 0;
+      if (v === bcast) return "BROADCAST";
+    }
+  const r = lookupRoute(node, ip);
+  if (r.kind === "blackhole") return "BLACKHOLE";
+  if (r.kind === "unreachable") return "UNREACHABLE";
+  if (r.kind === "prohibit") return "PROHIBIT";
+  return "UNICAST";
+}
+
+/** The kernel's routing decision for `dst` (longest prefix wins; local addresses first). */
+export function lookupRoute(node: NodeContext, dst: string): RouteDecision {
+  if (isLocalAddress(node, dst)) return { kind: "local", dev: "lo", nextHop: dst, src: dst, route: null };
+  const v = parseIPv4(dst)!;
+  let best: NodeRoute | null = null;
+  for (const r of node.routes) {
+    if (!cidrContains(r.dst, v)) continue;
+    if (!best || (r.dst.prefix ?? 0) > (best.dst.prefix ?? 0)) best = r;
+  }
+  if (!best) return { kind: "unreachable", dev: null, nextHop: null, src: null, route: null };
+  if (best.type !== "unicast") return { kind: best.type === "local" ? "local" : best.type, dev: best.dev, nextHop: null, src: best.src, route: best };
+  const nextHop = best.via ?? dst;
+  return { kind: "unicast", dev: best.dev, nextHop, src: best.src ?? selectAddress(node, best.dev!, nextHop), route: best };
+}
+
+/**
+ * The source address MASQUERADE (and a new local connection without a
+ * route `src`) takes on `dev`: the first primary address in the same
+ * subnet as the next hop, else the interface's first address, else the
+ * first address of any other interface (the kernel's inet_select_addr).
+ */
+export function selectAddress(node: NodeContext, dev: string, nextHop: string | null): string | null {
+  const iface = node.interfaces.find((i) => i.name === dev);
+  if (iface && iface.addresses.length > 0) {
+    if (nextHop) {
+      const nh = parseIPv4(nextHop)!;
+      const same = iface.addresses.find((a) => ((parseIPv4(a.address)! ^ nh) & prefixToMask(a.prefix)) === 0);
+      if (same) return same.address;
+    }
+    return iface.addresses[0].address;
+  }
+  for (const i of node.interfaces) if (i.name !== "lo" && i.addresses.length > 0) return i.addresses[0].address;
+  return null;
+}
+
+/** Where a packet from `src` enters the node, inferred from the routes: `local` for the node's own addresses. */
+export function inferOrigin(node: NodeContext, src: string): { local: true } | { local: false; interface: string } {
+  if (isLocalAddress(node, src)) return { local: true };
+  const r = lookupRoute(node, src);
+  if (!r.dev) throw new NodeContextError(`no route back to ${src}: cannot tell which interface it arrives on; give --in IFACE`);
+  return { local: false, interface: r.dev };
+}
+
+export { formatIPv4 };

@@ -1,0 +1,298 @@
+/**
+ * Decides each condition of a rule for one packet: matched, not matched
+ * (with the reason a student reads), uncertain (a part the kit does not
+ * model), or a random branch (`-m statistic --mode random`).
+ */
+import { cidrContains, formatCidr, parseIPv4, type Cidr } from "../model/address.js";
+import type { IpHeaderMatch, Negatable, Rule } from "../model/dump.js";
+import type { ConntrackState, Match, PortRange, RecentMatch } from "../model/matches.js";
+import { formatMatch } from "../format/matches.js";
+import { hex } from "../format/quote.js";
+import { addressType, type NodeContext } from "../node/context.js";
+import type { Fraction } from "../math/fraction.js";
+import { fraction, ONE, subtract } from "../math/fraction.js";
+import type { PacketState } from "./packet.js";
+import type { ConntrackEntry, RecentLists } from "./state.js";
+
+/** What the evaluator needs besides the packet. */
+export interface ConditionContext {
+  node: NodeContext;
+  recent: RecentLists;
+  /** Simulation clock, seconds. */
+  now: number;
+  /** The connection this packet belongs to, when it has one already. */
+  connection: ConntrackEntry | null;
+  /** Packets already seen by each nth-mode rule, by line. */
+  nthCounters: ReadonlyMap<number, number>;
+  /** Whether this packet goes in the reply direction. */
+  reply: boolean;
+}
+
+/** A side effect of a condition that was evaluated (applied once the rule is decided). */
+export type Effect =
+  | { kind: "recent-set"; list: string; address: string }
+  | { kind: "recent-remove"; list: string; address: string }
+  | { kind: "recent-reap"; list: string; seconds: number }
+  | { kind: "nth-count"; line: number };
+
+/** The decision on one rule. */
+export type RuleDecision =
+  | { kind: "match"; effects: Effect[]; notes: string[] }
+  | { kind: "no-match"; part: string; reason: string; effects: Effect[] }
+  | { kind: "uncertain"; part: string; reason: string }
+  | { kind: "branch"; probability: Fraction; part: string };
+
+function inv<T>(n: Negatable<T>): string {
+  return n.invert ? "! " : "";
+}
+
+function headerText(flag: string, n: Negatable<unknown>, value: string): string {
+  return `${inv(n)}${flag} ${value}`;
+}
+
+function ifaceMatches(pattern: string, name: string | null): boolean {
+  if (name === null) return false;
+  if (pattern.endsWith("+")) return name.startsWith(pattern.slice(0, -1));
+  return name === pattern;
+}
+
+function inRange(r: PortRange, port: number): boolean {
+  return port >= r.min && port <= r.max;
+}
+
+function rangeText(r: PortRange): string {
+  return r.min === r.max ? `${r.min}` : `${r.min}:${r.max}`;
+}
+
+interface Check {
+  ok: boolean;
+  part: string;
+  reason: string;
+}
+
+function checkHeader(ip: IpHeaderMatch, p: PacketState): Check | null {
+  const fail = (part: string, reason: string, okRaw: boolean, n: Negatable<unknown>): Check | null =>
+    okRaw !== n.invert ? null : { ok: false, part, reason };
+  if (ip.source) {
+    const c = ip.source.value;
+    const part = headerText("-s", ip.source, formatCidr(c));
+    const r = fail(part, ip.source.invert ? `source ${p.src} is in ${formatCidr(c)}` : `source is ${p.src}`, cidrContains(c, p.src), ip.source);
+    if (r) return r;
+  }
+  if (ip.destination) {
+    const c = ip.destination.value;
+    const part = headerText("-d", ip.destination, formatCidr(c));
+    const r = fail(part, ip.destination.invert ? `destination ${p.dst} is in ${formatCidr(c)}` : `destination is ${p.dst}`, cidrContains(c, p.dst), ip.destination);
+    if (r) return r;
+  }
+  if (ip.inInterface) {
+    const part = headerText("-i", ip.inInterface, ip.inInterface.value);
+    const why = p.inInterface === null ? "the packet was made on this node (no input interface)" : `input interface is ${p.inInterface}`;
+    const r = fail(part, why, ifaceMatches(ip.inInterface.value, p.inInterface), ip.inInterface);
+    if (r) return r;
+  }
+  if (ip.outInterface) {
+    const part = headerText("-o", ip.outInterface, ip.outInterface.value);
+    const r = fail(part, `output interface is ${p.outInterface ?? "not chosen yet"}`, ifaceMatches(ip.outInterface.value, p.outInterface), ip.outInterface);
+    if (r) return r;
+  }
+  if (ip.protocol && ip.protocol.value !== "all") {
+    const part = headerText("-p", ip.protocol, ip.protocol.value);
+    const r = fail(part, `protocol is ${p.protocol}`, ip.protocol.value === p.protocol, ip.protocol);
+    if (r) return r;
+  }
+  if (ip.fragment) {
+    // Simulated packets are never second or later fragments.
+    const r = fail(`${inv(ip.fragment)}-f`, "the packet is not a later fragment", false, ip.fragment);
+    if (r) return r;
+  }
+  return null;
+}
+
+const TCP_SYN = 0x02, TCP_ACK = 0x10;
+
+function statesOf(p: PacketState, ctx: ConditionContext, withNat: boolean): ConntrackState[] {
+  const s: ConntrackState[] = [p.ctstate];
+  if (withNat && ctx.connection?.dnat) s.push("DNAT");
+  if (withNat && ctx.connection?.snat) s.push("SNAT");
+  return s;
+}
+
+function checkRecent(m: RecentMatch, p: PacketState, ctx: ConditionContext, effects: Effect[]): Check {
+  const part = formatMatch(m).trim();
+  const address = maskAddress(m.side === "source" ? p.src : p.dst, m.mask);
+  const entries = ctx.recent.get(m.name) ?? [];
+  const entry = entries.find((e) => e.address === address);
+  let result: boolean;
+  let reason: string;
+  if (!entry) {
+    if (m.command === "set") {
+      effects.push({ kind: "recent-set", list: m.name, address });
+      result = true;
+      reason = `${address} is added to list ${m.name}`;
+    } else {
+      result = false;
+      reason = `${address} is not in list ${m.name}`;
+    }
+  } else if (m.command === "set") {
+    effects.push({ kind: "recent-set", list: m.name, address });
+    result = true;
+    reason = `${address} is refreshed in list ${m.name}`;
+  } else if (m.command === "remove") {
+    effects.push({ kind: "recent-remove", list: m.name, address });
+    result = true;
+    reason = `${address} is removed from list ${m.name}`;
+  } else {
+    const since = ctx.now - m.seconds;
+    const fresh = entry.stamps.filter((t) => !m.seconds || t >= since);
+    result = m.hitcount ? fresh.length >= m.hitcount : fresh.length > 0;
+    const last = entry.stamps[entry.stamps.length - 1];
+    reason = result
+      ? `${address} is in list ${m.name} (last seen ${ctx.now - last}s ago${m.seconds ? `, within ${m.seconds}s` : ""})`
+      : m.seconds && fresh.length === 0
+        ? `${address} is in list ${m.name} but was last seen ${ctx.now - last}s ago, more than ${m.seconds}s`
+        : `${address} was seen ${fresh.length} times, fewer than ${m.hitcount}`;
+    if (m.reap) effects.push({ kind: "recent-reap", list: m.name, seconds: m.seconds });
+    if (m.command === "update" && result !== m.invert) effects.push({ kind: "recent-set", list: m.name, address });
+  }
+  return { ok: result !== m.invert, part, reason: m.invert && result ? `${reason} (negated)` : reason };
+}
+
+function maskAddress(ip: string, mask: string): string {
+  const v = (parseIPv4(ip)! & parseIPv4(mask)!) >>> 0;
+  return `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
+}
+
+function cidrCheck(flag: string, n: Negatable<Cidr> | undefined, ip: string | undefined, what: string): Check | null {
+  if (!n || ip === undefined) return null;
+  const ok = cidrContains(n.value, ip) !== n.invert;
+  return ok ? null : { ok: false, part: `${inv(n)}${flag} ${formatCidr(n.value)}`, reason: `${what} is ${ip}` };
+}
+
+/** Decide one match module for the packet. */
+function checkMatch(m: Match, p: PacketState, ctx: ConditionContext, line: number, effects: Effect[]): Check | { uncertain: string; part: string } | { branch: Fraction; part: string } {
+  const part = formatMatch(m).trim();
+  const yes: Check = { ok: true, part, reason: "" };
+  const port = (name: string, r: Negatable<PortRange> | undefined, value: number): Check | null => {
+    if (!r) return null;
+    return inRange(r.value, value) !== r.invert ? null : { ok: false, part: `${inv(r)}--${name} ${rangeText(r.value)}`, reason: `${name === "sport" ? "source" : "destination"} port is ${value}` };
+  };
+  switch (m.kind) {
+    case "comment":
+      return yes;
+    case "tcp": case "udp": case "sctp": {
+      if (p.protocol !== m.kind) return { ok: false, part, reason: `protocol is ${p.protocol}` };
+      const r = port("sport", m.sport, p.sport) ?? port("dport", m.dport, p.dport);
+      if (r) return { ...r, part: `-m ${m.kind} ${r.part}` };
+      if (m.kind === "tcp" && m.flags) {
+        const flags = p.ctstate === "NEW" && !ctx.reply ? TCP_SYN : TCP_ACK;
+        const ok = ((flags & m.flags.value.mask) === m.flags.value.comp) !== m.flags.invert;
+        if (!ok) return { ok: false, part, reason: `TCP flags are ${flags === TCP_SYN ? "SYN (a new connection)" : "ACK (an established connection)"}` };
+      }
+      if (m.kind === "tcp" && m.option) return { uncertain: "TCP options of the packet are not simulated", part };
+      if (m.kind === "sctp" && m.chunkTypes) return { uncertain: "SCTP chunk types are not simulated", part };
+      return yes;
+    }
+    case "multiport": {
+      const ports = m.direction === "source" ? [p.sport] : m.direction === "destination" ? [p.dport] : [p.sport, p.dport];
+      const hit = ports.some((x) => m.ports.some((r) => inRange(r, x)));
+      return hit !== m.invert ? yes : { ok: false, part, reason: m.direction === "either" ? `ports are ${p.sport} and ${p.dport}` : `${m.direction} port is ${ports[0]}` };
+    }
+    case "mark": {
+      const got = (p.mark & m.mask) >>> 0;
+      const ok = (got === m.value) !== m.invert;
+      return ok ? yes : { ok: false, part, reason: `mark is ${hex(p.mark)} (${hex(p.mark)} & ${hex(m.mask)} = ${hex(got)})` };
+    }
+    case "conntrack": case "state": {
+      const wanted = m.kind === "state" ? m.states : m.ctstate;
+      if (wanted) {
+        const have = statesOf(p, ctx, m.kind === "conntrack");
+        const ok = wanted.value.some((s) => have.includes(s)) !== wanted.invert;
+        if (!ok) return { ok: false, part, reason: `the packet is ${have.join(",")}${p.ctstate === "NEW" ? " (the first packet of a connection)" : ""}` };
+      }
+      if (m.kind === "conntrack") {
+        const conn = ctx.connection;
+        const orig = conn?.original ?? (ctx.reply ? null : p);
+        const repl = conn?.reply ?? null;
+        const r = cidrCheck("--ctorigsrc", m.ctorigsrc, orig?.src, "the connection's original source")
+          ?? cidrCheck("--ctorigdst", m.ctorigdst, orig?.dst, "the connection's original destination")
+          ?? cidrCheck("--ctreplsrc", m.ctreplsrc, repl?.src ?? (m.ctreplsrc ? p.dst : undefined), "the reply source")
+          ?? cidrCheck("--ctrepldst", m.ctrepldst, repl?.dst ?? (m.ctrepldst ? p.src : undefined), "the reply destination")
+          ?? port("sport", m.ctorigsrcport, orig?.sport ?? p.sport)
+          ?? port("dport", m.ctorigdstport, orig?.dport ?? p.dport);
+        if (r) return { ...r, part };
+        if (m.ctproto && (m.ctproto.value === p.protocol || m.ctproto.value === { tcp: "6", udp: "17", sctp: "132" }[p.protocol]) === m.ctproto.invert)
+          return { ok: false, part, reason: `protocol is ${p.protocol}` };
+        if (m.ctdir && (m.ctdir === "REPLY") !== ctx.reply) return { ok: false, part, reason: `the packet goes in the ${ctx.reply ? "reply" : "original"} direction` };
+        if (m.ctstatus || m.ctexpire || m.ctreplsrcport || m.ctrepldstport) return { uncertain: "conntrack status, expiry and reply ports are not simulated", part };
+      }
+      return yes;
+    }
+    case "addrtype": {
+      const limit = m.limitIfaceIn ? p.inInterface : m.limitIfaceOut ? p.outInterface : null;
+      const typeOf = (ip: string) => {
+        const t = addressType(ctx.node, ip);
+        if (t === "LOCAL" && limit) {
+          const iface = ctx.node.interfaces.find((i) => i.name === limit);
+          return iface?.addresses.some((a) => a.address === ip) ? "LOCAL" : "UNICAST";
+        }
+        return t;
+      };
+      for (const [n, ip, what] of [[m.srcType, p.src, "source"], [m.dstType, p.dst, "destination"]] as const) {
+        if (!n) continue;
+        const t = typeOf(ip);
+        if (n.value.includes(t as never) === n.invert)
+          return { ok: false, part, reason: `${what} ${ip} is ${t === "LOCAL" ? "one of this node's addresses (LOCAL)" : `${t}, not one of this node's addresses`}` };
+      }
+      return yes;
+    }
+    case "statistic": {
+      if (m.mode === "random") {
+        let prob = fraction(m.probability.kernel, 0x80000000);
+        if (m.invert) prob = subtract(ONE, prob);
+        return { branch: prob, part };
+      }
+      const seen = ctx.nthCounters.get(line) ?? 0;
+      effects.push({ kind: "nth-count", line });
+      const hit = (seen % m.every === m.packet) !== m.invert;
+      return hit ? yes : { ok: false, part, reason: `this is packet ${seen} of the rule's count (${seen} mod ${m.every} = ${seen % m.every})` };
+    }
+    case "recent":
+      return checkRecent(m, p, ctx, effects);
+    case "set":
+      return { uncertain: `ipset ${m.name}'s members are not in an iptables dump`, part };
+    case "socket":
+      return { uncertain: "whether a local socket exists for the packet is not in the dump", part };
+    case "physdev":
+      return { uncertain: "bridge ports (br_netfilter) are not in the node description", part };
+    case "unsupported":
+      return { uncertain: m.reason, part: m.text };
+  }
+}
+
+/**
+ * Decide a rule for the packet. `decided` gives the outcome of each random
+ * statistic match already branched on, in order; the first undecided one
+ * returns a branch.
+ */
+export function decideRule(rule: Rule, p: PacketState, ctx: ConditionContext, decided: boolean[]): RuleDecision {
+  const h = checkHeader(rule.ip, p);
+  if (h) return { kind: "no-match", part: h.part, reason: h.reason, effects: [] };
+  const effects: Effect[] = [];
+  const notes: string[] = [];
+  let branchIndex = 0;
+  for (const m of rule.matches) {
+    const c = checkMatch(m, p, ctx, rule.line, effects);
+    if ("uncertain" in c) return { kind: "uncertain", part: c.part, reason: c.uncertain };
+    if ("branch" in c) {
+      if (branchIndex >= decided.length) return { kind: "branch", probability: c.branch, part: c.part };
+      const taken = decided[branchIndex++];
+      if (!taken) return { kind: "no-match", part: c.part, reason: "the random draw did not fall under this rule's probability", effects };
+      notes.push(`${c.part}: the random draw fell under the probability`);
+      continue;
+    }
+    if (!c.ok) return { kind: "no-match", part: c.part, reason: c.reason, effects };
+    if (c.reason) notes.push(`${c.part}: ${c.reason}`);
+  }
+  return { kind: "match", effects, notes };
+}

@@ -1,0 +1,567 @@
+/**
+ * The traversal engine: moves one packet through the netfilter hooks of a
+ * node, table by table and rule by rule, exactly as the kernel orders them.
+ * A random rule splits the run into two "worlds" with complementary exact
+ * probabilities; every world ends in one outcome.
+ */
+import type { Chain, Dump, Rule, Table, TableName } from "../model/dump.js";
+import { findChain, findTable } from "../model/predicates.js";
+import type { Hook } from "../model/tables.js";
+import type { Target } from "../model/targets.js";
+import { hex } from "../format/quote.js";
+import { ONE, multiply, subtract, type Fraction } from "../math/fraction.js";
+import { lookupRoute, selectAddress, type NodeContext } from "../node/context.js";
+import { decideRule, type Effect } from "./conditions.js";
+import type { PacketState, Tuple } from "./packet.js";
+import { recentRemove, recentUpdate, type ConntrackEntry, type NetState } from "./state.js";
+
+/** One thing that happened to the packet, in order. */
+export interface Step {
+  /** `rule`: a rule was checked; `policy`: a built-in chain's policy applied; `route`: a routing decision; `conntrack`: conntrack applied a recorded NAT; `deliver`: the packet left the hooks. */
+  kind: "rule" | "policy" | "route" | "conntrack" | "deliver";
+  hook: Hook | null;
+  table: TableName | null;
+  chain: string | null;
+  /** The rule's (or the chain declaration's) line in the dump. */
+  line: number | null;
+  /** The rule as written, or a description for other steps. */
+  rule: string;
+  matched: boolean;
+  /** For a rule that did not match: the first condition that failed, and why. */
+  reason?: string;
+  /** What the rule did: jump, MARK, DNAT, ACCEPT, ... */
+  action?: string;
+  /** The probability of the random branch taken at this rule. */
+  probability?: Fraction;
+  markBefore?: number;
+  markAfter?: number;
+}
+
+/** A destination rewrite. */
+export interface DnatDecision {
+  line: number | null;
+  chain: string | null;
+  hook: Hook;
+  target: "DNAT" | "REDIRECT" | "conntrack";
+  from: string;
+  to: string;
+}
+
+/** A source rewrite, with the reason for the address chosen. */
+export interface SnatDecision {
+  line: number | null;
+  chain: string | null;
+  hook: Hook;
+  target: "MASQUERADE" | "SNAT" | "conntrack";
+  from: string;
+  to: string;
+  interface: string | null;
+  why: string;
+}
+
+/** How a world ended. */
+export interface Outcome {
+  probability: Fraction;
+  verdict: "accepted" | "dropped" | "rejected" | "uncertain";
+  /** `local`: delivered to a process on the node; `out`: sent out of `outInterface`. */
+  delivery: "local" | "out" | null;
+  inInterface: string | null;
+  outInterface: string | null;
+  before: Tuple;
+  after: Tuple;
+  dnat: DnatDecision | null;
+  snat: SnatDecision | null;
+  /** The packet's mark when it left (or was dropped). */
+  mark: number;
+  /** For dropped, rejected and uncertain outcomes: the deciding line and why. */
+  line: number | null;
+  reason: string | null;
+  rejectWith: string | null;
+  steps: Step[];
+  /** Node state after this packet (xt_recent lists, counters). */
+  state: NetState;
+}
+
+type Stage =
+  | { kind: "table"; hook: Hook; table: TableName }
+  | { kind: "route" }
+  | { kind: "route-local" }
+  | { kind: "reroute" }
+  | { kind: "after-postrouting" }
+  | { kind: "deliver-local" }
+  | { kind: "deliver-out" };
+
+interface Frame {
+  chain: Chain;
+  index: number;
+}
+
+interface StepNode {
+  step: Step;
+  prev: StepNode | null;
+}
+
+interface World {
+  probability: Fraction;
+  packet: PacketState;
+  before: Tuple;
+  reply: boolean;
+  /** The nat table is consulted (first packet of a tracked connection). */
+  natActive: boolean;
+  tracked: boolean;
+  connection: ConntrackEntry | null;
+  state: NetState;
+  steps: StepNode | null;
+  plan: Stage[];
+  stage: number;
+  frames: Frame[] | null;
+  decided: boolean[];
+  dnat: DnatDecision | null;
+  snat: SnatDecision | null;
+  routedDst: string | null;
+  localDestination: boolean;
+  /** Probability of the random draws taken at the rule being decided. */
+  pendingBranch: Fraction | undefined;
+  outcome: Omit<Outcome, "probability" | "steps" | "state" | "before" | "after" | "dnat" | "snat" | "mark" | "inInterface" | "outInterface"> | null;
+  budget: number;
+}
+
+/** Inputs of one packet's run. */
+export interface RunInput {
+  dump: Dump;
+  node: NodeContext;
+  packet: PacketState;
+  origin: "interface" | "local";
+  state: NetState;
+  now: number;
+  /** The connection the packet belongs to (later packets and replies); null for a new connection. */
+  connection: ConntrackEntry | null;
+  reply: boolean;
+  /** Record rules that did not match, with reasons (costs time on big dumps). */
+  explain: boolean;
+}
+
+const TABLE_ORDER: Record<Hook, TableName[]> = {
+  PREROUTING: ["raw", "mangle", "nat"],
+  INPUT: ["mangle", "filter", "security", "nat"],
+  FORWARD: ["mangle", "filter", "security"],
+  OUTPUT: ["raw", "mangle", "nat", "filter", "security"],
+  POSTROUTING: ["mangle", "nat"],
+};
+
+const MAX_STEPS_PER_WORLD = 1_000_000;
+const MAX_WORLDS = 100_000;
+
+function tables(hook: Hook): Stage[] {
+  return TABLE_ORDER[hook].map((table) => ({ kind: "table", hook, table }) as Stage);
+}
+
+function tupleOf(p: PacketState): Tuple {
+  return { protocol: p.protocol, src: p.src, sport: p.sport, dst: p.dst, dport: p.dport };
+}
+
+function cloneWorld(w: World): World {
+  return {
+    ...w,
+    packet: { ...w.packet },
+    plan: [...w.plan],
+    frames: w.frames ? w.frames.map((f) => ({ ...f })) : null,
+    decided: [...w.decided],
+  };
+}
+
+function push(w: World, step: Step): void {
+  w.steps = { step, prev: w.steps };
+}
+
+function stepsOf(w: World): Step[] {
+  const out: Step[] = [];
+  for (let n = w.steps; n; n = n.prev) out.push(n.step);
+  return out.reverse();
+}
+
+/** Run one packet through the node and return every outcome with its exact probability. */
+export function runPacket(input: RunInput): Outcome[] {
+  const plan: Stage[] = input.origin === "local"
+    ? [{ kind: "route-local" }, ...tables("OUTPUT"), { kind: "reroute" }, ...tables("POSTROUTING"), { kind: "after-postrouting" }]
+    : [...tables("PREROUTING"), { kind: "route" }];
+  const start: World = {
+    probability: ONE,
+    packet: { ...input.packet },
+    before: tupleOf(input.packet),
+    reply: input.reply,
+    natActive: input.connection === null && input.packet.ctstate === "NEW",
+    tracked: true,
+    connection: input.connection,
+    state: input.state,
+    steps: null,
+    plan,
+    stage: 0,
+    frames: null,
+    decided: [],
+    dnat: null,
+    snat: null,
+    routedDst: null,
+    localDestination: false,
+    outcome: null,
+    pendingBranch: undefined,
+    budget: MAX_STEPS_PER_WORLD,
+  };
+  const outcomes: Outcome[] = [];
+  const pending: World[] = [start];
+  let worlds = 1;
+  while (pending.length > 0) {
+    const w = pending.pop()!;
+    const forks = advance(w, input);
+    if (forks) {
+      // Depth-first, "rule matched" first, so outcomes come in rule order.
+      worlds += 1;
+      if (worlds > MAX_WORLDS) throw new RangeError(`more than ${MAX_WORLDS} possible paths: the dump's random rules multiply beyond what the simulator enumerates`);
+      pending.push(forks[1], forks[0]);
+      continue;
+    }
+    outcomes.push(finish(w));
+  }
+  return outcomes;
+}
+
+function finish(w: World): Outcome {
+  const o = w.outcome!;
+  return {
+    probability: w.probability,
+    ...o,
+    inInterface: w.packet.inInterface,
+    outInterface: o.delivery === "out" ? w.packet.outInterface : null,
+    before: w.before,
+    after: tupleOf(w.packet),
+    dnat: w.dnat,
+    snat: w.snat,
+    mark: w.packet.mark,
+    steps: stepsOf(w),
+    state: w.state,
+  };
+}
+
+function end(w: World, verdict: Outcome["verdict"], extra: Partial<NonNullable<World["outcome"]>> = {}): void {
+  w.outcome = { verdict, delivery: null, line: null, reason: null, rejectWith: null, ...extra };
+}
+
+/** Run a world until it ends (returns null) or splits (returns the two worlds). */
+function advance(w: World, env: RunInput): [World, World] | null {
+  while (!w.outcome) {
+    if (w.frames) {
+      const forks = stepChain(w, env);
+      if (forks) return forks;
+      continue;
+    }
+    const stage = w.plan[w.stage];
+    if (!stage) {
+      end(w, "uncertain", { reason: "the packet's path ended without a decision" });
+      break;
+    }
+    enterStage(w, stage, env);
+  }
+  return null;
+}
+
+function enterStage(w: World, stage: Stage, env: RunInput): void {
+  const p = w.packet;
+  switch (stage.kind) {
+    case "table": {
+      w.stage++;
+      if (stage.table === "nat" && !w.natActive) {
+        if (w.connection) applyConntrackNat(w, stage.hook);
+        return;
+      }
+      const table = findTable(env.dump, stage.table);
+      if (!table) return;
+      const chain = findChain(table, stage.hook);
+      if (!chain) return;
+      w.frames = [{ chain, index: 0 }];
+      return;
+    }
+    case "route":
+    case "reroute":
+    case "route-local": {
+      w.stage++;
+      if (stage.kind === "reroute" && w.routedDst === p.dst) return;
+      const r = lookupRoute(env.node, p.dst);
+      w.routedDst = p.dst;
+      if (r.kind !== "local" && r.kind !== "unicast") {
+        push(w, { kind: "route", hook: null, table: null, chain: null, line: null, rule: `route to ${p.dst}`, matched: true, action: `no usable route (${r.kind})` });
+        end(w, "dropped", { reason: `no route to ${p.dst} (${r.kind})` });
+        return;
+      }
+      if (stage.kind === "route") {
+        if (r.kind === "local") {
+          push(w, { kind: "route", hook: null, table: null, chain: null, line: null, rule: `route to ${p.dst}`, matched: true, action: `${p.dst} is this node's own address: deliver locally (INPUT)` });
+          w.plan.push(...tables("INPUT"), { kind: "deliver-local" });
+        } else {
+          if (!env.node.ipForward) {
+            end(w, "dropped", { reason: "net.ipv4.ip_forward is off: the node does not forward" });
+            return;
+          }
+          p.outInterface = r.dev;
+          push(w, { kind: "route", hook: null, table: null, chain: null, line: null, rule: `route to ${p.dst}`, matched: true, action: `forward out of ${r.dev}${r.route?.via ? ` via ${r.route.via}` : ""} (FORWARD)` });
+          w.plan.push(...tables("FORWARD"), ...tables("POSTROUTING"), { kind: "deliver-out" });
+        }
+        return;
+      }
+      w.localDestination = r.kind === "local";
+      p.outInterface = r.kind === "local" ? "lo" : r.dev;
+      const verb = stage.kind === "reroute" ? "re-route after the destination changed" : "route";
+      push(w, { kind: "route", hook: null, table: null, chain: null, line: null, rule: `${verb}: ${p.dst}`, matched: true, action: r.kind === "local" ? `${p.dst} is this node's own address: out of lo` : `out of ${r.dev}${r.route?.via ? ` via ${r.route.via}` : ""}` });
+      return;
+    }
+    case "after-postrouting": {
+      w.stage++;
+      if (w.localDestination) {
+        // Looped back: the connection is already tracked, so nat is not consulted again.
+        p.inInterface = "lo";
+        w.natActive = false;
+        w.connection = null;
+        push(w, { kind: "route", hook: null, table: null, chain: null, line: null, rule: `loopback: ${p.dst}`, matched: true, action: "the packet comes back in on lo (PREROUTING, INPUT; nat is skipped)" });
+        w.plan.push(...tables("PREROUTING").filter((s) => (s as { table: string }).table !== "nat"), ...tables("INPUT").filter((s) => (s as { table: string }).table !== "nat"), { kind: "deliver-local" });
+      } else w.plan.push({ kind: "deliver-out" });
+      return;
+    }
+    case "deliver-local":
+      push(w, { kind: "deliver", hook: null, table: null, chain: null, line: null, rule: `deliver to ${p.dst}:${p.dport}`, matched: true, action: "delivered to a process on this node" });
+      end(w, "accepted", { delivery: "local" });
+      return;
+    case "deliver-out":
+      push(w, { kind: "deliver", hook: null, table: null, chain: null, line: null, rule: `send out of ${p.outInterface}`, matched: true, action: `leaves ${p.outInterface} as ${p.src}:${p.sport} -> ${p.dst}:${p.dport}` });
+      end(w, "accepted", { delivery: "out" });
+      return;
+  }
+}
+
+/** Conntrack's NAT for packets of a known connection: the nat table is skipped, the recorded translation applied. */
+function applyConntrackNat(w: World, hook: Hook): void {
+  const c = w.connection!;
+  const p = w.packet;
+  const dstManip = hook === "PREROUTING" || hook === "OUTPUT";
+  let from: string | null = null, to: string | null = null;
+  if (!w.reply && dstManip && c.dnat) {
+    from = `${p.dst}:${p.dport}`;
+    p.dst = c.reply.src;
+    p.dport = c.reply.sport;
+    to = `${p.dst}:${p.dport}`;
+    w.dnat = { line: null, chain: null, hook, target: "conntrack", from, to };
+  } else if (!w.reply && !dstManip && c.snat) {
+    from = `${p.src}:${p.sport}`;
+    p.src = c.reply.dst;
+    p.sport = c.reply.dport;
+    to = `${p.src}:${p.sport}`;
+    w.snat = { line: null, chain: null, hook, target: "conntrack", from, to, interface: p.outInterface, why: "the connection's recorded source NAT" };
+  } else if (w.reply && dstManip && c.snat) {
+    from = `${p.dst}:${p.dport}`;
+    p.dst = c.original.src;
+    p.dport = c.original.sport;
+    to = `${p.dst}:${p.dport}`;
+    w.dnat = { line: null, chain: null, hook, target: "conntrack", from, to };
+  } else if (w.reply && !dstManip && c.dnat) {
+    from = `${p.src}:${p.sport}`;
+    p.src = c.original.dst;
+    p.sport = c.original.dport;
+    to = `${p.src}:${p.sport}`;
+    w.snat = { line: null, chain: null, hook, target: "conntrack", from, to, interface: p.outInterface, why: "undoing the connection's DNAT, so the client sees the address it called" };
+  }
+  if (from !== null) {
+    const what = dstManip ? "destination" : "source";
+    push(w, { kind: "conntrack", hook, table: "nat", chain: null, line: null, rule: `conntrack ${w.reply ? "reply" : "original"} direction`, matched: true, action: `rewrites the ${what} ${from} -> ${to} (the nat table is not consulted again)` });
+  }
+}
+
+function applyPolicy(w: World, chain: Chain): void {
+  const policy = chain.policy ?? "ACCEPT";
+  const stage = w.plan[w.stage - 1] as { hook: Hook; table: TableName };
+  push(w, {
+    kind: "policy", hook: stage.hook, table: stage.table, chain: chain.name, line: chain.line,
+    rule: `:${chain.name} ${policy}`, matched: true, action: `policy ${policy}`,
+  });
+  w.frames = null;
+  if (policy === "DROP") end(w, "dropped", { line: chain.line, reason: `policy DROP of ${stage.table} ${chain.name}` });
+}
+
+/** Check the next rule of the current chain; returns two worlds when a random rule splits the run. */
+function stepChain(w: World, env: RunInput): [World, World] | null {
+  const frames = w.frames!;
+  const frame = frames[frames.length - 1];
+  const stage = w.plan[w.stage - 1] as { hook: Hook; table: TableName };
+  if (--w.budget < 0) {
+    end(w, "uncertain", { reason: `more than ${MAX_STEPS_PER_WORLD} rule checks for one packet` });
+    return null;
+  }
+  if (frame.index >= frame.chain.rules.length) {
+    if (frame.chain.builtin) applyPolicy(w, frame.chain);
+    else frames.pop();
+    return null;
+  }
+  const rule = frame.chain.rules[frame.index];
+  const ctx = { node: env.node, recent: w.state.recent, now: env.now, connection: w.connection, nthCounters: w.state.nthCounters, reply: w.reply };
+  const d = decideRule(rule, w.packet, ctx, w.decided);
+  const base = { kind: "rule" as const, hook: stage.hook, table: stage.table, chain: frame.chain.name, line: rule.line, rule: rule.raw };
+  if (d.kind === "branch") {
+    const yes = cloneWorld(w), no = w;
+    yes.probability = multiply(w.probability, d.probability);
+    yes.decided.push(true);
+    const q = subtract(ONE, d.probability);
+    no.probability = multiply(w.probability, q);
+    no.decided.push(false);
+    yes.pendingBranch = w.pendingBranch ? multiply(w.pendingBranch, d.probability) : d.probability;
+    no.pendingBranch = w.pendingBranch ? multiply(w.pendingBranch, q) : q;
+    return [yes, no];
+  }
+  const branchProbability = w.pendingBranch;
+  w.pendingBranch = undefined;
+  w.decided = [];
+  frame.index++;
+  if (d.kind === "uncertain") {
+    push(w, { ...base, matched: false, reason: `${d.part}: ${d.reason}` });
+    end(w, "uncertain", { line: rule.line, reason: `line ${rule.line}: ${d.part}: ${d.reason}` });
+    return null;
+  }
+  applyEffects(w, d.effects, env.now);
+  if (d.kind === "no-match") {
+    if (env.explain || branchProbability) push(w, { ...base, matched: false, reason: `${d.part}: ${d.reason}`, ...(branchProbability ? { probability: branchProbability } : {}) });
+    return null;
+  }
+  applyTarget(w, rule, rule.target, stage, base, branchProbability, d.notes, env);
+  return null;
+}
+
+function applyEffects(w: World, effects: Effect[], now: number): void {
+  for (const e of effects) {
+    const s = w.state;
+    if (e.kind === "recent-set") w.state = { ...s, recent: recentUpdate(s.recent, e.list, e.address, now, 64) };
+    else if (e.kind === "recent-remove") w.state = { ...s, recent: recentRemove(s.recent, e.list, e.address) };
+    else if (e.kind === "recent-reap") {
+      // xt_recent reaps lazily: only the list's single oldest entry, and only if it is stale.
+      const oldest = s.recent.get(e.list)?.[0];
+      if (oldest && oldest.stamps[oldest.stamps.length - 1] < now - e.seconds) w.state = { ...s, recent: recentRemove(s.recent, e.list, oldest.address) };
+    } else {
+      const counters = new Map(s.nthCounters);
+      counters.set(e.line, (counters.get(e.line) ?? 0) + 1);
+      w.state = { ...s, nthCounters: counters };
+    }
+  }
+}
+
+function applyTarget(
+  w: World, rule: Rule, target: Target | null, stage: { hook: Hook; table: TableName },
+  base: Omit<Step, "matched">, probability: Fraction | undefined, notes: string[], env: RunInput,
+): void {
+  const p = w.packet;
+  const frames = w.frames!;
+  const step: Step = { ...base, matched: true, ...(probability ? { probability } : {}) };
+  if (notes.length) step.reason = notes.join("; ");
+  const stop = () => {
+    w.frames = null;
+  };
+  if (!target) {
+    push(w, { ...step, action: "no target: counted only" });
+    return;
+  }
+  switch (target.kind) {
+    case "jump": {
+      const table = findTable(env.dump, stage.table)!;
+      const next = findChain(table, target.chain)!;
+      push(w, { ...step, action: `${target.goto ? "goto" : "jump to"} ${target.chain}` });
+      if (target.goto) frames[frames.length - 1] = { chain: next, index: 0 };
+      else frames.push({ chain: next, index: 0 });
+      return;
+    }
+    case "ACCEPT":
+      push(w, { ...step, action: `ACCEPT: leaves the ${stage.table} table for this hook` });
+      stop();
+      return;
+    case "DROP":
+      push(w, { ...step, action: "DROP" });
+      end(w, "dropped", { line: rule.line, reason: `DROP at line ${rule.line} (${stage.table} ${base.chain})` });
+      return;
+    case "REJECT":
+      push(w, { ...step, action: `REJECT with ${target.rejectWith}` });
+      end(w, "rejected", { line: rule.line, reason: `REJECT at line ${rule.line} (${stage.table} ${base.chain})`, rejectWith: target.rejectWith });
+      return;
+    case "QUEUE":
+      push(w, { ...step, action: "QUEUE: handed to a userspace program" });
+      end(w, "uncertain", { line: rule.line, reason: `line ${rule.line}: QUEUE hands the packet to a program whose verdict is unknown` });
+      return;
+    case "RETURN": {
+      push(w, { ...step, action: "RETURN" });
+      const builtin = frames[0].chain;
+      frames.pop();
+      if (frames.length === 0) applyPolicy(w, builtin);
+      return;
+    }
+    case "MARK": {
+      const before = p.mark;
+      p.mark = ((p.mark & ~target.mask) ^ target.value) >>> 0;
+      push(w, { ...step, action: `MARK ${hex(before)} -> ${hex(p.mark)}`, markBefore: before, markAfter: p.mark });
+      return;
+    }
+    case "CONNMARK":
+      push(w, { ...step, action: "CONNMARK (connection mark)" });
+      if (target.mode === "restore") {
+        const before = p.mark;
+        const ct = w.connection?.mark ?? 0;
+        p.mark = ((p.mark & ~target.nfmask) | (ct & target.ctmask)) >>> 0;
+        if (before !== p.mark) w.steps!.step.markBefore = before, w.steps!.step.markAfter = p.mark;
+      }
+      return;
+    case "LOG": case "NFLOG": case "TRACE":
+      push(w, { ...step, action: `${target.kind}: logged, traversal continues` });
+      return;
+    case "CT":
+      push(w, { ...step, action: target.notrack ? "NOTRACK: the packet is not tracked, so nat is skipped" : "CT" });
+      if (target.notrack) {
+        w.tracked = false;
+        w.natActive = false;
+        p.ctstate = "UNTRACKED";
+      }
+      return;
+    case "DNAT": case "REDIRECT": {
+      const from = `${p.dst}:${p.dport}`;
+      if (target.kind === "DNAT") {
+        const r = target.ranges[0];
+        if (r.minIp) p.dst = r.minIp;
+        if (r.minPort !== undefined) p.dport = r.minPort;
+      } else {
+        p.dst = stage.hook === "OUTPUT" ? "127.0.0.1" : (env.node.interfaces.find((i) => i.name === p.inInterface)?.addresses[0]?.address ?? p.dst);
+        if (target.ports) p.dport = target.ports.min;
+      }
+      const to = `${p.dst}:${p.dport}`;
+      w.dnat = { line: rule.line, chain: base.chain, hook: stage.hook, target: target.kind, from, to };
+      push(w, { ...step, action: `${target.kind} ${from} -> ${to}` });
+      stop();
+      return;
+    }
+    case "SNAT": case "MASQUERADE": {
+      const from = `${p.src}:${p.sport}`;
+      let why: string;
+      if (target.kind === "SNAT") {
+        const r = target.ranges[0];
+        if (r.minIp) p.src = r.minIp;
+        if (r.minPort !== undefined) p.sport = r.minPort;
+        why = `--to-source ${r.minIp ?? ""}`;
+      } else {
+        const route = lookupRoute(env.node, p.dst);
+        const address = selectAddress(env.node, p.outInterface ?? "", route.nextHop);
+        if (address) p.src = address;
+        if (target.ports) p.sport = target.ports.min;
+        why = `first address of ${p.outInterface}${route.nextHop ? ` for next hop ${route.nextHop}` : ""}`;
+      }
+      const to = `${p.src}:${p.sport}`;
+      w.snat = { line: rule.line, chain: base.chain, hook: stage.hook, target: target.kind, from, to, interface: p.outInterface, why };
+      push(w, { ...step, action: `${target.kind} ${from} -> ${to} (${why})` });
+      stop();
+      return;
+    }
+    case "unsupported":
+      push(w, { ...step, action: `unsupported target: ${target.text}` });
+      end(w, "uncertain", { line: rule.line, reason: `line ${rule.line}: ${target.reason}` });
+      return;
+  }
+}
+

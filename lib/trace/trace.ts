@@ -1,0 +1,141 @@
+/**
+ * traceConnection: every way a new connection can go through a node, with
+ * exact probabilities, the rules met, the NAT decisions, and what the later
+ * packets and the replies of that connection look like.
+ */
+import type { Dump } from "../model/dump.js";
+import { parseIPv4 } from "../model/address.js";
+import { inferOrigin, type NodeContext } from "../node/context.js";
+import { runPacket, type Outcome } from "./engine.js";
+import { DEFAULT_SOURCE_PORT, type ConnectionSpec, type PacketState, type Protocol, type Tuple } from "./packet.js";
+import { emptyState, tupleKey, type ConntrackEntry, type NetState } from "./state.js";
+
+/** A connection that cannot be traced as given (bad address, unknown interface, ...). */
+export class TraceInputError extends Error {}
+
+/** Later packets of one outcome's connection: the next packet from the client, and the server's reply. */
+export interface FollowUp {
+  /** The connection as conntrack records it. */
+  connection: ConntrackEntry;
+  /** The client's next packet (ESTABLISHED; nat is not consulted, conntrack applies the NAT). */
+  original: Outcome[];
+  /** The server's reply, on the wire from the endpoint back to the client. */
+  reply: Outcome[];
+}
+
+/** One way the connection can go. */
+export interface TraceOutcome extends Outcome {
+  /** Present for accepted outcomes. */
+  followUp: FollowUp | null;
+}
+
+/** The full answer for one connection. */
+export interface Trace {
+  /** The first packet as it starts. */
+  packet: Tuple;
+  /** Where it starts, and whether that was inferred from the routes. */
+  origin: { local: boolean; interface: string | null; inferred: boolean };
+  outcomes: TraceOutcome[];
+}
+
+/** Options of a trace. */
+export interface TraceOptions {
+  /** State to start from (from a simulation, or captured lists); empty by default: a client's first connection. */
+  state?: NetState;
+  /** Simulation clock in seconds (for xt_recent ages). */
+  now?: number;
+  /** Record non-matching rules with their reasons (default true). */
+  explain?: boolean;
+  /** Also trace the connection's later packets and replies (default true). */
+  followUp?: boolean;
+}
+
+function checkIp(ip: string, what: string): void {
+  if (parseIPv4(ip) === null) throw new TraceInputError(`${what}: expected an IPv4 address, got '${ip}'`);
+}
+
+function checkPort(port: number, what: string): void {
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TraceInputError(`${what}: expected a port 0-65535, got '${port}'`);
+}
+
+/** Resolve a connection spec into its first packet and origin, checking every field. */
+export function resolveConnection(node: NodeContext, spec: ConnectionSpec): { packet: PacketState; origin: Trace["origin"] } {
+  const protocol: Protocol = spec.protocol ?? "tcp";
+  if (!["tcp", "udp", "sctp"].includes(protocol)) throw new TraceInputError(`protocol: expected tcp, udp or sctp, got '${protocol}'`);
+  checkIp(spec.src, "source");
+  checkIp(spec.dst, "destination");
+  const sport = spec.sport ?? DEFAULT_SOURCE_PORT;
+  checkPort(sport, "source port");
+  checkPort(spec.dport, "destination port");
+  let origin: Trace["origin"];
+  if (spec.from === "local") origin = { local: true, interface: null, inferred: false };
+  else if (spec.from) {
+    const name = spec.from.interface;
+    if (!node.interfaces.some((i) => i.name === name))
+      throw new TraceInputError(`interface ${name}: the node has no such interface (it has ${node.interfaces.map((i) => i.name).join(", ")})`);
+    origin = { local: false, interface: name, inferred: false };
+  } else {
+    try {
+      const o = inferOrigin(node, spec.src);
+      origin = o.local ? { local: true, interface: null, inferred: true } : { local: false, interface: o.interface, inferred: true };
+    } catch (e) {
+      throw new TraceInputError((e as Error).message);
+    }
+  }
+  const packet: PacketState = {
+    protocol, src: spec.src, sport, dst: spec.dst, dport: spec.dport,
+    inInterface: origin.interface, outInterface: null, mark: 0, ctstate: "NEW",
+  };
+  return { packet, origin };
+}
+
+/** The conntrack entry an accepted outcome leaves behind. */
+export function connectionOf(o: Outcome, now: number): ConntrackEntry {
+  return {
+    original: o.before,
+    reply: { protocol: o.after.protocol, src: o.after.dst, sport: o.after.dport, dst: o.after.src, dport: o.after.sport },
+    dnat: o.after.dst !== o.before.dst || o.after.dport !== o.before.dport,
+    snat: o.after.src !== o.before.src || o.after.sport !== o.before.sport,
+    mark: 0,
+    created: now,
+    lastSeen: now,
+  };
+}
+
+/** Trace a new connection: every outcome, its exact probability, and the rules on its way. */
+export function traceConnection(dump: Dump, node: NodeContext, spec: ConnectionSpec, options: TraceOptions = {}): Trace {
+  const { packet, origin } = resolveConnection(node, spec);
+  const now = options.now ?? 0;
+  const state = options.state ?? emptyState();
+  const explain = options.explain ?? true;
+  const existing = state.conntrack.get(tupleKey(packet)) ?? null;
+  const first = runPacket({
+    dump, node, packet: existing ? { ...packet, ctstate: "ESTABLISHED" } : packet, origin: origin.local ? "local" : "interface",
+    state, now, connection: existing, reply: false, explain,
+  });
+  const outcomes = first.map((o): TraceOutcome => {
+    if (o.verdict !== "accepted" || options.followUp === false || existing) return { ...o, followUp: null };
+    return { ...o, followUp: followUp(dump, node, o, origin, now, explain) };
+  });
+  return { packet: { protocol: packet.protocol, src: packet.src, sport: packet.sport, dst: packet.dst, dport: packet.dport }, origin, outcomes };
+}
+
+function followUp(dump: Dump, node: NodeContext, o: Outcome, origin: Trace["origin"], now: number, explain: boolean): FollowUp {
+  const connection = connectionOf(o, now);
+  const state: NetState = { ...o.state, conntrack: new Map(o.state.conntrack).set(tupleKey(connection.original), connection) };
+  const original = runPacket({
+    dump, node, state, now, connection, reply: false, explain,
+    packet: { ...o.before, inInterface: origin.interface, outInterface: null, mark: 0, ctstate: "ESTABLISHED" },
+    origin: origin.local ? "local" : "interface",
+  });
+  // The reply starts where the first packet went: from a process here, or arriving on the interface it left by.
+  const r = connection.reply;
+  const replyLocal = o.delivery === "local";
+  const replyIn = replyLocal ? null : o.outInterface;
+  const reply = runPacket({
+    dump, node, state, now, connection, reply: true, explain,
+    packet: { ...r, inInterface: replyIn, outInterface: null, mark: 0, ctstate: "ESTABLISHED" },
+    origin: replyLocal ? "local" : "interface",
+  });
+  return { connection, original, reply };
+}
