@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 /** The `kube-iptables-lab` command: dispatches to a subcommand and maps errors to exit codes. */
-import { COMMANDS, type Io } from "./commands.js";
+import { COMMANDS as BASE_COMMANDS, type Io } from "./commands.js";
+import { TRACE_COMMANDS } from "./trace-commands.js";
+
+const COMMANDS = [...BASE_COMMANDS, ...TRACE_COMMANDS];
 import { UsageError } from "./args.js";
 import { InputError } from "./io.js";
 

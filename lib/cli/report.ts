@@ -1,0 +1,77 @@
+/** Plain-text reports of traces and simulations for the terminal. */
+import { formatFraction, formatPercent, toNumber } from "../math/fraction.js";
+import { hex } from "../format/quote.js";
+import type { Outcome, Step } from "../trace/engine.js";
+import type { Trace } from "../trace/trace.js";
+import type { SimulationEvent } from "../trace/simulate.js";
+import { tupleText } from "../trace/packet.js";
+
+function where(o: Outcome): string {
+  if (o.verdict !== "accepted") return `${o.verdict}${o.rejectWith ? ` (${o.rejectWith})` : ""}: ${o.reason ?? ""}`;
+  return o.delivery === "local" ? `accepted, delivered to ${o.after.dst}:${o.after.dport} on this node` : `accepted, sent out of ${o.outInterface}`;
+}
+
+function stepLine(s: Step): string {
+  const place = s.kind === "rule" || s.kind === "policy" ? `${s.hook} ${s.table} ${s.chain}` : s.kind;
+  const line = s.line !== null ? `line ${s.line}` : "";
+  const verdict = s.kind !== "rule" ? "" : s.matched ? "matched" : "no match";
+  let text = `  ${place.padEnd(38)} ${line.padEnd(9)} ${verdict.padEnd(8)} ${s.kind === "rule" || s.kind === "policy" ? s.rule : ""}`.trimEnd();
+  if (s.action) text += `\n  ${"".padEnd(57)}-> ${s.action}`;
+  if (s.reason) text += `\n  ${"".padEnd(57)}${s.matched ? "because" : "why not"}: ${s.reason}`;
+  if (s.probability) text += `\n  ${"".padEnd(57)}branch probability ${formatFraction(s.probability)} (${formatPercent(s.probability)})`;
+  return text;
+}
+
+/** A readable report: the outcomes, then the steps of each with line numbers. */
+export function traceReport(t: Trace, file: string): string {
+  const out: string[] = [];
+  const from = t.origin.local ? "made by a process on the node" : `arriving on ${t.origin.interface}`;
+  out.push(`${tupleText(t.packet)}, ${from}${t.origin.inferred ? " (inferred from the routes)" : ""}`);
+  out.push("");
+  out.push(`${t.outcomes.length} outcome${t.outcomes.length === 1 ? "" : "s"} (probabilities are exact; the kernel's statistic values are n/2^31):`);
+  t.outcomes.forEach((o, i) => {
+    out.push(`  #${i + 1}  ${formatPercent(o.probability).padStart(8)}  ${formatFraction(o.probability).padEnd(24)} ${where(o)}`);
+    if (o.dnat) out.push(`        DNAT ${o.dnat.from} -> ${o.dnat.to}${o.dnat.line ? ` (${file}:${o.dnat.line}, ${o.dnat.chain})` : ""}`);
+    if (o.snat) out.push(`        ${o.snat.target} ${o.snat.from} -> ${o.snat.to}${o.snat.line ? ` (${file}:${o.snat.line})` : ""}: ${o.snat.why}`);
+    out.push(`        mark ${hex(o.mark)}; the server sees ${o.after.src}:${o.after.sport} -> ${o.after.dst}:${o.after.dport}`);
+    if (o.followUp) {
+      const r = o.followUp.reply[0];
+      if (r) out.push(`        reply: ${r.before.src}:${r.before.sport} -> ${r.before.dst}:${r.before.dport} on ${r.inInterface ?? "the node"}, the client gets ${r.after.src}:${r.after.sport} -> ${r.after.dst}:${r.after.dport} (${r.verdict})`);
+    }
+  });
+  t.outcomes.forEach((o, i) => {
+    out.push("");
+    out.push(`Outcome #${i + 1} (${formatPercent(o.probability)}), step by step:`);
+    for (const s of o.steps) out.push(stepLine(s));
+    if (o.followUp) {
+      for (const [label, list] of [["The client's next packet (ESTABLISHED)", o.followUp.original], ["The reply", o.followUp.reply]] as const) {
+        for (const p of list) {
+          out.push(`  ${label}: ${p.verdict}`);
+          for (const s of p.steps.filter((x) => x.matched)) out.push(`  ${stepLine(s)}`);
+        }
+      }
+    }
+  });
+  return out.join("\n");
+}
+
+/** A simulation timeline: one line per connection, then the affinity lists at the end. */
+export function simulationReport(events: SimulationEvent[]): string {
+  const out: string[] = [];
+  for (const e of events) {
+    const o = e.possible[e.chosen];
+    const c = e.connection;
+    const label = c.label ? `${c.label}: ` : "";
+    const to = o.verdict === "accepted" ? `-> ${o.after.dst}:${o.after.dport}` : o.verdict;
+    const odds = `(${formatPercent(o.probability)} given the state then)`;
+    out.push(`t=${String(c.time).padStart(6)}s  ${label}${c.src} -> ${c.dst}:${c.dport}  ${to}  ${odds}`);
+  }
+  const last = events[events.length - 1];
+  if (last) {
+    out.push("");
+    out.push("xt_recent lists at the end:");
+    for (const [name, entries] of last.recent) for (const e of entries) out.push(`  ${name}  ${e.address}  last seen t=${e.stamps[e.stamps.length - 1]}s  (${e.stamps.length} hits)`);
+  }
+  void toNumber;
+  return out.join("\n");
+}

@@ -1,0 +1,152 @@
+/** The subcommands that run the simulator: trace, simulate, node-context. */
+import { loadNodeContext, nodeFromIpJson, NodeContextError, type NodeContext } from "../node/context.js";
+import { traceConnection, TraceInputError } from "../trace/trace.js";
+import { simulateConnections, type TimedConnection } from "../trace/simulate.js";
+import type { ConnectionSpec, Protocol } from "../trace/packet.js";
+import { readArgs, UsageError } from "./args.js";
+import { InputError, loadDump, readInput, toJson } from "./io.js";
+import type { Command } from "./commands.js";
+import { simulationReport, traceReport } from "./report.js";
+
+function readJson(path: string): unknown {
+  const text = readInput(path);
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`${path}: not valid JSON (${(e as Error).message})`);
+  }
+}
+
+/** Load a node description file, turning its problems into one-line input errors. */
+export function loadNodeFile(path: string): NodeContext {
+  try {
+    return loadNodeContext(readJson(path), path);
+  } catch (e) {
+    if (e instanceof NodeContextError) throw new InputError(e.message);
+    throw e;
+  }
+}
+
+function hostPort(text: string, what: string, needPort: boolean): { ip: string; port?: number } {
+  const m = /^([0-9.]+)(?::([0-9]+))?$/.exec(text);
+  if (!m || (needPort && m[2] === undefined)) throw new InputError(`${what} '${text}': expected ${needPort ? "IP:PORT" : "IP[:PORT]"}`);
+  return { ip: m[1], ...(m[2] !== undefined ? { port: Number(m[2]) } : {}) };
+}
+
+const trace: Command = {
+  name: "trace",
+  usage: "kube-iptables-lab trace DUMP --node NODE.json --src IP[:PORT] --dst IP:PORT [--proto tcp|udp|sctp] [--in IFACE | --local] [--json]",
+  summary: "every way a new connection can go through the node: outcomes, exact probabilities, rules, NAT",
+  spec: { positionals: ["DUMP"], values: ["--node", "--src", "--dst", "--proto", "--in"], switches: ["--local", "--json"] },
+  run(argv, io) {
+    const args = readArgs(argv, this.spec);
+    for (const required of ["--node", "--src", "--dst"]) if (!args.values[required]) throw new UsageError(`${required} is required`);
+    if (args.values["--in"] && args.switches.has("--local")) throw new UsageError("give either --in IFACE or --local, not both");
+    const proto = (args.values["--proto"] ?? "tcp") as Protocol;
+    if (!["tcp", "udp", "sctp"].includes(proto)) throw new UsageError(`--proto: expected tcp, udp or sctp, got '${proto}'`);
+    const node = loadNodeFile(args.values["--node"]);
+    const r = loadDump(args.positionals[0], io.err);
+    if (!r) return 1;
+    const src = hostPort(args.values["--src"], "--src", false);
+    const dst = hostPort(args.values["--dst"], "--dst", true);
+    const spec: ConnectionSpec = {
+      protocol: proto, src: src.ip, dst: dst.ip, dport: dst.port!,
+      ...(src.port !== undefined ? { sport: src.port } : {}),
+      ...(args.switches.has("--local") ? { from: "local" as const } : args.values["--in"] ? { from: { interface: args.values["--in"] } } : {}),
+    };
+    try {
+      const t = traceConnection(r.dump, node, spec);
+      if (args.switches.has("--json")) {
+        io.out(toJson({
+          packet: t.packet,
+          origin: t.origin,
+          outcomes: t.outcomes.map((o) => ({
+            probability: o.probability, probabilityValue: Number(o.probability.num) / Number(o.probability.den),
+            verdict: o.verdict, delivery: o.delivery, outInterface: o.outInterface, before: o.before, after: o.after,
+            dnat: o.dnat, snat: o.snat, mark: o.mark, line: o.line, reason: o.reason,
+            steps: o.steps.map((s) => ({ kind: s.kind, hook: s.hook, table: s.table, chain: s.chain, line: s.line, rule: s.rule, matched: s.matched, reason: s.reason ?? null, action: s.action ?? null })),
+            followUp: o.followUp ? { original: o.followUp.original.map(brief), reply: o.followUp.reply.map(brief) } : null,
+          })),
+        }));
+      } else io.out(traceReport(t, r.dump.file));
+      return 0;
+    } catch (e) {
+      if (e instanceof TraceInputError) throw new InputError(e.message);
+      throw e;
+    }
+  },
+};
+
+function brief(o: { verdict: string; before: unknown; after: unknown; inInterface: string | null; outInterface: string | null; steps: { line: number | null; table: string | null; chain: string | null; matched: boolean; action?: string }[] }) {
+  return {
+    verdict: o.verdict, before: o.before, after: o.after, inInterface: o.inInterface, outInterface: o.outInterface,
+    steps: o.steps.filter((s) => s.matched).map((s) => ({ table: s.table, chain: s.chain, line: s.line, action: s.action ?? null })),
+  };
+}
+
+const simulate: Command = {
+  name: "simulate",
+  usage: "kube-iptables-lab simulate DUMP --node NODE.json --connections FILE.json [--seed N] [--json]",
+  summary: "run a sequence of connections over time, carrying affinity lists and conntrack between them",
+  spec: { positionals: ["DUMP"], values: ["--node", "--connections", "--seed"], switches: ["--json"] },
+  run(argv, io) {
+    const args = readArgs(argv, this.spec);
+    for (const required of ["--node", "--connections"]) if (!args.values[required]) throw new UsageError(`${required} is required`);
+    const seed = args.values["--seed"] === undefined ? 1 : Number(args.values["--seed"]);
+    if (!Number.isInteger(seed)) throw new UsageError("--seed: expected an integer");
+    const node = loadNodeFile(args.values["--node"]);
+    const list = readJson(args.values["--connections"]);
+    const file = args.values["--connections"];
+    if (!Array.isArray(list)) throw new InputError(`${file}: expected a JSON list of { time, src, dst, dport, protocol?, from? }`);
+    const connections: TimedConnection[] = list.map((c: Record<string, unknown>, i: number) => {
+      if (typeof c.time !== "number" || typeof c.src !== "string" || typeof c.dst !== "string" || typeof c.dport !== "number")
+        throw new InputError(`${file}: connection ${i + 1}: expected { time: seconds, src: "IP", dst: "IP", dport: PORT }`);
+      return c as unknown as TimedConnection;
+    });
+    const r = loadDump(args.positionals[0], io.err);
+    if (!r) return 1;
+    try {
+      const events = simulateConnections(r.dump, node, connections, { seed });
+      if (args.switches.has("--json")) {
+        io.out(toJson(events.map((e) => {
+          const o = e.possible[e.chosen];
+          return {
+            connection: e.connection, verdict: o.verdict, after: o.after, probability: o.probability,
+            possible: e.possible.map((p) => ({ probability: p.probability, verdict: p.verdict, after: p.after })),
+            recent: Object.fromEntries([...e.recent].map(([k, v]) => [k, v])),
+          };
+        })));
+      } else io.out(simulationReport(events));
+      return 0;
+    } catch (e) {
+      if (e instanceof TraceInputError) throw new InputError(`${file}: ${e.message}`);
+      throw e;
+    }
+  },
+};
+
+const nodeContext: Command = {
+  name: "node-context",
+  usage: "kube-iptables-lab node-context --addr ADDR.json --route ROUTE.json [--name NAME] [--cluster-cidr CIDR] [--pod-cidr CIDR] [--service-cidr CIDR]",
+  summary: "build a node description from `ip -j addr show` and `ip -j route show` captured on a node",
+  spec: { positionals: [], values: ["--addr", "--route", "--name", "--cluster-cidr", "--pod-cidr", "--service-cidr"] },
+  run(argv, io) {
+    const args = readArgs(argv, this.spec);
+    for (const required of ["--addr", "--route"]) if (!args.values[required]) throw new UsageError(`${required} is required`);
+    try {
+      const node = nodeFromIpJson(readJson(args.values["--addr"]), readJson(args.values["--route"]), args.values["--name"] ?? "node");
+      if (args.values["--cluster-cidr"]) node.clusterCIDR = args.values["--cluster-cidr"];
+      if (args.values["--pod-cidr"]) node.podCIDR = args.values["--pod-cidr"];
+      if (args.values["--service-cidr"]) node.serviceCIDR = args.values["--service-cidr"];
+      loadNodeContext(node, "the resulting node description");
+      io.out(JSON.stringify(node, null, 2));
+      return 0;
+    } catch (e) {
+      if (e instanceof NodeContextError) throw new InputError(e.message);
+      throw e;
+    }
+  },
+};
+
+/** The simulator's subcommands. */
+export const TRACE_COMMANDS: Command[] = [trace, simulate, nodeContext];
