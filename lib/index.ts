@@ -43,3 +43,4 @@ export {
   type TimedConnection, type SimulationEvent, type SimulationOptions, type SampledShare,
 } from "./trace/simulate.js";
 export { createRandom, type Random } from "./trace/random.js";
+export { checkAnswer, closeTo, exerciseHtml, type ExerciseResult, type ExerciseSpec } from "./lessons/exercise.js";
