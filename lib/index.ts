@@ -44,3 +44,4 @@ export {
 } from "./trace/simulate.js";
 export { createRandom, type Random } from "./trace/random.js";
 export { checkAnswer, closeTo, exerciseHtml, type ExerciseResult, type ExerciseSpec } from "./lessons/exercise.js";
+export { escapeText, lessonTable, dumpLines, linesMentioning, preformatted } from "./lessons/html.js";
