@@ -45,3 +45,4 @@ export {
 export { createRandom, type Random } from "./trace/random.js";
 export { checkAnswer, closeTo, exerciseHtml, type ExerciseResult, type ExerciseSpec } from "./lessons/exercise.js";
 export { escapeText, lessonTable, dumpLines, linesMentioning, preformatted } from "./lessons/html.js";
+export { applyMark, markMatches } from "./trace/marks.js";

@@ -12,6 +12,7 @@ import { hex } from "../format/quote.js";
 import { ONE, multiply, subtract, type Fraction } from "../math/fraction.js";
 import { lookupRoute, selectAddress, type NodeContext } from "../node/context.js";
 import { decideRule, type Effect } from "./conditions.js";
+import { applyMark } from "./marks.js";
 import type { PacketState, Tuple } from "./packet.js";
 import { recentRemove, recentUpdate, type ConntrackEntry, type NetState } from "./state.js";
 
@@ -497,7 +498,7 @@ function applyTarget(
     }
     case "MARK": {
       const before = p.mark;
-      p.mark = ((p.mark & ~target.mask) ^ target.value) >>> 0;
+      p.mark = applyMark(p.mark, target.value, target.mask);
       push(w, { ...step, action: `MARK ${hex(before)} -> ${hex(p.mark)}`, markBefore: before, markAfter: p.mark });
       return;
     }
