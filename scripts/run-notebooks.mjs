@@ -102,8 +102,19 @@ function failedCells(notebook, stderr) {
   return cells;
 }
 
+// Outputs of every code cell without metadata, for comparing two runs.
+function outputsOf(notebook) {
+  return notebook.cells.map((cell) =>
+    cell.cell_type !== "code"
+      ? null
+      : (cell.outputs ?? []).map((o) => ({ type: o.output_type, name: o.name ?? null, text: o.text ?? null, data: o.data ?? null }))
+  );
+}
+
 function main() {
-  const args = process.argv.slice(2);
+  // --twice: execute each notebook a second time and require identical outputs (determinism).
+  const twice = process.argv.includes("--twice");
+  const args = process.argv.slice(2).filter((a) => a !== "--twice");
   const notebooks = (
     args.length > 0
       ? args.map((a) => path.resolve(a))
@@ -196,7 +207,19 @@ function main() {
     }
     if (problems.length === 0) {
       if (fs.existsSync(executed)) {
-        problems.push(...findProblems(JSON.parse(fs.readFileSync(executed, "utf8"))));
+        const first = JSON.parse(fs.readFileSync(executed, "utf8"));
+        problems.push(...findProblems(first));
+        if (twice && problems.length === 0) {
+          const again = nbconvert(nb, []);
+          const second = again.status === 0 && fs.existsSync(executed) ? JSON.parse(fs.readFileSync(executed, "utf8")) : null;
+          if (!second) problems.push({ cell: null, kind: "second run failed", text: lastLines(again.stderr ?? "", 30) });
+          else {
+            const a = outputsOf(first), b = outputsOf(second);
+            const differing = a.flatMap((o, i) => (JSON.stringify(o) === JSON.stringify(b[i]) ? [] : [i + 1]));
+            if (differing.length > 0)
+              problems.push({ cell: differing[0], kind: "not deterministic", text: `outputs of cell ${differing.join(", ")} differ between two runs` });
+          }
+        }
       } else {
         problems.push({ cell: null, kind: "nbconvert", text: `no executed copy was written to ${executed}\n${r.stderr}` });
       }

@@ -66,7 +66,7 @@ function newestSource(): number {
 
 describe("notebooks execute", () => {
   it(
-    "every notebook runs top to bottom with the tslab kernel, with no error",
+    "every notebook runs top to bottom with the tslab kernel, with no error, twice with the same outputs",
     () => {
       const jupyter = spawnSync("jupyter", ["nbconvert", "--version"], { encoding: "utf8" });
       if (jupyter.error || jupyter.status !== 0) {
@@ -84,7 +84,8 @@ describe("notebooks execute", () => {
         expect(build.status, `npm run build failed:\n${build.stdout}${build.stderr}`).toBe(0);
       }
 
-      const run = spawnSync(process.execPath, [path.join(root, "scripts", "run-notebooks.mjs")], {
+      // --twice runs each notebook again and fails when any output differs (same figures every run).
+      const run = spawnSync(process.execPath, [path.join(root, "scripts", "run-notebooks.mjs"), "--twice"], {
         cwd: root,
         encoding: "utf8",
         maxBuffer: 64 * 1024 * 1024,
