@@ -88,9 +88,11 @@ function jumpTarget(rule: Rule): string | null {
 
 /** Split kube-proxy's comment `ns/name:port[ cluster IP| -> ip:port|...]` into its parts. */
 export function parseServicePortName(comment: string): { id: string; namespace: string; name: string; portName: string } | null {
-  const m = /^([^/\s]+)\/([^:\s]+):(\S*)/.exec(comment);
+  // kube-proxy since about 1.11 writes an unnamed port without the colon (`ns/name`); older ones wrote `ns/name:`.
+  const m = /^([^/\s]+)\/([^:\s]+)(?::(\S*))?/.exec(comment);
   if (!m) return null;
-  return { id: `${m[1]}/${m[2]}:${m[3]}`, namespace: m[1], name: m[2], portName: m[3] };
+  const id = m[3] === undefined ? `${m[1]}/${m[2]}` : `${m[1]}/${m[2]}:${m[3]}`;
+  return { id, namespace: m[1], name: m[2], portName: m[3] ?? "" };
 }
 
 function sameEntry(a: Rule, b: Rule): boolean {
