@@ -2,8 +2,9 @@
 /** The `kube-iptables-lab` command: dispatches to a subcommand and maps errors to exit codes. */
 import { COMMANDS as BASE_COMMANDS, type Io } from "./commands.js";
 import { TRACE_COMMANDS } from "./trace-commands.js";
+import { GENERATE_COMMAND } from "./generate-command.js";
 
-const COMMANDS = [...BASE_COMMANDS, ...TRACE_COMMANDS];
+const COMMANDS = [...BASE_COMMANDS, ...TRACE_COMMANDS, GENERATE_COMMAND];
 import { UsageError } from "./args.js";
 import { InputError } from "./io.js";
 

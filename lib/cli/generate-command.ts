@@ -1,0 +1,76 @@
+/** The `generate` subcommand: print a realistic kube-proxy dump of any size. */
+import { writeFileSync } from "node:fs";
+import { generateCluster, type GenerateOptions, type GenerateStyle } from "../generate/generate.js";
+import { readArgs, UsageError } from "./args.js";
+import type { Command } from "./commands.js";
+import { InputError } from "./io.js";
+
+function whole(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^[0-9]+$/.test(text)) throw new UsageError(`${flag}: expected a whole number, got '${text}'`);
+  return Number(text);
+}
+
+function share(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$/.test(text) || Number(text) > 1) throw new UsageError(`${flag}: expected a share from 0 to 1, got '${text}'`);
+  return Number(text);
+}
+
+/** The flag of each option, for error messages. */
+const FLAGS: Record<string, string> = {
+  services: "--services", endpointsMax: "--endpoints-max", seed: "--seed", style: "--style", affinityShare: "--affinity-share",
+  nodePorts: "--nodeports", emptyShare: "--empty-share", clusterCIDR: "--cluster-cidr", serviceCIDR: "--service-cidr", nodeIP: "--node-ip",
+};
+
+/** `kube-iptables-lab generate --services N ...`. */
+export const GENERATE_COMMAND: Command = {
+  name: "generate",
+  usage: "kube-iptables-lab generate --services N [--endpoints-max M] [--seed S] [--style 2018|modern] [--affinity-share F] [--nodeports K] [--empty-share F] [--cluster-cidr CIDR] [--service-cidr CIDR] [--node-ip IP] [--node-out NODE.json]",
+  summary: "print a realistic kube-proxy iptables-save dump with N service ports (same seed, same dump)",
+  spec: {
+    positionals: [],
+    values: [
+      "--services", "--endpoints-max", "--seed", "--style", "--affinity-share", "--nodeports", "--empty-share",
+      "--cluster-cidr", "--service-cidr", "--node-ip", "--node-out",
+    ],
+  },
+  run(argv, io) {
+    const args = readArgs(argv, this.spec);
+    const v = args.values;
+    const services = whole(v["--services"], "--services");
+    if (services === undefined) throw new UsageError("--services is required");
+    const style = v["--style"] ?? "modern";
+    if (style !== "2018" && style !== "modern") throw new UsageError(`--style: expected 2018 or modern, got '${style}'`);
+    const options: GenerateOptions = {
+      services,
+      style: style as GenerateStyle,
+      endpointsMax: whole(v["--endpoints-max"], "--endpoints-max"),
+      seed: whole(v["--seed"], "--seed"),
+      affinityShare: share(v["--affinity-share"], "--affinity-share"),
+      nodePorts: whole(v["--nodeports"], "--nodeports"),
+      emptyShare: share(v["--empty-share"], "--empty-share"),
+      clusterCIDR: v["--cluster-cidr"],
+      serviceCIDR: v["--service-cidr"],
+      nodeIP: v["--node-ip"],
+    };
+    let cluster;
+    try {
+      cluster = generateCluster(options);
+    } catch (e) {
+      if (e instanceof RangeError) throw new UsageError(e.message.replace(/^(\w+):/, (m, name: string) => (FLAGS[name] ? `${FLAGS[name]}:` : m)));
+      throw e;
+    }
+    const nodeOut = v["--node-out"];
+    if (nodeOut !== undefined) {
+      try {
+        writeFileSync(nodeOut, JSON.stringify(cluster.node, null, 2) + "\n");
+      } catch (e) {
+        throw new InputError(`cannot write ${nodeOut}: ${(e as Error).message}`);
+      }
+    }
+    // io.out adds the final newline.
+    io.out(cluster.text.endsWith("\n") ? cluster.text.slice(0, -1) : cluster.text);
+    return 0;
+  },
+};
