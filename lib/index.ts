@@ -46,3 +46,7 @@ export { createRandom, type Random } from "./trace/random.js";
 export { checkAnswer, closeTo, exerciseHtml, type ExerciseResult, type ExerciseSpec } from "./lessons/exercise.js";
 export { escapeText, lessonTable, dumpLines, linesMentioning, preformatted } from "./lessons/html.js";
 export { applyMark, markMatches } from "./trace/marks.js";
+export {
+  generateDump, generateCluster,
+  type GenerateOptions, type GenerateStyle, type GeneratedCluster, type GeneratedService, type GeneratedEndpoint, type GeneratedNode,
+} from "./generate/generate.js";
