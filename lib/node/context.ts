@@ -237,19 +237,28 @@ export function lookupRoute(node: NodeContext, dst: string): RouteDecision {
  * The source address MASQUERADE (and a new local connection without a
  * route `src`) takes on `dev`: the first primary address in the same
  * subnet as the next hop, else the interface's first address, else the
- * first address of any other interface (the kernel's inet_select_addr).
+ * first address of any interface in order (the kernel's inet_select_addr
+ * with scope "universe"). Loopback addresses (127.0.0.0/8) have host scope
+ * and are never chosen: a packet masqueraded out of `lo` (a node process
+ * calling a Service whose endpoint is the node itself) takes the first
+ * global address, e.g. eth0's.
  */
 export function selectAddress(node: NodeContext, dev: string, nextHop: string | null): string | null {
+  const global = (a: InterfaceAddress) => parseIPv4(a.address)! >>> 24 !== 127;
   const iface = node.interfaces.find((i) => i.name === dev);
-  if (iface && iface.addresses.length > 0) {
+  const own = (iface?.addresses ?? []).filter(global);
+  if (own.length > 0) {
     if (nextHop) {
       const nh = parseIPv4(nextHop)!;
-      const same = iface.addresses.find((a) => ((parseIPv4(a.address)! ^ nh) & prefixToMask(a.prefix)) === 0);
+      const same = own.find((a) => ((parseIPv4(a.address)! ^ nh) & prefixToMask(a.prefix)) === 0);
       if (same) return same.address;
     }
-    return iface.addresses[0].address;
+    return own[0].address;
   }
-  for (const i of node.interfaces) if (i.name !== "lo" && i.addresses.length > 0) return i.addresses[0].address;
+  for (const i of node.interfaces) {
+    const first = i.addresses.find(global);
+    if (first) return first.address;
+  }
   return null;
 }
 
