@@ -4,7 +4,7 @@
  * the result is byte-identical to the input; for other input it is what
  * iptables-save would print for the same rules.
  */
-import { formatCidr } from "../model/address.js";
+import { formatCidr, type Cidr } from "../model/address.js";
 import type { Chain, Counters, Dump, Extra, IpHeaderMatch, Negatable, Rule } from "../model/dump.js";
 import { formatMatch } from "./matches.js";
 import { formatTarget } from "./targets.js";
@@ -19,10 +19,20 @@ function header<T>(flag: string, n: Negatable<T> | undefined, show: (v: T) => st
   return `${n.invert ? " !" : ""} ${flag} ${show(n.value)}`;
 }
 
+/** iptables-save leaves out an address that matches everything (`0.0.0.0/0`), unless it is negated. */
+function address(flag: string, n: Negatable<Cidr> | undefined): string {
+  return n && (n.value.prefix !== 0 || n.invert) ? header(flag, n, formatCidr) : "";
+}
+
+/** `+` alone matches every interface: the kernel keeps an empty mask and iptables-save prints nothing, even for `! -i +`. */
+function iface(flag: string, n: Negatable<string> | undefined): string {
+  return n && n.value !== "+" ? header(flag, n, (s) => s) : "";
+}
+
 function ipHeader(ip: IpHeaderMatch): string {
   const id = (s: string) => s;
-  let s = header("-s", ip.source, formatCidr) + header("-d", ip.destination, formatCidr);
-  s += header("-i", ip.inInterface, id) + header("-o", ip.outInterface, id);
+  let s = address("-s", ip.source) + address("-d", ip.destination);
+  s += iface("-i", ip.inInterface) + iface("-o", ip.outInterface);
   if (ip.protocol && ip.protocol.value !== "all") s += header("-p", ip.protocol, id);
   if (ip.fragment) s += `${ip.fragment.invert ? " !" : ""} -f`;
   return s;
@@ -39,7 +49,9 @@ export function formatRule(rule: Rule): string {
 
 /** Print one chain declaration (without line ending). */
 export function formatChainDeclaration(chain: Chain): string {
-  return `:${chain.name} ${chain.builtin ? chain.policy ?? "ACCEPT" : "-"} ${counters(chain.counters)}`;
+  // Only built-in chains have counters in the kernel; iptables-save prints [0:0] for every user chain.
+  if (!chain.builtin) return `:${chain.name} - [0:0]`;
+  return `:${chain.name} ${chain.policy ?? "ACCEPT"} ${counters(chain.counters)}`;
 }
 
 /** Print a whole dump. */

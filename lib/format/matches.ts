@@ -1,8 +1,8 @@
 /** Printers for match modules, each producing exactly what iptables-save prints (with a leading space). */
-import { formatCidr, type Cidr } from "../model/address.js";
+import type { Cidr } from "../model/address.js";
 import type { Negatable } from "../model/dump.js";
 import type { ConntrackMatch, Match, PortRange } from "../model/matches.js";
-import { formatProbability } from "../parse/values.js";
+import { formatProbability, protocolNumber } from "../parse/values.js";
 import { hex, saveString } from "./quote.js";
 
 const TCP_FLAGS: [string, number][] = [["FIN", 1], ["SYN", 2], ["RST", 4], ["PSH", 8], ["ACK", 16], ["URG", 32]];
@@ -24,17 +24,26 @@ function portOpt(name: string, p: Negatable<PortRange> | undefined): string {
   return p ? `${bang(p.invert)} ${name} ${ports(p.value)}` : "";
 }
 
-/** Conntrack prints addresses without `/32`, unlike `-s`/`-d`. */
+/** libxt_tcp/libxt_udp skip a port range that covers every port (0:65535), even a negated one. */
+function tcpUdpPort(name: string, p: Negatable<PortRange> | undefined): string {
+  return p && (p.value.min !== 0 || p.value.max !== 65535) ? portOpt(name, p) : "";
+}
+
+/**
+ * Conntrack prints addresses as given, without `/32`, unlike `-s`/`-d`; and
+ * iptables 1.8.9 prints no mask at all when it is not a prefix
+ * (`--ctorigsrc 10.0.0.0/255.0.255.0` comes back as `--ctorigsrc 10.0.0.0`).
+ */
 function ctAddr(name: string, c: Negatable<Cidr> | undefined): string {
   if (!c) return "";
-  const cidr = c.value.prefix === 32 ? c.value.address : formatCidr(c.value);
-  return `${bang(c.invert)} ${name} ${cidr}`;
+  const prefix = c.value.prefix;
+  return `${bang(c.invert)} ${name} ${c.value.address}${prefix === 32 || prefix === null ? "" : `/${prefix}`}`;
 }
 
 function conntrack(m: ConntrackMatch): string {
   let s = " -m conntrack";
   if (m.ctstate) s += `${bang(m.ctstate.invert)} --ctstate ${m.ctstate.value.join(",")}`;
-  if (m.ctproto) s += `${bang(m.ctproto.invert)} --ctproto ${m.ctproto.value}`;
+  if (m.ctproto) s += `${bang(m.ctproto.invert)} --ctproto ${protocolNumber(m.ctproto.value)}`;
   s += ctAddr("--ctorigsrc", m.ctorigsrc) + ctAddr("--ctorigdst", m.ctorigdst);
   s += ctAddr("--ctreplsrc", m.ctreplsrc) + ctAddr("--ctrepldst", m.ctrepldst);
   s += portOpt("--ctorigsrcport", m.ctorigsrcport) + portOpt("--ctorigdstport", m.ctorigdstport);
@@ -52,13 +61,15 @@ function conntrack(m: ConntrackMatch): string {
 export function formatMatch(m: Match): string {
   switch (m.kind) {
     case "tcp": {
-      let s = " -m tcp" + portOpt("--sport", m.sport) + portOpt("--dport", m.dport);
+      let s = " -m tcp" + tcpUdpPort("--sport", m.sport) + tcpUdpPort("--dport", m.dport);
       if (m.option) s += `${bang(m.option.invert)} --tcp-option ${m.option.value}`;
-      if (m.flags) s += `${bang(m.flags.invert)} --tcp-flags ${tcpFlags(m.flags.value.mask)} ${tcpFlags(m.flags.value.comp)}`;
+      // An empty flag mask tests nothing, so libxt_tcp prints it only when negated.
+      if (m.flags && (m.flags.value.mask !== 0 || m.flags.invert))
+        s += `${bang(m.flags.invert)} --tcp-flags ${tcpFlags(m.flags.value.mask)} ${tcpFlags(m.flags.value.comp)}`;
       return s;
     }
     case "udp":
-      return " -m udp" + portOpt("--sport", m.sport) + portOpt("--dport", m.dport);
+      return " -m udp" + tcpUdpPort("--sport", m.sport) + tcpUdpPort("--dport", m.dport);
     case "sctp": {
       let s = " -m sctp" + portOpt("--sport", m.sport) + portOpt("--dport", m.dport);
       if (m.chunkTypes) s += `${bang(m.chunkTypes.invert)} --chunk-types ${m.chunkTypes.value.join(" ")}`;
@@ -96,11 +107,12 @@ export function formatMatch(m: Match): string {
       return `${s} --name ${m.name} --mask ${m.mask} ${m.side === "source" ? "--rsource" : "--rdest"}`;
     }
     case "physdev": {
+      // libxt_physdev's order: is-in, in, is-out, out, is-bridged.
       let s = " -m physdev";
-      if (m.physdevIn) s += `${bang(m.physdevIn.invert)} --physdev-in ${m.physdevIn.value}`;
-      if (m.physdevOut) s += `${bang(m.physdevOut.invert)} --physdev-out ${m.physdevOut.value}`;
       if (m.isIn) s += `${bang(m.isIn.invert)} --physdev-is-in`;
+      if (m.physdevIn) s += `${bang(m.physdevIn.invert)} --physdev-in ${m.physdevIn.value}`;
       if (m.isOut) s += `${bang(m.isOut.invert)} --physdev-is-out`;
+      if (m.physdevOut) s += `${bang(m.physdevOut.invert)} --physdev-out ${m.physdevOut.value}`;
       if (m.isBridged) s += `${bang(m.isBridged.invert)} --physdev-is-bridged`;
       return s;
     }

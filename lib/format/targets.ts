@@ -42,8 +42,9 @@ export function formatTarget(t: Target): string {
         + flag(t.tcpSequence, "--log-tcp-sequence") + flag(t.tcpOptions, "--log-tcp-options") + flag(t.ipOptions, "--log-ip-options")
         + flag(t.uid, "--log-uid") + flag(t.macDecode, "--log-macdecode");
     case "NFLOG":
+      // Group 0 and threshold 0 are libxt_NFLOG's defaults and are not printed.
       return ` -j NFLOG${t.prefix !== undefined ? ` --nflog-prefix ${saveString(t.prefix)}` : ""}${t.group ? ` --nflog-group ${t.group}` : ""}`
-        + (t.size !== undefined ? ` --nflog-size ${t.size}` : "") + (t.threshold !== undefined ? ` --nflog-threshold ${t.threshold}` : "");
+        + (t.size !== undefined ? ` --nflog-size ${t.size}` : "") + (t.threshold ? ` --nflog-threshold ${t.threshold}` : "");
     case "CT":
       if (t.legacyName) return " -j NOTRACK";
       return ` -j CT${t.notrack ? " --notrack" : ""}${t.options.map((o) => ` ${o}`).join("")}`;

@@ -1,6 +1,9 @@
-/** An IPv4 network as iptables stores it: an address already masked, and its mask. */
+/** An IPv4 network as iptables stores it: an address and its mask. */
 export interface Cidr {
-  /** Dotted quad, with the host bits cleared (iptables-save prints `10.1.2.3/8` back as `10.0.0.0/8`). */
+  /**
+   * Dotted quad. For `-s`/`-d` the host bits are cleared (iptables-save prints
+   * `10.1.2.3/8` back as `10.0.0.0/8`); `-m conntrack` keeps them as given.
+   */
   address: string;
   /** Prefix length, or `null` when the mask is not contiguous (`10.0.0.0/255.0.255.0`). */
   prefix: number | null;
@@ -49,12 +52,12 @@ export function makeCidr(address: number, mask: number): Cidr {
   return { address: formatIPv4((address & mask) >>> 0), prefix: maskToPrefix(mask), mask: formatIPv4(mask) };
 }
 
-/** Whether `ip` (a dotted quad or number) lies in `cidr`. */
+/** Whether `ip` (a dotted quad or number) lies in `cidr`: both masked, as the kernel compares them. */
 export function cidrContains(cidr: Cidr, ip: string | number): boolean {
   const value = typeof ip === "number" ? ip : parseIPv4(ip);
   if (value === null) return false;
   const mask = parseIPv4(cidr.mask)!;
-  return ((value & mask) >>> 0) === parseIPv4(cidr.address);
+  return ((value & mask) >>> 0) === ((parseIPv4(cidr.address)! & mask) >>> 0);
 }
 
 /** Print a Cidr as iptables-save does: `a.b.c.d/len`, or `a.b.c.d/mask` when the mask is not contiguous. */

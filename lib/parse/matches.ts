@@ -7,7 +7,9 @@ import type {
 } from "../model/matches.js";
 import type { Negatable } from "../model/dump.js";
 import type { Token } from "./lexer.js";
-import { readCidr, readPortRange, readProbability, readUnsigned, readValueMask, type Read } from "./values.js";
+import {
+  protocolName, readCidr, readPortRange, readProbability, readProtocol, readUnsigned, readValueMask, type Read,
+} from "./values.js";
 import { formatIPv4, parseIPv4 } from "../model/address.js";
 
 /** One option as written: `[!] --name arg...`. */
@@ -93,6 +95,8 @@ const tcp: MatchReader = {
       } else if (o.name === "--tcp-option") {
         const n = readUnsigned(o.args[0].text, 255);
         if (!n.ok) return err(`--tcp-option: ${n.message}`, o.args[0]);
+        // libxt_tcp takes 1-255: option kind 0 (end of options) is "Bad TCP option".
+        if (n.value === 0) return err("--tcp-option: expected an option kind from 1 to 255, got 0", o.args[0]);
         m.option = neg(n.value, o);
       }
     }
@@ -147,6 +151,10 @@ const multiport: MatchReader = {
     for (const part of o.args[0].text.split(",")) {
       const r = readPortRange(part);
       if (!r.ok) return err(`${o.name}: ${r.message}`, o.args[0]);
+      // libxt_multiport needs both ends of a range and the first below the second ("invalid portrange specified").
+      const colon = part.indexOf(":");
+      if (colon >= 0 && (colon === 0 || colon === part.length - 1 || r.value.min >= r.value.max))
+        return err(`${o.name}: invalid port range '${part}': expected FIRST:LAST with FIRST below LAST`, o.args[0]);
       ports.push(r.value);
     }
     const slots = ports.reduce((n, p) => n + (p.min === p.max ? 1 : 2), 0);
@@ -219,11 +227,16 @@ const conntrack: MatchReader = {
           m.ctstate = s;
           break;
         }
-        case "--ctproto":
-          m.ctproto = neg(a.text.toLowerCase(), o);
+        case "--ctproto": {
+          const n = readProtocol(a.text);
+          if (!n.ok) return err(`--ctproto: ${n.message}`, a);
+          // Kept by name like -p; iptables-save prints the number.
+          m.ctproto = neg(protocolName(n.value), o);
           break;
+        }
         case "--ctorigsrc": case "--ctorigdst": case "--ctreplsrc": case "--ctrepldst": {
-          const c = readCidr(a.text);
+          // libxt_conntrack keeps the address as given (10.1.2.3/16 stays so); the kernel masks when matching.
+          const c = readCidr(a.text, true);
           if (!c.ok) return err(`${o.name}: ${c.message}`, a);
           m[o.name.slice(2) as "ctorigsrc"] = neg(c.value, o);
           break;
@@ -238,7 +251,8 @@ const conntrack: MatchReader = {
           const list = a.text.split(",").map((s) => s.toUpperCase());
           const bad = list.find((s) => !CT_STATUS.includes(s));
           if (bad) return err(`--ctstatus: unknown status '${bad}': expected ${CT_STATUS.join(", ")}`, a);
-          m.ctstatus = neg(CT_STATUS.filter((s) => list.includes(s)), o);
+          // NONE is the empty bit set: it only prints when no other status is given.
+          m.ctstatus = neg(CT_STATUS.filter((s) => s !== "NONE" && list.includes(s)), o);
           break;
         }
         case "--ctexpire": {
@@ -301,6 +315,7 @@ const addrtype: MatchReader = {
       else m.limitIfaceOut = true;
     }
     if (m.limitIfaceIn && m.limitIfaceOut) return err("addrtype: --limit-iface-in and --limit-iface-out cannot be combined", opts[0].token);
+    if (!m.srcType && !m.dstType) return err("addrtype: expected --src-type or --dst-type", opts[0]?.token);
     return m;
   },
 };
@@ -326,8 +341,9 @@ const statistic: MatchReader = {
       const every = readUnsigned(e.args[0].text);
       if (!every.ok || every.value === 0) return err(`--every: expected a positive number, got '${e.args[0].text}'`, e.args[0]);
       const p = by.get("--packet");
-      const packet = p ? readUnsigned(p.args[0].text) : { ok: true as const, value: 0 };
-      if (!packet.ok || packet.value >= every.value) return err(`--packet: expected a number below --every (${every.value})`, p!.args[0]);
+      if (!p) return err('statistic: --every needs --packet (libxt_statistic: option "--every" also requires "--packet")', e.token);
+      const packet = readUnsigned(p.args[0].text);
+      if (!packet.ok || packet.value >= every.value) return err(`--packet: expected a number below --every (${every.value})`, p.args[0]);
       return { kind: "statistic", mode: "nth", every: every.value, packet: packet.value, invert };
     }
     return err(`--mode: expected random or nth, got '${mode.args[0].text}'`, mode.args[0]);
@@ -382,6 +398,8 @@ const recent: MatchReader = {
     if (m.reap && m.seconds === 0) return err("recent: --reap needs --seconds", opts.find((o) => o.name === "--reap")!.token);
     if ((m.seconds || m.hitcount) && (m.command === "set" || m.command === "remove"))
       return err("recent: --seconds and --hitcount only work with --rcheck or --update", opts[0].token);
+    if (m.rttl && (m.command === "set" || m.command === "remove"))
+      return err("recent: --rttl only works with --rcheck or --update", opts.find((o) => o.name === "--rttl")!.token);
     return m;
   },
 };

@@ -4,9 +4,10 @@
  * lines that could not be read are kept as extras next to the statement that
  * follows them, so the formatter can print everything back.
  */
-import type { Chain, Diagnostic, Dump, Extra, Policy, Rule, Table, TableName } from "../model/dump.js";
+import type { Chain, Counters, Diagnostic, Dump, Extra, Policy, Rule, Table, TableName } from "../model/dump.js";
 import { BUILTIN_CHAINS, MAX_CHAIN_NAME_LENGTH, isBuiltinChain, isTableName } from "../model/tables.js";
-import { tokenizeLine } from "./lexer.js";
+import { formatRule } from "../format/format.js";
+import { tokenizeLine, type Token } from "./lexer.js";
 import { readRuleParts, type RuleProblem } from "./rule.js";
 import { IPVS_MESSAGE, looksLikeIpvsMode, recognizeForeignInput } from "./recognize.js";
 import { validateTable } from "./validate.js";
@@ -71,6 +72,12 @@ export function parseDump(text: string, options: ParseOptions = {}): ParseResult
     return p;
   };
   const keep = (lineNo: number, textLine: string) => pending.push({ kind: "unparsed", line: lineNo, text: textLine });
+  // Extras of something a command removed (-D, -F, -X) go to the next statement, so no line is lost.
+  const giveBack = (extras: Extra[]) => {
+    pending = [...extras, ...pending];
+  };
+  // Inside an unknown table every line up to its COMMIT is kept without further errors.
+  let skipping = false;
 
   for (let idx = 0; idx < lines.length; idx++) {
     const lineNo = idx + 1;
@@ -94,9 +101,15 @@ export function parseDump(text: string, options: ParseOptions = {}): ParseResult
       pending.push({ kind: "comment", line: lineNo, text: line });
       continue;
     }
+    if (skipping && first !== 42 /* * */) {
+      keep(lineNo, line);
+      if (/^COMMIT[ \t]*$/.test(line)) skipping = false;
+      continue;
+    }
     if (first === 42 /* * */) {
       const name = line.slice(1).trim();
       if (open) closeTable(null);
+      skipping = !isTableName(name);
       if (!isTableName(name)) {
         report(lineNo, 2, `unknown table '${name}': expected raw, mangle, nat, filter or security`);
         keep(lineNo, line);
@@ -133,7 +146,7 @@ export function parseDump(text: string, options: ParseOptions = {}): ParseResult
         keep(lineNo, line);
         continue;
       }
-      if (!readStatement(open, line, lineNo, takePending, report)) keep(lineNo, line);
+      if (!readStatement(open, line, lineNo, takePending, giveBack, report)) keep(lineNo, line);
       continue;
     }
     report(lineNo, 1, "cannot read this line: expected '# comment', '*table', ':CHAIN POLICY [pkts:bytes]', '-A CHAIN rule...' or 'COMMIT'");
@@ -201,17 +214,25 @@ function declareChain(open: OpenTable, line: string, lineNo: number, takePending
     counters = { packets: c[1], bytes: c[2] };
   }
   const existing = open.chains.get(name);
-  if (existing && (existing.line !== null || !builtin)) {
+  if (existing && !builtin) {
     report(lineNo, 2, `chain ${name} is declared twice in table ${table} (first on line ${existing.line})`);
     return false;
+  }
+  if (existing && existing.line !== null) {
+    // iptables-restore accepts a built-in chain declared twice: the last policy and counters win.
+    report(lineNo, 2, `chain ${name} is declared twice in table ${table} (first on line ${existing.line}): the policy ${policy} of this line wins`, "warning");
+    Object.assign(existing, { policy, counters, leading: [...existing.leading, ...takePending()] });
+    return true;
   }
   const chain: Chain = { name, builtin, policy, counters, line: lineNo, leading: takePending(), rules: existing?.rules ?? [] };
   open.chains.set(name, chain);
   return true;
 }
 
-/** Read a rule line or one of the other commands iptables-restore accepts (-I, -N, -X, -F, -P). */
-function readStatement(open: OpenTable, line: string, lineNo: number, takePending: () => Extra[], report: Report): boolean {
+/** Read a rule line or one of the other commands iptables-restore accepts (-I, -R, -D, -N, -X, -F, -Z, -P). */
+function readStatement(
+  open: OpenTable, line: string, lineNo: number, takePending: () => Extra[], giveBack: (extras: Extra[]) => void, report: Report,
+): boolean {
   const lexed = tokenizeLine(line);
   if (!lexed.ok) {
     report(lineNo, lexed.column, lexed.message);
@@ -219,7 +240,7 @@ function readStatement(open: OpenTable, line: string, lineNo: number, takePendin
   }
   const tokens = lexed.tokens;
   let i = 0;
-  let counters = null;
+  let counters: Counters | null = null;
   const c = COUNTERS.exec(tokens[0].text);
   if (c && !tokens[0].quoted) {
     counters = { packets: c[1], bytes: c[2] };
@@ -243,11 +264,16 @@ function readStatement(open: OpenTable, line: string, lineNo: number, takePendin
     return false;
   }
   const command = cmd.text;
-  const needsChain = ["-A", "--append", "-I", "--insert", "-N", "--new-chain", "-P", "--policy"].includes(command);
+  const needsChain = ["-A", "--append", "-I", "--insert", "-R", "--replace", "-D", "--delete", "-N", "--new-chain", "-P", "--policy"].includes(command);
   if (needsChain && !chainTok) {
     report(lineNo, cmd.end + 1, `${command} expects a chain name`);
     return false;
   }
+  const ruleFrom = (chain: Chain, from: number) => readRule(open, chain, tokens.slice(from), line, lineNo, counters, report);
+  const noChain = (name: string, at: Token) => {
+    report(lineNo, at.start + 1, `${command} ${name}: no chain called ${name} in table ${table}`);
+    return false;
+  };
   switch (command) {
     case "-A": case "--append": case "-I": case "--insert": {
       const chain = chainOf(chainTok.text);
@@ -270,26 +296,48 @@ function readStatement(open: OpenTable, line: string, lineNo: number, takePendin
           rest++;
         }
       }
-      const problems: RuleProblem[] = [];
-      const parts = readRuleParts(tokens.slice(rest), { table, chain: chain.name, line, hasChain: (n) => open.chains.has(n) && !isBuiltinChain(table, n) }, problems);
-      for (const p of problems) report(lineNo, p.column, p.message, p.severity);
-      if (!parts) return false;
-      if (chain.builtin) {
-        const o = parts.ip.outInterface, inIf = parts.ip.inInterface;
-        if (o && (chain.name === "PREROUTING" || chain.name === "INPUT")) {
-          report(lineNo, line.indexOf(" -o ") + 2, `-o cannot be used in ${chain.name}: the output interface is not known before routing`);
+      const rule = ruleFrom(chain, rest);
+      if (!rule) return false;
+      rule.leading = takePending();
+      chain.rules.splice(position, 0, rule);
+      return true;
+    }
+    case "-R": case "--replace": case "-D": case "--delete": {
+      const chain = chainOf(chainTok.text);
+      if (!chain) return noChain(chainTok.text, chainTok);
+      const replace = command === "-R" || command === "--replace";
+      const n = tokens[i + 2];
+      // `-D CHAIN N` deletes by number; `-D CHAIN rule...` deletes the first rule that is the same rule.
+      const byNumber = n !== undefined && !n.quoted && /^[0-9]+$/.test(n.text) && (replace || tokens.length === i + 3);
+      if (replace && !byNumber) {
+        report(lineNo, (n?.start ?? line.length) + 1, `${command} ${chain.name}: expected a rule number, then the new rule`);
+        return false;
+      }
+      let index: number;
+      let rule: Rule | null = null;
+      if (byNumber) {
+        index = Number(n.text) - 1;
+        if (index < 0 || index >= chain.rules.length) {
+          report(lineNo, n.start + 1, `${command} ${chain.name} ${n.text}: no such rule (chain ${chain.name} has ${chain.rules.length} rule${chain.rules.length === 1 ? "" : "s"})`);
           return false;
         }
-        if (inIf && (chain.name === "OUTPUT" || chain.name === "POSTROUTING")) {
-          report(lineNo, line.indexOf(" -i ") + 2, `-i cannot be used in ${chain.name}: locally generated and outgoing packets have no input interface`);
+        if (replace && !(rule = ruleFrom(chain, i + 3))) return false;
+      } else {
+        const wanted = ruleFrom(chain, i + 2);
+        if (!wanted) return false;
+        // Compared as printed, so two spellings of one rule are the same rule, as for iptables.
+        const text = formatRule({ ...wanted, counters: null });
+        index = chain.rules.findIndex((r) => formatRule({ ...r, counters: null }) === text);
+        if (index < 0) {
+          report(lineNo, cmd.start + 1, `${command} ${chain.name}: no rule in chain ${chain.name} matches this one`);
           return false;
         }
       }
-      const rule: Rule = {
-        line: lineNo, raw: line, leading: takePending(), table, chain: chain.name,
-        counters: counters ?? parts.counters, ip: parts.ip, matches: parts.matches, target: parts.target,
-      };
-      chain.rules.splice(position, 0, rule);
+      const [old] = chain.rules.splice(index, 1);
+      if (rule) {
+        rule.leading = [...old.leading, ...takePending()];
+        chain.rules.splice(index, 0, rule);
+      } else giveBack(old.leading);
       return true;
     }
     case "-N": case "--new-chain": {
@@ -306,20 +354,55 @@ function readStatement(open: OpenTable, line: string, lineNo: number, takePendin
       return true;
     }
     case "-X": case "--delete-chain": case "-F": case "--flush": {
-      const names = chainTok ? [chainTok.text] : [...open.chains.keys()].filter((n) => command.startsWith("-F") || command === "--flush" || !isBuiltinChain(table, n));
+      const flush = command === "-F" || command === "--flush";
+      const at = chainTok ?? cmd;
+      const names = chainTok ? [chainTok.text] : [...open.chains.keys()].filter((n) => flush || !isBuiltinChain(table, n));
       for (const name of names) {
         const chain = chainOf(name);
-        if (!chain) {
-          report(lineNo, (chainTok?.start ?? 0) + 1, `${command} ${name}: no chain called ${name} in table ${table}`);
+        if (!chain) return noChain(name, at);
+        if (flush) {
+          giveBack(chain.rules.flatMap((r) => r.leading));
+          chain.rules = [];
+          continue;
+        }
+        if (chain.builtin) {
+          report(lineNo, at.start + 1, `${command} ${name}: a built-in chain cannot be deleted`);
           return false;
         }
-        if (command === "-F" || command === "--flush") chain.rules = [];
-        else if (chain.builtin) {
-          report(lineNo, chainTok!.start + 1, `${command} ${name}: a built-in chain cannot be deleted`);
+        // The kernel refuses to delete a chain that still has rules, or that a rule jumps to.
+        if (chain.rules.length > 0) {
+          report(lineNo, at.start + 1, `${command} ${name}: chain ${name} still has rules: flush it with -F first`);
           return false;
-        } else open.chains.delete(name);
+        }
+        const user = [...open.chains.values()].find((u) => u.rules.some((r) => r.target?.kind === "jump" && r.target.chain === name));
+        if (user) {
+          report(lineNo, at.start + 1, `${command} ${name}: a rule in ${user.name} still jumps to ${name}`);
+          return false;
+        }
+        giveBack(chain.leading);
+        open.chains.delete(name);
       }
       // Nothing of this line stays in the model; comments above it go to the next statement.
+      return true;
+    }
+    case "-Z": case "--zero": {
+      const chains = chainTok ? [chainOf(chainTok.text)] : [...open.chains.values()];
+      const n = tokens[i + 2];
+      const zero = { packets: "0", bytes: "0" };
+      for (const chain of chains) {
+        if (!chain) return noChain(chainTok.text, chainTok);
+        if (n) {
+          const rule = /^[0-9]+$/.test(n.text) ? chain.rules[Number(n.text) - 1] : undefined;
+          if (!rule) {
+            report(lineNo, n.start + 1, `${command} ${chain.name} ${n.text}: no such rule (chain ${chain.name} has ${chain.rules.length} rule${chain.rules.length === 1 ? "" : "s"})`);
+            return false;
+          }
+          if (rule.counters) rule.counters = zero;
+          continue;
+        }
+        if (chain.counters) chain.counters = zero;
+        for (const rule of chain.rules) if (rule.counters) rule.counters = zero;
+      }
       return true;
     }
     case "-P": case "--policy": {
@@ -337,9 +420,33 @@ function readStatement(open: OpenTable, line: string, lineNo: number, takePendin
       return true;
     }
     default:
-      report(lineNo, cmd.start + 1, `unsupported command '${command}': a dump holds -A rules (iptables-restore also takes -I, -N, -X, -F, -P)`);
+      report(lineNo, cmd.start + 1, `unsupported command '${command}': a dump holds -A rules (iptables-restore also takes -I, -R, -D, -N, -X, -F, -Z, -P)`);
       return false;
   }
+}
+
+/** Read the words of one rule for `chain`, with the checks that depend on the chain; null (errors reported) when it is not valid. */
+function readRule(open: OpenTable, chain: Chain, words: Token[], line: string, lineNo: number, counters: Counters | null, report: Report): Rule | null {
+  const table = open.table.name;
+  const problems: RuleProblem[] = [];
+  const parts = readRuleParts(words, { table, chain: chain.name, line, hasChain: (n) => open.chains.has(n) && !isBuiltinChain(table, n) }, problems);
+  for (const p of problems) report(lineNo, p.column, p.message, p.severity);
+  if (!parts) return null;
+  const column = (...names: string[]) => (words.find((t) => !t.quoted && names.includes(t.text))?.start ?? 0) + 1;
+  if (chain.builtin) {
+    if (parts.ip.outInterface && (chain.name === "PREROUTING" || chain.name === "INPUT")) {
+      report(lineNo, column("-o", "--out-interface"), `-o cannot be used in ${chain.name}: the output interface is not known before routing`);
+      return null;
+    }
+    if (parts.ip.inInterface && (chain.name === "OUTPUT" || chain.name === "POSTROUTING")) {
+      report(lineNo, column("-i", "--in-interface"), `-i cannot be used in ${chain.name}: locally generated and outgoing packets have no input interface`);
+      return null;
+    }
+  }
+  return {
+    line: lineNo, raw: line, leading: [], table, chain: chain.name,
+    counters: counters ?? parts.counters, ip: parts.ip, matches: parts.matches, target: parts.target,
+  };
 }
 
 /** Order chains as iptables-save prints them: built-ins in hook order (all of them), then user chains by name. */

@@ -10,7 +10,7 @@ import { isBuiltinChain } from "../model/tables.js";
 import type { Token } from "./lexer.js";
 import { MATCH_READERS, isBuildError, type MatchReader, type RawOption } from "./matches.js";
 import { KNOWN_UNMODELLED_TARGETS, TARGET_READERS, type TargetReader } from "./targets.js";
-import { readCidr } from "./values.js";
+import { protocolName, readCidr, readProtocol } from "./values.js";
 
 /** A problem found while reading a rule, at a 1-based column. */
 export interface RuleProblem {
@@ -54,15 +54,6 @@ const GENERIC: Record<string, HeaderKey | "match" | "jump" | "goto" | "counters"
 const HEADER_FLAG: Record<HeaderKey, string> = {
   source: "-s", destination: "-d", protocol: "-p", inInterface: "-i", outInterface: "-o", fragment: "-f",
 };
-
-/** Protocol numbers iptables-save prints by name (from the kernel's and /etc/protocols' names). */
-const PROTOCOL_NAMES: Record<number, string> = {
-  1: "icmp", 2: "igmp", 4: "ipencap", 6: "tcp", 17: "udp", 41: "ipv6", 47: "gre", 50: "esp", 51: "ah",
-  89: "ospf", 103: "pim", 112: "vrrp", 132: "sctp", 136: "udplite",
-};
-const PROTOCOL_NUMBERS: Record<string, number> = Object.fromEntries(
-  Object.entries(PROTOCOL_NAMES).map(([n, name]) => [name, Number(n)]),
-);
 
 /** Longest interface name Linux allows (IFNAMSIZ - 1). */
 const MAX_INTERFACE_LENGTH = 15;
@@ -205,17 +196,21 @@ export function readRuleParts(tokens: Token[], ctx: RuleContext, problems: RuleP
         }
         ip[key] = neg(c.value);
       } else if (key === "protocol") {
-        const text = arg.text.toLowerCase();
-        const n = /^[0-9]+$/.test(text) ? Number(text) : PROTOCOL_NUMBERS[text];
-        if (text === "all" || n === 0) {
-          if (inv) ip.protocol = neg("all");
-        } else if (text === "icmpv6" || text === "ipv6-icmp" || n === 58) {
+        const n = readProtocol(arg.text);
+        if (!n.ok) {
+          error(arg, `-p: ${n.message}`);
+          break;
+        }
+        if (n.value === 0) {
+          // iptables refuses `! -p all` ("rule would never match protocol").
+          if (inv) {
+            error(arg, `! -p ${arg.text}: a rule that excludes every protocol would never match`);
+            break;
+          }
+        } else if (n.value === 58) {
           error(arg, `-p ${arg.text}: ICMPv6 belongs to ip6tables; this kit reads IPv4 iptables dumps only`);
           break;
-        } else if (n === undefined || n > 255) {
-          error(arg, `-p: unknown protocol '${arg.text}': expected a name such as tcp, udp, icmp, sctp or a number 0-255`);
-          break;
-        } else ip.protocol = neg(PROTOCOL_NAMES[n] ?? String(n));
+        } else ip.protocol = neg(protocolName(n.value));
       } else {
         if (arg.text.length === 0 || arg.text.length > MAX_INTERFACE_LENGTH) {
           error(arg, `${flag}: expected an interface name of 1 to ${MAX_INTERFACE_LENGTH} characters`);
@@ -336,7 +331,8 @@ export function readRuleParts(tokens: Token[], ctx: RuleContext, problems: RuleP
   if (target) {
     const t = target;
     const here = t.tokens[1];
-    if (t.unsupported !== null) {
+    // An option after a name that is neither a modelled nor a known target (a chain, a typo) is an error, as in iptables.
+    if (t.unsupported !== null && (t.reader || KNOWN_UNMODELLED_TARGETS.has(t.name))) {
       built = { kind: "unsupported", name: t.name, text: sourceText(ctx.line, t.tokens), reason: t.unsupported };
       warn(t.tokens[0], `kept but not modelled: ${t.unsupported}`);
     } else if (t.reader) {
@@ -348,7 +344,7 @@ export function readRuleParts(tokens: Token[], ctx: RuleContext, problems: RuleP
     } else if (ctx.hasChain(t.name)) {
       if (t.tokens.length > 2) error(t.tokens[2], `unexpected option ${t.tokens[2].text} after ${t.tokens[0].text} ${t.name}: a chain takes no options`);
       built = { kind: "jump", chain: t.name, goto: t.goto };
-    } else if (!t.goto && (KNOWN_UNMODELLED_TARGETS.has(t.name))) {
+    } else if (!t.goto && KNOWN_UNMODELLED_TARGETS.has(t.name)) {
       const reason = `target ${t.name} is not modelled`;
       built = { kind: "unsupported", name: t.name, text: sourceText(ctx.line, t.tokens), reason };
       warn(t.tokens[0], `kept but not modelled: ${reason}`);
@@ -358,6 +354,26 @@ export function readRuleParts(tokens: Token[], ctx: RuleContext, problems: RuleP
       error(here, `${t.tokens[0].text} ${t.name}: no chain called '${t.name}' is declared in table ${ctx.table} before this line, and it is not a known target`);
     }
   }
+  if (built) checkTargetProtocol(built, ip, target!, error);
   if (failed) return null;
   return { counters, ip, matches, target: built };
+}
+
+const PORT_PROTOCOLS = ["tcp", "udp", "sctp", "dccp"];
+
+/** Protocol checks iptables makes on target options: NAT ports need a port protocol, tcp-reset needs tcp. */
+function checkTargetProtocol(t: Target, ip: IpHeaderMatch, b: Builder, error: (t: Token | undefined, message: string) => void): void {
+  const proto = ip.protocol && !ip.protocol.invert ? ip.protocol.value : null;
+  const optionToken = (name: string) => b.options.find((o) => o.name === name)?.args[0] ?? b.tokens[1];
+  if (t.kind === "REJECT" && t.rejectWith === "tcp-reset" && proto !== "tcp") {
+    // The kernel's REJECT check refuses the rule when the table is loaded.
+    error(optionToken("--reject-with"), "--reject-with tcp-reset only works on TCP: add -p tcp");
+    return;
+  }
+  if (proto !== null && PORT_PROTOCOLS.includes(proto)) return;
+  if ((t.kind === "DNAT" || t.kind === "SNAT") && t.ranges.some((r) => r.minPort !== undefined)) {
+    error(optionToken(t.kind === "DNAT" ? "--to-destination" : "--to-source"), `${t.kind} to a port needs -p tcp, udp, sctp or dccp`);
+  } else if ((t.kind === "MASQUERADE" || t.kind === "REDIRECT") && t.ports) {
+    error(optionToken("--to-ports"), `${t.kind} --to-ports needs -p tcp, udp, sctp or dccp`);
+  }
 }

@@ -192,6 +192,7 @@ const log: TargetReader = {
       else return err(`--log-level: expected 0-7 or a syslog level name, got '${t}'`, lv.args[0]);
     }
     const prefix = opts.find((o) => o.name === "--log-prefix");
+    if (prefix && prefix.args[0].text === "") return err("--log-prefix: expected at least 1 character", prefix.args[0]);
     if (prefix && Buffer.byteLength(prefix.args[0].text) > 29) return err("--log-prefix: at most 29 characters", prefix.args[0]);
     const has = (n: string) => opts.some((o) => o.name === n);
     return {
@@ -215,6 +216,7 @@ const nflog: TargetReader = {
     const group = num("--nflog-group"), size = num("--nflog-size"), threshold = num("--nflog-threshold");
     for (const x of [group, size, threshold]) if (typeof x === "object") return x;
     const prefix = opts.find((o) => o.name === "--nflog-prefix");
+    if (prefix && prefix.args[0].text === "") return err("--nflog-prefix: expected at least 1 character", prefix.args[0]);
     return {
       kind: "NFLOG", group: (group as number | undefined) ?? 0,
       ...(prefix ? { prefix: prefix.args[0].text } : {}),

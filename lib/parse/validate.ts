@@ -51,30 +51,55 @@ export function reachingHooks(table: Table): Map<string, Set<Hook>> {
   return reach;
 }
 
-/** Report kernel-level problems in one table. */
-export function validateTable(table: Table, report: Report): void {
-  const byName = new Map(table.chains.map((c) => [c.name, c]));
+/** A cycle of chain names for a message, shortened when it is long. */
+function cycleText(cycle: string[]): string {
+  if (cycle.length <= 8) return cycle.join(" -> ");
+  return `${cycle.slice(0, 3).join(" -> ")} -> ... (${cycle.length - 1} chains) -> ${cycle.slice(-2).join(" -> ")}`;
+}
 
-  // Jump loops: depth-first search with colours over user chains.
+/**
+ * Report jump loops, walking from the built-in chains as the kernel does
+ * (a loop no built-in chain reaches is loaded without complaint). The walk
+ * keeps its own stack, so a chain of thousands of jumps cannot overflow
+ * JavaScript's call stack.
+ */
+function reportLoops(table: Table, byName: Map<string, Chain>, report: Report): void {
+  // 1: on the current path, 2: finished.
   const state = new Map<string, 1 | 2>();
-  const path: string[] = [];
-  const visit = (chain: Chain): void => {
-    state.set(chain.name, 1);
-    path.push(chain.name);
-    for (const rule of chain.rules) {
+  for (const start of table.chains) {
+    if (!start.builtin || state.has(start.name)) continue;
+    const stack: { chain: Chain; next: number }[] = [{ chain: start, next: 0 }];
+    const path: string[] = [start.name];
+    state.set(start.name, 1);
+    while (stack.length > 0) {
+      const frame = stack[stack.length - 1];
+      if (frame.next >= frame.chain.rules.length) {
+        state.set(frame.chain.name, 2);
+        stack.pop();
+        path.pop();
+        continue;
+      }
+      const rule = frame.chain.rules[frame.next++];
       if (rule.target?.kind !== "jump") continue;
       const next = byName.get(rule.target.chain);
       if (!next) continue;
-      const s = state.get(next.name);
-      if (s === 1) {
-        const cycle = [...path.slice(path.indexOf(next.name)), next.name].join(" -> ");
-        report(rule.line, targetColumn(rule), `jump loop ${cycle}: the kernel refuses a table whose chains jump in a circle`);
-      } else if (s === undefined) visit(next);
+      const seen = state.get(next.name);
+      if (seen === 1) {
+        const cycle = [...path.slice(path.lastIndexOf(next.name)), next.name];
+        report(rule.line, targetColumn(rule), `jump loop ${cycleText(cycle)}: the kernel refuses a table whose chains jump in a circle`);
+      } else if (seen === undefined) {
+        state.set(next.name, 1);
+        stack.push({ chain: next, next: 0 });
+        path.push(next.name);
+      }
     }
-    path.pop();
-    state.set(chain.name, 2);
-  };
-  for (const chain of table.chains) if (!state.has(chain.name)) visit(chain);
+  }
+}
+
+/** Report kernel-level problems in one table. */
+export function validateTable(table: Table, report: Report): void {
+  const byName = new Map(table.chains.map((c) => [c.name, c]));
+  reportLoops(table, byName, report);
 
   const reach = reachingHooks(table);
   for (const chain of table.chains) {

@@ -3,7 +3,7 @@
  * probabilities. Each returns the value or an error message saying what was
  * expected.
  */
-import { makeCidr, parseIPv4, prefixToMask, type Cidr } from "../model/address.js";
+import { formatIPv4, makeCidr, maskToPrefix, parseIPv4, prefixToMask, type Cidr } from "../model/address.js";
 import type { PortRange } from "../model/matches.js";
 
 /** A value or the reason it could not be read. */
@@ -18,6 +18,44 @@ const SERVICE_PORTS: Record<string, number> = {
   imap: 143, snmp: 161, ldap: 389, https: 443, submission: 587, ldaps: 636, imaps: 993,
   pop3s: 995, mysql: 3306, postgresql: 5432,
 };
+
+/**
+ * Protocol numbers iptables-save prints by name: the names of Debian's
+ * /etc/protocols (netbase), which iptables looks up with getprotobynumber().
+ * A number missing here is printed as a number, as iptables does.
+ */
+const PROTOCOL_NAMES: Record<number, string> = {
+  1: "icmp", 2: "igmp", 3: "ggp", 4: "ipencap", 5: "st", 6: "tcp", 8: "egp", 9: "igp", 12: "pup", 17: "udp",
+  20: "hmp", 22: "xns-idp", 27: "rdp", 29: "iso-tp4", 33: "dccp", 36: "xtp", 37: "ddp", 38: "idpr-cmtp",
+  41: "ipv6", 43: "ipv6-route", 44: "ipv6-frag", 45: "idrp", 46: "rsvp", 47: "gre", 50: "esp", 51: "ah",
+  57: "skip", 58: "ipv6-icmp", 59: "ipv6-nonxt", 60: "ipv6-opts", 73: "rspf", 81: "vmtp", 88: "eigrp",
+  89: "ospf", 93: "ax.25", 94: "ipip", 97: "etherip", 98: "encap", 103: "pim", 108: "ipcomp", 112: "vrrp",
+  115: "l2tp", 124: "isis", 132: "sctp", 133: "fc", 135: "mobility-header", 136: "udplite", 137: "mpls-in-ip",
+  138: "manet", 139: "hip", 140: "shim6", 141: "wesp", 142: "rohc", 143: "ethernet",
+};
+const PROTOCOL_NUMBERS: Record<string, number> = Object.fromEntries(
+  Object.entries(PROTOCOL_NAMES).map(([n, name]) => [name, Number(n)]),
+);
+
+/** Read a protocol name (any case) or number into its number; `all` is 0. */
+export function readProtocol(text: string): Read<number> {
+  const lower = text.toLowerCase();
+  if (lower === "all") return ok(0);
+  if (lower === "icmpv6") return ok(58);
+  const n = /^[0-9]+$/.test(lower) ? Number(lower) : PROTOCOL_NUMBERS[lower];
+  if (n === undefined || n > 255) return fail(`unknown protocol '${text}': expected a name such as tcp, udp, icmp, sctp or a number 0-255`);
+  return ok(n);
+}
+
+/** The model's name for a protocol number, as `-p` prints it: `tcp`, `all` for 0, else the number. */
+export function protocolName(n: number): string {
+  return n === 0 ? "all" : PROTOCOL_NAMES[n] ?? String(n);
+}
+
+/** The number of a protocol as the model names it (the inverse of protocolName). */
+export function protocolNumber(name: string): number {
+  return name === "all" ? 0 : PROTOCOL_NUMBERS[name] ?? Number(name);
+}
 
 /** Read a port number or service name. */
 export function readPort(text: string): Read<number> {
@@ -66,8 +104,11 @@ export function readValueMask(text: string): Read<{ value: number; mask: number;
   return ok({ value: v.value, mask: m.value, hasMask: true });
 }
 
-/** Read `a.b.c.d`, `a.b.c.d/len` or `a.b.c.d/mask`. */
-export function readCidr(text: string): Read<Cidr> {
+/**
+ * Read `a.b.c.d`, `a.b.c.d/len` or `a.b.c.d/mask`. Host bits are cleared, as
+ * iptables does for `-s`/`-d`; `-m conntrack` keeps them (`keepHostBits`).
+ */
+export function readCidr(text: string, keepHostBits = false): Read<Cidr> {
   if (text.includes(":")) return fail(`'${text}' is an IPv6 address: this kit reads IPv4 iptables-save dumps only`);
   const slash = text.indexOf("/");
   const addrText = slash < 0 ? text : text.slice(0, slash);
@@ -79,16 +120,18 @@ export function readCidr(text: string): Read<Cidr> {
         : `expected an IPv4 address, got '${addrText}'`,
     );
   }
-  if (slash < 0) return ok(makeCidr(addr, 0xffffffff));
+  const cidr = (mask: number): Cidr =>
+    keepHostBits ? { address: formatIPv4(addr), prefix: maskToPrefix(mask), mask: formatIPv4(mask) } : makeCidr(addr, mask);
+  if (slash < 0) return ok(cidr(0xffffffff));
   const maskText = text.slice(slash + 1);
   if (/^[0-9]+$/.test(maskText)) {
     const len = Number(maskText);
     if (len > 32) return fail(`prefix length /${maskText} is out of range: expected 0 to 32`);
-    return ok(makeCidr(addr, prefixToMask(len)));
+    return ok(cidr(prefixToMask(len)));
   }
   const mask = parseIPv4(maskText);
   if (mask === null) return fail(`expected a prefix length or a dotted mask after '/', got '${maskText}'`);
-  return ok(makeCidr(addr, mask));
+  return ok(cidr(mask));
 }
 
 /** 2^31, the scale of the kernel's statistic probabilities. */
