@@ -72,6 +72,8 @@ const NOT_SERVICE = new Set(["KUBE-MARK-MASQ", "KUBE-MARK-DROP", "KUBE-NODEPORTS
 interface Entry {
   kind: "cluster-ip" | "node-port";
   rule: Rule;
+  /** The KUBE-EXT-/KUBE-FW- chain the entry rule jumps to on its way to the service chain, if any. */
+  via: string | null;
   ip: string | null;
   port: number | null;
   protocol: string | null;
@@ -119,6 +121,24 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/**
+ * The service chain an entry rule leads to. Today's kube-proxy sends external
+ * traffic (NodePorts, load balancers) through KUBE-EXT-/KUBE-FW- chains that
+ * mark it for masquerading and then jump to KUBE-SVC- (or KUBE-SVL- for
+ * `externalTrafficPolicy: Local`).
+ */
+function serviceTarget(nat: Table, target: string): { chain: string; via: string | null } {
+  let chain = target;
+  let via: string | null = null;
+  for (let hops = 0; hops < 3 && /^KUBE-(EXT|FW)-/.test(chain); hops++) {
+    const next = findChain(nat, chain)?.rules.map(jumpTarget).find((t) => t !== null && /^KUBE-(SVC|SVL|EXT)-/.test(t));
+    if (!next) break;
+    via ??= chain;
+    chain = next;
+  }
+  return { chain, via };
+}
+
 function collectEntries(nat: Table): Map<string, Entry[]> {
   const entries = new Map<string, Entry[]>();
   const add = (target: string, e: Entry) => {
@@ -132,8 +152,9 @@ function collectEntries(nat: Table): Map<string, Entry[]> {
     for (const rule of chain.rules) {
       const target = jumpTarget(rule);
       if (!target || NOT_SERVICE.has(target)) continue;
-      add(target, {
-        kind, rule, port: dport(rule), protocol: rule.ip.protocol?.value ?? null,
+      const { chain: service, via } = serviceTarget(nat, target);
+      add(service, {
+        kind, rule, via, port: dport(rule), protocol: rule.ip.protocol?.value ?? null,
         ip: kind === "cluster-ip" && rule.ip.destination && rule.ip.destination.value.prefix === 32 ? rule.ip.destination.value.address : null,
       });
     }
@@ -155,6 +176,8 @@ function describeService(nat: Table, chain: Chain, entries: Entry[]): KubeServic
   for (const e of entries) {
     const from = findChain(nat, e.kind === "cluster-ip" ? "KUBE-SERVICES" : "KUBE-NODEPORTS")!;
     for (const r of from.rules) if (jumpTarget(r) === "KUBE-MARK-MASQ" && sameEntry(r, e.rule)) masquerade.push({ line: r.line, chain: from.name, reason: e.kind });
+    const via = e.via ? findChain(nat, e.via) : undefined;
+    for (const r of via?.rules ?? []) if (jumpTarget(r) === "KUBE-MARK-MASQ") masquerade.push({ line: r.line, chain: via!.name, reason: e.kind });
   }
 
   const endpoints = new Map<string, KubeEndpoint>();
