@@ -100,7 +100,8 @@ const format: Command = {
     const r = loadDump(args.positionals[0], io.err);
     if (!r) return 1;
     const text = formatDump(r.dump);
-    io.out(text.endsWith(r.dump.eol) ? text.slice(0, -r.dump.eol.length) : text);
+    // io.out adds the final "\n"; a CRLF file keeps its "\r" so the output is byte-identical.
+    io.out(text.endsWith("\n") ? text.slice(0, -1) : text);
     return 0;
   },
 };
