@@ -1,0 +1,51 @@
+// What iptables-legacy-restore 1.8.9 refuses (test/fixtures/kernel/rejected.json), against what the parser reports.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse, readRepoFile, repo } from "./support.js";
+
+interface Case {
+  name: string;
+  what: string;
+  input: string;
+  legacyLoad: { status: number | null; line: number | null };
+}
+
+const path = join(repo, "test/fixtures/kernel/rejected.json");
+const cases: Case[] = existsSync(path) ? JSON.parse(readRepoFile("test/fixtures/kernel/rejected.json")) : [];
+
+/**
+ * Where the parser knowingly judges differently from a real load, and what it does instead.
+ * Every other case must get the same verdict as the kernel.
+ */
+const DELIBERATE: Record<string, { ours: "error" | "warning"; why: string }> = {
+  "unterminated-quote": { ours: "error", why: "iptables takes the rest of the line and its newline into the comment; a saved dump never has this" },
+  "old-negation-form": { ours: "warning", why: "dumps saved before iptables 1.4.3 use it, so it is read with a warning and printed back the same way" },
+  "unknown-match": { ours: "warning", why: "the kit cannot know every extension: an unknown module is kept verbatim and the rule flagged" },
+  "unknown-option": { ours: "warning", why: "kept verbatim and flagged, like an unknown module" },
+  "option-without-protocol": { ours: "warning", why: "kept verbatim and flagged, like an unknown module" },
+  "comment-256": { ours: "error", why: "the kernel silently truncates to 255 bytes; the kit says so instead of changing the text" },
+  "hostname-localhost": { ours: "error", why: "iptables resolves names when loading; a dump holds addresses, so the kit asks for one" },
+};
+
+describe.skipIf(cases.length === 0)("the inputs iptables-restore refuses or surprisingly accepts", () => {
+  for (const c of cases) {
+    const refused = c.legacyLoad.status !== 0;
+    const deliberate = DELIBERATE[c.name];
+    const verdict = deliberate ? `${deliberate.ours} (${deliberate.why})` : refused ? "an error" : "no error";
+
+    it(`${c.name} (${c.what}): ${verdict}`, () => {
+      const r = parse(c.input);
+      if (deliberate?.ours === "warning") {
+        expect(r.errors).toEqual([]);
+        expect(r.warnings.length).toBeGreaterThan(0);
+      } else if (deliberate?.ours === "error" || refused) {
+        expect(r.errors.length).toBeGreaterThan(0);
+      } else {
+        expect(r.errors).toEqual([]);
+      }
+      // When iptables names the offending line itself (option parsing, exit status 2), it is the line the parser names.
+      if (!deliberate && c.legacyLoad.status === 2) expect(r.errors[0].line).toBe(c.legacyLoad.line);
+    });
+  }
+});
