@@ -50,3 +50,27 @@ export {
   generateDump, generateCluster,
   type GenerateOptions, type GenerateStyle, type GeneratedCluster, type GeneratedService, type GeneratedEndpoint, type GeneratedNode,
 } from "./generate/generate.js";
+export { escapeHtml, truncate, textWidth } from "./views/escape.js";
+export { OKABE_ITO, VIEW_CSS } from "./views/style.js";
+export type { FlowGraph, FlowNode, FlowLink, FlowNodeKind, FlowLinkKind } from "./views/flow.js";
+export { renderSankey, type SankeyOptions } from "./views/sankey.js";
+export { serviceSplitGraph, serviceSplitSankey, type ServiceSplitOptions, type ServiceSplitGraphOptions } from "./views/service-split.js";
+export { nodeGraph, nodeSankey, type NodeSankeyOptions, type NodeGraphOptions } from "./views/node-sankey.js";
+export { traceGraph, traceSankey, type TraceSankeyOptions, type TraceGraphOptions } from "./views/trace-sankey.js";
+export {
+  simulationGraph, simulationSankey, sampledSplitGraphs, sampledSplitSankey, routeMode, type SampledSplitOptions, type RouteMode,
+} from "./views/simulation-sankey.js";
+export { highlightRule } from "./views/rule-text.js";
+export { rulePathTable, type RulePathOptions } from "./views/rule-path.js";
+export { markTable, type MarkTableOptions } from "./views/mark-table.js";
+export { dnatTable } from "./views/dnat-table.js";
+export { snatTable } from "./views/snat-table.js";
+export { verdictTable } from "./views/verdict-table.js";
+export { decisionTable, type DecisionCase } from "./views/decision-table.js";
+export { serviceCatalogTable, type CatalogTableOptions } from "./views/catalog-table.js";
+export { endpointTable } from "./views/endpoint-table.js";
+export { affinityTable, type AffinityTableOptions } from "./views/affinity-table.js";
+export type { ViewOptions } from "./views/html.js";
+export type { OutcomeSource } from "./views/outcomes.js";
+export { show, tslabDisplay, type HtmlDisplay } from "./views/display.js";
+export { htmlPage } from "./views/page.js";

@@ -1,0 +1,50 @@
+/** ClientIP affinity state: the xt_recent lists of a simulation, with each address's age and time left. */
+import type { RecentLists } from "../trace/state.js";
+import type { KubeService } from "../services/catalog.js";
+import { codeText, markup, tableHtml, viewHtml, type Row, type ViewOptions } from "./html.js";
+import { serviceLabel } from "./labels.js";
+
+/** Options of `affinityTable`. */
+export interface AffinityTableOptions extends ViewOptions {
+  /** Services of the dump: name each list's endpoint and use each Service's affinity timeout. */
+  services?: readonly KubeService[];
+  /** Timeout for lists no Service explains (default 10800 s, kube-proxy's default). */
+  timeoutSeconds?: number;
+}
+
+/** Table of xt_recent lists at time `now` (seconds): list, address, last seen, age, expires in. */
+export function affinityTable(recentLists: RecentLists, now: number, options: AffinityTableOptions = {}): string {
+  const meaning = new Map<string, { text: string; timeout: number }>();
+  for (const s of options.services ?? [])
+    for (const e of s.endpoints)
+      if (e.recentList) meaning.set(e.recentList, { text: `${serviceLabel(s)} → ${e.ip}:${e.port}`, timeout: s.affinity?.timeoutSeconds ?? options.timeoutSeconds ?? 10800 });
+  const rows: Row[] = [];
+  const names = [...recentLists.keys()].sort();
+  for (const name of names) {
+    const entries = recentLists.get(name) ?? [];
+    const m = meaning.get(name);
+    const timeout = m?.timeout ?? options.timeoutSeconds ?? 10800;
+    entries.forEach((e, k) => {
+      const last = e.stamps[e.stamps.length - 1];
+      const age = now - last;
+      const left = timeout - age;
+      const cells: Row = [
+        codeText(e.address),
+        { content: last, className: "kil-num" },
+        { content: `${age} s`, className: "kil-num" },
+        { content: left >= 0 ? `${left} s` : "", className: "kil-num" },
+        left >= 0 ? markup(`<span class="kil-yes">sticks</span>`) : markup(`<span class="kil-no">expired ${-left} s ago</span>`),
+        { content: e.stamps.length, className: "kil-num" },
+      ];
+      if (k === 0) cells.unshift({ content: codeText(name), rowSpan: entries.length }, { content: m?.text ?? "", rowSpan: entries.length });
+      rows.push({ className: k === 0 ? "kil-group" : undefined, cells });
+    });
+  }
+  if (rows.length === 0) rows.push([{ content: "The lists are empty: no client has been recorded yet.", colSpan: 8 }]);
+  const table = tableHtml({
+    head: ["list", "endpoint", "address", { text: "last seen (s)", className: "kil-num" }, { text: "age", className: "kil-num" }, { text: "expires in", className: "kil-num" }, "state", { text: "hits", className: "kil-num" }],
+    rows,
+  });
+  const note = `<p class="kil-note">At t = ${now} s. A client sticks while its age is below the rule's --seconds (${options.services?.length ? "each Service's timeout" : `${options.timeoutSeconds ?? 10800} s`}); hits counts the stamps kept (at most 20).</p>`;
+  return viewHtml("affinity", table + note, { title: options.title ?? "ClientIP affinity lists (xt_recent)", caption: options.caption });
+}

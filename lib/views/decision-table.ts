@@ -1,0 +1,50 @@
+/**
+ * Several connections compared: one row per way each connection can go,
+ * with the endpoint, the destination and source rewrites, the address the
+ * receiver sees, the mark and the verdict.
+ */
+import type { Trace } from "../trace/trace.js";
+import { tupleText } from "../trace/packet.js";
+import { escapeHtml } from "./escape.js";
+import { codeText, markup, tableHtml, viewHtml, type Row, type ViewOptions } from "./html.js";
+import { probabilityCell, verdictText } from "./outcomes.js";
+
+/** One connection to compare: a trace, with a label such as `outside client → ClusterIP`. */
+export type DecisionCase = Trace | { label: string; trace: Trace };
+
+function caseOf(c: DecisionCase): { label: string; trace: Trace } {
+  if ("trace" in c) return c;
+  const from = c.origin.local ? "from this node" : `in on ${c.origin.interface ?? "?"}`;
+  return { label: `${tupleText(c.packet)} (${from})`, trace: c };
+}
+
+/** Table comparing connections: per outcome the endpoint, DNAT, SNAT, the source the receiver sees, the mark and the verdict. */
+export function decisionTable(cases: readonly DecisionCase[], options: ViewOptions = {}): string {
+  const rows: Row[] = [];
+  for (const c of cases.map(caseOf)) {
+    const outcomes = c.trace.outcomes;
+    if (outcomes.length === 0) {
+      rows.push({ className: "kil-group", cells: [c.label, { content: "no outcome", colSpan: 7 }] });
+      continue;
+    }
+    outcomes.forEach((o, k) => {
+      const accepted = o.verdict === "accepted";
+      const dnat = o.dnat ? `${o.dnat.from} → ${o.dnat.to}${o.dnat.line !== null ? ` (line ${o.dnat.line})` : ` (${o.dnat.target})`}` : "none";
+      const snat = o.snat ? `${o.snat.target} → ${o.snat.to}${o.snat.line !== null ? ` (line ${o.snat.line}` : " ("}${o.snat.interface ? `${o.snat.line !== null ? ", " : ""}out of ${o.snat.interface}` : ""})` : "none";
+      const verdict = accepted ? `<span class="kil-yes">${escapeHtml(verdictText(o))}</span>` : o.verdict === "uncertain" ? `<span class="kil-warn">${escapeHtml(verdictText(o))}</span>` : `<span class="kil-no">${escapeHtml(verdictText(o))}</span>`;
+      const cells: Row = [
+        probabilityCell(o.probability),
+        accepted ? codeText(`${o.after.dst}:${o.after.dport}`) : "—",
+        dnat,
+        snat,
+        accepted ? codeText(`${o.after.src}:${o.after.sport}`) : "—",
+        codeText(`0x${o.mark.toString(16)}`),
+        markup(verdict),
+      ];
+      if (k === 0) cells.unshift({ content: c.label, rowSpan: outcomes.length });
+      rows.push({ className: k === 0 ? "kil-group" : undefined, cells });
+    });
+  }
+  const table = tableHtml({ head: ["case", "probability", "endpoint", "DNAT", "SNAT", "source the receiver sees", "mark", "verdict"], rows });
+  return viewHtml("decisions", table, { title: options.title ?? "Decisions, connection by connection", caption: options.caption });
+}

@@ -1,0 +1,110 @@
+/**
+ * A whole node at a glance: every Service port kube-proxy programmed, from
+ * the dispatch chains through its namespace and KUBE-SVC chain to its
+ * endpoints. Each Service port is drawn with the same width (or a weight the
+ * caller gives), split among its endpoints by the exact probabilities. Big
+ * clusters are cut to the largest Services plus one aggregated "others".
+ */
+import type { KubeService } from "../services/catalog.js";
+import { ZERO, add, formatFraction, formatPercent, fraction, multiply, toNumber, type Fraction } from "../math/fraction.js";
+import { FlowBuilder, type FlowGraph } from "./flow.js";
+import { endpointRuleDetail, remainingBefore, serviceLabel } from "./labels.js";
+import { renderSankey, type SankeyOptions } from "./sankey.js";
+
+/** Options of the whole-node layout. */
+export interface NodeGraphOptions {
+  /** `namespace`: a column of namespaces between the dispatch chains and the Services (default); `none`: no grouping. */
+  groupBy?: "namespace" | "none";
+  /** Draw at most this many Service ports (default 24); the rest are aggregated into one "others" band. */
+  maxServices?: number;
+  /** Draw at most this many endpoints per Service (default 8); the rest of a Service's endpoints are aggregated. */
+  maxEndpoints?: number;
+  /** Only the Services for which this returns true. */
+  filter?: (service: KubeService) => boolean;
+  /** A Service's share of the drawing (default 1 for each: equal shares); the largest weights are kept when cutting to `maxServices`. */
+  weight?: (service: KubeService) => number;
+}
+
+/** Options of `nodeSankey`. */
+export interface NodeSankeyOptions extends SankeyOptions, NodeGraphOptions {}
+
+/** Layout data of a whole node: dispatch → namespace → Service → endpoint, each Service port an equal (or weighted) share. */
+export function nodeGraph(services: readonly KubeService[], options: NodeGraphOptions = {}): FlowGraph {
+  const chosen = services.filter(options.filter ?? (() => true));
+  const weightOf = options.weight ?? (() => 1);
+  const weighted = chosen.map((s, i) => ({ s, i, w: Math.max(0, weightOf(s)) }));
+  const custom = options.weight !== undefined;
+  const maxServices = Math.max(1, options.maxServices ?? 24);
+  const maxEndpoints = Math.max(1, options.maxEndpoints ?? 8);
+  const ranked = [...weighted].sort((a, b) => b.w - a.w || a.i - b.i);
+  const kept = new Set(ranked.slice(0, maxServices).map((x) => x.i));
+  const others = weighted.filter((x) => !kept.has(x.i));
+  const total = weighted.reduce((a, x) => a + x.w, 0);
+  const n = weighted.length;
+  const b = new FlowBuilder();
+  const notes: string[] = [];
+  if (n === 0) return b.graph("probability", ["No Services to draw."]);
+
+  const root = b.node("dispatch", "dispatch", ["KUBE-SERVICES", "+ KUBE-NODEPORTS", `${n} service port${n === 1 ? "" : "s"}`]);
+  // Each Service's share: exactly 1/n for equal shares, weight/total otherwise.
+  const share = (w: number): { exact?: Fraction; value?: number } => (custom ? { value: total > 0 ? w / total : 0 } : { exact: fraction(1, n) });
+  const scaled = (w: number, p: Fraction): { exact?: Fraction; value?: number } =>
+    custom ? { value: total > 0 ? (w / total) * toNumber(p) : 0 } : { exact: multiply(fraction(1, n), p) };
+
+  const byNamespace = options.groupBy !== "none";
+  for (const { s, i, w } of weighted) {
+    if (!kept.has(i)) continue;
+    const label = serviceLabel(s);
+    let parent = root;
+    if (byNamespace) {
+      const ns = s.namespace ?? "(no namespace: comments stripped)";
+      const count = weighted.filter((x) => kept.has(x.i) && (x.s.namespace ?? "(no namespace: comments stripped)") === ns).length;
+      parent = b.node(`ns:${ns}`, "group", [ns, `${count} service port${count === 1 ? "" : "s"}`]);
+      b.link(root, parent, "flow", share(w), null, `namespace ${ns}`);
+    }
+    const where = [s.clusterIP !== null ? `${s.clusterIP}:${s.port}` : null, s.nodePort !== null ? `NodePort ${s.nodePort}` : null].filter((x) => x !== null).join(", ");
+    const svcLines = [s.chain, `= ${label}`];
+    if (where) svcLines.push(`${where}/${s.protocol}`);
+    const svc = b.node(`svc:${s.chain}`, "service", svcLines, [...svcLines, s.affinity ? `ClientIP affinity ${s.affinity.timeoutSeconds} s` : "no session affinity"].join("\n"));
+    b.link(parent, svc, "flow", share(w), s.entryLines[0] ?? null, `${label}: lines ${s.entryLines.join(", ") || "none"}`);
+    const rests = remainingBefore(s.endpoints);
+    s.endpoints.forEach((ep, k) => {
+      if (k >= maxEndpoints) return;
+      const id = `endpoint:${ep.ip}:${ep.port}/${s.protocol}`;
+      b.node(id, "endpoint", [`${ep.ip}:${ep.port}/${s.protocol}`], `${ep.ip}:${ep.port}/${s.protocol} (${ep.chain})`);
+      b.link(svc, id, "flow", scaled(w, ep.probability), ep.line, `${label} → ${ep.ip}:${ep.port}: ${formatFraction(ep.probability)} = ${formatPercent(ep.probability)} of its connections\n${endpointRuleDetail(ep, rests[k])}`);
+    });
+    if (s.endpoints.length > maxEndpoints) {
+      const rest = s.endpoints.slice(maxEndpoints);
+      const p = rest.reduce((acc, e) => add(acc, e.probability), ZERO);
+      const id = b.node(`more:${s.chain}`, "others", [`${rest.length} more endpoints`], `${rest.length} more endpoints of ${label}`);
+      b.link(svc, id, "flow", scaled(w, p), null, `${rest.length} more endpoints: ${formatPercent(p)} of ${label}'s connections`);
+    }
+    if (s.endpoints.length === 0) {
+      const id = b.node(`none:${s.chain}`, "others", ["no endpoints"], `${label} has no endpoints in this dump`);
+      b.link(svc, id, "flow", share(w), null, `${label} has no endpoints`);
+    }
+  }
+  if (others.length > 0) {
+    const w = others.reduce((a, x) => a + x.w, 0);
+    const amount = custom ? { value: total > 0 ? w / total : 0 } : { exact: fraction(others.length, n) };
+    const endpoints = others.reduce((a, x) => a + x.s.endpoints.length, 0);
+    let parent = root;
+    if (byNamespace) {
+      parent = b.node("ns:others", "others", ["other namespaces", "(aggregated)"]);
+      b.link(root, parent, "flow", amount, null, `${others.length} other service ports`);
+    }
+    const svc = b.node("svc:others", "others", [`${others.length} other service ports`], others.map((x) => serviceLabel(x.s)).join("\n"));
+    b.link(parent, svc, "flow", amount, null, `${others.length} other service ports`);
+    const eps = b.node("endpoint:others", "others", [`their ${endpoints} endpoints`]);
+    b.link(svc, eps, "flow", amount, null, `${endpoints} endpoints of ${others.length} other service ports`);
+    notes.push(`Only the ${kept.size} largest of ${n} service ports are drawn one by one (option maxServices); the other ${others.length} are aggregated.`);
+  }
+  notes.push(custom ? "Each Service port is drawn with the width of its weight; inside a Service the bands follow the exact endpoint probabilities." : `Each Service port is drawn as an equal share (1/${n}); inside a Service the bands follow the exact endpoint probabilities.`);
+  return b.graph("probability", notes, { unitLabel: custom ? "band width = the Service's weight × endpoint probability" : "band width = 1/(number of service ports) × exact endpoint probability", legend: { group: "namespace" } });
+}
+
+/** Sankey diagram of every Service on a node, grouped by namespace, with top-N plus "others" for big clusters. */
+export function nodeSankey(services: readonly KubeService[], options: NodeSankeyOptions = {}): string {
+  return renderSankey(nodeGraph(services, options), { title: "Every Service on this node, from the dispatch chains to the endpoints", ...options });
+}

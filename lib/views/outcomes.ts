@@ -1,0 +1,43 @@
+/** What the outcome tables accept: one outcome, a list, or a whole trace. */
+import type { Outcome } from "../trace/engine.js";
+import type { Trace } from "../trace/trace.js";
+import { formatFraction, formatPercent, type Fraction } from "../math/fraction.js";
+import { hex } from "../format/quote.js";
+
+/** One outcome, several, or a trace (all its outcomes). */
+export type OutcomeSource = Outcome | readonly Outcome[] | Trace;
+
+/** The outcomes of a source, in order. */
+export function outcomeList(source: OutcomeSource): readonly Outcome[] {
+  if (Array.isArray(source)) return source as readonly Outcome[];
+  if ("outcomes" in (source as object)) return (source as Trace).outcomes;
+  return [source as Outcome];
+}
+
+/** `1/2 (50%)`, or `100%` for certainty. */
+export function probabilityCell(f: Fraction): string {
+  return f.num === f.den ? "1 (100%)" : `${formatFraction(f)} (${formatPercent(f)})`;
+}
+
+/** A mark as 8 hex digits: `0x00004000`. */
+export function hex32(value: number): string {
+  return `0x${(value >>> 0).toString(16).padStart(8, "0")}`;
+}
+
+/** A mark as 32 bits in groups of four: `0000 0000 0000 0000 0100 0000 0000 0000`. */
+export function bin32(value: number): string {
+  return (value >>> 0).toString(2).padStart(32, "0").replace(/(.{4})(?=.)/g, "$1 ");
+}
+
+/** A mark as iptables prints it (`0x4000`). */
+export function markText(value: number): string {
+  return hex(value);
+}
+
+/** How an outcome ended, in words: `accepted, out of flannel.1`, `dropped at line 27`. */
+export function verdictText(o: Outcome): string {
+  if (o.verdict === "accepted") return o.delivery === "local" ? "accepted, delivered locally" : `accepted, out of ${o.outInterface ?? "?"}`;
+  const where = o.line !== null ? ` at line ${o.line}` : "";
+  if (o.verdict === "rejected") return `rejected${where}${o.rejectWith ? ` (${o.rejectWith})` : ""}`;
+  return `${o.verdict}${where}`;
+}

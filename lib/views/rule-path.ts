@@ -1,0 +1,68 @@
+/**
+ * The rules one outcome met, in order: hook, table, chain, line, the rule
+ * with what matched (or the condition that failed) marked, and the result.
+ */
+import type { TableName } from "../model/dump.js";
+import type { Outcome, Step } from "../trace/engine.js";
+import { formatFraction } from "../math/fraction.js";
+import { escapeHtml } from "./escape.js";
+import { markup, tableHtml, viewHtml, type Row, type ViewOptions } from "./html.js";
+import { failingCondition, highlightRule } from "./rule-text.js";
+import { probabilityCell, verdictText } from "./outcomes.js";
+import { tupleText } from "../trace/packet.js";
+
+/** Options of `rulePathTable`. */
+export interface RulePathOptions extends ViewOptions {
+  /** Leave out rules that did not match (default false). */
+  hideNonMatching?: boolean;
+  /** Only rules of these tables (default: every table). */
+  tables?: readonly TableName[];
+  /** Also list routing, conntrack and delivery steps (default true). */
+  showOtherSteps?: boolean;
+}
+
+function resultHtml(s: Step): string {
+  if (s.kind !== "rule") return escapeHtml(s.action ?? "");
+  const branch = s.probability ? ` <span class="kil-dim">(random branch, ${escapeHtml(formatFraction(s.probability))})</span>` : "";
+  if (s.matched) {
+    const notes = s.reason ? `<br><span class="kil-dim">${escapeHtml(s.reason)}</span>` : "";
+    return `<span class="kil-yes">matched</span>: ${escapeHtml(s.action ?? "")}${branch}${notes}`;
+  }
+  const f = s.reason ? failingCondition(s.rule, s.reason) : null;
+  const why = f ? `<code>${escapeHtml(f.part)}</code>: ${escapeHtml(f.why)}` : escapeHtml(s.reason ?? "");
+  return `<span class="kil-no">no</span>: ${why}${branch}`;
+}
+
+const LEGEND =
+  `<ul class="kil-legend"><li><code><span class="kil-hit">-d 10.0.0.1/32</span></code> conditions that matched</li>` +
+  `<li><code><span class="kil-miss">-d 10.0.0.1/32</span></code> the condition that failed</li>` +
+  `<li><code><span class="kil-target">-j TARGET</span></code> what the rule does (bold)</li></ul>`;
+
+/** Table of the rules one outcome met, in order, with the matching part (or the failing condition) highlighted. */
+export function rulePathTable(outcome: Outcome, options: RulePathOptions = {}): string {
+  const rows: Row[] = [];
+  outcome.steps.forEach((s, i) => {
+    if (options.hideNonMatching && s.kind === "rule" && !s.matched) return;
+    if (options.tables && s.table !== null && !options.tables.includes(s.table)) return;
+    if (options.tables && s.table === null && options.showOtherSteps === false) return;
+    if (options.showOtherSteps === false && s.kind !== "rule" && s.kind !== "policy") return;
+    const ruleCell = s.kind === "rule" || s.kind === "policy"
+      ? markup(`<span class="kil-rule">${highlightRule(s.rule, s)}</span>`)
+      : markup(`<span class="kil-dim">${escapeHtml(s.rule)}</span>`);
+    rows.push({
+      className: s.kind === "rule" && !s.matched ? "kil-skipped" : undefined,
+      cells: [
+        { content: i + 1, className: "kil-num" },
+        s.hook ?? "",
+        s.table ?? "",
+        s.chain ?? "",
+        { content: s.line ?? "", className: "kil-num" },
+        ruleCell,
+        markup(resultHtml(s)),
+      ],
+    });
+  });
+  const table = tableHtml({ head: [{ text: "#", className: "kil-num" }, "hook", "table", "chain", { text: "line", className: "kil-num" }, "rule", "result"], rows });
+  const summary = `<p class="kil-caption">${escapeHtml(tupleText(outcome.before))} → ${escapeHtml(tupleText(outcome.after))}: ${escapeHtml(verdictText(outcome))}, probability ${escapeHtml(probabilityCell(outcome.probability))}</p>`;
+  return viewHtml("rule-path", `${summary}${table}${LEGEND}`, { title: options.title ?? "The rules on this path", caption: options.caption });
+}
