@@ -50,6 +50,31 @@ export {
   generateDump, generateCluster,
   type GenerateOptions, type GenerateStyle, type GeneratedCluster, type GeneratedService, type GeneratedEndpoint, type GeneratedNode,
 } from "./generate/generate.js";
+// The kernel lab: namespaces mirroring a node, real connections, and the comparison with the simulator.
+export {
+  netnsAvailable, createNamespaces, removeNamespaces, withNamespaces, execIn, spawnIn, orphanedNamespaces, removeOrphanedNamespaces, liveNamespaces,
+  NamespaceShell, LabError, NAMESPACE_PREFIX, type Availability, type ExecResult, type ExecOptions, type NamespaceSet,
+} from "./lab/netns.js";
+export {
+  planLab, buildLab, describePlan, nodeRoutes, farRole,
+  type LabPlan, type NamespacePlan, type ListenerPlan, type ClientPlacement, type PlanOptions,
+} from "./lab/topology.js";
+export { ClientAgent, ServerProcess, agentScript, type ConnectRequest, type ConnectResult } from "./lab/agents.js";
+export {
+  parseSavedCounters, countedRules, parseProcRecent, parseRecentFiles,
+  type SavedCounters, type CountedRule, type KernelRecentEntry, type KernelRecentLists,
+} from "./lab/observe.js";
+export {
+  compareConnection, outcomeProblems, compareRecent, natLineCounts, kernelLineCounts, simulatorRecent, kernelText, outcomeText,
+  type ConnectionObservation, type ConnectionComparison,
+} from "./lab/compare.js";
+export { goodnessOfFit, binomialTwoSided, chiSquareSurvival, chiSquareCritical, gammaQ, lnGamma, type FitResult } from "./lab/stats.js";
+export { Lab, withLab, labEnvironment, type LabOptions, type LabEnvironment } from "./lab/lab.js";
+export {
+  parseScenarioFile, scenarioClients, scenarioPorts, withRecentSeconds, runScenario, verifyScenarios, ScenarioError,
+  type ScenarioFile, type Scenario, type ScenarioConnection, type ConnectionScenario, type SplitScenario, type SequenceScenario,
+  type SequenceStep, type ScenarioResult, type ConnectionRecord, type VerifyReport, type VerifyInput,
+} from "./lab/scenarios.js";
 export { escapeHtml, truncate, textWidth } from "./views/escape.js";
 export { OKABE_ITO, VIEW_CSS } from "./views/style.js";
 export type { FlowGraph, FlowNode, FlowLink, FlowNodeKind, FlowLinkKind } from "./views/flow.js";
