@@ -3,8 +3,10 @@
 import { COMMANDS as BASE_COMMANDS, type Io } from "./commands.js";
 import { TRACE_COMMANDS } from "./trace-commands.js";
 import { GENERATE_COMMAND } from "./generate-command.js";
+import { VERIFY_COMMANDS, type AsyncCommand } from "./verify-command.js";
 
-const COMMANDS = [...BASE_COMMANDS, ...TRACE_COMMANDS, GENERATE_COMMAND];
+type AnyCommand = Omit<AsyncCommand, "run"> & { run(argv: string[], io: Io): number | Promise<number> };
+const COMMANDS: AnyCommand[] = [...BASE_COMMANDS, ...TRACE_COMMANDS, ...VERIFY_COMMANDS, GENERATE_COMMAND];
 import { UsageError } from "./args.js";
 import { InputError } from "./io.js";
 
@@ -21,8 +23,8 @@ function help(): string {
   ].join("\n");
 }
 
-/** Run the command line; returns the exit code. */
-export function main(argv: string[], io: Io): number {
+/** Run the command line; returns the exit code (a promise of it for commands that run asynchronously, such as verify). */
+export function main(argv: string[], io: Io): number | Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     (name === undefined ? io.err : io.out)(help());
@@ -37,9 +39,7 @@ export function main(argv: string[], io: Io): number {
     io.out(`usage: ${command.usage}\n\n${command.summary}`);
     return 0;
   }
-  try {
-    return command.run(rest, io);
-  } catch (e) {
+  const failed = (e: unknown): number => {
     if (e instanceof UsageError) {
       io.err(`kube-iptables-lab ${name}: ${e.message}\nusage: ${command.usage}`);
       return 2;
@@ -49,6 +49,12 @@ export function main(argv: string[], io: Io): number {
       return 1;
     }
     throw e;
+  };
+  try {
+    const code = command.run(rest, io);
+    return typeof code === "number" ? code : code.catch(failed);
+  } catch (e) {
+    return failed(e);
   }
 }
 
@@ -58,5 +64,6 @@ if (isEntry || process.argv[1]?.endsWith("/kube-iptables-lab")) {
     out: (s) => process.stdout.write(s + "\n"),
     err: (s) => process.stderr.write(s + "\n"),
   });
-  process.exitCode = code;
+  if (typeof code === "number") process.exitCode = code;
+  else code.then((c) => (process.exitCode = c));
 }

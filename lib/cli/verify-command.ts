@@ -1,0 +1,138 @@
+/** The `verify` subcommand: run a scenario file against the Linux kernel and compare with the simulator. */
+import { writeFileSync } from "node:fs";
+import { netnsAvailable, LabError } from "../lab/netns.js";
+import { parseScenarioFile, ScenarioError, verifyScenarios, type ScenarioFile, type ScenarioResult, type VerifyReport } from "../lab/scenarios.js";
+import { readArgs, UsageError, type ArgSpec } from "./args.js";
+import { InputError, inputName, loadDump, readInput, toJson } from "./io.js";
+import type { Io } from "./commands.js";
+import { loadNodeFile } from "./trace-commands.js";
+
+/** A subcommand that runs asynchronously. */
+export interface AsyncCommand {
+  name: string;
+  usage: string;
+  summary: string;
+  spec: ArgSpec;
+  run(argv: string[], io: Io): Promise<number>;
+}
+
+function wrap(text: string, width: number): string[] {
+  const out: string[] = [];
+  let line = "";
+  for (const word of text.split(/\s+/).filter((w) => w !== "")) {
+    if (line && line.length + 1 + word.length > width) {
+      out.push(line);
+      line = "";
+    }
+    let w = word;
+    while (w.length > width) {
+      if (line) {
+        out.push(line);
+        line = "";
+      }
+      out.push(w.slice(0, width));
+      w = w.slice(width);
+    }
+    line = line ? `${line} ${w}` : w;
+  }
+  if (line || out.length === 0) out.push(line);
+  return out;
+}
+
+/** The agreement table: scenario, what the kernel did, what the simulator predicted, agree. */
+export function agreementTable(results: ScenarioResult[]): string {
+  const widths = [26, 46, 46, 5];
+  const header = ["SCENARIO", "KERNEL", "SIMULATOR", "AGREE"];
+  const rows = results.map((r) => [r.id, r.kernel, r.simulator + (r.agree ? "" : ` -- DIFFERS: ${r.reasons.join("; ")}`), r.agree ? "yes" : "NO"]);
+  const lines: string[] = [];
+  const emit = (cells: string[]) => {
+    const wrapped = cells.map((c, i) => wrap(c, widths[i]));
+    const height = Math.max(...wrapped.map((w) => w.length));
+    for (let k = 0; k < height; k++) lines.push(wrapped.map((w, i) => (i === cells.length - 1 ? w[k] ?? "" : (w[k] ?? "").padEnd(widths[i]))).join("  ").trimEnd());
+  };
+  emit(header);
+  lines.push(widths.map((w) => "-".repeat(w)).join("  "));
+  for (const r of rows) {
+    emit(r);
+    lines.push("");
+  }
+  return lines.join("\n").trimEnd();
+}
+
+function readJsonFile(path: string): unknown {
+  const text = readInput(path);
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`${inputName(path)}: not valid JSON (${(e as Error).message})`);
+  }
+}
+
+/** `verify DUMP --node NODE.json --scenarios FILE.json [--json] [--write RESULTS.json]`. */
+export const verify: AsyncCommand = {
+  name: "verify",
+  usage: "kube-iptables-lab verify DUMP --node NODE.json --scenarios FILE.json [--only ID[,ID...]] [--json] [--write RESULTS.json]",
+  summary: "run scenarios against the Linux kernel (network namespaces, root) and check the simulator agrees",
+  spec: { positionals: ["DUMP"], values: ["--node", "--scenarios", "--write", "--only"], switches: ["--json"] },
+  async run(argv, io) {
+    const args = readArgs(argv, this.spec);
+    for (const required of ["--node", "--scenarios"]) if (!args.values[required]) throw new UsageError(`${required} is required`);
+    const node = loadNodeFile(args.values["--node"]);
+    const scenariosPath = args.values["--scenarios"];
+    let scenarios: ScenarioFile;
+    try {
+      scenarios = parseScenarioFile(readJsonFile(scenariosPath), inputName(scenariosPath));
+    } catch (e) {
+      if (e instanceof ScenarioError) throw new InputError(e.message);
+      throw e;
+    }
+    const only = args.values["--only"]?.split(",").filter((s) => s !== "");
+    if (only) {
+      const unknown = only.filter((id) => !scenarios.scenarios.some((s) => s.id === id));
+      if (unknown.length) throw new UsageError(`--only: no scenario called ${unknown.join(", ")}`);
+    }
+    const dumpPath = args.positionals[0];
+    if (dumpPath === "-") throw new UsageError("verify needs the dump as a file, not standard input");
+    const r = loadDump(dumpPath, io.err);
+    if (!r) return 1;
+    const available = netnsAvailable();
+    if (!available.ok) {
+      io.err(`kube-iptables-lab verify: network namespaces are unavailable, so the kernel cannot be asked: ${available.reason}`);
+      return 1;
+    }
+    let report: VerifyReport;
+    try {
+      report = await verifyScenarios(
+        { dumpText: readInput(dumpPath), dump: r.dump, dumpFile: dumpPath, node, scenarios },
+        {
+          ...(only ? { only } : {}),
+          onResult: (res, i, total) => io.err(`verify: [${i + 1}/${total}] ${res.id}: ${res.agree ? "agrees" : "DISAGREES"} (${res.seconds}s)`),
+        },
+      );
+    } catch (e) {
+      if (e instanceof LabError || e instanceof ScenarioError) {
+        io.err(`kube-iptables-lab verify: the lab failed: ${e.message}`);
+        return 1;
+      }
+      throw e;
+    }
+    if (args.values["--write"]) {
+      try {
+        writeFileSync(args.values["--write"], toJson(report) + "\n");
+      } catch (e) {
+        throw new InputError(`cannot write ${args.values["--write"]}: ${(e as Error).message}`);
+      }
+    }
+    if (args.switches.has("--json")) io.out(toJson(report));
+    else {
+      io.out(agreementTable(report.scenarios));
+      const bad = report.scenarios.filter((s) => !s.agree).length;
+      io.out("");
+      io.out(`${report.scenarios.length - bad} of ${report.scenarios.length} scenarios agree (${report.environment.iptables}, kernel ${report.environment.kernel}; ${report.seconds}s)`);
+    }
+    return report.allAgree ? 0 : 1;
+  },
+};
+
+/** The kernel lab's subcommands. */
+export const VERIFY_COMMANDS: AsyncCommand[] = [verify];
