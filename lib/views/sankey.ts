@@ -230,7 +230,7 @@ export function sankeyFigure(graph: FlowGraph, options: SankeyOptions = {}): str
     width,
     height: svgHeight,
     margin: 0,
-    ariaLabel: options.title ?? "Sankey diagram",
+    ariaLabel: "Sankey diagram",
     x: { type: "identity", axis: null },
     y: { type: "identity", axis: null },
     color: { type: "identity" },
