@@ -57,6 +57,6 @@ export function gallery(): Shown[] {
     { name: "hostile catalog", html: serviceCatalogTable(hostileServices) },
     { name: "hostile endpoints", html: endpointTable(hostileServices[0]) },
     { name: "hostile rule path", html: rulePathTable(hostileTrace.outcomes[0]) },
-    { name: "hostile decisions", html: decisionTable([{ label: "</td><script>window.__pwned=4</script>", trace: hostileTrace }]) },
+    { name: "hostile decisions", html: decisionTable([{ label: "</td><script>window.__pwned=4</script> & 中文", trace: hostileTrace }]) },
   ];
 }
