@@ -31,6 +31,8 @@ interface OpenTable {
 }
 
 const COUNTERS = /^\[([0-9]+):([0-9]+)\]$/;
+/** Commands that name a chain right after them. */
+const NEEDS_CHAIN = new Set(["-A", "--append", "-I", "--insert", "-R", "--replace", "-D", "--delete", "-N", "--new-chain", "-P", "--policy"]);
 
 /** Parse an iptables-save dump; never throws on bad input, it reports located errors instead. */
 export function parseDump(text: string, options: ParseOptions = {}): ParseResult {
@@ -241,7 +243,7 @@ function readStatement(
   const tokens = lexed.tokens;
   let i = 0;
   let counters: Counters | null = null;
-  const c = COUNTERS.exec(tokens[0].text);
+  const c = tokens[0].text.charCodeAt(0) === 91 /* [ */ ? COUNTERS.exec(tokens[0].text) : null;
   if (c && !tokens[0].quoted) {
     counters = { packets: c[1], bytes: c[2] };
     i = 1;
@@ -264,7 +266,7 @@ function readStatement(
     return false;
   }
   const command = cmd.text;
-  const needsChain = ["-A", "--append", "-I", "--insert", "-R", "--replace", "-D", "--delete", "-N", "--new-chain", "-P", "--policy"].includes(command);
+  const needsChain = NEEDS_CHAIN.has(command);
   if (needsChain && !chainTok) {
     report(lineNo, cmd.end + 1, `${command} expects a chain name`);
     return false;
@@ -432,6 +434,8 @@ function readRule(open: OpenTable, chain: Chain, words: Token[], line: string, l
   const parts = readRuleParts(words, { table, chain: chain.name, line, hasChain: (n) => open.chains.has(n) && !isBuiltinChain(table, n) }, problems);
   for (const p of problems) report(lineNo, p.column, p.message, p.severity);
   if (!parts) return null;
+  // Share the declared chain's name string: later look-ups by name (validation, the simulator) then find it by identity.
+  if (parts.target?.kind === "jump") parts.target.chain = open.chains.get(parts.target.chain)?.name ?? parts.target.chain;
   const column = (...names: string[]) => (words.find((t) => !t.quoted && names.includes(t.text))?.start ?? 0) + 1;
   if (chain.builtin) {
     if (parts.ip.outInterface && (chain.name === "PREROUTING" || chain.name === "INPUT")) {

@@ -38,18 +38,23 @@ export interface RuleParts {
 
 type HeaderKey = keyof IpHeaderMatch;
 
-const GENERIC: Record<string, HeaderKey | "match" | "jump" | "goto" | "counters"> = {
-  "-s": "source", "--source": "source", "--src": "source",
-  "-d": "destination", "--destination": "destination", "--dst": "destination",
-  "-p": "protocol", "--protocol": "protocol",
-  "-i": "inInterface", "--in-interface": "inInterface",
-  "-o": "outInterface", "--out-interface": "outInterface",
-  "-f": "fragment", "--fragment": "fragment",
-  "-m": "match", "--match": "match",
-  "-j": "jump", "--jump": "jump",
-  "-g": "goto", "--goto": "goto",
-  "-c": "counters", "--set-counters": "counters",
-};
+const GENERIC = new Map<string, HeaderKey | "match" | "jump" | "goto" | "counters">([
+  ["-s", "source"], ["--source", "source"], ["--src", "source"],
+  ["-d", "destination"], ["--destination", "destination"], ["--dst", "destination"],
+  ["-p", "protocol"], ["--protocol", "protocol"],
+  ["-i", "inInterface"], ["--in-interface", "inInterface"],
+  ["-o", "outInterface"], ["--out-interface", "outInterface"],
+  ["-f", "fragment"], ["--fragment", "fragment"],
+  ["-m", "match"], ["--match", "match"],
+  ["-j", "jump"], ["--jump", "jump"],
+  ["-g", "goto"], ["--goto", "goto"],
+  ["-c", "counters"], ["--set-counters", "counters"],
+]);
+
+// Words of a rule are fresh strings: looking one up as an object property makes V8 probe its table of every
+// interned string, which costs much more on a big dump than probing these small Maps.
+const MATCHES = new Map(Object.entries(MATCH_READERS));
+const TARGETS = new Map(Object.entries(TARGET_READERS));
 
 const HEADER_FLAG: Record<HeaderKey, string> = {
   source: "-s", destination: "-d", protocol: "-p", inInterface: "-i", outInterface: "-o", fragment: "-f",
@@ -109,7 +114,8 @@ export function readRuleParts(tokens: Token[], ctx: RuleContext, problems: RuleP
       i++;
       continue;
     }
-    const generic = t.quoted ? undefined : GENERIC[t.text];
+    // Only words starting with '-' can be generic options; looking others up would cost a hash of every value.
+    const generic = t.quoted || t.text.charCodeAt(0) !== 45 ? undefined : GENERIC.get(t.text);
     if (generic === "match" || generic === "jump" || generic === "goto") {
       const nameTok = tokens[i + 1];
       if (!nameTok) {
@@ -122,7 +128,7 @@ export function readRuleParts(tokens: Token[], ctx: RuleContext, problems: RuleP
       }
       const name = nameTok.text;
       if (generic === "match") {
-        const reader = MATCH_READERS[name] ?? null;
+        const reader = MATCHES.get(name) ?? null;
         builders.push({
           name, reader, tokens: [t, nameTok], options: [], isTarget: false, goto: false, implicit: false,
           unsupported: reader ? null : `match module '${name}' is not modelled`,
@@ -132,7 +138,7 @@ export function readRuleParts(tokens: Token[], ctx: RuleContext, problems: RuleP
           error(t, "a rule has one target: -j/-g given twice");
           break;
         }
-        const reader = generic === "jump" ? TARGET_READERS[name] ?? null : null;
+        const reader = generic === "jump" ? TARGETS.get(name) ?? null : null;
         target = {
           name, reader, tokens: [t, nameTok], options: [], isTarget: true, goto: generic === "goto", implicit: false,
           unsupported: null,
@@ -251,7 +257,7 @@ export function readRuleParts(tokens: Token[], ctx: RuleContext, problems: RuleP
       if (!owner && !target) {
         // `-p tcp --dport 80` loads the tcp match implicitly, where the option appears.
         const proto = ip.protocol?.value;
-        const reader = proto ? MATCH_READERS[proto] : undefined;
+        const reader = proto ? MATCHES.get(proto) : undefined;
         if (proto && (proto === "tcp" || proto === "udp" || proto === "sctp") && reader && canonicalOption(reader, t.text)
           && !builders.some((b) => b.name === proto)) {
           owner = { name: proto, reader, tokens: [], options: [], isTarget: false, goto: false, implicit: true, unsupported: null };
@@ -348,7 +354,7 @@ export function readRuleParts(tokens: Token[], ctx: RuleContext, problems: RuleP
       const reason = `target ${t.name} is not modelled`;
       built = { kind: "unsupported", name: t.name, text: sourceText(ctx.line, t.tokens), reason };
       warn(t.tokens[0], `kept but not modelled: ${reason}`);
-    } else if (t.goto && TARGET_READERS[t.name]) {
+    } else if (t.goto && TARGETS.has(t.name)) {
       error(here, `-g ${t.name}: goto needs a user chain, not a target`);
     } else {
       error(here, `${t.tokens[0].text} ${t.name}: no chain called '${t.name}' is declared in table ${ctx.table} before this line, and it is not a known target`);
