@@ -1,6 +1,7 @@
 /** ClientIP affinity state: the xt_recent lists of a simulation, with each address's age and time left. */
 import type { RecentLists } from "../trace/state.js";
 import type { KubeService } from "../services/catalog.js";
+import { escapeHtml } from "./escape.js";
 import { codeText, markup, tableHtml, viewHtml, type Row, type ViewOptions } from "./html.js";
 import { serviceLabel } from "./labels.js";
 
@@ -33,7 +34,7 @@ export function affinityTable(recentLists: RecentLists, now: number, options: Af
         { content: last, className: "kil-num" },
         { content: `${age} s`, className: "kil-num" },
         { content: left >= 0 ? `${left} s` : "", className: "kil-num" },
-        left >= 0 ? markup(`<span class="kil-yes">sticks</span>`) : markup(`<span class="kil-no">expired ${-left} s ago</span>`),
+        left >= 0 ? markup(`<span class="kil-yes">sticks</span>`) : markup(`<span class="kil-no">expired ${escapeHtml(-left)} s ago</span>`),
         { content: e.stamps.length, className: "kil-num" },
       ];
       if (k === 0) cells.unshift({ content: codeText(name), rowSpan: entries.length }, { content: m?.text ?? "", rowSpan: entries.length });
@@ -45,6 +46,7 @@ export function affinityTable(recentLists: RecentLists, now: number, options: Af
     head: ["list", "endpoint", "address", { text: "last seen (s)", className: "kil-num" }, { text: "age", className: "kil-num" }, { text: "expires in", className: "kil-num" }, "state", { text: "hits", className: "kil-num" }],
     rows,
   });
-  const note = `<p class="kil-note">At t = ${now} s. A client sticks while its age is below the rule's --seconds (${options.services?.length ? "each Service's timeout" : `${options.timeoutSeconds ?? 10800} s`}); hits counts the stamps kept (at most 20).</p>`;
+  const timeouts = options.services?.length ? "each Service's timeout" : `${options.timeoutSeconds ?? 10800} s`;
+  const note = `<p class="kil-note">${escapeHtml(`At t = ${now} s. A client sticks while its age is below the rule's --seconds (${timeouts}); hits counts the stamps kept (at most 20).`)}</p>`;
   return viewHtml("affinity", table + note, { title: options.title ?? "ClientIP affinity lists (xt_recent)", caption: options.caption });
 }

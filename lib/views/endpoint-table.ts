@@ -5,6 +5,7 @@
  */
 import type { KubeService } from "../services/catalog.js";
 import { formatFraction, formatPercent } from "../math/fraction.js";
+import { escapeHtml } from "./escape.js";
 import { codeText, markup, tableHtml, viewHtml, type Row, type ViewOptions } from "./html.js";
 import { remainingBefore, ruleFraction, serviceLabel } from "./labels.js";
 
@@ -43,6 +44,6 @@ export function endpointTable(service: KubeService, options: ViewOptions = {}): 
     ],
     rows,
   });
-  const note = `<p class="kil-note">effective = rule's share × reaches the rule; a rule without a statistic match takes every connection that reaches it.${service.affinity ? ` These are the shares of new clients; a returning client (seen less than ${service.affinity.timeoutSeconds} s ago) goes back to its endpoint by the affinity line.` : ""}</p>`;
+  const note = `<p class="kil-note">${escapeHtml(`effective = rule's share × reaches the rule; a rule without a statistic match takes every connection that reaches it.${service.affinity ? ` These are the shares of new clients; a returning client (seen less than ${service.affinity.timeoutSeconds} s ago) goes back to its endpoint by the affinity line.` : ""}`)}</p>`;
   return viewHtml("endpoints", table + note, { title: options.title ?? `Endpoints of ${serviceLabel(service)}`, caption: options.caption });
 }
