@@ -48,6 +48,8 @@ export interface TraceOptions {
   explain?: boolean;
   /** Also trace the connection's later packets and replies (default true). */
   followUp?: boolean;
+  /** With `explain` off, still check every rule in turn instead of using the chain index (for comparisons). */
+  naive?: boolean;
 }
 
 function checkIp(ip: string, what: string): void {
@@ -108,23 +110,24 @@ export function traceConnection(dump: Dump, node: NodeContext, spec: ConnectionS
   const now = options.now ?? 0;
   const state = options.state ?? emptyState();
   const explain = options.explain ?? true;
+  const naive = options.naive ?? false;
   const existing = state.conntrack.get(tupleKey(packet)) ?? null;
   const first = runPacket({
     dump, node, packet: existing ? { ...packet, ctstate: "ESTABLISHED" } : packet, origin: origin.local ? "local" : "interface",
-    state, now, connection: existing, reply: false, explain,
+    state, now, connection: existing, reply: false, explain, naive,
   });
   const outcomes = first.map((o): TraceOutcome => {
     if (o.verdict !== "accepted" || options.followUp === false || existing) return { ...o, followUp: null };
-    return { ...o, followUp: followUp(dump, node, o, origin, now, explain) };
+    return { ...o, followUp: followUp(dump, node, o, origin, now, explain, naive) };
   });
   return { packet: { protocol: packet.protocol, src: packet.src, sport: packet.sport, dst: packet.dst, dport: packet.dport }, origin, outcomes };
 }
 
-function followUp(dump: Dump, node: NodeContext, o: Outcome, origin: Trace["origin"], now: number, explain: boolean): FollowUp {
+function followUp(dump: Dump, node: NodeContext, o: Outcome, origin: Trace["origin"], now: number, explain: boolean, naive: boolean): FollowUp {
   const connection = connectionOf(o, now);
   const state: NetState = { ...o.state, conntrack: new Map(o.state.conntrack).set(tupleKey(connection.original), connection) };
   const original = runPacket({
-    dump, node, state, now, connection, reply: false, explain,
+    dump, node, state, now, connection, reply: false, explain, naive,
     packet: { ...o.before, inInterface: origin.interface, outInterface: null, mark: 0, ctstate: "ESTABLISHED" },
     origin: origin.local ? "local" : "interface",
   });
@@ -133,7 +136,7 @@ function followUp(dump: Dump, node: NodeContext, o: Outcome, origin: Trace["orig
   const replyLocal = o.delivery === "local";
   const replyIn = replyLocal ? null : o.outInterface;
   const reply = runPacket({
-    dump, node, state, now, connection, reply: true, explain,
+    dump, node, state, now, connection, reply: true, explain, naive,
     packet: { ...r, inInterface: replyIn, outInterface: null, mark: 0, ctstate: "ESTABLISHED" },
     origin: replyLocal ? "local" : "interface",
   });
