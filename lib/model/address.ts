@@ -11,22 +11,32 @@ export interface Cidr {
   mask: string;
 }
 
-/** Parse a dotted quad into an unsigned 32-bit number; `null` when it is not one. */
+/**
+ * Parse a dotted quad into an unsigned 32-bit number; `null` when it is not
+ * one: four parts of 1 to 3 digits (leading zeros allowed), each at most 255.
+ * One pass over the characters, without splitting: the parser and the
+ * simulator call this for every address they meet.
+ */
 export function parseIPv4(text: string): number | null {
-  const parts = text.split(".");
-  if (parts.length !== 4) return null;
-  let value = 0;
-  for (const part of parts) {
-    if (part.length === 0 || part.length > 3) return null;
-    for (let i = 0; i < part.length; i++) {
-      const c = part.charCodeAt(i);
-      if (c < 48 || c > 57) return null;
-    }
-    const n = Number(part);
-    if (n > 255) return null;
-    value = value * 256 + n;
+  const n = text.length;
+  if (n < 7 || n > 15) return null;
+  let value = 0, part = 0, digits = 0, dots = 0;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46 /* . */) {
+      if (digits === 0 || dots === 3) return null;
+      value = value * 256 + part;
+      part = 0;
+      digits = 0;
+      dots++;
+    } else if (c >= 48 && c <= 57) {
+      if (++digits > 3) return null;
+      part = part * 10 + (c - 48);
+      if (part > 255) return null;
+    } else return null;
   }
-  return value >>> 0;
+  if (dots !== 3 || digits === 0) return null;
+  return (value * 256 + part) >>> 0;
 }
 
 /** Format an unsigned 32-bit number as a dotted quad. */
