@@ -16,7 +16,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import ts from "typescript";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../../lib/cli/main.js";
 import {
   liveNamespaces, netnsAvailable, orphanedNamespaces, parseScenarioFile, removeOrphanedNamespaces, verifyScenarios,
@@ -84,8 +84,13 @@ describe.runIf(availability.ok || required)("the kernel lab", () => {
   describe("cleanup when the process running a lab dies", () => {
     // The library, transpiled as is into a scratch folder, runs a lab in a child
     // Node process that is then killed while the lab is up.
+    const dir = join(root, "test-output", `lab-child-${process.pid}`);
+    let built = false;
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
     function childProgram(): string {
-      const dir = join(root, "test-output", `lab-child-${process.pid}`);
+      if (built) return dir;
+      built = true;
       rmSync(dir, { recursive: true, force: true });
       const lib = join(root, "lib");
       for (const f of readdirSync(lib, { recursive: true }) as string[]) {
@@ -116,39 +121,35 @@ setTimeout(() => {}, 60000);
     for (const ending of ["SIGTERM", "SIGINT", "exit", "SIGKILL"] as const) {
       it(`leaves no namespace behind on ${ending}${ending === "SIGKILL" ? " (removed by the next lab as orphans)" : ""}`, async () => {
         requireKernel();
-        const dir = childProgram();
-        try {
-          const child = spawn(process.execPath, [join(dir, "main.js"), ending], { stdio: ["ignore", "pipe", "pipe"] });
-          let out = "", err = "";
-          child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-          const up = await new Promise<string[]>((resolve, reject) => {
-            const timer = setTimeout(() => {
-              child.kill("SIGKILL");
-              reject(new Error(`the child lab did not come up: ${err}`));
-            }, 30_000);
-            child.stdout.on("data", (d: Buffer) => {
-              out += d.toString();
-              const m = /UP (\[[^\]]*\]) (\S+)/.exec(out);
-              if (m) {
-                clearTimeout(timer);
-                expect(m[2]).toMatch(/^10\.253\.(25|84)\.4:80$/);
-                resolve(JSON.parse(m[1]) as string[]);
-              }
-            });
+        childProgram();
+        const child = spawn(process.execPath, [join(dir, "main.js"), ending], { stdio: ["ignore", "pipe", "pipe"] });
+        let out = "", err = "";
+        child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+        const up = await new Promise<string[]>((resolve, reject) => {
+          const timer = setTimeout(() => {
+            child.kill("SIGKILL");
+            reject(new Error(`the child lab did not come up: ${err}`));
+          }, 30_000);
+          child.stdout.on("data", (d: Buffer) => {
+            out += d.toString();
+            const m = /UP (\[[^\]]*\]) (\S+)/.exec(out);
+            if (m) {
+              clearTimeout(timer);
+              expect(m[2]).toMatch(/^10\.253\.(25|84)\.4:80$/);
+              resolve(JSON.parse(m[1]) as string[]);
+            }
           });
-          expect(up).toHaveLength(4);
-          expect(ourNamespaces(child.pid)).toEqual(expect.arrayContaining(up));
-          const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
-          if (ending !== "exit") child.kill(ending);
-          await Promise.race([exited, new Promise((_, reject) => setTimeout(() => reject(new Error("the child did not exit")), 15_000))]);
-          if (ending === "SIGKILL") {
-            expect(orphanedNamespaces()).toEqual(expect.arrayContaining(up));
-            expect(removeOrphanedNamespaces()).toEqual(expect.arrayContaining(up));
-          }
-          expect(ourNamespaces(child.pid)).toEqual([]);
-        } finally {
-          rmSync(dir, { recursive: true, force: true });
+        });
+        expect(up).toHaveLength(4);
+        expect(ourNamespaces(child.pid)).toEqual(expect.arrayContaining(up));
+        const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
+        if (ending !== "exit") child.kill(ending);
+        await Promise.race([exited, new Promise((_, reject) => setTimeout(() => reject(new Error("the child did not exit")), 15_000))]);
+        if (ending === "SIGKILL") {
+          expect(orphanedNamespaces()).toEqual(expect.arrayContaining(up));
+          expect(removeOrphanedNamespaces()).toEqual(expect.arrayContaining(up));
         }
+        expect(ourNamespaces(child.pid)).toEqual([]);
       }, 60_000);
     }
   });

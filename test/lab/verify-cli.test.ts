@@ -1,5 +1,5 @@
 // The verify command's checks that come before any namespace is made (no kernel needed).
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../../lib/cli/main.js";
@@ -44,6 +44,7 @@ describe("kube-iptables-lab verify, before the lab starts", () => {
     expect(r.err).toBe(`kube-iptables-lab verify: ${bad}: scenario x.connect.dport: expected an integer from 1 to 65535`);
     writeFileSync(bad, "{");
     expect((await run(["verify", dumpFile, "--node", nodeFile, "--scenarios", bad])).err).toMatch(/not valid JSON/);
+    rmSync(bad, { force: true });
   });
 
   it("reports a missing dump (exit 1)", async () => {
