@@ -19,6 +19,10 @@ export interface NodeGraphOptions {
   maxServices?: number;
   /** Draw at most this many endpoints per Service (default 8); the rest of a Service's endpoints are aggregated. */
   maxEndpoints?: number;
+  /** Draw at most about this many endpoint boxes in all (default 48): with many Services each keeps fewer endpoints, at least one. */
+  maxEndpointNodes?: number;
+  /** Aggregate the Services beyond `maxServices` into one "others" band (default true); `false` leaves them out. */
+  others?: boolean;
   /** Only the Services for which this returns true. */
   filter?: (service: KubeService) => boolean;
   /** A Service's share of the drawing (default 1 for each: equal shares); the largest weights are kept when cutting to `maxServices`. */
@@ -32,12 +36,16 @@ export interface NodeSankeyOptions extends SankeyOptions, NodeGraphOptions {}
 export function nodeGraph(services: readonly KubeService[], options: NodeGraphOptions = {}): FlowGraph {
   const chosen = services.filter(options.filter ?? (() => true));
   const weightOf = options.weight ?? (() => 1);
-  const weighted = chosen.map((s, i) => ({ s, i, w: Math.max(0, weightOf(s)) }));
+  const all = chosen.map((s, i) => ({ s, i, w: Math.max(0, weightOf(s)) }));
   const custom = options.weight !== undefined;
   const maxServices = Math.max(1, options.maxServices ?? 24);
-  const maxEndpoints = Math.max(1, options.maxEndpoints ?? 8);
-  const ranked = [...weighted].sort((a, b) => b.w - a.w || a.i - b.i);
+  // The largest weights first; among equals, the Services with more endpoints, then dump order.
+  const ranked = [...all].sort((a, b) => b.w - a.w || b.s.endpoints.length - a.s.endpoints.length || a.i - b.i);
   const kept = new Set(ranked.slice(0, maxServices).map((x) => x.i));
+  const maxEndpoints = Math.max(1, Math.min(options.maxEndpoints ?? 8, Math.floor((options.maxEndpointNodes ?? 48) / Math.max(1, kept.size))));
+  // Without "others", the cut Services are left out and the drawn ones share the whole width.
+  const weighted = options.others === false ? all.filter((x) => kept.has(x.i)) : all;
+  const left = all.length - weighted.length;
   const others = weighted.filter((x) => !kept.has(x.i));
   const total = weighted.reduce((a, x) => a + x.w, 0);
   const n = weighted.length;
@@ -68,17 +76,20 @@ export function nodeGraph(services: readonly KubeService[], options: NodeGraphOp
     const svc = b.node(`svc:${s.chain}`, "service", svcLines, [...svcLines, s.affinity ? `ClientIP affinity ${s.affinity.timeoutSeconds} s` : "no session affinity"].join("\n"));
     b.link(parent, svc, "flow", share(w), s.entryLines[0] ?? null, `${label}: lines ${s.entryLines.join(", ") || "none"}`);
     const rests = remainingBefore(s.endpoints);
+    // At most maxEndpoints boxes per Service: when there are more, the last box stands for the rest.
+    const shown = s.endpoints.length > maxEndpoints ? maxEndpoints - 1 : s.endpoints.length;
     s.endpoints.forEach((ep, k) => {
-      if (k >= maxEndpoints) return;
+      if (k >= shown) return;
       const id = `endpoint:${ep.ip}:${ep.port}/${s.protocol}`;
       b.node(id, "endpoint", [`${ep.ip}:${ep.port}/${s.protocol}`], `${ep.ip}:${ep.port}/${s.protocol} (${ep.chain})`);
       b.link(svc, id, "flow", scaled(w, ep.probability), ep.line, `${label} → ${ep.ip}:${ep.port}: ${formatFraction(ep.probability)} = ${formatPercent(ep.probability)} of its connections\n${endpointRuleDetail(ep, rests[k])}`);
     });
-    if (s.endpoints.length > maxEndpoints) {
-      const rest = s.endpoints.slice(maxEndpoints);
+    if (shown < s.endpoints.length) {
+      const rest = s.endpoints.slice(shown);
       const p = rest.reduce((acc, e) => add(acc, e.probability), ZERO);
-      const id = b.node(`more:${s.chain}`, "others", [`${rest.length} more endpoints`], `${rest.length} more endpoints of ${label}`);
-      b.link(svc, id, "flow", scaled(w, p), null, `${rest.length} more endpoints: ${formatPercent(p)} of ${label}'s connections`);
+      const text = shown === 0 ? `${rest.length} endpoints` : `${rest.length} more endpoints`;
+      const id = b.node(`more:${s.chain}`, "others", [text], `${text} of ${label}`);
+      b.link(svc, id, "flow", scaled(w, p), null, `${text}: ${formatPercent(p)} of ${label}'s connections`);
     }
     if (s.endpoints.length === 0) {
       const id = b.node(`none:${s.chain}`, "others", ["no endpoints"], `${label} has no endpoints in this dump`);
@@ -94,12 +105,15 @@ export function nodeGraph(services: readonly KubeService[], options: NodeGraphOp
       parent = b.node("ns:others", "others", ["other namespaces", "(aggregated)"]);
       b.link(root, parent, "flow", amount, null, `${others.length} other service ports`);
     }
-    const svc = b.node("svc:others", "others", [`${others.length} other service ports`], others.map((x) => serviceLabel(x.s)).join("\n"));
+    const names = others.slice(0, 40).map((x) => serviceLabel(x.s));
+    if (others.length > 40) names.push(`… and ${others.length - 40} more`);
+    const svc = b.node("svc:others", "others", [`${others.length} other service ports`], names.join("\n"));
     b.link(parent, svc, "flow", amount, null, `${others.length} other service ports`);
     const eps = b.node("endpoint:others", "others", [`their ${endpoints} endpoints`]);
     b.link(svc, eps, "flow", amount, null, `${endpoints} endpoints of ${others.length} other service ports`);
     notes.push(`Only the ${kept.size} largest of ${n} service ports are drawn one by one (option maxServices); the other ${others.length} are aggregated.`);
   }
+  if (left > 0) notes.push(`Only the ${kept.size} largest of ${all.length} service ports are drawn (option maxServices); the other ${left} are left out (option others: false).`);
   notes.push(custom ? "Each Service port is drawn with the width of its weight; inside a Service the bands follow the exact endpoint probabilities." : `Each Service port is drawn as an equal share (1/${n}); inside a Service the bands follow the exact endpoint probabilities.`);
   return b.graph("probability", notes, { unitLabel: custom ? "band width = the Service's weight × endpoint probability" : "band width = 1/(number of service ports) × exact endpoint probability", legend: { group: "namespace" } });
 }

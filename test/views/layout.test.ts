@@ -115,6 +115,21 @@ describe("nodeGraph", () => {
     expectConserved(g);
   });
 
+  it("can leave the cut Services out instead, and keeps few endpoint boxes when there are many Services", () => {
+    const g = nodeGraph(catalog, { maxServices: 5, others: false });
+    expect(g.nodes.some((n) => n.kind === "others" && n.id === "svc:others")).toBe(false);
+    expect(g.links.filter((l) => l.target.startsWith("svc:")).every((l) => formatFraction(l.exact!) === "1/5")).toBe(true);
+    expect(g.notes[0]).toContain("the other 9 are left out");
+    expectConserved(g);
+    // 48 endpoint boxes at most over 24 Services: 2 each, the second standing for the rest.
+    const many = Array.from({ length: 30 }, (_, i) => ({ ...heketi, chain: `KUBE-SVC-${i}`, id: `ns/s${i}:` }));
+    const cut = nodeGraph(many);
+    expect(cut.nodes.filter((n) => n.kind === "endpoint").length).toBe(1); // the same ip:port in every copy: one shared box
+    expect(cut.nodes.filter((n) => n.id.startsWith("more:"))).toHaveLength(24);
+    expect(cut.nodes.find((n) => n.id === "more:KUBE-SVC-0")!.label).toEqual(["2 more endpoints"]);
+    expectConserved(cut);
+  });
+
   it("filters, weighs, skips grouping and cuts endpoints", () => {
     const only = nodeGraph(catalog, { filter: (s) => s.namespace === "default", groupBy: "none", maxEndpoints: 2 });
     expect(only.nodes.filter((n) => n.kind === "group")).toHaveLength(0);
