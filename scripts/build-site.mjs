@@ -13,7 +13,7 @@
 // and each page is then checked: the build fails if any page still loads
 // something by an absolute URL (http:, https:, file:, //host).
 //
-//   node scripts/build-site.mjs
+//   node scripts/build-site.mjs [--out DIR]
 
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -22,7 +22,9 @@ import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const executedDir = path.join(root, "test-output", "notebooks");
-const siteDir = path.join(root, "site");
+// `--out DIR` writes the site elsewhere (the tests build it into test-output/site).
+const outArg = process.argv.indexOf("--out");
+const siteDir = outArg > 0 && process.argv[outArg + 1] ? path.resolve(process.argv[outArg + 1]) : path.join(root, "site");
 
 // An address that leaves the site folder: a scheme (http:, file:, ...) other
 // than data: / blob:, a protocol-relative //host, or an absolute /path.

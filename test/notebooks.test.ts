@@ -102,3 +102,60 @@ describe("notebooks execute", () => {
     20 * 60_000
   );
 });
+
+// The site built from the executed notebooks opens from disk in Chromium with
+// the network off: every page renders its tables and diagrams, shows no error
+// output, and runs no script.
+describe("static site", () => {
+  it(
+    "opens from disk in headless Chromium with no network, every lesson rendered",
+    async () => {
+      const executed = path.join(root, "test-output", "notebooks");
+      const missing = notebookFiles.filter((f) => !fs.existsSync(path.join(executed, f)));
+      expect(missing, "executed notebooks are missing: the notebook test above must run first").toEqual([]);
+      const siteDir = path.join(root, "test-output", "site");
+      const build = spawnSync(process.execPath, [path.join(root, "scripts", "build-site.mjs"), "--out", siteDir], { cwd: root, encoding: "utf8" });
+      expect(build.status, `build-site failed:\n${build.stdout}${build.stderr}`).toBe(0);
+      if (!fs.existsSync("/usr/bin/chromium")) {
+        if (process.env.KIL_REQUIRE_KERNEL === "1") throw new Error("/usr/bin/chromium is missing (apt-get install chromium)");
+        console.warn("static site: skipped the browser check: /usr/bin/chromium is not installed");
+        return;
+      }
+      const { chromium } = await import("playwright-core");
+      const browser = await chromium.launch({
+        executablePath: "/usr/bin/chromium",
+        args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+      });
+      try {
+        const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+        const outside: string[] = [];
+        await page.route("**/*", (route) => {
+          const url = route.request().url();
+          if (url.startsWith("file://") || url.startsWith("data:")) return route.continue();
+          outside.push(url);
+          return route.abort();
+        });
+        await page.goto(`file://${path.join(siteDir, "index.html")}`);
+        const links = await page.$$eval("a[href$='.html']", (as) => as.map((a) => a.getAttribute("href")!));
+        expect(links.length).toBe(notebookFiles.length);
+        for (const link of links) {
+          await page.goto(`file://${path.join(siteDir, link)}`);
+          const found = await page.evaluate(() => ({
+            tables: document.querySelectorAll("table").length,
+            svgs: document.querySelectorAll("svg path").length,
+            errors: document.querySelectorAll("[data-mime-type='application/vnd.jupyter.stderr'], .jp-OutputArea-output.jp-RenderedText[data-mime-type*='error']").length,
+            title: document.querySelector("h1")?.textContent ?? "",
+          }));
+          expect(found.title, `${link}: no title`).not.toBe("");
+          expect(found.tables + found.svgs, `${link}: no table and no diagram`).toBeGreaterThan(0);
+          expect(found.errors, `${link}: error output on the page`).toBe(0);
+          await page.screenshot({ path: path.join(siteDir, link.replace(/\.html$/, ".png")) });
+        }
+        expect(outside, "pages tried to load from the network").toEqual([]);
+      } finally {
+        await browser.close();
+      }
+    },
+    5 * 60_000
+  );
+});
