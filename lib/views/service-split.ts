@@ -8,7 +8,7 @@
 import type { Dump } from "../model/dump.js";
 import { findChain, findTable, ruleAtLine } from "../model/predicates.js";
 import type { KubeService } from "../services/catalog.js";
-import { ONE, ZERO, formatFraction, formatPercent, fraction, multiply, subtract, type Fraction } from "../math/fraction.js";
+import { ONE, ZERO, add, formatFraction, formatPercent, fraction, multiply, subtract, type Fraction } from "../math/fraction.js";
 import { FlowBuilder, type FlowGraph } from "./flow.js";
 import { endpointRuleDetail, endpointRuleText, remainingBefore, serviceLabel } from "./labels.js";
 import { renderSankey, type SankeyOptions } from "./sankey.js";
@@ -23,6 +23,8 @@ export interface ServiceSplitGraphOptions {
   returningShare?: Fraction;
   /** How the drawn traffic divides between the ClusterIP and the NodePort (default: equally; the split after KUBE-SVC is the same for both). */
   entryShares?: { clusterIP: Fraction; nodePort: Fraction };
+  /** Draw at most this many endpoints (default 24); when there are more, the last box stands for the rest. */
+  maxEndpoints?: number;
 }
 
 /** Options of `serviceSplitSankey`. */
@@ -89,7 +91,10 @@ export function serviceSplitGraph(service: KubeService, dump?: Dump, options: Se
 
   // Endpoints, in rule order.
   const rests = remainingBefore(service.endpoints);
+  const max = Math.max(1, options.maxEndpoints ?? 24);
+  const shown = service.endpoints.length > max ? max - 1 : service.endpoints.length;
   service.endpoints.forEach((ep, i) => {
+    if (i >= shown) return;
     const rest = rests[i];
     const sep = `sep:${ep.chain}`;
     const ruleText = endpointRuleText(ep, rest);
@@ -109,6 +114,14 @@ export function serviceSplitGraph(service: KubeService, dump?: Dump, options: Se
     }
     b.link(sep, target, "flow", { exact: ep.probability }, ep.dnatLine, dnat);
   });
+  if (shown < service.endpoints.length) {
+    const more = service.endpoints.slice(shown);
+    const p = more.reduce((acc, e) => add(acc, e.probability), ZERO);
+    const label = [`${more.length} ${shown ? "more " : ""}endpoints`, `${formatPercent(p)} together`];
+    const id = b.node("more-endpoints", "others", label, `${label.join(", ")}: ${more.map((e) => `${e.ip}:${e.port}`).slice(0, 40).join(", ")}${more.length > 40 ? ", …" : ""}`);
+    b.link(svc, id, "flow", { exact: p }, null, `${more.length} endpoints drawn as one (option maxEndpoints): ${formatFraction(p)} = ${formatPercent(p)}`);
+    notes.push(`${more.length} of ${service.endpoints.length} endpoints are drawn as one box (option maxEndpoints).`);
+  }
   if (service.fallThrough.num > 0n) {
     const f = b.node("fall-through", "chain", ["no endpoint rule matched", "returns to KUBE-SERVICES, not DNATed"]);
     b.link(svc, f, "flow", { exact: service.fallThrough }, null, `${formatFraction(service.fallThrough)} of connections match no endpoint rule`);

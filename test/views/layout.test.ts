@@ -82,6 +82,15 @@ describe("serviceSplitGraph", () => {
     expectConserved(g);
   });
 
+  it("draws many endpoints as a few boxes and one for the rest", () => {
+    const g = serviceSplitGraph(heketi, dump, { maxEndpoints: 2 });
+    expect(ids(g).filter((id) => id.startsWith("endpoint:"))).toEqual(["endpoint:172.16.1.10:1"]);
+    const more = g.links.find((l) => l.target === "more-endpoints")!;
+    expect(formatFraction(more.exact!)).toBe("357915731/536870912");
+    expect(g.nodes.find((n) => n.id === "more-endpoints")!.label).toEqual(["2 more endpoints", "66.667% together"]);
+    expectConserved(g);
+  });
+
   it("works without the dump (no rule text), and for a Service without endpoints", () => {
     const g = serviceSplitGraph(wordpress);
     expect(g.links.find((l) => l.source === "chain:KUBE-SERVICES" && l.target === "chain:KUBE-NODEPORTS")!.line).toBeNull();
