@@ -97,8 +97,24 @@ export function parseServicePortName(comment: string): { id: string; namespace: 
   return { id, namespace: m[1], name: m[2], portName: m[3] ?? "" };
 }
 
-function sameEntry(a: Rule, b: Rule): boolean {
-  return a.ip.destination?.value.address === b.ip.destination?.value.address && dport(a) === dport(b) && a.ip.protocol?.value === b.ip.protocol?.value;
+/** What a KUBE-MARK-MASQ rule and the entry rule it goes with share: destination, port and protocol. */
+function entryKey(r: Rule): string {
+  return `${r.ip.destination?.value.address}|${dport(r)}|${r.ip.protocol?.value}`;
+}
+
+/** The KUBE-MARK-MASQ rules of KUBE-SERVICES and KUBE-NODEPORTS by entryKey, found in one pass (not one pass per Service). */
+function masqueradeRules(nat: Table): Map<string, { rule: Rule; chain: string }[]> {
+  const out = new Map<string, { rule: Rule; chain: string }[]>();
+  for (const name of ["KUBE-SERVICES", "KUBE-NODEPORTS"]) {
+    for (const rule of findChain(nat, name)?.rules ?? []) {
+      if (jumpTarget(rule) !== "KUBE-MARK-MASQ") continue;
+      const key = `${name} ${entryKey(rule)}`;
+      const list = out.get(key);
+      if (list) list.push({ rule, chain: name });
+      else out.set(key, [{ rule, chain: name }]);
+    }
+  }
+  return out;
 }
 
 /** Recover every Service port from a parsed dump. */
@@ -106,13 +122,14 @@ export function services(dump: Dump): KubeService[] {
   const nat = findTable(dump, "nat");
   if (!nat) return [];
   const entries = collectEntries(nat);
+  const masq = masqueradeRules(nat);
   const names = new Set<string>(entries.keys());
   for (const c of nat.chains) if (c.name.startsWith("KUBE-SVC-")) names.add(c.name);
   const result: KubeService[] = [];
   for (const name of names) {
     const chain = findChain(nat, name);
     if (!chain) continue;
-    result.push(describeService(nat, chain, entries.get(name) ?? []));
+    result.push(describeService(nat, chain, entries.get(name) ?? [], masq));
   }
   return result.sort((a, b) => compare(a.id, b.id) || compare(a.protocol, b.protocol) || compare(a.chain, b.chain));
 }
@@ -162,7 +179,7 @@ function collectEntries(nat: Table): Map<string, Entry[]> {
   return entries;
 }
 
-function describeService(nat: Table, chain: Chain, entries: Entry[]): KubeService {
+function describeService(nat: Table, chain: Chain, entries: Entry[], masq: Map<string, { rule: Rule; chain: string }[]>): KubeService {
   const problems: string[] = [];
   const masquerade: MasqueradeRule[] = [];
   const clusterEntry = entries.find((e) => e.kind === "cluster-ip");
@@ -174,8 +191,8 @@ function describeService(nat: Table, chain: Chain, entries: Entry[]): KubeServic
 
   // The KUBE-MARK-MASQ rules that go with each entry rule.
   for (const e of entries) {
-    const from = findChain(nat, e.kind === "cluster-ip" ? "KUBE-SERVICES" : "KUBE-NODEPORTS")!;
-    for (const r of from.rules) if (jumpTarget(r) === "KUBE-MARK-MASQ" && sameEntry(r, e.rule)) masquerade.push({ line: r.line, chain: from.name, reason: e.kind });
+    const from = e.kind === "cluster-ip" ? "KUBE-SERVICES" : "KUBE-NODEPORTS";
+    for (const m of masq.get(`${from} ${entryKey(e.rule)}`) ?? []) masquerade.push({ line: m.rule.line, chain: m.chain, reason: e.kind });
     const via = e.via ? findChain(nat, e.via) : undefined;
     for (const r of via?.rules ?? []) if (jumpTarget(r) === "KUBE-MARK-MASQ") masquerade.push({ line: r.line, chain: via!.name, reason: e.kind });
   }
