@@ -95,7 +95,7 @@ export function traceGraph(trace: Trace, options: TraceGraphOptions = {}): FlowG
       const p = /--probability (\S+)/.exec(h.step.rule);
       if (h.affinity) set.add(`line ${h.step.line} (affinity)`);
       else if (p) set.add(`line ${h.step.line} (p ${compactProbability(p[1])})`);
-      else if (h.step.probability) set.add(`line ${h.step.line} (the rest)`);
+      else if (h.chain.startsWith("KUBE-SEP-")) set.add(`line ${h.step.line}`);
       via.set(ids[i + 1], set);
     });
   for (const { o, hops, ids } of paths) {

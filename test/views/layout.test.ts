@@ -163,7 +163,8 @@ describe("traceGraph", () => {
       "end:out of flannel.1 as 10.253.51.0:40000 (MASQUERADE line 96)", "hop:2:KUBE-SEP-I7ZLLXO3AGNMS3PQ", "dest:10.253.84.4:80",
     ]);
     expect(g.nodes[2].label).toEqual(["KUBE-SVC-QYS3VDMSAZUOTSWJ", "= default/wordpress-01-svc", "100% of connections"]);
-    expect(g.nodes[3].label[2]).toBe("50% of connections, via line 174 (p 0.5)");
+    expect(g.nodes[3].label).toEqual(["KUBE-SEP-Q6QA3I2UU4P2TRVC", "= endpoint 10.253.25.4:80", "50% of connections, via line 174 (p 0.5)"]);
+    expect(g.nodes[6].label[2]).toBe("50% of connections, via line 175");
     expect(g.links.filter((l) => l.target.startsWith("end:")).map((l) => formatFraction(l.exact!))).toEqual(["1/2", "1/2"]);
     expect(g.links.find((l) => l.target === "hop:2:KUBE-SEP-Q6QA3I2UU4P2TRVC")!.line).toBe(174);
     expectConserved(g);
