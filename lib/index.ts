@@ -99,3 +99,5 @@ export type { ViewOptions } from "./views/html.js";
 export type { OutcomeSource } from "./views/outcomes.js";
 export { show, tslabDisplay, type HtmlDisplay } from "./views/display.js";
 export { htmlPage } from "./views/page.js";
+export { diffDumps, serviceKey, type DumpDiff, type ServiceChange, type EndpointChange, type ChainDiff } from "./compare/diff.js";
+export { diffTable, type DiffTableOptions } from "./views/diff-table.js";

@@ -2,11 +2,12 @@
 /** The `kube-iptables-lab` command: dispatches to a subcommand and maps errors to exit codes. */
 import { COMMANDS as BASE_COMMANDS, type Io } from "./commands.js";
 import { TRACE_COMMANDS } from "./trace-commands.js";
+import { diffCommand } from "./diff-command.js";
 import { GENERATE_COMMAND } from "./generate-command.js";
 import { VERIFY_COMMANDS, type AsyncCommand } from "./verify-command.js";
 
 type AnyCommand = Omit<AsyncCommand, "run"> & { run(argv: string[], io: Io): number | Promise<number> };
-const COMMANDS: AnyCommand[] = [...BASE_COMMANDS, ...TRACE_COMMANDS, ...VERIFY_COMMANDS, GENERATE_COMMAND];
+const COMMANDS: AnyCommand[] = [...BASE_COMMANDS, ...TRACE_COMMANDS, ...VERIFY_COMMANDS, GENERATE_COMMAND, diffCommand];
 import { UsageError } from "./args.js";
 import { InputError } from "./io.js";
 

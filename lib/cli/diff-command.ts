@@ -1,0 +1,46 @@
+/** `kube-iptables-lab diff OLD NEW`: which Services changed between two dumps, and the rules behind it. */
+import { diffDumps } from "../compare/diff.js";
+import { formatPercent } from "../math/fraction.js";
+import { readArgs } from "./args.js";
+import { loadDump, toJson } from "./io.js";
+import { textTable, type Command } from "./commands.js";
+
+/** The diff subcommand. */
+export const diffCommand: Command = {
+  name: "diff",
+  usage: "kube-iptables-lab diff OLD NEW [--json]",
+  summary: "compare two dumps: Services added, removed or changed (endpoint shares before and after), and the rules that differ",
+  spec: { positionals: ["OLD", "NEW"], switches: ["--json"] },
+  run(argv, io) {
+    const args = readArgs(argv, this.spec);
+    const a = loadDump(args.positionals[0], io.err);
+    const b = loadDump(args.positionals[1], io.err);
+    if (!a || !b) return 1;
+    const d = diffDumps(a.dump, b.dump);
+    if (args.switches.has("--json")) {
+      io.out(toJson({
+        added: d.added.map((s) => s.id), removed: d.removed.map((s) => s.id), unchanged: d.unchanged,
+        changed: d.changed.map((c) => ({ service: c.after.id, fields: c.fields, endpoints: c.endpoints })),
+        rules: d.rules,
+      }));
+      return 0;
+    }
+    const rows: string[][] = [];
+    for (const s of d.added) rows.push(["added", s.id, "", "", ""]);
+    for (const s of d.removed) rows.push(["removed", s.id, "", "", ""]);
+    for (const c of d.changed)
+      c.endpoints.forEach((e, i) => rows.push([i === 0 ? `changed (${c.fields.join(", ")})` : "", i === 0 ? c.after.id : "", e.endpoint,
+        e.before.num === 0n ? "-" : formatPercent(e.before), e.after.num === 0n ? "-" : formatPercent(e.after)]));
+    io.out(rows.length ? textTable(["", "SERVICE PORT", "ENDPOINT", "SHARE BEFORE", "SHARE AFTER"], rows) : "No Service differs.");
+    io.out(`\n${d.added.length} added, ${d.removed.length} removed, ${d.changed.length} changed, ${d.unchanged} unchanged service ports`);
+    if (d.rules.length) {
+      io.out("\nRules only in one dump (- old, + new, with line numbers):");
+      for (const c of d.rules) {
+        io.out(`  ${c.table} ${c.chain}`);
+        for (const r of c.removed) io.out(`    - ${args.positionals[0]}:${r.line}  ${r.text}`);
+        for (const r of c.added) io.out(`    + ${args.positionals[1]}:${r.line}  ${r.text}`);
+      }
+    }
+    return 0;
+  },
+};
