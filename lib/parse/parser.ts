@@ -431,11 +431,14 @@ function readStatement(
 function readRule(open: OpenTable, chain: Chain, words: Token[], line: string, lineNo: number, counters: Counters | null, report: Report): Rule | null {
   const table = open.table.name;
   const problems: RuleProblem[] = [];
-  const parts = readRuleParts(words, { table, chain: chain.name, line, hasChain: (n) => open.chains.has(n) && !isBuiltinChain(table, n) }, problems);
+  // The chain a jump names, as declared: its name string is shared with the jump, so later look-ups by name
+  // (validation, the simulator) find it by identity instead of comparing text.
+  let declared: Chain | undefined;
+  const hasChain = (n: string) => (declared = open.chains.get(n)) !== undefined && !isBuiltinChain(table, n);
+  const parts = readRuleParts(words, { table, chain: chain.name, line, hasChain }, problems);
   for (const p of problems) report(lineNo, p.column, p.message, p.severity);
   if (!parts) return null;
-  // Share the declared chain's name string: later look-ups by name (validation, the simulator) then find it by identity.
-  if (parts.target?.kind === "jump") parts.target.chain = open.chains.get(parts.target.chain)?.name ?? parts.target.chain;
+  if (parts.target?.kind === "jump" && declared?.name === parts.target.chain) parts.target.chain = declared.name;
   const column = (...names: string[]) => (words.find((t) => !t.quoted && names.includes(t.text))?.start ?? 0) + 1;
   if (chain.builtin) {
     if (parts.ip.outInterface && (chain.name === "PREROUTING" || chain.name === "INPUT")) {
