@@ -1,0 +1,72 @@
+/**
+ * What the benchmark asks of the simulator: seeded connections to random
+ * ClusterIPs and NodePorts, and the whole-node analysis (one trace per
+ * Service port from a client outside the cluster: its split and its NAT).
+ */
+import type { Dump } from "../model/dump.js";
+import type { NodeContext } from "../node/context.js";
+import type { KubeService } from "../services/catalog.js";
+import { ZERO, add, equals, type Fraction } from "../math/fraction.js";
+import type { ConnectionSpec, Protocol } from "../trace/packet.js";
+import { createRandom } from "../trace/random.js";
+import { traceConnection, type TraceOptions } from "../trace/trace.js";
+
+/** Service ports a client can reach: a ClusterIP and at least one endpoint. */
+export function reachable(services: readonly KubeService[]): KubeService[] {
+  return services.filter((s) => s.clusterIP !== null && s.port !== null && s.endpoints.length > 0);
+}
+
+/** `count` connections from clients outside the cluster (arriving on eth0): every other one to a NodePort, when there are any. */
+export function benchConnections(services: readonly KubeService[], nodeIP: string, count: number, seed: number): ConnectionSpec[] {
+  const random = createRandom(seed);
+  const all = reachable(services);
+  const withNodePort = all.filter((s) => s.nodePort !== null);
+  if (all.length === 0) return [];
+  const out: ConnectionSpec[] = [];
+  for (let i = 0; i < count; i++) {
+    const r = random.next32();
+    const client = { src: `198.51.100.${1 + (r % 250)}`, sport: 30000 + ((r >>> 8) % 30000), from: { interface: "eth0" } };
+    if (i % 2 === 1 && withNodePort.length > 0) {
+      const s = withNodePort[random.next32() % withNodePort.length];
+      out.push({ ...client, protocol: s.protocol as Protocol, dst: nodeIP, dport: s.nodePort! });
+    } else {
+      const s = all[random.next32() % all.length];
+      out.push({ ...client, protocol: s.protocol as Protocol, dst: s.clusterIP!, dport: s.port! });
+    }
+  }
+  return out;
+}
+
+/** One Service port's entry as the whole-node analysis found it. */
+export interface ServiceDecision {
+  service: string;
+  entry: "cluster-ip" | "node-port";
+  /** Where new connections go: DNAT destination (or `-` when not translated), the exact share, and the source seen there. */
+  split: { to: string; probability: Fraction; verdict: string; source: string }[];
+  /** Whether the shares per destination are exactly the endpoint probabilities services() read from the KUBE-SVC chain. */
+  consistent: boolean;
+}
+
+/** Trace every Service port's ClusterIP (and NodePort) once from a client outside the cluster. */
+export function wholeNode(dump: Dump, node: NodeContext, services: readonly KubeService[], nodeIP: string, options: TraceOptions = {}): ServiceDecision[] {
+  const out: ServiceDecision[] = [];
+  const client = { src: "198.51.100.7", sport: 41000, from: { interface: "eth0" } };
+  for (const s of reachable(services)) {
+    const entries: [ServiceDecision["entry"], string, number][] = [["cluster-ip", s.clusterIP!, s.port!]];
+    if (s.nodePort !== null) entries.push(["node-port", nodeIP, s.nodePort]);
+    for (const [entry, dst, dport] of entries) {
+      const t = traceConnection(dump, node, { ...client, protocol: s.protocol as Protocol, dst, dport }, { explain: false, followUp: false, ...options });
+      const split = t.outcomes.map((o) => ({
+        to: o.dnat ? `${o.after.dst}:${o.after.dport}` : "-", probability: o.probability, verdict: o.verdict, source: o.after.src,
+      }));
+      const shares = new Map<string, Fraction>();
+      for (const x of split) shares.set(x.to, add(shares.get(x.to) ?? ZERO, x.probability));
+      const consistent = shares.size === s.endpoints.length && s.endpoints.every((e) => {
+        const got = shares.get(`${e.ip}:${e.port}`);
+        return got !== undefined && equals(got, e.probability);
+      });
+      out.push({ service: s.id, entry, split, consistent });
+    }
+  }
+  return out;
+}
