@@ -50,6 +50,10 @@ export {
   generateDump, generateCluster,
   type GenerateOptions, type GenerateStyle, type GeneratedCluster, type GeneratedService, type GeneratedEndpoint, type GeneratedNode,
 } from "./generate/generate.js";
+export {
+  kubeProxyRestoreInput, kubeProxySyncInput, servicePortName,
+  type RestoreInputSpec, type RestoreInputService, type RestoreInputEndpoint, type RestoreInputNode,
+} from "./generate/restore-input.js";
 // The kernel lab: namespaces mirroring a node, real connections, and the comparison with the simulator.
 export {
   netnsAvailable, createNamespaces, removeNamespaces, withNamespaces, execIn, spawnIn, orphanedNamespaces, removeOrphanedNamespaces, liveNamespaces,
