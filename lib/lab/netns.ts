@@ -14,6 +14,9 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 /** What a command did. */
 export interface ExecResult {
@@ -54,9 +57,21 @@ function describe(what: string, r: ExecResult): string {
   return `${what}: ${detail.split("\n")[0]}`;
 }
 
+/**
+ * The environment of commands run inside a namespace. iptables-legacy takes
+ * a lock file that lives on the host's filesystem (/run/xtables.lock), shared
+ * by every namespace: parallel tests in other namespaces would make each
+ * other's iptables calls fail with "Can't lock". Each namespace gets a lock
+ * file of its own instead, which still serialises the calls inside it.
+ */
+export function namespaceEnv(ns: string): NodeJS.ProcessEnv {
+  return { ...process.env, XTABLES_LOCKFILE: join(tmpdir(), `kil-xtables-${ns}.lock`) };
+}
+
 /** Run a command on the host side (only `ip netns ...` and version probes are run this way), synchronously. */
-function runSync(cmd: string, args: string[], opts: ExecOptions = {}): ExecResult {
+function runSync(cmd: string, args: string[], opts: ExecOptions = {}, env?: NodeJS.ProcessEnv): ExecResult {
   const r = spawnSync(cmd, args, {
+    env: env ?? process.env,
     input: opts.input,
     encoding: "utf8",
     timeout: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
@@ -73,12 +88,12 @@ function runSync(cmd: string, args: string[], opts: ExecOptions = {}): ExecResul
 }
 
 /** Run a command asynchronously, with a timeout. */
-function runAsync(cmd: string, args: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+function runAsync(cmd: string, args: string[], opts: ExecOptions = {}, env?: NodeJS.ProcessEnv): Promise<ExecResult> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return new Promise((resolve) => {
     let child: ChildProcess;
     try {
-      child = spawn(cmd, args, { stdio: ["pipe", "pipe", "pipe"] });
+      child = spawn(cmd, args, { stdio: ["pipe", "pipe", "pipe"], env: env ?? process.env });
     } catch (e) {
       resolve({ status: null, signal: null, stdout: "", stderr: "", error: (e as Error).message });
       return;
@@ -144,6 +159,7 @@ function removeOne(name: string): string | null {
   }
   const r = runSync("ip", ["netns", "del", name], { timeoutMs: 10_000 });
   live.delete(name);
+  rmSync(join(tmpdir(), `kil-xtables-${name}.lock`), { force: true });
   if (r.status !== 0 && !/No such file|not exist/i.test(r.stderr)) return describe(`ip netns del ${name}`, r);
   return null;
 }
@@ -200,7 +216,7 @@ function probe(): Availability {
     return { ok: false, reason: describe("cannot create a network namespace (needs root, or CAP_SYS_ADMIN and CAP_NET_ADMIN); ip netns add", add) };
   }
   try {
-    const save = runSync("ip", ["netns", "exec", name, "iptables-legacy-save"], { timeoutMs: 10_000 });
+    const save = runSync("ip", ["netns", "exec", name, "iptables-legacy-save"], { timeoutMs: 10_000 }, namespaceEnv(name));
     if (save.status !== 0) return { ok: false, reason: describe("iptables-legacy-save does not run inside a namespace", save) };
     return { ok: true };
   } finally {
@@ -323,7 +339,7 @@ function checkOwned(ns: string, who: string): void {
 /** Run `cmd args...` inside one of our namespaces (`ip netns exec NS ...`), with a timeout. */
 export function execIn(ns: string, cmd: string, args: string[], opts: ExecOptions = {}): Promise<ExecResult> {
   checkOwned(ns, "execIn");
-  return runAsync("ip", ["netns", "exec", ns, cmd, ...args], opts);
+  return runAsync("ip", ["netns", "exec", ns, cmd, ...args], opts, namespaceEnv(ns));
 }
 
 /** Like execIn, failing with a LabError unless the command exits with status 0. */
@@ -348,7 +364,7 @@ export async function ipBatch(ns: string, commands: string[]): Promise<void> {
 /** Start a long-lived process inside one of our namespaces; it is killed with the namespace at teardown. */
 export function spawnIn(ns: string, cmd: string, args: string[]): ChildProcess {
   checkOwned(ns, "spawnIn");
-  return spawn("ip", ["netns", "exec", ns, cmd, ...args], { stdio: ["pipe", "pipe", "pipe"] });
+  return spawn("ip", ["netns", "exec", ns, cmd, ...args], { stdio: ["pipe", "pipe", "pipe"], env: namespaceEnv(ns) });
 }
 
 function shellQuote(arg: string): string {

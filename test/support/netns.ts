@@ -11,6 +11,8 @@
 // - every command has a timeout.
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 
 export interface ExecResult {
   /** Exit status, or null when the command was killed by a signal. */
@@ -43,7 +45,11 @@ const live = new Set<string>();
 let handlersInstalled = false;
 
 function run(cmd: string, args: string[], opts: ExecOptions = {}): ExecResult {
+  // iptables-legacy's lock file (/run/xtables.lock) is shared by every namespace;
+  // give each namespace its own, so parallel tests never fail with "Can't lock".
+  const inNs = cmd === "ip" && args[0] === "netns" && args[1] === "exec" ? args[2] : null;
   const r = spawnSync(cmd, args, {
+    env: inNs ? { ...process.env, XTABLES_LOCKFILE: `${tmpdir()}/kil-xtables-${inNs}.lock` } : process.env,
     input: opts.input,
     encoding: "utf8",
     timeout: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
@@ -102,6 +108,7 @@ function removeNetns(name: string): string | null {
     sleepSync(20);
   }
   const r = run("ip", ["netns", "del", name], { timeoutMs: 10_000 });
+  rmSync(`${tmpdir()}/kil-xtables-${name}.lock`, { force: true });
   live.delete(name);
   if (r.status !== 0 && !/No such file|not exist/i.test(r.stderr)) {
     return describeFailure(`ip netns del ${name}`, r);
