@@ -559,6 +559,8 @@ function applyTarget(
         if (address) p.src = address;
         if (target.ports) p.sport = target.ports.min;
         why = `first address of ${p.outInterface}${route.nextHop ? ` for next hop ${route.nextHop}` : ""}`;
+        // The simulator keeps the client's port; say when the kernel would draw a random one instead.
+        if (target.randomFully || target.random) why += `; ${target.randomFully ? "--random-fully" : "--random"}: the kernel picks the source port at random (shown here as the client's)`;
       }
       const to = `${p.src}:${p.sport}`;
       w.snat = { line: rule.line, chain: base.chain, hook: stage.hook, target: target.kind, from, to, interface: p.outInterface, why };
