@@ -26,7 +26,8 @@ say() { printf 'setup: %s\n' "$*"; }
 REQUIRED_PKGS=(jupyter-nbconvert python3-nbclient python3-ipykernel jupyter-client)
 # Needed by `npm run lab`, the kernel lab and the HTML checks; tests that need
 # them skip when they are absent (unless KIL_REQUIRE_KERNEL=1).
-OPTIONAL_PKGS=(jupyter-notebook iptables iproute2 conntrack chromium)
+# fonts-wqy-microhei: Chinese glyphs (dump comments students paste) in Chromium's screenshots.
+OPTIONAL_PKGS=(jupyter-notebook iptables iproute2 conntrack chromium fonts-wqy-microhei)
 
 # What proves a package is there when dpkg is not available (other distributions).
 pkg_probe() {
@@ -40,6 +41,7 @@ pkg_probe() {
     iproute2) command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] ;;
     conntrack) command -v conntrack >/dev/null 2>&1 || [ -x /usr/sbin/conntrack ] ;;
     chromium) command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 ;;
+    fonts-wqy-microhei) fc-list 2>/dev/null | grep -qi 'wenquanyi\|microhei' ;;
     *) return 1 ;;
   esac
 }
