@@ -16,7 +16,7 @@ export { formatProbability } from "./parse/values.js";
 export { formatDump, formatRule, formatChainDeclaration } from "./format/format.js";
 export { saveString } from "./format/quote.js";
 export {
-  services, parseServicePortName, type KubeService, type KubeEndpoint, type MasqueradeRule,
+  services, parseServicePortName, type KubeService, type KubeEndpoint, type MasqueradeRule, type ServiceFilterRule, type TrafficPolicy,
 } from "./services/catalog.js";
 export { kubeProxyHash, serviceChainName, endpointChainName } from "./services/chain-names.js";
 export {

@@ -75,7 +75,12 @@ describe("generateDump", () => {
     expect(withEndpoints.filter((s) => s.affinitySeconds !== null).length).toBeGreaterThan(0);
     expect(cluster.services.some((s) => s.portName === "")).toBe(true);
 
-    const recovered = services(parseDump(cluster.text).dump);
+    const all = services(parseDump(cluster.text).dump);
+    // Services without endpoints come back from their filter REJECT rule alone.
+    const empty = all.filter((s) => s.endpoints.length === 0);
+    expect(empty.map((s) => `${s.id} ${s.protocol} ${s.clusterIP}:${s.port} ${s.noEndpoints.map((r) => `${r.chain} ${r.target} ${r.reason}`).join(",")}`).sort())
+      .toEqual(cluster.services.filter((g) => g.chain === null).map((g) => `${g.id} ${g.protocol} ${g.clusterIP}:${g.port} KUBE-SERVICES REJECT no-endpoints`).sort());
+    const recovered = all.filter((s) => s.endpoints.length > 0);
     expect(recovered.map((s) => s.chain).sort()).toEqual(withEndpoints.map((s) => s.chain).sort());
     const byChain = new Map(recovered.map((s) => [s.chain, s]));
     for (const g of withEndpoints) {

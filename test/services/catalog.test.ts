@@ -47,10 +47,12 @@ describe("the wordpress dump", () => {
           ip: "10.253.25.4", port: 80, chain: "KUBE-SEP-Q6QA3I2UU4P2TRVC", probability: { num: 1n, den: 2n },
           ruleProbability: { printed: "0.50000000000", kernel: 1073741824, value: 0.5 },
           line: 174, affinityLine: 172, dnatLine: 118, hairpinLine: 117, recentList: "KUBE-SEP-Q6QA3I2UU4P2TRVC",
+          local: null, localProbability: null, localLine: null,
         },
         {
           ip: "10.253.84.4", port: 80, chain: "KUBE-SEP-I7ZLLXO3AGNMS3PQ", probability: { num: 1n, den: 2n }, ruleProbability: null,
           line: 175, affinityLine: 173, dnatLine: 114, hairpinLine: 113, recentList: "KUBE-SEP-I7ZLLXO3AGNMS3PQ",
+          local: null, localProbability: null, localLine: null,
         },
       ],
       fallThrough: ZERO,
@@ -63,6 +65,9 @@ describe("the wordpress dump", () => {
       ],
       entryLines: [89, 140],
       problems: [],
+      // Today's fields: 2018's kube-proxy had none of these chains.
+      localChain: null, externalChain: null, firewallChain: null, externalIPs: [], loadBalancerIPs: [], sourceRanges: [],
+      trafficPolicy: { internal: "Cluster", external: "Cluster" }, noEndpoints: [], firewall: [],
     });
   });
 
@@ -175,6 +180,8 @@ describe("today's style (test/fixtures/dumps/kube-proxy-nft.txt)", () => {
 
   it("follows NodePort traffic through KUBE-EXT to the service chain", () => {
     expect(list.map((s) => [s.id, s.chain, s.clusterIP, s.port, s.nodePort])).toEqual([
+      // No endpoints: only its filter REJECT rule; the chain is the name kube-proxy would give it.
+      ["default/empty:http", serviceChainName("default/empty:http", "tcp"), "10.96.44.3", 80, null],
       ["default/kubernetes:https", "KUBE-SVC-NPX46M4PTMTKRN6Y", "10.96.0.1", 443, null],
       ["default/web:http", serviceChainName("default/web:http", "tcp"), "10.96.120.7", 80, 30080],
       ["kube-system/kube-dns:dns", "KUBE-SVC-TCOU7JCQXEZGVUNU", "10.96.0.10", 53, null],
@@ -187,7 +194,7 @@ describe("today's style (test/fixtures/dumps/kube-proxy-nft.txt)", () => {
     const web = list.find((s) => s.id === "default/web:http")!;
     const ext = serviceChainName("default/web:http", "tcp", "KUBE-EXT-");
     expect(web.masquerade.map((m) => `${m.reason} ${m.chain}`).sort()).toEqual(
-      [`node-port ${ext}`, ...web.endpoints.map((e) => `hairpin ${e.chain}`), `service ${web.chain}`].sort(),
+      [`external ${ext}`, ...web.endpoints.map((e) => `hairpin ${e.chain}`), `service ${web.chain}`].sort(),
     );
   });
 
