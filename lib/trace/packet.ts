@@ -35,6 +35,12 @@ export interface ConnectionSpec {
   dport: number;
   /** Where it starts: arriving on an interface, or made by a process on the node. Inferred from the routes when absent. */
   from?: { interface: string } | "local";
+  /**
+   * How conntrack sees the packet: `NEW` (default), the first packet of a new connection; or
+   * `INVALID`, a packet conntrack cannot place in any connection (a stray RST, a segment outside
+   * the window): it is not tracked, so the nat table is not consulted and nothing follows it.
+   */
+  ctstate?: "NEW" | "INVALID";
 }
 
 /** The source port used when a connection does not give one. */

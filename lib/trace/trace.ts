@@ -69,6 +69,8 @@ export function resolveConnection(node: NodeContext, spec: ConnectionSpec): { pa
   const sport = spec.sport ?? DEFAULT_SOURCE_PORT;
   checkPort(sport, "source port");
   checkPort(spec.dport, "destination port");
+  const ctstate = spec.ctstate ?? "NEW";
+  if (ctstate !== "NEW" && ctstate !== "INVALID") throw new TraceInputError(`ctstate: expected NEW or INVALID, got '${String(ctstate)}'`);
   let origin: Trace["origin"];
   if (spec.from === "local") origin = { local: true, interface: null, inferred: false };
   else if (spec.from) {
@@ -86,7 +88,7 @@ export function resolveConnection(node: NodeContext, spec: ConnectionSpec): { pa
   }
   const packet: PacketState = {
     protocol, src: spec.src, sport, dst: spec.dst, dport: spec.dport,
-    inInterface: origin.interface, outInterface: null, mark: 0, ctstate: "NEW",
+    inInterface: origin.interface, outInterface: null, mark: 0, ctstate,
   };
   return { packet, origin };
 }
@@ -111,13 +113,15 @@ export function traceConnection(dump: Dump, node: NodeContext, spec: ConnectionS
   const state = options.state ?? emptyState();
   const explain = options.explain ?? true;
   const naive = options.naive ?? false;
-  const existing = state.conntrack.get(tupleKey(packet)) ?? null;
+  // An INVALID packet belongs to no connection: conntrack does not look it up, and nothing follows it.
+  const invalid = packet.ctstate === "INVALID";
+  const existing = invalid ? null : state.conntrack.get(tupleKey(packet)) ?? null;
   const first = runPacket({
     dump, node, packet: existing ? { ...packet, ctstate: "ESTABLISHED" } : packet, origin: origin.local ? "local" : "interface",
     state, now, connection: existing, reply: false, explain, naive,
   });
   const outcomes = first.map((o): TraceOutcome => {
-    if (o.verdict !== "accepted" || options.followUp === false || existing) return { ...o, followUp: null };
+    if (o.verdict !== "accepted" || options.followUp === false || existing || invalid) return { ...o, followUp: null };
     return { ...o, followUp: followUp(dump, node, o, origin, now, explain, naive) };
   });
   return { packet: { protocol: packet.protocol, src: packet.src, sport: packet.sport, dst: packet.dst, dport: packet.dport }, origin, outcomes };
