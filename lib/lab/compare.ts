@@ -3,8 +3,10 @@
  * connection: the kernel's connection must be one of the simulator's
  * outcomes, in every respect at once: the endpoint that answered, the
  * source address the server saw, the nat rules whose counters moved (with
- * how many packets each counted), and, when asked, the xt_recent lists.
- * Nothing is special-cased: a difference is reported as a disagreement.
+ * how many packets each counted), for a connection stopped in the filter
+ * table the rule that stopped it, and, when asked, the xt_recent lists.
+ * A difference is reported as a disagreement; the one allowance is the
+ * client's SYN retransmissions of a dropped connection (see outcomeProblems).
  */
 import { formatPercent } from "../math/fraction.js";
 import type { ConnectionSpec, Protocol } from "../trace/packet.js";
@@ -26,6 +28,8 @@ export interface ConnectionObservation {
   peer: string | null;
   /** nat rules whose packet counters moved during the connection. */
   nat: CountedRule[];
+  /** filter rules whose packet counters moved (replies included), when the lab read them. */
+  filter?: CountedRule[];
   /** xt_recent lists of the node namespace right after the connection. */
   recent: KernelRecentLists;
   /** Seconds since the scenario started: the simulator's clock for this connection. */
@@ -105,6 +109,29 @@ function errorsFor(verdict: TraceOutcome["verdict"]): string[] {
   return [];
 }
 
+/**
+ * The number of times the kernel went through the simulator's nat rules: `k` when every line the
+ * simulator names was counted exactly `k` times its count and no other line moved, else null.
+ */
+function repeats(sim: Map<number, number>, kernel: Map<number, number>): number | null {
+  if (sim.size === 0 || sim.size !== kernel.size) return null;
+  let k: number | null = null;
+  for (const [line, n] of sim) {
+    const got = kernel.get(line);
+    if (got === undefined || got % n !== 0) return null;
+    if (k === null) k = got / n;
+    else if (got / n !== k) return null;
+  }
+  return k;
+}
+
+/** The filter rule that stopped an outcome (DROP or REJECT), or null when it was not a filter rule. */
+function filterStop(o: TraceOutcome): number | null {
+  if ((o.verdict !== "dropped" && o.verdict !== "rejected") || o.line === null) return null;
+  const last = o.steps[o.steps.length - 1];
+  return last && last.kind === "rule" && last.table === "filter" && last.line === o.line ? o.line : null;
+}
+
 /** What differs between the kernel's connection and one simulator outcome (empty: it is this outcome). */
 export function outcomeProblems(o: TraceOutcome, obs: ConnectionObservation, checkRecent: boolean): string[] {
   const problems: string[] = [];
@@ -123,8 +150,20 @@ export function outcomeProblems(o: TraceOutcome, obs: ConnectionObservation, che
       ? `no server answered (${obs.error}), the simulator delivers it to ${o.after.dst}:${o.after.dport}`
       : `the kernel's connection ended with ${obs.error}, the simulator says ${o.verdict}`);
   }
-  const sim = natLineCounts(o);
+  let sim = natLineCounts(o);
   const kernel = kernelLineCounts(obs.nat);
+  // A dropped TCP connection: the client sends its SYN again within its timeout, and as the dropped
+  // SYN never confirmed a conntrack entry, every retransmission is a first packet that goes through
+  // the nat table again. The kernel then counts each of the simulator's lines k times (k SYNs).
+  if (!obs.answered && o.verdict === "dropped" && obs.error === "timeout") {
+    const k = repeats(sim, kernel);
+    if (k !== null && k > 1) sim = new Map([...sim].map(([line, n]) => [line, n * k]));
+  }
+  const stop = filterStop(o);
+  if (stop !== null && obs.filter && !obs.answered) {
+    const counted = kernelLineCounts(obs.filter);
+    if (!counted.has(stop)) problems.push(`the simulator stops it at filter line ${stop}, whose counter did not move in the kernel`);
+  }
   if (lineCountsText(sim) !== lineCountsText(kernel)) {
     const only = (a: Map<number, number>, b: Map<number, number>) => [...a.keys()].filter((l) => a.get(l) !== b.get(l)).sort((x, y) => x - y);
     const k = only(kernel, sim).map((l) => `${l}${kernel.get(l)! > 1 ? `×${kernel.get(l)}` : ""}`);

@@ -111,7 +111,11 @@ export class Lab {
   /** Which namespace a connection starts in. */
   clientRole(spec: ConnectionSpec): string {
     if (spec.from === "local") return "node";
-    if (spec.from) return farRole(spec.from.interface);
+    if (spec.from) {
+      // Behind a bridge (the pod subnet) each pod address has a namespace of its own.
+      const iface = spec.from.interface;
+      return this.plan.namespaces.find((n) => n.behind === iface && n.addresses.some((a) => a.cidr.split("/")[0] === spec.src))?.role ?? farRole(iface);
+    }
     const p = this.plan.namespaces.find((n) => n.addresses.some((a) => a.cidr.split("/")[0] === spec.src))
       ?? (this.node.interfaces.some((i) => i.addresses.some((a) => a.address === spec.src)) ? this.plan.namespaces.find((n) => n.role === "node") : undefined);
     if (!p) throw new LabError(`no lab namespace holds ${spec.src}: list it among the lab's clients`);
@@ -119,8 +123,9 @@ export class Lab {
   }
 
   /**
-   * Make one connection and read back what the kernel did: nat counters are
-   * zeroed first and read after; the xt_recent lists are read after.
+   * Make one connection and read back what the kernel did: nat (and filter,
+   * when the dump has that table) counters are zeroed first and read after;
+   * the xt_recent lists are read after.
    * `time` is the simulator's clock for this connection (seconds).
    */
   async connect(spec: ConnectionSpec, time: number, timeoutMs = 3000): Promise<ConnectionObservation> {
@@ -128,15 +133,19 @@ export class Lab {
     const protocol: Protocol = spec.protocol ?? "tcp";
     if (protocol === "sctp") throw new LabError("the lab's clients speak tcp and udp only");
     const agent = this.agent(this.clientRole(spec));
+    const withFilter = this.dump.tables.some((t) => t.name === "filter");
     await this.shell.must("iptables-legacy", [...IPTABLES_WAIT, "-t", "nat", "-Z"]);
+    if (withFilter) await this.shell.must("iptables-legacy", [...IPTABLES_WAIT, "-t", "filter", "-Z"]);
     const r = await agent.connect({ protocol, src: spec.src, sport: spec.sport ?? 0, dst: spec.dst, dport: spec.dport, timeoutMs });
     if (!r.ok && r.local === null && r.error && /EADDRNOTAVAIL|EADDRINUSE|EINVAL/.test(r.error))
       throw new LabError(`connecting from ${spec.src}: ${r.error}`);
-    const [saved, recent] = await Promise.all([
+    const [saved, savedFilter, recent] = await Promise.all([
       this.shell.must("iptables-legacy-save", ["-t", "nat", "-c"]),
+      withFilter ? this.shell.must("iptables-legacy-save", ["-t", "filter", "-c"]) : Promise.resolve(null),
       this.recent(),
     ]);
     const nat = countedRules(parseSavedCounters(saved, "nat"), this.dump, "nat");
+    const filter = savedFilter === null ? undefined : countedRules(parseSavedCounters(savedFilter, "filter"), this.dump, "filter");
     const localPort = r.local ? Number(r.local.slice(r.local.lastIndexOf(":") + 1)) : spec.sport ?? 0;
     const answered = r.ok && typeof r.reply?.server === "string";
     return {
@@ -146,6 +155,7 @@ export class Lab {
       server: answered ? r.reply!.server! : null,
       peer: answered ? r.reply!.peer ?? null : null,
       nat,
+      ...(filter ? { filter } : {}),
       recent,
       time,
     };

@@ -2,12 +2,19 @@
  * The lab's topology: namespaces that mirror a node and its neighbours.
  *
  * - "node" holds the node's interfaces under the SAME names (veth ends
- *   called eth0, docker0, flannel.1, ...), its addresses and routes,
- *   ip_forward, and the dump loaded with iptables-legacy-restore;
+ *   called eth0, flannel.1, ...), its addresses and routes, ip_forward, and
+ *   the dump loaded with iptables-legacy-restore;
  * - behind each node interface, one "far side" namespace whose eth0 is the
  *   other end of that veth. Every address the lab needs (Service endpoints,
  *   clients, gateways) goes to the namespace behind the interface the node
- *   routes it to, or into the node namespace when it is the node's own.
+ *   routes it to, or into the node namespace when it is the node's own;
+ * - the interface of this node's pod subnet (docker0, cni0) is a bridge, as
+ *   on a real node, and every pod address behind it gets a namespace of its
+ *   own on a port of that bridge, with bridge-nf-call-iptables on in the
+ *   node namespace (kubeadm requires br_netfilter): a pod calling a Service
+ *   whose endpoint is another pod of this node then gets its answer back
+ *   through the node's conntrack, un-DNATed, as on a node. (Two pod
+ *   addresses in one namespace would answer each other directly.)
  *
  * `planLab` decides all of that from the dump and the node description
  * (pure, so it can be tested and shown); `buildLab` applies a plan.
@@ -48,8 +55,15 @@ export interface NamespacePlan {
 
 /** The whole plan. */
 export interface LabPlan {
-  /** Node interfaces that get a veth, in the node description's order (so device order matches). */
-  links: { name: string; farRole: string }[];
+  /**
+   * veth pairs, in the node description's order (so device order matches): `name` is the node
+   * side (the node interface's own name, or a port of `bridge`), its peer is eth0 in `farRole`.
+   */
+  links: { name: string; farRole: string; bridge?: string }[];
+  /** Node interfaces made as bridges (the pod subnet's), their addresses on the bridge device; their ports are in hairpin mode. */
+  bridges?: string[];
+  /** The node's interfaces (but lo) in the node description's order: devices are created in this order, since MASQUERADE on an interface without a usable address takes the first one in device order. */
+  order?: string[];
   namespaces: NamespacePlan[];
 }
 
@@ -101,6 +115,28 @@ function connectedNetworks(node: NodeContext, dev: string): { address: string; p
   return (iface?.addresses ?? []).filter((a) => a.prefix < 32).map((a) => ({ ...a, net: networkOf(a.address, a.prefix) }));
 }
 
+/** The node interface of this node's pod subnet (docker0, cni0), which the lab makes a bridge with a namespace per pod; null when the node description has none. */
+export function podBridge(node: NodeContext): string | null {
+  if (!node.podCIDR) return null;
+  const pod = node.podCIDR;
+  for (const i of node.interfaces) {
+    if (i.name === "lo") continue;
+    if (connectedNetworks(node, i.name).some((n) => n.net.address === pod.address && n.net.prefix === pod.prefix)) return i.name;
+  }
+  return null;
+}
+
+/** Role of the `k`-th pod namespace behind bridge `dev`. */
+function podRole(dev: string, k: number): string {
+  return `${farRole(dev)}-${k}`;
+}
+
+/** Node-side name of the `k`-th bridge port (at most 15 characters). */
+function portName(dev: string, k: number): string {
+  const suffix = `p${k}`;
+  return `${dev.slice(0, 15 - suffix.length)}${suffix}`;
+}
+
 /** Plan the lab for a dump and a node. Throws LabError when an address cannot be placed. */
 export function planLab(dump: Dump, node: NodeContext, options: PlanOptions = {}): LabPlan {
   const ifaces = node.interfaces.filter((i) => i.name !== "lo");
@@ -108,10 +144,15 @@ export function planLab(dump: Dump, node: NodeContext, options: PlanOptions = {}
   for (const i of node.interfaces) {
     if (i.name.length > 15) throw new LabError(`interface name ${i.name} is longer than Linux allows (15 characters)`);
   }
+  const bridge = podBridge(node);
   const nodeNs: NamespacePlan = {
     role: "node", behind: null, plays: `the node ${node.name}`,
     addresses: [], routes: [], anyIp: [], listeners: [],
-    sysctls: [...COMMON_SYSCTLS, `net.ipv4.ip_forward=${node.ipForward ? 1 : 0}`],
+    sysctls: [
+      ...COMMON_SYSCTLS, `net.ipv4.ip_forward=${node.ipForward ? 1 : 0}`,
+      // Bridged pod-to-pod packets go through the node's iptables, as kubeadm requires (br_netfilter; per namespace).
+      ...(bridge ? ["net.bridge.bridge-nf-call-iptables=1"] : []),
+    ],
   };
   for (const i of node.interfaces) {
     for (const a of i.addresses) {
@@ -121,11 +162,22 @@ export function planLab(dump: Dump, node: NodeContext, options: PlanOptions = {}
   }
   const far = new Map<string, NamespacePlan>();
   for (const i of ifaces) {
+    if (i.name === bridge) continue;
     far.set(i.name, {
       role: farRole(i.name), behind: i.name, plays: describeFar(node, i.name),
       addresses: [], routes: [], anyIp: [], listeners: [], sysctls: [...COMMON_SYSCTLS],
     });
   }
+  // One namespace per pod address behind the bridge, in the order they are placed.
+  const pods: NamespacePlan[] = [];
+  const podFor = (ip: string): NamespacePlan => {
+    const ns: NamespacePlan = {
+      role: podRole(bridge!, pods.length + 1), behind: bridge, plays: `the pod ${ip} on ${node.name} (a port of the bridge ${bridge})`,
+      addresses: [], routes: [], anyIp: [], listeners: [], sysctls: [...COMMON_SYSCTLS],
+    };
+    pods.push(ns);
+    return ns;
+  };
 
   const placed = new Map<string, string>(); // address -> role
   const place = (ip: string, why: string, forced?: string): NamespacePlan => {
@@ -141,9 +193,14 @@ export function planLab(dump: Dump, node: NodeContext, options: PlanOptions = {}
       if (r.kind !== "unicast" || !r.dev || r.dev === "lo") throw new LabError(`${why}: ${node.name} has no route out of an interface to ${ip} (${r.kind}), so the lab cannot place it`);
       dev = r.dev;
     }
-    const ns = far.get(dev);
-    if (!ns) throw new LabError(`${why}: ${node.name} has no interface ${dev}`);
     const before = placed.get(ip);
+    if (dev === bridge) {
+      const known = before ? pods.find((p) => p.role === before) : undefined;
+      if (before && !known) throw new LabError(`${why}: ${ip} is needed both in ${before} and behind ${dev}`);
+      if (known) return known;
+    }
+    const ns = dev === bridge ? podFor(ip) : far.get(dev);
+    if (!ns) throw new LabError(`${why}: ${node.name} has no interface ${dev}`);
     if (before && before !== ns.role) throw new LabError(`${why}: ${ip} is needed both in ${before} and in ${ns.role}`);
     if (!before) {
       placed.set(ip, ns.role);
@@ -195,7 +252,8 @@ export function planLab(dump: Dump, node: NodeContext, options: PlanOptions = {}
 
   // Routes.
   nodeNs.routes.push(...nodeRoutes(node));
-  for (const [dev, ns] of far) {
+  for (const ns of [...far.values(), ...pods]) {
+    const dev = ns.behind!;
     const iface = node.interfaces.find((i) => i.name === dev)!;
     const gateway = iface.addresses[0]?.address;
     if (!gateway) continue;
@@ -206,7 +264,18 @@ export function planLab(dump: Dump, node: NodeContext, options: PlanOptions = {}
     if (!onLink) ns.routes.push([`${gateway}/32`, "dev", "eth0"]);
     ns.routes.push(["default", "via", gateway, "dev", "eth0"]);
   }
-  return { links: ifaces.map((i) => ({ name: i.name, farRole: farRole(i.name) })), namespaces: [nodeNs, ...far.values()] };
+  const links: LabPlan["links"] = [];
+  for (const i of ifaces) {
+    if (i.name !== bridge) links.push({ name: i.name, farRole: farRole(i.name) });
+    else pods.forEach((p, k) => links.push({ name: portName(i.name, k + 1), farRole: p.role, bridge: i.name }));
+  }
+  // Pod namespaces next to the other far sides, in interface order.
+  const namespaces: NamespacePlan[] = [nodeNs];
+  for (const i of ifaces) {
+    if (i.name === bridge) namespaces.push(...pods);
+    else namespaces.push(far.get(i.name)!);
+  }
+  return { links, ...(bridge ? { bridges: [bridge] } : {}), order: ifaces.map((i) => i.name), namespaces };
 }
 
 function describeFar(node: NodeContext, dev: string): string {
@@ -267,9 +336,27 @@ export async function buildLab(plan: LabPlan, set: NamespaceSet): Promise<void> 
   const node = ns("node");
   const nodePlan = plan.namespaces.find((p) => p.role === "node")!;
   const nodeCommands: string[] = [];
-  for (const l of plan.links) nodeCommands.push(`link add ${l.name} type veth peer name eth0 netns ${ns(l.farRole)}`);
+  const bridges = new Set(plan.bridges ?? []);
+  const veth = (l: LabPlan["links"][number]) => nodeCommands.push(`link add ${l.name} type veth peer name eth0 netns ${ns(l.farRole)}`);
+  // Devices in the node's interface order (address selection follows device order).
+  const order = plan.order ?? [...plan.links.map((l) => l.bridge ?? l.name)];
+  const made = new Set<string>();
+  for (const dev of order) {
+    if (made.has(dev)) continue;
+    made.add(dev);
+    if (bridges.has(dev)) {
+      nodeCommands.push(`link add ${dev} type bridge`);
+      for (const l of plan.links) if (l.bridge === dev) veth(l);
+    } else for (const l of plan.links) if (l.name === dev && !l.bridge) veth(l);
+  }
+  for (const l of plan.links) {
+    if (!l.bridge) continue;
+    // Hairpin mode, as the CNI bridge plugin sets it (flannel's hairpinMode): a pod calling its own Service gets its packet back on its port.
+    nodeCommands.push(`link set ${l.name} master ${l.bridge}`, `link set ${l.name} type bridge_slave hairpin on`);
+  }
   // Per-interface settings exist only once the interface does.
   for (const a of nodePlan.addresses) nodeCommands.push(`address add ${a.cidr} dev ${a.dev}`);
+  for (const b of plan.bridges ?? []) nodeCommands.push(`link set ${b} up`);
   for (const l of plan.links) nodeCommands.push(`link set ${l.name} up`);
   await ipBatch(node, nodeCommands);
   await Promise.all(plan.namespaces.filter((p) => p.role !== "node").map(async (p) => {

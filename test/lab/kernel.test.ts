@@ -140,7 +140,7 @@ setTimeout(() => {}, 60000);
             }
           });
         });
-        expect(up).toHaveLength(4);
+        expect(up).toHaveLength(7); // node, via-eth0, a namespace per pod of k8s01 behind docker0 (4), via-flannel.1
         expect(ourNamespaces(child.pid)).toEqual(expect.arrayContaining(up));
         const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
         if (ending !== "exit") child.kill(ending);
