@@ -10,7 +10,8 @@
 // Runtime on the 2-core development machine: about 25 s for wordpress-today (two split scenarios
 // of 600 connections) and 6 s for policies-today (three drops wait 1.5 s each). False-failure
 // rate: at most 1e-6 per file (the split tests share it).
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
   liveNamespaces, loadNodeContext, netnsAvailable, parseDump, parseScenarioFile, planLab, scenarioClients, verifyScenarios,
@@ -42,8 +43,17 @@ describe.each(["wordpress-today", "policies-today"])("data/%s/scenarios.json", (
     expect(pods.every((n) => n.addresses.length === 1)).toBe(true);
   });
 
+  it.runIf(availability.ok || required)("iptables-save.txt is what iptables-nft-save prints after loading kube-proxy-input.txt (make.sh --check)", () => {
+    if (!availability.ok) throw new Error(`kernel lab tests required (KIL_REQUIRE_KERNEL=1) but unavailable: ${availability.reason}`);
+    const r = spawnSync("bash", [`${root}data/${dir}/make.sh`, "--check"], { encoding: "utf8", timeout: 60_000 });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+  }, 60_000);
+
   it.runIf(availability.ok || required)("agrees with the kernel on every scenario", async () => {
     if (!availability.ok) throw new Error(`kernel lab tests required (KIL_REQUIRE_KERNEL=1) but unavailable: ${availability.reason}`);
+    // Without br_netfilter, a pod's answer to another pod of this node would bypass the node's conntrack.
+    expect(existsSync("/proc/sys/net/bridge/bridge-nf-call-iptables"), "br_netfilter is not loaded (modprobe br_netfilter), which the lab's cni0 bridge needs").toBe(true);
     const report: VerifyReport = await verifyScenarios(input);
     const disagreements = report.scenarios.filter((s) => !s.agree).map((s) => `${s.id}: ${s.reasons.join("; ")} [kernel: ${s.kernel}] [simulator: ${s.simulator}]`);
     expect(disagreements).toEqual([]);
