@@ -71,41 +71,29 @@ interface Check {
 }
 
 function checkHeader(ip: IpHeaderMatch, p: PacketState): Check | null {
-  const fail = (part: string, reason: string, okRaw: boolean, n: Negatable<unknown>): Check | null =>
-    okRaw !== n.invert ? null : { ok: false, part, reason };
-  if (ip.source) {
+  // Descriptions are built only for the condition that fails: most rules fail on their
+  // first condition, and building text for every check dominated the cost of a trace.
+  const passes = (okRaw: boolean, n: Negatable<unknown>) => okRaw !== n.invert;
+  if (ip.source && !passes(cidrContains(ip.source.value, p.src), ip.source)) {
     const c = ip.source.value;
-    const part = headerText("-s", ip.source, formatCidr(c));
-    const r = fail(part, ip.source.invert ? `source ${p.src} is in ${formatCidr(c)}` : `source is ${p.src}`, cidrContains(c, p.src), ip.source);
-    if (r) return r;
+    return { ok: false, part: headerText("-s", ip.source, formatCidr(c)), reason: ip.source.invert ? `source ${p.src} is in ${formatCidr(c)}` : `source is ${p.src}` };
   }
-  if (ip.destination) {
+  if (ip.destination && !passes(cidrContains(ip.destination.value, p.dst), ip.destination)) {
     const c = ip.destination.value;
-    const part = headerText("-d", ip.destination, formatCidr(c));
-    const r = fail(part, ip.destination.invert ? `destination ${p.dst} is in ${formatCidr(c)}` : `destination is ${p.dst}`, cidrContains(c, p.dst), ip.destination);
-    if (r) return r;
+    return { ok: false, part: headerText("-d", ip.destination, formatCidr(c)), reason: ip.destination.invert ? `destination ${p.dst} is in ${formatCidr(c)}` : `destination is ${p.dst}` };
   }
-  if (ip.inInterface) {
-    const part = headerText("-i", ip.inInterface, ip.inInterface.value);
+  if (ip.inInterface && !passes(ifaceMatches(ip.inInterface.value, p.inInterface), ip.inInterface)) {
     const why = p.inInterface === null ? "the packet was made on this node (no input interface)" : `input interface is ${p.inInterface}`;
-    const r = fail(part, why, ifaceMatches(ip.inInterface.value, p.inInterface), ip.inInterface);
-    if (r) return r;
+    return { ok: false, part: headerText("-i", ip.inInterface, ip.inInterface.value), reason: why };
   }
-  if (ip.outInterface) {
-    const part = headerText("-o", ip.outInterface, ip.outInterface.value);
-    const r = fail(part, `output interface is ${p.outInterface ?? "not chosen yet"}`, ifaceMatches(ip.outInterface.value, p.outInterface), ip.outInterface);
-    if (r) return r;
+  if (ip.outInterface && !passes(ifaceMatches(ip.outInterface.value, p.outInterface), ip.outInterface)) {
+    return { ok: false, part: headerText("-o", ip.outInterface, ip.outInterface.value), reason: `output interface is ${p.outInterface ?? "not chosen yet"}` };
   }
-  if (ip.protocol && ip.protocol.value !== "all") {
-    const part = headerText("-p", ip.protocol, ip.protocol.value);
-    const r = fail(part, `protocol is ${p.protocol}`, ip.protocol.value === p.protocol, ip.protocol);
-    if (r) return r;
+  if (ip.protocol && ip.protocol.value !== "all" && !passes(ip.protocol.value === p.protocol, ip.protocol)) {
+    return { ok: false, part: headerText("-p", ip.protocol, ip.protocol.value), reason: `protocol is ${p.protocol}` };
   }
-  if (ip.fragment) {
-    // Simulated packets are never second or later fragments.
-    const r = fail(`${inv(ip.fragment)}-f`, "the packet is not a later fragment", false, ip.fragment);
-    if (r) return r;
-  }
+  // Simulated packets are never second or later fragments.
+  if (ip.fragment && !passes(false, ip.fragment)) return { ok: false, part: `${inv(ip.fragment)}-f`, reason: "the packet is not a later fragment" };
   return null;
 }
 
@@ -170,9 +158,13 @@ function cidrCheck(flag: string, n: Negatable<Cidr> | undefined, ip: string | un
 }
 
 /** Decide one match module for the packet. */
+/** A match that passed and has nothing to say. */
+const MATCHED: Check = { ok: true, part: "", reason: "" };
+
 function checkMatch(m: Match, p: PacketState, ctx: ConditionContext, line: number, effects: Effect[]): Check | { uncertain: string; part: string } | { branch: Fraction; part: string } {
-  const part = formatMatch(m).trim();
-  const yes: Check = { ok: true, part, reason: "" };
+  // The match's text is only needed when it decides something; build it then.
+  const describe = () => formatMatch(m).trim();
+  const yes = MATCHED;
   const port = (name: string, r: Negatable<PortRange> | undefined, value: number): Check | null => {
     if (!r) return null;
     return inRange(r.value, value) !== r.invert ? null : { ok: false, part: `${inv(r)}--${name} ${rangeText(r.value)}`, reason: `${name === "sport" ? "source" : "destination"} port is ${value}` };
@@ -181,34 +173,34 @@ function checkMatch(m: Match, p: PacketState, ctx: ConditionContext, line: numbe
     case "comment":
       return yes;
     case "tcp": case "udp": case "sctp": {
-      if (p.protocol !== m.kind) return { ok: false, part, reason: `protocol is ${p.protocol}` };
+      if (p.protocol !== m.kind) return { ok: false, part: describe(), reason: `protocol is ${p.protocol}` };
       const r = port("sport", m.sport, p.sport) ?? port("dport", m.dport, p.dport);
       if (r) return { ...r, part: `-m ${m.kind} ${r.part}` };
       if (m.kind === "tcp" && m.flags) {
         const flags = p.ctstate === "NEW" && !ctx.reply ? TCP_SYN : TCP_ACK;
         const ok = ((flags & m.flags.value.mask) === m.flags.value.comp) !== m.flags.invert;
-        if (!ok) return { ok: false, part, reason: `TCP flags are ${flags === TCP_SYN ? "SYN (a new connection)" : "ACK (an established connection)"}` };
+        if (!ok) return { ok: false, part: describe(), reason: `TCP flags are ${flags === TCP_SYN ? "SYN (a new connection)" : "ACK (an established connection)"}` };
       }
-      if (m.kind === "tcp" && m.option) return { uncertain: "TCP options of the packet are not simulated", part };
-      if (m.kind === "sctp" && m.chunkTypes) return { uncertain: "SCTP chunk types are not simulated", part };
+      if (m.kind === "tcp" && m.option) return { uncertain: "TCP options of the packet are not simulated", part: describe() };
+      if (m.kind === "sctp" && m.chunkTypes) return { uncertain: "SCTP chunk types are not simulated", part: describe() };
       return yes;
     }
     case "multiport": {
       const ports = m.direction === "source" ? [p.sport] : m.direction === "destination" ? [p.dport] : [p.sport, p.dport];
       const hit = ports.some((x) => m.ports.some((r) => inRange(r, x)));
-      return hit !== m.invert ? yes : { ok: false, part, reason: m.direction === "either" ? `ports are ${p.sport} and ${p.dport}` : `${m.direction} port is ${ports[0]}` };
+      return hit !== m.invert ? yes : { ok: false, part: describe(), reason: m.direction === "either" ? `ports are ${p.sport} and ${p.dport}` : `${m.direction} port is ${ports[0]}` };
     }
     case "mark": {
       const got = (p.mark & m.mask) >>> 0;
       const ok = (got === m.value) !== m.invert;
-      return ok ? yes : { ok: false, part, reason: `mark is ${hex(p.mark)} (${hex(p.mark)} & ${hex(m.mask)} = ${hex(got)})` };
+      return ok ? yes : { ok: false, part: describe(), reason: `mark is ${hex(p.mark)} (${hex(p.mark)} & ${hex(m.mask)} = ${hex(got)})` };
     }
     case "conntrack": case "state": {
       const wanted = m.kind === "state" ? m.states : m.ctstate;
       if (wanted) {
         const have = statesOf(p, ctx, m.kind === "conntrack");
         const ok = wanted.value.some((s) => have.includes(s)) !== wanted.invert;
-        if (!ok) return { ok: false, part, reason: `the packet is ${have.join(",")}${p.ctstate === "NEW" ? " (the first packet of a connection)" : ""}` };
+        if (!ok) return { ok: false, part: describe(), reason: `the packet is ${have.join(",")}${p.ctstate === "NEW" ? " (the first packet of a connection)" : ""}` };
       }
       if (m.kind === "conntrack") {
         const conn = ctx.connection;
@@ -220,11 +212,11 @@ function checkMatch(m: Match, p: PacketState, ctx: ConditionContext, line: numbe
           ?? cidrCheck("--ctrepldst", m.ctrepldst, repl?.dst ?? (m.ctrepldst ? p.src : undefined), "the reply destination")
           ?? port("sport", m.ctorigsrcport, orig?.sport ?? p.sport)
           ?? port("dport", m.ctorigdstport, orig?.dport ?? p.dport);
-        if (r) return { ...r, part };
+        if (r) return { ...r, part: describe() };
         if (m.ctproto && (m.ctproto.value === p.protocol || m.ctproto.value === { tcp: "6", udp: "17", sctp: "132" }[p.protocol]) === m.ctproto.invert)
-          return { ok: false, part, reason: `protocol is ${p.protocol}` };
-        if (m.ctdir && (m.ctdir === "REPLY") !== ctx.reply) return { ok: false, part, reason: `the packet goes in the ${ctx.reply ? "reply" : "original"} direction` };
-        if (m.ctstatus || m.ctexpire || m.ctreplsrcport || m.ctrepldstport) return { uncertain: "conntrack status, expiry and reply ports are not simulated", part };
+          return { ok: false, part: describe(), reason: `protocol is ${p.protocol}` };
+        if (m.ctdir && (m.ctdir === "REPLY") !== ctx.reply) return { ok: false, part: describe(), reason: `the packet goes in the ${ctx.reply ? "reply" : "original"} direction` };
+        if (m.ctstatus || m.ctexpire || m.ctreplsrcport || m.ctrepldstport) return { uncertain: "conntrack status, expiry and reply ports are not simulated", part: describe() };
       }
       return yes;
     }
@@ -242,7 +234,7 @@ function checkMatch(m: Match, p: PacketState, ctx: ConditionContext, line: numbe
         if (!n) continue;
         const t = typeOf(ip);
         if (n.value.includes(t as never) === n.invert)
-          return { ok: false, part, reason: `${what} ${ip} is ${t === "LOCAL" ? "one of this node's addresses (LOCAL)" : `${t}, not one of this node's addresses`}` };
+          return { ok: false, part: describe(), reason: `${what} ${ip} is ${t === "LOCAL" ? "one of this node's addresses (LOCAL)" : `${t}, not one of this node's addresses`}` };
       }
       return yes;
     }
@@ -250,21 +242,21 @@ function checkMatch(m: Match, p: PacketState, ctx: ConditionContext, line: numbe
       if (m.mode === "random") {
         let prob = fraction(m.probability.kernel, 0x80000000);
         if (m.invert) prob = subtract(ONE, prob);
-        return { branch: prob, part };
+        return { branch: prob, part: describe() };
       }
       const seen = ctx.nthCounters.get(line) ?? 0;
       effects.push({ kind: "nth-count", line });
       const hit = (seen % m.every === m.packet) !== m.invert;
-      return hit ? yes : { ok: false, part, reason: `this is packet ${seen} of the rule's count (${seen} mod ${m.every} = ${seen % m.every})` };
+      return hit ? yes : { ok: false, part: describe(), reason: `this is packet ${seen} of the rule's count (${seen} mod ${m.every} = ${seen % m.every})` };
     }
     case "recent":
       return checkRecent(m, p, ctx, effects);
     case "set":
-      return { uncertain: `ipset ${m.name}'s members are not in an iptables dump`, part };
+      return { uncertain: `ipset ${m.name}'s members are not in an iptables dump`, part: describe() };
     case "socket":
-      return { uncertain: "whether a local socket exists for the packet is not in the dump", part };
+      return { uncertain: "whether a local socket exists for the packet is not in the dump", part: describe() };
     case "physdev":
-      return { uncertain: "bridge ports (br_netfilter) are not in the node description", part };
+      return { uncertain: "bridge ports (br_netfilter) are not in the node description", part: describe() };
     case "unsupported":
       return { uncertain: m.reason, part: m.text };
   }
