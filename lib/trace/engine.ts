@@ -462,42 +462,45 @@ function applyTarget(
 ): void {
   const p = w.packet;
   const frames = w.frames!;
-  const step: Step = { ...base, matched: true, ...(probability ? { probability } : {}) };
+  const step: Step = { kind: base.kind, hook: base.hook, table: base.table, chain: base.chain, line: base.line, rule: base.rule, matched: true };
+  if (probability) step.probability = probability;
   if (notes.length) step.reason = notes.join("; ");
+  // `step` is this rule's own record: completing it in place saves a copy per matched rule.
+  const act = (extra: Partial<Step>) => push(w, Object.assign(step, extra));
   const stop = () => {
     w.frames = null;
   };
   if (!target) {
-    push(w, { ...step, action: "no target: counted only" });
+    act({ action: "no target: counted only" });
     return;
   }
   switch (target.kind) {
     case "jump": {
       const table = findTable(env.dump, stage.table)!;
       const next = findChain(table, target.chain)!;
-      push(w, { ...step, action: `${target.goto ? "goto" : "jump to"} ${target.chain}` });
+      act({ action: `${target.goto ? "goto" : "jump to"} ${target.chain}` });
       if (target.goto) frames[frames.length - 1] = { chain: next, index: 0 };
       else frames.push({ chain: next, index: 0 });
       return;
     }
     case "ACCEPT":
-      push(w, { ...step, action: `ACCEPT: leaves the ${stage.table} table for this hook` });
+      act({ action: `ACCEPT: leaves the ${stage.table} table for this hook` });
       stop();
       return;
     case "DROP":
-      push(w, { ...step, action: "DROP" });
+      act({ action: "DROP" });
       end(w, "dropped", { line: rule.line, reason: `DROP at line ${rule.line} (${stage.table} ${base.chain})` });
       return;
     case "REJECT":
-      push(w, { ...step, action: `REJECT with ${target.rejectWith}` });
+      act({ action: `REJECT with ${target.rejectWith}` });
       end(w, "rejected", { line: rule.line, reason: `REJECT at line ${rule.line} (${stage.table} ${base.chain})`, rejectWith: target.rejectWith });
       return;
     case "QUEUE":
-      push(w, { ...step, action: "QUEUE: handed to a userspace program" });
+      act({ action: "QUEUE: handed to a userspace program" });
       end(w, "uncertain", { line: rule.line, reason: `line ${rule.line}: QUEUE hands the packet to a program whose verdict is unknown` });
       return;
     case "RETURN": {
-      push(w, { ...step, action: "RETURN" });
+      act({ action: "RETURN" });
       const builtin = frames[0].chain;
       frames.pop();
       if (frames.length === 0) applyPolicy(w, builtin);
@@ -506,11 +509,11 @@ function applyTarget(
     case "MARK": {
       const before = p.mark;
       p.mark = applyMark(p.mark, target.value, target.mask);
-      push(w, { ...step, action: `MARK ${hex(before)} -> ${hex(p.mark)}`, markBefore: before, markAfter: p.mark });
+      act({ action: `MARK ${hex(before)} -> ${hex(p.mark)}`, markBefore: before, markAfter: p.mark });
       return;
     }
     case "CONNMARK":
-      push(w, { ...step, action: "CONNMARK (connection mark)" });
+      act({ action: "CONNMARK (connection mark)" });
       if (target.mode === "restore") {
         const before = p.mark;
         const ct = w.connection?.mark ?? 0;
@@ -519,10 +522,10 @@ function applyTarget(
       }
       return;
     case "LOG": case "NFLOG": case "TRACE":
-      push(w, { ...step, action: `${target.kind}: logged, traversal continues` });
+      act({ action: `${target.kind}: logged, traversal continues` });
       return;
     case "CT":
-      push(w, { ...step, action: target.notrack ? "NOTRACK: the packet is not tracked, so nat is skipped" : "CT" });
+      act({ action: target.notrack ? "NOTRACK: the packet is not tracked, so nat is skipped" : "CT" });
       if (target.notrack) {
         w.tracked = false;
         w.natActive = false;
@@ -541,7 +544,7 @@ function applyTarget(
       }
       const to = `${p.dst}:${p.dport}`;
       w.dnat = { line: rule.line, chain: base.chain, hook: stage.hook, target: target.kind, from, to };
-      push(w, { ...step, action: `${target.kind} ${from} -> ${to}` });
+      act({ action: `${target.kind} ${from} -> ${to}` });
       stop();
       return;
     }
@@ -564,12 +567,12 @@ function applyTarget(
       }
       const to = `${p.src}:${p.sport}`;
       w.snat = { line: rule.line, chain: base.chain, hook: stage.hook, target: target.kind, from, to, interface: p.outInterface, why };
-      push(w, { ...step, action: `${target.kind} ${from} -> ${to} (${why})` });
+      act({ action: `${target.kind} ${from} -> ${to} (${why})` });
       stop();
       return;
     }
     case "unsupported":
-      push(w, { ...step, action: `unsupported target: ${target.text}` });
+      act({ action: `unsupported target: ${target.text}` });
       end(w, "uncertain", { line: rule.line, reason: `line ${rule.line}: ${target.reason}` });
       return;
   }
