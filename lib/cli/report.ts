@@ -1,5 +1,5 @@
 /** Plain-text reports of traces and simulations for the terminal. */
-import { formatFraction, formatPercent, toNumber } from "../math/fraction.js";
+import { formatFraction, formatPercent } from "../math/fraction.js";
 import { hex } from "../format/quote.js";
 import type { Outcome, Step } from "../trace/engine.js";
 import type { Trace } from "../trace/trace.js";
@@ -72,6 +72,5 @@ export function simulationReport(events: SimulationEvent[]): string {
     out.push("xt_recent lists at the end:");
     for (const [name, entries] of last.recent) for (const e of entries) out.push(`  ${name}  ${e.address}  last seen t=${e.stamps[e.stamps.length - 1]}s  (${e.stamps.length} hits)`);
   }
-  void toNumber;
   return out.join("\n");
 }

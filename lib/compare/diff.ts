@@ -91,27 +91,20 @@ function diffRules(a: { line: number; text: string }[], b: { line: number; text:
     endA--;
     endB--;
   }
+  const middleA = a.slice(start, endA), middleB = b.slice(start, endB);
+  return { removed: without(middleA, middleB), added: without(middleB, middleA) };
+}
+
+/** The rules of `list` left after taking out one rule of the same text for each rule of `other` (a multiset difference, in order). */
+function without(list: { line: number; text: string }[], other: { line: number; text: string }[]): { line: number; text: string }[] {
   const count = new Map<string, number>();
-  for (const r of b.slice(start, endB)) count.set(r.text, (count.get(r.text) ?? 0) + 1);
-  const removed = a.slice(start, endA).filter((r) => {
+  for (const r of other) count.set(r.text, (count.get(r.text) ?? 0) + 1);
+  return list.filter((r) => {
     const n = count.get(r.text) ?? 0;
-    if (n > 0) {
-      count.set(r.text, n - 1);
-      return false;
-    }
-    return true;
+    if (n === 0) return true;
+    count.set(r.text, n - 1);
+    return false;
   });
-  const left = new Map<string, number>();
-  for (const r of a.slice(start, endA)) left.set(r.text, (left.get(r.text) ?? 0) + 1);
-  const added = b.slice(start, endB).filter((r) => {
-    const n = left.get(r.text) ?? 0;
-    if (n > 0) {
-      left.set(r.text, n - 1);
-      return false;
-    }
-    return true;
-  });
-  return { removed, added };
 }
 
 /** Compare two dumps: Services and their exact splits, and the rules behind the differences. */

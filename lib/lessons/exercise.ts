@@ -3,6 +3,7 @@
  * library computes, and say right or wrong and why, without giving the
  * answer away when it is wrong.
  */
+import { escapeHtml } from "../views/escape.js";
 
 /** The verdict on one answer. */
 export interface ExerciseResult {
@@ -43,6 +44,6 @@ export function closeTo(tolerance: number): (given: number, expected: number) =>
 export function exerciseHtml(result: ExerciseResult): string {
   const mark = result.correct === null ? "…" : result.correct ? "✔" : "✘";
   const color = result.correct === null ? "#555" : result.correct ? "#007a3d" : "#b3261e";
-  const text = result.message.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  const text = escapeHtml(result.message);
   return `<div class="kil-exercise" style="border-left:4px solid ${color};padding:6px 10px;margin:4px 0;font-family:system-ui,sans-serif"><strong style="color:${color}">${mark}</strong> ${text}</div>`;
 }

@@ -3,7 +3,7 @@
  * and the cluster's address ranges. The simulator needs it for routing
  * decisions, `-m addrtype`, and the source address MASQUERADE picks.
  */
-import { cidrContains, formatIPv4, parseIPv4, prefixToMask, type Cidr } from "../model/address.js";
+import { cidrContains, parseIPv4, prefixToMask, type Cidr } from "../model/address.js";
 import { makeCidr } from "../model/address.js";
 
 /** An address configured on an interface, with its prefix length (`172.16.1.10/24`). */
@@ -270,4 +270,3 @@ export function inferOrigin(node: NodeContext, src: string): { local: true } | {
   return { local: false, interface: r.dev };
 }
 
-export { formatIPv4 };

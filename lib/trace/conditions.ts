@@ -3,7 +3,8 @@
  * (with the reason a student reads), uncertain (a part the kit does not
  * model), or a random branch (`-m statistic --mode random`).
  */
-import { cidrContains, formatCidr, parseIPv4, type Cidr } from "../model/address.js";
+import { cidrContains, formatCidr, formatIPv4, parseIPv4, type Cidr } from "../model/address.js";
+import { protocolNumber } from "../parse/values.js";
 import type { IpHeaderMatch, Negatable, Rule } from "../model/dump.js";
 import type { ConntrackState, Match, PortRange, RecentMatch } from "../model/matches.js";
 import { formatMatch } from "../format/matches.js";
@@ -147,8 +148,7 @@ function checkRecent(m: RecentMatch, p: PacketState, ctx: ConditionContext, effe
 }
 
 function maskAddress(ip: string, mask: string): string {
-  const v = (parseIPv4(ip)! & parseIPv4(mask)!) >>> 0;
-  return `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
+  return formatIPv4((parseIPv4(ip)! & parseIPv4(mask)!) >>> 0);
 }
 
 function cidrCheck(flag: string, n: Negatable<Cidr> | undefined, ip: string | undefined, what: string): Check | null {
@@ -213,7 +213,7 @@ function checkMatch(m: Match, p: PacketState, ctx: ConditionContext, line: numbe
           ?? port("sport", m.ctorigsrcport, orig?.sport ?? p.sport)
           ?? port("dport", m.ctorigdstport, orig?.dport ?? p.dport);
         if (r) return { ...r, part: describe() };
-        if (m.ctproto && (m.ctproto.value === p.protocol || m.ctproto.value === { tcp: "6", udp: "17", sctp: "132" }[p.protocol]) === m.ctproto.invert)
+        if (m.ctproto && (m.ctproto.value === p.protocol || m.ctproto.value === String(protocolNumber(p.protocol))) === m.ctproto.invert)
           return { ok: false, part: describe(), reason: `protocol is ${p.protocol}` };
         if (m.ctdir && (m.ctdir === "REPLY") !== ctx.reply) return { ok: false, part: describe(), reason: `the packet goes in the ${ctx.reply ? "reply" : "original"} direction` };
         if (m.ctstatus || m.ctexpire || m.ctreplsrcport || m.ctrepldstport) return { uncertain: "conntrack status, expiry and reply ports are not simulated", part: describe() };
