@@ -11,8 +11,17 @@ export interface Fraction {
 }
 
 function gcd(a: bigint, b: bigint): bigint {
+  if (a < 0n) a = -a;
+  if (b < 0n) b = -b;
+  // Probabilities are n/2^31 and products of those: with a power-of-two term the gcd is
+  // the lower of it and the other term's lowest set bit, no division needed.
+  if (b !== 0n && (b & (b - 1n)) === 0n) {
+    if (a === 0n) return b;
+    const low = a & -a;
+    return low < b ? low : b;
+  }
   while (b !== 0n) [a, b] = [b, a % b];
-  return a < 0n ? -a : a;
+  return a;
 }
 
 /** Build `num/den` in lowest terms. */

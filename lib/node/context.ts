@@ -3,8 +3,7 @@
  * and the cluster's address ranges. The simulator needs it for routing
  * decisions, `-m addrtype`, and the source address MASQUERADE picks.
  */
-import { cidrContains, parseIPv4, prefixToMask, type Cidr } from "../model/address.js";
-import { makeCidr } from "../model/address.js";
+import { makeCidr, parseIPv4, prefixToMask, type Cidr } from "../model/address.js";
 
 /** An address configured on an interface, with its prefix length (`172.16.1.10/24`). */
 export interface InterfaceAddress {
@@ -190,27 +189,79 @@ export function nodeAddresses(node: NodeContext): string[] {
   return node.interfaces.flatMap((i) => i.addresses.map((a) => a.address));
 }
 
+/**
+ * The node's addresses and routes as numbers, with the routing decisions
+ * already made, kept per node: a trace at scale asks the same few questions
+ * thousands of times. Rebuilt when the node's interface or route lists are
+ * replaced or change length; edit a node in place only before tracing on it.
+ */
+interface NodeFacts {
+  interfaces: NodeInterface[];
+  routes: NodeRoute[];
+  size: number;
+  /** Every address of every interface. */
+  own: Set<number>;
+  /** Networks of `lo` addresses wider than /32 (all of them are local). */
+  loopback: { value: number; mask: number }[];
+  /** Directed broadcast addresses of the interfaces' networks. */
+  broadcast: Set<number>;
+  routeNets: { value: number; mask: number; prefix: number; route: NodeRoute }[];
+  decisions: Map<string, RouteDecision>;
+  sources: Map<string, string | null>;
+}
+
+const nodeFacts = new WeakMap<NodeContext, NodeFacts>();
+/** Remembered routing decisions per node, at most (a trace meets few destinations; a long simulation may meet many). */
+const MAX_REMEMBERED = 65536;
+
+function factsOf(node: NodeContext): NodeFacts {
+  const size = node.interfaces.reduce((n, i) => n + i.addresses.length, node.routes.length);
+  let f = nodeFacts.get(node);
+  if (f && f.interfaces === node.interfaces && f.routes === node.routes && f.size === size) return f;
+  f = {
+    interfaces: node.interfaces, routes: node.routes, size,
+    own: new Set(), loopback: [], broadcast: new Set(), routeNets: [], decisions: new Map(), sources: new Map(),
+  };
+  for (const i of node.interfaces)
+    for (const a of i.addresses) {
+      const v = parseIPv4(a.address)!;
+      const mask = prefixToMask(a.prefix);
+      f.own.add(v);
+      if (i.name === "lo" && a.prefix < 32) f.loopback.push({ value: (v & mask) >>> 0, mask });
+      if (a.prefix < 31) f.broadcast.add(((v & mask) | (~mask >>> 0)) >>> 0);
+    }
+  for (const r of node.routes) {
+    const mask = parseIPv4(r.dst.mask)!;
+    f.routeNets.push({ value: (parseIPv4(r.dst.address)! & mask) >>> 0, mask, prefix: r.dst.prefix ?? 0, route: r });
+  }
+  nodeFacts.set(node, f);
+  return f;
+}
+
+function remember<T>(map: Map<string, T>, key: string, value: T): T {
+  if (map.size >= MAX_REMEMBERED) map.clear();
+  map.set(key, value);
+  return value;
+}
+
+function isLocalValue(f: NodeFacts, v: number): boolean {
+  if (v >>> 24 === 127 || f.own.has(v)) return true;
+  return f.loopback.some((n) => ((v & n.mask) >>> 0) === n.value);
+}
+
 /** Whether `ip` is one of the node's own addresses (including all of 127.0.0.0/8). */
 export function isLocalAddress(node: NodeContext, ip: string): boolean {
   const v = parseIPv4(ip);
-  if (v === null) return false;
-  if (v >>> 24 === 127) return true;
-  return node.interfaces.some((i) => i.addresses.some((a) => a.address === ip || (i.name === "lo" && a.prefix < 32 && cidrContains(makeCidr(parseIPv4(a.address)!, prefixToMask(a.prefix)), v))));
+  return v !== null && isLocalValue(factsOf(node), v);
 }
 
 /** The address type `-m addrtype` sees for `ip` on this node. */
 export function addressType(node: NodeContext, ip: string): "LOCAL" | "BROADCAST" | "MULTICAST" | "UNICAST" | "BLACKHOLE" | "UNREACHABLE" | "PROHIBIT" {
   const v = parseIPv4(ip)!;
-  if (isLocalAddress(node, ip)) return "LOCAL";
-  if (v === 0xffffffff) return "BROADCAST";
+  const f = factsOf(node);
+  if (isLocalValue(f, v)) return "LOCAL";
+  if (v === 0xffffffff || f.broadcast.has(v)) return "BROADCAST";
   if (v >>> 28 === 0xe) return "MULTICAST";
-  for (const i of node.interfaces)
-    for (const a of i.addresses) {
-      if (a.prefix >= 31) continue;
-      const mask = prefixToMask(a.prefix);
-      const bcast = ((parseIPv4(a.address)! & mask) | (~mask >>> 0)) >>> 0;
-      if (v === bcast) return "BROADCAST";
-    }
   const r = lookupRoute(node, ip);
   if (r.kind === "blackhole") return "BLACKHOLE";
   if (r.kind === "unreachable") return "UNREACHABLE";
@@ -218,19 +269,25 @@ export function addressType(node: NodeContext, ip: string): "LOCAL" | "BROADCAST
   return "UNICAST";
 }
 
-/** The kernel's routing decision for `dst` (longest prefix wins; local addresses first). */
+/** The kernel's routing decision for `dst` (longest prefix wins; local addresses first). The answer is shared: do not change it. */
 export function lookupRoute(node: NodeContext, dst: string): RouteDecision {
-  if (isLocalAddress(node, dst)) return { kind: "local", dev: "lo", nextHop: dst, src: dst, route: null };
+  const f = factsOf(node);
+  return f.decisions.get(dst) ?? remember(f.decisions, dst, Object.freeze(decideRoute(node, f, dst)));
+}
+
+function decideRoute(node: NodeContext, f: NodeFacts, dst: string): RouteDecision {
   const v = parseIPv4(dst)!;
-  let best: NodeRoute | null = null;
-  for (const r of node.routes) {
-    if (!cidrContains(r.dst, v)) continue;
-    if (!best || (r.dst.prefix ?? 0) > (best.dst.prefix ?? 0)) best = r;
+  if (isLocalValue(f, v)) return { kind: "local", dev: "lo", nextHop: dst, src: dst, route: null };
+  let best: NodeFacts["routeNets"][number] | null = null;
+  for (const r of f.routeNets) {
+    if (((v & r.mask) >>> 0) !== r.value) continue;
+    if (!best || r.prefix > best.prefix) best = r;
   }
   if (!best) return { kind: "unreachable", dev: null, nextHop: null, src: null, route: null };
-  if (best.type !== "unicast") return { kind: best.type === "local" ? "local" : best.type, dev: best.dev, nextHop: null, src: best.src, route: best };
-  const nextHop = best.via ?? dst;
-  return { kind: "unicast", dev: best.dev, nextHop, src: best.src ?? selectAddress(node, best.dev!, nextHop), route: best };
+  const route = best.route;
+  if (route.type !== "unicast") return { kind: route.type === "local" ? "local" : route.type, dev: route.dev, nextHop: null, src: route.src, route };
+  const nextHop = route.via ?? dst;
+  return { kind: "unicast", dev: route.dev, nextHop, src: route.src ?? selectAddress(node, route.dev!, nextHop), route };
 }
 
 /**
@@ -244,6 +301,13 @@ export function lookupRoute(node: NodeContext, dst: string): RouteDecision {
  * global address, e.g. eth0's.
  */
 export function selectAddress(node: NodeContext, dev: string, nextHop: string | null): string | null {
+  const f = factsOf(node);
+  const key = `${dev} ${nextHop ?? ""}`;
+  const known = f.sources.get(key);
+  return known !== undefined ? known : remember(f.sources, key, chooseAddress(node, dev, nextHop));
+}
+
+function chooseAddress(node: NodeContext, dev: string, nextHop: string | null): string | null {
   const global = (a: InterfaceAddress) => parseIPv4(a.address)! >>> 24 !== 127;
   const iface = node.interfaces.find((i) => i.name === dev);
   const own = (iface?.addresses ?? []).filter(global);

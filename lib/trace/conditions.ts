@@ -5,26 +5,25 @@
  */
 import { cidrContains, formatCidr, formatIPv4, parseIPv4, type Cidr } from "../model/address.js";
 import { protocolNumber } from "../parse/values.js";
-import type { IpHeaderMatch, Negatable, Rule } from "../model/dump.js";
+import type { Negatable } from "../model/dump.js";
 import type { ConntrackState, Match, PortRange, RecentMatch } from "../model/matches.js";
 import { formatMatch } from "../format/matches.js";
 import { hex } from "../format/quote.js";
 import { addressType, type NodeContext } from "../node/context.js";
 import type { Fraction } from "../math/fraction.js";
-import { fraction, ONE, subtract } from "../math/fraction.js";
 import type { PacketState } from "./packet.js";
-import type { ConntrackEntry, RecentLists } from "./state.js";
+import type { ConntrackEntry, NetState } from "./state.js";
+import { passesAddress, type PreparedRule } from "./prepare.js";
 
 /** What the evaluator needs besides the packet. */
 export interface ConditionContext {
   node: NodeContext;
-  recent: RecentLists;
   /** Simulation clock, seconds. */
   now: number;
+  /** xt_recent lists and nth counters as they stand for this packet. */
+  state: NetState;
   /** The connection this packet belongs to, when it has one already. */
   connection: ConntrackEntry | null;
-  /** Packets already seen by each nth-mode rule, by line. */
-  nthCounters: ReadonlyMap<number, number>;
   /** Whether this packet goes in the reply direction. */
   reply: boolean;
 }
@@ -41,7 +40,7 @@ export type RuleDecision =
   | { kind: "match"; effects: Effect[]; notes: string[] }
   | { kind: "no-match"; part: string; reason: string; effects: Effect[] }
   | { kind: "uncertain"; part: string; reason: string }
-  | { kind: "branch"; probability: Fraction; part: string };
+  | { kind: "branch"; probability: Fraction; complement: Fraction; part: string };
 
 function inv<T>(n: Negatable<T>): string {
   return n.invert ? "! " : "";
@@ -71,30 +70,37 @@ interface Check {
   reason: string;
 }
 
-function checkHeader(ip: IpHeaderMatch, p: PacketState): Check | null {
+/** A condition that passed and has nothing to say. */
+const MATCHED: Check = { ok: true, part: "", reason: "" };
+/** A condition that failed, when nobody asked why. */
+const FAILED: Check = { ok: false, part: "", reason: "" };
+
+function checkHeader(r: PreparedRule, p: PacketState, explain: boolean): Check | null {
   // Descriptions are built only for the condition that fails: most rules fail on their
   // first condition, and building text for every check dominated the cost of a trace.
+  const ip = r.rule.ip;
   const passes = (okRaw: boolean, n: Negatable<unknown>) => okRaw !== n.invert;
-  if (ip.source && !passes(cidrContains(ip.source.value, p.src), ip.source)) {
-    const c = ip.source.value;
-    return { ok: false, part: headerText("-s", ip.source, formatCidr(c)), reason: ip.source.invert ? `source ${p.src} is in ${formatCidr(c)}` : `source is ${p.src}` };
+  if (r.source && !passesAddress(r.source, parseIPv4(p.src)!)) {
+    const n = ip.source!, c = n.value;
+    return explain ? { ok: false, part: headerText("-s", n, formatCidr(c)), reason: n.invert ? `source ${p.src} is in ${formatCidr(c)}` : `source is ${p.src}` } : FAILED;
   }
-  if (ip.destination && !passes(cidrContains(ip.destination.value, p.dst), ip.destination)) {
-    const c = ip.destination.value;
-    return { ok: false, part: headerText("-d", ip.destination, formatCidr(c)), reason: ip.destination.invert ? `destination ${p.dst} is in ${formatCidr(c)}` : `destination is ${p.dst}` };
+  if (r.destination && !passesAddress(r.destination, parseIPv4(p.dst)!)) {
+    const n = ip.destination!, c = n.value;
+    return explain ? { ok: false, part: headerText("-d", n, formatCidr(c)), reason: n.invert ? `destination ${p.dst} is in ${formatCidr(c)}` : `destination is ${p.dst}` } : FAILED;
   }
   if (ip.inInterface && !passes(ifaceMatches(ip.inInterface.value, p.inInterface), ip.inInterface)) {
+    if (!explain) return FAILED;
     const why = p.inInterface === null ? "the packet was made on this node (no input interface)" : `input interface is ${p.inInterface}`;
-    return { ok: false, part: headerText("-i", ip.inInterface, ip.inInterface.value), reason: why };
+    return explain ? { ok: false, part: headerText("-i", ip.inInterface, ip.inInterface.value), reason: why } : FAILED;
   }
   if (ip.outInterface && !passes(ifaceMatches(ip.outInterface.value, p.outInterface), ip.outInterface)) {
-    return { ok: false, part: headerText("-o", ip.outInterface, ip.outInterface.value), reason: `output interface is ${p.outInterface ?? "not chosen yet"}` };
+    return explain ? { ok: false, part: headerText("-o", ip.outInterface, ip.outInterface.value), reason: `output interface is ${p.outInterface ?? "not chosen yet"}` } : FAILED;
   }
   if (ip.protocol && ip.protocol.value !== "all" && !passes(ip.protocol.value === p.protocol, ip.protocol)) {
-    return { ok: false, part: headerText("-p", ip.protocol, ip.protocol.value), reason: `protocol is ${p.protocol}` };
+    return explain ? { ok: false, part: headerText("-p", ip.protocol, ip.protocol.value), reason: `protocol is ${p.protocol}` } : FAILED;
   }
   // Simulated packets are never second or later fragments.
-  if (ip.fragment && !passes(false, ip.fragment)) return { ok: false, part: `${inv(ip.fragment)}-f`, reason: "the packet is not a later fragment" };
+  if (ip.fragment && !passes(false, ip.fragment)) return explain ? { ok: false, part: `${inv(ip.fragment)}-f`, reason: "the packet is not a later fragment" } : FAILED;
   return null;
 }
 
@@ -110,7 +116,7 @@ function statesOf(p: PacketState, ctx: ConditionContext, withNat: boolean): Conn
 function checkRecent(m: RecentMatch, p: PacketState, ctx: ConditionContext, effects: Effect[]): Check {
   const part = formatMatch(m).trim();
   const address = maskAddress(m.side === "source" ? p.src : p.dst, m.mask);
-  const entries = ctx.recent.get(m.name) ?? [];
+  const entries = ctx.state.recent.get(m.name) ?? [];
   const entry = entries.find((e) => e.address === address);
   let result: boolean;
   let reason: string;
@@ -157,29 +163,27 @@ function cidrCheck(flag: string, n: Negatable<Cidr> | undefined, ip: string | un
   return ok ? null : { ok: false, part: `${inv(n)}${flag} ${formatCidr(n.value)}`, reason: `${what} is ${ip}` };
 }
 
-/** Decide one match module for the packet. */
-/** A match that passed and has nothing to say. */
-const MATCHED: Check = { ok: true, part: "", reason: "" };
-
-function checkMatch(m: Match, p: PacketState, ctx: ConditionContext, line: number, effects: Effect[]): Check | { uncertain: string; part: string } | { branch: Fraction; part: string } {
-  // The match's text is only needed when it decides something; build it then.
+/** Decide one match module for the packet. With `explain` off, a failed match says only that it failed. */
+function checkMatch(m: Match, p: PacketState, ctx: ConditionContext, line: number, effects: Effect[], explain: boolean): Check | { uncertain: string; part: string } {
+  // The match's text is only needed when it decides something, and only when asked: build it then.
   const describe = () => formatMatch(m).trim();
+  const no = (part: () => string, reason: () => string): Check => (explain ? { ok: false, part: part(), reason: reason() } : FAILED);
   const yes = MATCHED;
   const port = (name: string, r: Negatable<PortRange> | undefined, value: number): Check | null => {
-    if (!r) return null;
-    return inRange(r.value, value) !== r.invert ? null : { ok: false, part: `${inv(r)}--${name} ${rangeText(r.value)}`, reason: `${name === "sport" ? "source" : "destination"} port is ${value}` };
+    if (!r || inRange(r.value, value) !== r.invert) return null;
+    return no(() => `-m ${m.kind} ${inv(r)}--${name} ${rangeText(r.value)}`, () => `${name === "sport" ? "source" : "destination"} port is ${value}`);
   };
   switch (m.kind) {
     case "comment":
       return yes;
     case "tcp": case "udp": case "sctp": {
-      if (p.protocol !== m.kind) return { ok: false, part: describe(), reason: `protocol is ${p.protocol}` };
+      if (p.protocol !== m.kind) return no(describe, () => `protocol is ${p.protocol}`);
       const r = port("sport", m.sport, p.sport) ?? port("dport", m.dport, p.dport);
-      if (r) return { ...r, part: `-m ${m.kind} ${r.part}` };
+      if (r) return r;
       if (m.kind === "tcp" && m.flags) {
         const flags = p.ctstate === "NEW" && !ctx.reply ? TCP_SYN : TCP_ACK;
         const ok = ((flags & m.flags.value.mask) === m.flags.value.comp) !== m.flags.invert;
-        if (!ok) return { ok: false, part: describe(), reason: `TCP flags are ${flags === TCP_SYN ? "SYN (a new connection)" : "ACK (an established connection)"}` };
+        if (!ok) return no(describe, () => `TCP flags are ${flags === TCP_SYN ? "SYN (a new connection)" : "ACK (an established connection)"}`);
       }
       if (m.kind === "tcp" && m.option) return { uncertain: "TCP options of the packet are not simulated", part: describe() };
       if (m.kind === "sctp" && m.chunkTypes) return { uncertain: "SCTP chunk types are not simulated", part: describe() };
@@ -188,19 +192,19 @@ function checkMatch(m: Match, p: PacketState, ctx: ConditionContext, line: numbe
     case "multiport": {
       const ports = m.direction === "source" ? [p.sport] : m.direction === "destination" ? [p.dport] : [p.sport, p.dport];
       const hit = ports.some((x) => m.ports.some((r) => inRange(r, x)));
-      return hit !== m.invert ? yes : { ok: false, part: describe(), reason: m.direction === "either" ? `ports are ${p.sport} and ${p.dport}` : `${m.direction} port is ${ports[0]}` };
+      return hit !== m.invert ? yes : no(describe, () => m.direction === "either" ? `ports are ${p.sport} and ${p.dport}` : `${m.direction} port is ${ports[0]}`);
     }
     case "mark": {
       const got = (p.mark & m.mask) >>> 0;
       const ok = (got === m.value) !== m.invert;
-      return ok ? yes : { ok: false, part: describe(), reason: `mark is ${hex(p.mark)} (${hex(p.mark)} & ${hex(m.mask)} = ${hex(got)})` };
+      return ok ? yes : no(describe, () => `mark is ${hex(p.mark)} (${hex(p.mark)} & ${hex(m.mask)} = ${hex(got)})`);
     }
     case "conntrack": case "state": {
       const wanted = m.kind === "state" ? m.states : m.ctstate;
       if (wanted) {
         const have = statesOf(p, ctx, m.kind === "conntrack");
         const ok = wanted.value.some((s) => have.includes(s)) !== wanted.invert;
-        if (!ok) return { ok: false, part: describe(), reason: `the packet is ${have.join(",")}${p.ctstate === "NEW" ? " (the first packet of a connection)" : ""}` };
+        if (!ok) return no(describe, () => `the packet is ${have.join(",")}${p.ctstate === "NEW" ? " (the first packet of a connection)" : ""}`);
       }
       if (m.kind === "conntrack") {
         const conn = ctx.connection;
@@ -212,10 +216,10 @@ function checkMatch(m: Match, p: PacketState, ctx: ConditionContext, line: numbe
           ?? cidrCheck("--ctrepldst", m.ctrepldst, repl?.dst ?? (m.ctrepldst ? p.src : undefined), "the reply destination")
           ?? port("sport", m.ctorigsrcport, orig?.sport ?? p.sport)
           ?? port("dport", m.ctorigdstport, orig?.dport ?? p.dport);
-        if (r) return { ...r, part: describe() };
+        if (r) return explain ? { ...r, part: describe() } : r;
         if (m.ctproto && (m.ctproto.value === p.protocol || m.ctproto.value === String(protocolNumber(p.protocol))) === m.ctproto.invert)
-          return { ok: false, part: describe(), reason: `protocol is ${p.protocol}` };
-        if (m.ctdir && (m.ctdir === "REPLY") !== ctx.reply) return { ok: false, part: describe(), reason: `the packet goes in the ${ctx.reply ? "reply" : "original"} direction` };
+          return no(describe, () => `protocol is ${p.protocol}`);
+        if (m.ctdir && (m.ctdir === "REPLY") !== ctx.reply) return no(describe, () => `the packet goes in the ${ctx.reply ? "reply" : "original"} direction`);
         if (m.ctstatus || m.ctexpire || m.ctreplsrcport || m.ctrepldstport) return { uncertain: "conntrack status, expiry and reply ports are not simulated", part: describe() };
       }
       return yes;
@@ -234,20 +238,17 @@ function checkMatch(m: Match, p: PacketState, ctx: ConditionContext, line: numbe
         if (!n) continue;
         const t = typeOf(ip);
         if (n.value.includes(t as never) === n.invert)
-          return { ok: false, part: describe(), reason: `${what} ${ip} is ${t === "LOCAL" ? "one of this node's addresses (LOCAL)" : `${t}, not one of this node's addresses`}` };
+          return no(describe, () => `${what} ${ip} is ${t === "LOCAL" ? "one of this node's addresses (LOCAL)" : `${t}, not one of this node's addresses`}`);
       }
       return yes;
     }
     case "statistic": {
-      if (m.mode === "random") {
-        let prob = fraction(m.probability.kernel, 0x80000000);
-        if (m.invert) prob = subtract(ONE, prob);
-        return { branch: prob, part: describe() };
-      }
-      const seen = ctx.nthCounters.get(line) ?? 0;
+      // Random draws are branches, taken by decideRule from the prepared rule before this is called.
+      if (m.mode === "random") throw new Error("unreachable: random statistic matches are decided by decideRule");
+      const seen = ctx.state.nthCounters.get(line) ?? 0;
       effects.push({ kind: "nth-count", line });
       const hit = (seen % m.every === m.packet) !== m.invert;
-      return hit ? yes : { ok: false, part: describe(), reason: `this is packet ${seen} of the rule's count (${seen} mod ${m.every} = ${seen % m.every})` };
+      return hit ? yes : no(describe, () => `this is packet ${seen} of the rule's count (${seen} mod ${m.every} = ${seen % m.every})`);
     }
     case "recent":
       return checkRecent(m, p, ctx, effects);
@@ -262,28 +263,34 @@ function checkMatch(m: Match, p: PacketState, ctx: ConditionContext, line: numbe
   }
 }
 
+/** A rule that did not match, when nobody asked why (the engine records no step for it). */
+const QUIET_NO_MATCH: RuleDecision = Object.freeze({ kind: "no-match", part: "", reason: "", effects: Object.freeze([]) as unknown as Effect[] });
+
 /**
- * Decide a rule for the packet. `decided` gives the outcome of each random
- * statistic match already branched on, in order; the first undecided one
- * returns a branch.
+ * Decide a prepared rule for the packet. `decided` gives the outcome of each
+ * random statistic match already branched on, in order; the first undecided
+ * one returns a branch. With `explain` off, a rule that fails without side
+ * effects returns a shared answer without its reason.
  */
-export function decideRule(rule: Rule, p: PacketState, ctx: ConditionContext, decided: boolean[]): RuleDecision {
-  const h = checkHeader(rule.ip, p);
-  if (h) return { kind: "no-match", part: h.part, reason: h.reason, effects: [] };
+export function decideRule(r: PreparedRule, p: PacketState, ctx: ConditionContext, decided: boolean[], explain: boolean): RuleDecision {
+  const h = checkHeader(r, p, explain);
+  if (h) return explain ? { kind: "no-match", part: h.part, reason: h.reason, effects: [] } : QUIET_NO_MATCH;
+  const rule = r.rule;
   const effects: Effect[] = [];
   const notes: string[] = [];
   let branchIndex = 0;
-  for (const m of rule.matches) {
-    const c = checkMatch(m, p, ctx, rule.line, effects);
-    if ("uncertain" in c) return { kind: "uncertain", part: c.part, reason: c.uncertain };
-    if ("branch" in c) {
-      if (branchIndex >= decided.length) return { kind: "branch", probability: c.branch, part: c.part };
+  for (let i = 0; i < rule.matches.length; i++) {
+    const chance = r.chances?.[i];
+    if (chance) {
+      if (branchIndex >= decided.length) return { kind: "branch", probability: chance.yes, complement: chance.no, part: chance.text };
       const taken = decided[branchIndex++];
-      if (!taken) return { kind: "no-match", part: c.part, reason: "the random draw did not fall under this rule's probability", effects };
-      notes.push(`${c.part}: the random draw fell under the probability`);
+      if (!taken) return { kind: "no-match", part: chance.text, reason: "the random draw did not fall under this rule's probability", effects };
+      notes.push(`${chance.text}: the random draw fell under the probability`);
       continue;
     }
-    if (!c.ok) return { kind: "no-match", part: c.part, reason: c.reason, effects };
+    const c = checkMatch(rule.matches[i], p, ctx, rule.line, effects, explain);
+    if ("uncertain" in c) return { kind: "uncertain", part: c.part, reason: c.uncertain };
+    if (!c.ok) return !explain && effects.length === 0 ? QUIET_NO_MATCH : { kind: "no-match", part: c.part, reason: c.reason, effects };
     if (c.reason) notes.push(`${c.part}: ${c.reason}`);
   }
   return { kind: "match", effects, notes };

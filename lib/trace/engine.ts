@@ -4,16 +4,16 @@
  * A random rule splits the run into two "worlds" with complementary exact
  * probabilities; every world ends in one outcome.
  */
-import type { Chain, Dump, Rule, Table, TableName } from "../model/dump.js";
+import type { Chain, Dump, Rule, TableName } from "../model/dump.js";
 import { findChain, findTable } from "../model/predicates.js";
 import type { Hook } from "../model/tables.js";
-import type { Target } from "../model/targets.js";
 import { hex } from "../format/quote.js";
-import { ONE, multiply, subtract, type Fraction } from "../math/fraction.js";
+import { ONE, multiply, type Fraction } from "../math/fraction.js";
 import { lookupRoute, selectAddress, type NodeContext } from "../node/context.js";
 import { decideRule, type Effect } from "./conditions.js";
 import { nextCandidate } from "./index.js";
 import { applyMark } from "./marks.js";
+import { preparedChain, preparedRule, type PreparedChain } from "./prepare.js";
 import type { PacketState, Tuple } from "./packet.js";
 import { recentRemove, recentUpdate, type ConntrackEntry, type NetState } from "./state.js";
 
@@ -84,8 +84,14 @@ export interface Outcome {
   state: NetState;
 }
 
+interface TableStage {
+  kind: "table";
+  hook: Hook;
+  table: TableName;
+}
+
 type Stage =
-  | { kind: "table"; hook: Hook; table: TableName }
+  | TableStage
   | { kind: "route" }
   | { kind: "route-local" }
   | { kind: "reroute" }
@@ -94,7 +100,7 @@ type Stage =
   | { kind: "deliver-out" };
 
 interface Frame {
-  chain: Chain;
+  chain: PreparedChain;
   index: number;
 }
 
@@ -103,7 +109,10 @@ interface StepNode {
   prev: StepNode | null;
 }
 
+/** One possible run of the packet; also the context its conditions are checked in. */
 interface World {
+  node: NodeContext;
+  now: number;
   probability: Fraction;
   packet: PacketState;
   before: Tuple;
@@ -114,8 +123,11 @@ interface World {
   connection: ConntrackEntry | null;
   state: NetState;
   steps: StepNode | null;
-  plan: Stage[];
+  /** The stages still to come are `plan[stage..]`; plans are shared constants, never changed. */
+  plan: readonly Stage[];
   stage: number;
+  /** The table being traversed, while `frames` is set. */
+  at: TableStage | null;
   frames: Frame[] | null;
   decided: boolean[];
   dnat: DnatDecision | null;
@@ -156,8 +168,48 @@ const TABLE_ORDER: Record<Hook, TableName[]> = {
 const MAX_STEPS_PER_WORLD = 1_000_000;
 const MAX_WORLDS = 100_000;
 
-function tables(hook: Hook): Stage[] {
-  return TABLE_ORDER[hook].map((table) => ({ kind: "table", hook, table }) as Stage);
+function tables(hook: Hook, without?: TableName): TableStage[] {
+  return TABLE_ORDER[hook].filter((t) => t !== without).map((table) => ({ kind: "table", hook, table }));
+}
+
+/** Where a packet goes, stage by stage: where it starts, and where each routing decision sends it. */
+const PLANS = {
+  /** Arriving on an interface: PREROUTING, then the routing decision. */
+  arriving: [...tables("PREROUTING"), { kind: "route" }],
+  /** Made by a process here: routed first, then OUTPUT and POSTROUTING. */
+  local: [{ kind: "route-local" }, ...tables("OUTPUT"), { kind: "reroute" }, ...tables("POSTROUTING"), { kind: "after-postrouting" }],
+  /** For this node: INPUT, then a process. */
+  input: [...tables("INPUT"), { kind: "deliver-local" }],
+  /** Routed through: FORWARD and POSTROUTING, then out. */
+  forward: [...tables("FORWARD"), ...tables("POSTROUTING"), { kind: "deliver-out" }],
+  /** Looped back: the connection is already tracked, so nat is not consulted again. */
+  loopback: [...tables("PREROUTING", "nat"), ...tables("INPUT", "nat"), { kind: "deliver-local" }],
+  out: [{ kind: "deliver-out" }],
+} satisfies Record<string, readonly Stage[]>;
+
+function continueWith(w: World, plan: readonly Stage[]): void {
+  w.plan = plan;
+  w.stage = 0;
+}
+
+/** The built-in chains of a dump by stage, found once per dump (while its tables stay the same). */
+const entries = new WeakMap<Dump, { tables: Dump["tables"]; count: number; chains: Map<TableStage, PreparedChain | null> }>();
+
+function entryChain(dump: Dump, stage: TableStage): PreparedChain | null {
+  let e = entries.get(dump);
+  if (!e || e.tables !== dump.tables || e.count !== dump.tables.length) {
+    e = { tables: dump.tables, count: dump.tables.length, chains: new Map() };
+    entries.set(dump, e);
+  }
+  let c = e.chains.get(stage);
+  if (c === undefined) {
+    const table = findTable(dump, stage.table);
+    const chain = table && findChain(table, stage.hook);
+    c = table && chain ? preparedChain(table, chain) : null;
+    e.chains.set(stage, c);
+  }
+  // The prepared form checks itself against the chain's rules; take it fresh in case they changed.
+  return c && preparedChain(c.table, c.chain);
 }
 
 function tupleOf(p: PacketState): Tuple {
@@ -168,7 +220,6 @@ function cloneWorld(w: World): World {
   return {
     ...w,
     packet: { ...w.packet },
-    plan: [...w.plan],
     frames: w.frames ? w.frames.map((f) => ({ ...f })) : null,
     decided: [...w.decided],
   };
@@ -186,10 +237,9 @@ function stepsOf(w: World): Step[] {
 
 /** Run one packet through the node and return every outcome with its exact probability. */
 export function runPacket(input: RunInput): Outcome[] {
-  const plan: Stage[] = input.origin === "local"
-    ? [{ kind: "route-local" }, ...tables("OUTPUT"), { kind: "reroute" }, ...tables("POSTROUTING"), { kind: "after-postrouting" }]
-    : [...tables("PREROUTING"), { kind: "route" }];
   const start: World = {
+    node: input.node,
+    now: input.now,
     probability: ONE,
     packet: { ...input.packet },
     before: tupleOf(input.packet),
@@ -199,8 +249,9 @@ export function runPacket(input: RunInput): Outcome[] {
     connection: input.connection,
     state: input.state,
     steps: null,
-    plan,
+    plan: input.origin === "local" ? PLANS.local : PLANS.arriving,
     stage: 0,
+    at: null,
     frames: null,
     decided: [],
     dnat: null,
@@ -277,10 +328,9 @@ function enterStage(w: World, stage: Stage, env: RunInput): void {
         if (w.connection) applyConntrackNat(w, stage.hook);
         return;
       }
-      const table = findTable(env.dump, stage.table);
-      if (!table) return;
-      const chain = findChain(table, stage.hook);
+      const chain = entryChain(env.dump, stage);
       if (!chain) return;
+      w.at = stage;
       w.frames = [{ chain, index: 0 }];
       return;
     }
@@ -299,7 +349,7 @@ function enterStage(w: World, stage: Stage, env: RunInput): void {
       if (stage.kind === "route") {
         if (r.kind === "local") {
           push(w, { kind: "route", hook: null, table: null, chain: null, line: null, rule: `route to ${p.dst}`, matched: true, action: `${p.dst} is this node's own address: deliver locally (INPUT)` });
-          w.plan.push(...tables("INPUT"), { kind: "deliver-local" });
+          continueWith(w, PLANS.input);
         } else {
           if (!env.node.ipForward) {
             end(w, "dropped", { reason: "net.ipv4.ip_forward is off: the node does not forward" });
@@ -307,7 +357,7 @@ function enterStage(w: World, stage: Stage, env: RunInput): void {
           }
           p.outInterface = r.dev;
           push(w, { kind: "route", hook: null, table: null, chain: null, line: null, rule: `route to ${p.dst}`, matched: true, action: `forward out of ${r.dev}${r.route?.via ? ` via ${r.route.via}` : ""} (FORWARD)` });
-          w.plan.push(...tables("FORWARD"), ...tables("POSTROUTING"), { kind: "deliver-out" });
+          continueWith(w, PLANS.forward);
         }
         return;
       }
@@ -325,8 +375,8 @@ function enterStage(w: World, stage: Stage, env: RunInput): void {
         w.natActive = false;
         w.connection = null;
         push(w, { kind: "route", hook: null, table: null, chain: null, line: null, rule: `loopback: ${p.dst}`, matched: true, action: "the packet comes back in on lo (PREROUTING, INPUT; nat is skipped)" });
-        w.plan.push(...tables("PREROUTING").filter((s) => (s as { table: string }).table !== "nat"), ...tables("INPUT").filter((s) => (s as { table: string }).table !== "nat"), { kind: "deliver-local" });
-      } else w.plan.push({ kind: "deliver-out" });
+        continueWith(w, PLANS.loopback);
+      } else continueWith(w, PLANS.out);
       return;
     }
     case "deliver-local":
@@ -379,7 +429,7 @@ function applyConntrackNat(w: World, hook: Hook): void {
 
 function applyPolicy(w: World, chain: Chain): void {
   const policy = chain.policy ?? "ACCEPT";
-  const stage = w.plan[w.stage - 1] as { hook: Hook; table: TableName };
+  const stage = w.at!;
   push(w, {
     kind: "policy", hook: stage.hook, table: stage.table, chain: chain.name, line: chain.line,
     rule: `:${chain.name} ${policy}`, matched: true, action: `policy ${policy}`,
@@ -392,7 +442,7 @@ function applyPolicy(w: World, chain: Chain): void {
 function stepChain(w: World, env: RunInput): [World, World] | null {
   const frames = w.frames!;
   const frame = frames[frames.length - 1];
-  const stage = w.plan[w.stage - 1] as { hook: Hook; table: TableName };
+  const chain = frame.chain.chain;
   if (--w.budget < 0) {
     end(w, "uncertain", { reason: `more than ${MAX_STEPS_PER_WORLD} rule checks for one packet` });
     return null;
@@ -400,21 +450,20 @@ function stepChain(w: World, env: RunInput): [World, World] | null {
   // Long chains (KUBE-SERVICES): go straight to the next rule that can match this packet. The rules
   // skipped fail a -d/-p/--dport check that has no side effect (see index.ts); with `explain` every
   // rule is checked, so each skipped rule is recorded with its reason.
-  if (!env.explain && !env.naive) frame.index = nextCandidate(frame.chain, frame.index, w.packet);
-  if (frame.index >= frame.chain.rules.length) {
-    if (frame.chain.builtin) applyPolicy(w, frame.chain);
+  if (!env.explain && !env.naive) frame.index = nextCandidate(chain, frame.index, w.packet);
+  if (frame.index >= chain.rules.length) {
+    if (chain.builtin) applyPolicy(w, chain);
     else frames.pop();
     return null;
   }
-  const rule = frame.chain.rules[frame.index];
-  const ctx = { node: env.node, recent: w.state.recent, now: env.now, connection: w.connection, nthCounters: w.state.nthCounters, reply: w.reply };
-  const d = decideRule(rule, w.packet, ctx, w.decided);
-  const base = { kind: "rule" as const, hook: stage.hook, table: stage.table, chain: frame.chain.name, line: rule.line, rule: rule.raw };
+  const prepared = preparedRule(frame.chain, frame.index);
+  const rule = prepared.rule;
+  const d = decideRule(prepared, w.packet, w, w.decided, env.explain);
   if (d.kind === "branch") {
     const yes = cloneWorld(w), no = w;
+    const q = d.complement;
     yes.probability = multiply(w.probability, d.probability);
     yes.decided.push(true);
-    const q = subtract(ONE, d.probability);
     no.probability = multiply(w.probability, q);
     no.decided.push(false);
     yes.pendingBranch = w.pendingBranch ? multiply(w.pendingBranch, d.probability) : d.probability;
@@ -423,20 +472,32 @@ function stepChain(w: World, env: RunInput): [World, World] | null {
   }
   const branchProbability = w.pendingBranch;
   w.pendingBranch = undefined;
-  w.decided = [];
+  if (w.decided.length > 0) w.decided = [];
   frame.index++;
+  const stage = w.at!;
   if (d.kind === "uncertain") {
-    push(w, { ...base, matched: false, reason: `${d.part}: ${d.reason}` });
+    push(w, ruleStep(stage, chain, rule, false, `${d.part}: ${d.reason}`));
     end(w, "uncertain", { line: rule.line, reason: `line ${rule.line}: ${d.part}: ${d.reason}` });
     return null;
   }
-  applyEffects(w, d.effects, env.now);
+  if (d.effects.length > 0) applyEffects(w, d.effects, env.now);
   if (d.kind === "no-match") {
-    if (env.explain || branchProbability) push(w, { ...base, matched: false, reason: `${d.part}: ${d.reason}`, ...(branchProbability ? { probability: branchProbability } : {}) });
+    if (env.explain || branchProbability) {
+      const step = ruleStep(stage, chain, rule, false, `${d.part}: ${d.reason}`);
+      if (branchProbability) step.probability = branchProbability;
+      push(w, step);
+    }
     return null;
   }
-  applyTarget(w, rule, rule.target, stage, base, branchProbability, d.notes, env);
+  applyTarget(w, prepared.rule, prepared.enters, stage, branchProbability, d.notes, env);
   return null;
+}
+
+/** The step record of a rule checked in `chain`. */
+function ruleStep(stage: { hook: Hook; table: TableName }, chain: Chain, rule: Rule, matched: boolean, reason?: string): Step {
+  const step: Step = { kind: "rule", hook: stage.hook, table: stage.table, chain: chain.name, line: rule.line, rule: rule.raw, matched };
+  if (reason !== undefined) step.reason = reason;
+  return step;
 }
 
 function applyEffects(w: World, effects: Effect[], now: number): void {
@@ -457,51 +518,50 @@ function applyEffects(w: World, effects: Effect[], now: number): void {
 }
 
 function applyTarget(
-  w: World, rule: Rule, target: Target | null, stage: { hook: Hook; table: TableName },
-  base: Omit<Step, "matched">, probability: Fraction | undefined, notes: string[], env: RunInput,
+  w: World, rule: Rule, enters: Chain | null, stage: { hook: Hook; table: TableName },
+  probability: Fraction | undefined, notes: string[], env: RunInput,
 ): void {
   const p = w.packet;
   const frames = w.frames!;
-  const step: Step = { kind: base.kind, hook: base.hook, table: base.table, chain: base.chain, line: base.line, rule: base.rule, matched: true };
+  const target = rule.target;
+  const table = frames[frames.length - 1].chain.table;
+  const step = ruleStep(stage, frames[frames.length - 1].chain.chain, rule, true);
+  const chainName = step.chain;
   if (probability) step.probability = probability;
   if (notes.length) step.reason = notes.join("; ");
-  // `step` is this rule's own record: completing it in place saves a copy per matched rule.
-  const act = (extra: Partial<Step>) => push(w, Object.assign(step, extra));
-  const stop = () => {
-    w.frames = null;
-  };
+  // The record is pushed now and completed below with what the target did.
+  push(w, step);
   if (!target) {
-    act({ action: "no target: counted only" });
+    step.action = "no target: counted only";
     return;
   }
   switch (target.kind) {
     case "jump": {
-      const table = findTable(env.dump, stage.table)!;
-      const next = findChain(table, target.chain)!;
-      act({ action: `${target.goto ? "goto" : "jump to"} ${target.chain}` });
+      const next = preparedChain(table, enters!);
+      step.action = `${target.goto ? "goto" : "jump to"} ${target.chain}`;
       if (target.goto) frames[frames.length - 1] = { chain: next, index: 0 };
       else frames.push({ chain: next, index: 0 });
       return;
     }
     case "ACCEPT":
-      act({ action: `ACCEPT: leaves the ${stage.table} table for this hook` });
-      stop();
+      step.action = `ACCEPT: leaves the ${stage.table} table for this hook`;
+      w.frames = null;
       return;
     case "DROP":
-      act({ action: "DROP" });
-      end(w, "dropped", { line: rule.line, reason: `DROP at line ${rule.line} (${stage.table} ${base.chain})` });
+      step.action = "DROP";
+      end(w, "dropped", { line: rule.line, reason: `DROP at line ${rule.line} (${stage.table} ${chainName})` });
       return;
     case "REJECT":
-      act({ action: `REJECT with ${target.rejectWith}` });
-      end(w, "rejected", { line: rule.line, reason: `REJECT at line ${rule.line} (${stage.table} ${base.chain})`, rejectWith: target.rejectWith });
+      step.action = `REJECT with ${target.rejectWith}`;
+      end(w, "rejected", { line: rule.line, reason: `REJECT at line ${rule.line} (${stage.table} ${chainName})`, rejectWith: target.rejectWith });
       return;
     case "QUEUE":
-      act({ action: "QUEUE: handed to a userspace program" });
+      step.action = "QUEUE: handed to a userspace program";
       end(w, "uncertain", { line: rule.line, reason: `line ${rule.line}: QUEUE hands the packet to a program whose verdict is unknown` });
       return;
     case "RETURN": {
-      act({ action: "RETURN" });
-      const builtin = frames[0].chain;
+      step.action = "RETURN";
+      const builtin = frames[0].chain.chain;
       frames.pop();
       if (frames.length === 0) applyPolicy(w, builtin);
       return;
@@ -509,23 +569,28 @@ function applyTarget(
     case "MARK": {
       const before = p.mark;
       p.mark = applyMark(p.mark, target.value, target.mask);
-      act({ action: `MARK ${hex(before)} -> ${hex(p.mark)}`, markBefore: before, markAfter: p.mark });
+      step.action = `MARK ${hex(before)} -> ${hex(p.mark)}`;
+      step.markBefore = before;
+      step.markAfter = p.mark;
       return;
     }
     case "CONNMARK":
-      act({ action: "CONNMARK (connection mark)" });
+      step.action = "CONNMARK (connection mark)";
       if (target.mode === "restore") {
         const before = p.mark;
         const ct = w.connection?.mark ?? 0;
         p.mark = ((p.mark & ~target.nfmask) | (ct & target.ctmask)) >>> 0;
-        if (before !== p.mark) w.steps!.step.markBefore = before, w.steps!.step.markAfter = p.mark;
+        if (before !== p.mark) {
+          step.markBefore = before;
+          step.markAfter = p.mark;
+        }
       }
       return;
     case "LOG": case "NFLOG": case "TRACE":
-      act({ action: `${target.kind}: logged, traversal continues` });
+      step.action = `${target.kind}: logged, traversal continues`;
       return;
     case "CT":
-      act({ action: target.notrack ? "NOTRACK: the packet is not tracked, so nat is skipped" : "CT" });
+      step.action = target.notrack ? "NOTRACK: the packet is not tracked, so nat is skipped" : "CT";
       if (target.notrack) {
         w.tracked = false;
         w.natActive = false;
@@ -543,9 +608,9 @@ function applyTarget(
         if (target.ports) p.dport = target.ports.min;
       }
       const to = `${p.dst}:${p.dport}`;
-      w.dnat = { line: rule.line, chain: base.chain, hook: stage.hook, target: target.kind, from, to };
-      act({ action: `${target.kind} ${from} -> ${to}` });
-      stop();
+      w.dnat = { line: rule.line, chain: chainName, hook: stage.hook, target: target.kind, from, to };
+      step.action = `${target.kind} ${from} -> ${to}`;
+      w.frames = null;
       return;
     }
     case "SNAT": case "MASQUERADE": {
@@ -566,13 +631,13 @@ function applyTarget(
         if (target.randomFully || target.random) why += `; ${target.randomFully ? "--random-fully" : "--random"}: the kernel picks the source port at random (shown here as the client's)`;
       }
       const to = `${p.src}:${p.sport}`;
-      w.snat = { line: rule.line, chain: base.chain, hook: stage.hook, target: target.kind, from, to, interface: p.outInterface, why };
-      act({ action: `${target.kind} ${from} -> ${to} (${why})` });
-      stop();
+      w.snat = { line: rule.line, chain: chainName, hook: stage.hook, target: target.kind, from, to, interface: p.outInterface, why };
+      step.action = `${target.kind} ${from} -> ${to} (${why})`;
+      w.frames = null;
       return;
     }
     case "unsupported":
-      act({ action: `unsupported target: ${target.text}` });
+      step.action = `unsupported target: ${target.text}`;
       end(w, "uncertain", { line: rule.line, reason: `line ${rule.line}: ${target.reason}` });
       return;
   }

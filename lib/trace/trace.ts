@@ -120,10 +120,11 @@ export function traceConnection(dump: Dump, node: NodeContext, spec: ConnectionS
     dump, node, packet: existing ? { ...packet, ctstate: "ESTABLISHED" } : packet, origin: origin.local ? "local" : "interface",
     state, now, connection: existing, reply: false, explain, naive,
   });
-  const outcomes = first.map((o): TraceOutcome => {
-    if (o.verdict !== "accepted" || options.followUp === false || existing || invalid) return { ...o, followUp: null };
-    return { ...o, followUp: followUp(dump, node, o, origin, now, explain, naive) };
-  });
+  // The outcomes are this call's own: each gets its follow-up in place rather than as a copy.
+  const outcomes = first as TraceOutcome[];
+  for (const o of outcomes) {
+    o.followUp = o.verdict !== "accepted" || options.followUp === false || existing || invalid ? null : followUp(dump, node, o, origin, now, explain, naive);
+  }
   return { packet: { protocol: packet.protocol, src: packet.src, sport: packet.sport, dst: packet.dst, dport: packet.dport }, origin, outcomes };
 }
 
