@@ -13,7 +13,7 @@ import { addressType, type NodeContext } from "../node/context.js";
 import type { Fraction } from "../math/fraction.js";
 import type { PacketState } from "./packet.js";
 import type { ConntrackEntry, NetState } from "./state.js";
-import { passesAddress, type PreparedRule } from "./prepare.js";
+import { packetAddress, passesAddress, type PreparedRule } from "./prepare.js";
 
 /** What the evaluator needs besides the packet. */
 export interface ConditionContext {
@@ -80,11 +80,11 @@ function checkHeader(r: PreparedRule, p: PacketState, explain: boolean): Check |
   // first condition, and building text for every check dominated the cost of a trace.
   const ip = r.rule.ip;
   const passes = (okRaw: boolean, n: Negatable<unknown>) => okRaw !== n.invert;
-  if (r.source && !passesAddress(r.source, parseIPv4(p.src)!)) {
+  if (r.source && !passesAddress(r.source, packetAddress(p.src))) {
     const n = ip.source!, c = n.value;
     return explain ? { ok: false, part: headerText("-s", n, formatCidr(c)), reason: n.invert ? `source ${p.src} is in ${formatCidr(c)}` : `source is ${p.src}` } : FAILED;
   }
-  if (r.destination && !passesAddress(r.destination, parseIPv4(p.dst)!)) {
+  if (r.destination && !passesAddress(r.destination, packetAddress(p.dst))) {
     const n = ip.destination!, c = n.value;
     return explain ? { ok: false, part: headerText("-d", n, formatCidr(c)), reason: n.invert ? `destination ${p.dst} is in ${formatCidr(c)}` : `destination is ${p.dst}` } : FAILED;
   }
@@ -163,27 +163,30 @@ function cidrCheck(flag: string, n: Negatable<Cidr> | undefined, ip: string | un
   return ok ? null : { ok: false, part: `${inv(n)}${flag} ${formatCidr(n.value)}`, reason: `${what} is ${ip}` };
 }
 
+function checkPort(kind: string, name: "sport" | "dport", r: Negatable<PortRange> | undefined, value: number, explain: boolean): Check | null {
+  if (!r || inRange(r.value, value) !== r.invert) return null;
+  if (!explain) return FAILED;
+  return { ok: false, part: `-m ${kind} ${inv(r)}--${name} ${rangeText(r.value)}`, reason: `${name === "sport" ? "source" : "destination"} port is ${value}` };
+}
+
 /** Decide one match module for the packet. With `explain` off, a failed match says only that it failed. */
 function checkMatch(m: Match, p: PacketState, ctx: ConditionContext, line: number, effects: Effect[], explain: boolean): Check | { uncertain: string; part: string } {
   // The match's text is only needed when it decides something, and only when asked: build it then.
   const describe = () => formatMatch(m).trim();
-  const no = (part: () => string, reason: () => string): Check => (explain ? { ok: false, part: part(), reason: reason() } : FAILED);
+  const no = (reason: () => string): Check => (explain ? { ok: false, part: describe(), reason: reason() } : FAILED);
   const yes = MATCHED;
-  const port = (name: string, r: Negatable<PortRange> | undefined, value: number): Check | null => {
-    if (!r || inRange(r.value, value) !== r.invert) return null;
-    return no(() => `-m ${m.kind} ${inv(r)}--${name} ${rangeText(r.value)}`, () => `${name === "sport" ? "source" : "destination"} port is ${value}`);
-  };
+  const port = (name: "sport" | "dport", r: Negatable<PortRange> | undefined, value: number) => checkPort(m.kind, name, r, value, explain);
   switch (m.kind) {
     case "comment":
       return yes;
     case "tcp": case "udp": case "sctp": {
-      if (p.protocol !== m.kind) return no(describe, () => `protocol is ${p.protocol}`);
+      if (p.protocol !== m.kind) return no(() => `protocol is ${p.protocol}`);
       const r = port("sport", m.sport, p.sport) ?? port("dport", m.dport, p.dport);
       if (r) return r;
       if (m.kind === "tcp" && m.flags) {
         const flags = p.ctstate === "NEW" && !ctx.reply ? TCP_SYN : TCP_ACK;
         const ok = ((flags & m.flags.value.mask) === m.flags.value.comp) !== m.flags.invert;
-        if (!ok) return no(describe, () => `TCP flags are ${flags === TCP_SYN ? "SYN (a new connection)" : "ACK (an established connection)"}`);
+        if (!ok) return no(() => `TCP flags are ${flags === TCP_SYN ? "SYN (a new connection)" : "ACK (an established connection)"}`);
       }
       if (m.kind === "tcp" && m.option) return { uncertain: "TCP options of the packet are not simulated", part: describe() };
       if (m.kind === "sctp" && m.chunkTypes) return { uncertain: "SCTP chunk types are not simulated", part: describe() };
@@ -192,19 +195,19 @@ function checkMatch(m: Match, p: PacketState, ctx: ConditionContext, line: numbe
     case "multiport": {
       const ports = m.direction === "source" ? [p.sport] : m.direction === "destination" ? [p.dport] : [p.sport, p.dport];
       const hit = ports.some((x) => m.ports.some((r) => inRange(r, x)));
-      return hit !== m.invert ? yes : no(describe, () => m.direction === "either" ? `ports are ${p.sport} and ${p.dport}` : `${m.direction} port is ${ports[0]}`);
+      return hit !== m.invert ? yes : no(() => m.direction === "either" ? `ports are ${p.sport} and ${p.dport}` : `${m.direction} port is ${ports[0]}`);
     }
     case "mark": {
       const got = (p.mark & m.mask) >>> 0;
       const ok = (got === m.value) !== m.invert;
-      return ok ? yes : no(describe, () => `mark is ${hex(p.mark)} (${hex(p.mark)} & ${hex(m.mask)} = ${hex(got)})`);
+      return ok ? yes : no(() => `mark is ${hex(p.mark)} (${hex(p.mark)} & ${hex(m.mask)} = ${hex(got)})`);
     }
     case "conntrack": case "state": {
       const wanted = m.kind === "state" ? m.states : m.ctstate;
       if (wanted) {
         const have = statesOf(p, ctx, m.kind === "conntrack");
         const ok = wanted.value.some((s) => have.includes(s)) !== wanted.invert;
-        if (!ok) return no(describe, () => `the packet is ${have.join(",")}${p.ctstate === "NEW" ? " (the first packet of a connection)" : ""}`);
+        if (!ok) return no(() => `the packet is ${have.join(",")}${p.ctstate === "NEW" ? " (the first packet of a connection)" : ""}`);
       }
       if (m.kind === "conntrack") {
         const conn = ctx.connection;
@@ -218,8 +221,8 @@ function checkMatch(m: Match, p: PacketState, ctx: ConditionContext, line: numbe
           ?? port("dport", m.ctorigdstport, orig?.dport ?? p.dport);
         if (r) return explain ? { ...r, part: describe() } : r;
         if (m.ctproto && (m.ctproto.value === p.protocol || m.ctproto.value === String(protocolNumber(p.protocol))) === m.ctproto.invert)
-          return no(describe, () => `protocol is ${p.protocol}`);
-        if (m.ctdir && (m.ctdir === "REPLY") !== ctx.reply) return no(describe, () => `the packet goes in the ${ctx.reply ? "reply" : "original"} direction`);
+          return no(() => `protocol is ${p.protocol}`);
+        if (m.ctdir && (m.ctdir === "REPLY") !== ctx.reply) return no(() => `the packet goes in the ${ctx.reply ? "reply" : "original"} direction`);
         if (m.ctstatus || m.ctexpire || m.ctreplsrcport || m.ctrepldstport) return { uncertain: "conntrack status, expiry and reply ports are not simulated", part: describe() };
       }
       return yes;
@@ -238,7 +241,7 @@ function checkMatch(m: Match, p: PacketState, ctx: ConditionContext, line: numbe
         if (!n) continue;
         const t = typeOf(ip);
         if (n.value.includes(t as never) === n.invert)
-          return no(describe, () => `${what} ${ip} is ${t === "LOCAL" ? "one of this node's addresses (LOCAL)" : `${t}, not one of this node's addresses`}`);
+          return no(() => `${what} ${ip} is ${t === "LOCAL" ? "one of this node's addresses (LOCAL)" : `${t}, not one of this node's addresses`}`);
       }
       return yes;
     }
@@ -248,7 +251,7 @@ function checkMatch(m: Match, p: PacketState, ctx: ConditionContext, line: numbe
       const seen = ctx.state.nthCounters.get(line) ?? 0;
       effects.push({ kind: "nth-count", line });
       const hit = (seen % m.every === m.packet) !== m.invert;
-      return hit ? yes : no(describe, () => `this is packet ${seen} of the rule's count (${seen} mod ${m.every} = ${seen % m.every})`);
+      return hit ? yes : no(() => `this is packet ${seen} of the rule's count (${seen} mod ${m.every} = ${seen % m.every})`);
     }
     case "recent":
       return checkRecent(m, p, ctx, effects);
@@ -263,8 +266,13 @@ function checkMatch(m: Match, p: PacketState, ctx: ConditionContext, line: numbe
   }
 }
 
+/** Shared empty lists: a decision's lists are never changed once it is returned. */
+const NO_EFFECTS: Effect[] = Object.freeze([]) as unknown as Effect[];
+const NO_NOTES: string[] = Object.freeze([]) as unknown as string[];
+/** A rule that matched with nothing to note and no side effect. */
+const PLAIN_MATCH: RuleDecision = Object.freeze({ kind: "match", effects: NO_EFFECTS, notes: NO_NOTES });
 /** A rule that did not match, when nobody asked why (the engine records no step for it). */
-const QUIET_NO_MATCH: RuleDecision = Object.freeze({ kind: "no-match", part: "", reason: "", effects: Object.freeze([]) as unknown as Effect[] });
+const QUIET_NO_MATCH: RuleDecision = Object.freeze({ kind: "no-match", part: "", reason: "", effects: NO_EFFECTS });
 
 /**
  * Decide a prepared rule for the packet. `decided` gives the outcome of each
@@ -276,8 +284,9 @@ export function decideRule(r: PreparedRule, p: PacketState, ctx: ConditionContex
   const h = checkHeader(r, p, explain);
   if (h) return explain ? { kind: "no-match", part: h.part, reason: h.reason, effects: [] } : QUIET_NO_MATCH;
   const rule = r.rule;
-  const effects: Effect[] = [];
-  const notes: string[] = [];
+  // Most rules have no side effects and nothing to note: their lists are made only when needed.
+  let effects: Effect[] = NO_EFFECTS;
+  let notes: string[] = NO_NOTES;
   let branchIndex = 0;
   for (let i = 0; i < rule.matches.length; i++) {
     const chance = r.chances?.[i];
@@ -285,13 +294,20 @@ export function decideRule(r: PreparedRule, p: PacketState, ctx: ConditionContex
       if (branchIndex >= decided.length) return { kind: "branch", probability: chance.yes, complement: chance.no, part: chance.text };
       const taken = decided[branchIndex++];
       if (!taken) return { kind: "no-match", part: chance.text, reason: "the random draw did not fall under this rule's probability", effects };
+      if (notes === NO_NOTES) notes = [];
       notes.push(`${chance.text}: the random draw fell under the probability`);
       continue;
     }
-    const c = checkMatch(rule.matches[i], p, ctx, rule.line, effects, explain);
+    const m = rule.matches[i];
+    if (m.kind === "comment") continue;
+    if (effects === NO_EFFECTS && (m.kind === "recent" || m.kind === "statistic")) effects = [];
+    const c = checkMatch(m, p, ctx, rule.line, effects, explain);
     if ("uncertain" in c) return { kind: "uncertain", part: c.part, reason: c.uncertain };
     if (!c.ok) return !explain && effects.length === 0 ? QUIET_NO_MATCH : { kind: "no-match", part: c.part, reason: c.reason, effects };
-    if (c.reason) notes.push(`${c.part}: ${c.reason}`);
+    if (c.reason) {
+      if (notes === NO_NOTES) notes = [];
+      notes.push(`${c.part}: ${c.reason}`);
+    }
   }
-  return { kind: "match", effects, notes };
+  return effects === NO_EFFECTS && notes === NO_NOTES ? PLAIN_MATCH : { kind: "match", effects, notes };
 }

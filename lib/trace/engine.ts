@@ -13,7 +13,7 @@ import { lookupRoute, selectAddress, type NodeContext } from "../node/context.js
 import { decideRule, type Effect } from "./conditions.js";
 import { nextCandidate } from "./index.js";
 import { applyMark } from "./marks.js";
-import { preparedChain, preparedRule, type PreparedChain } from "./prepare.js";
+import { enteredChain, preparedChain, preparedRule, type PreparedChain, type PreparedRule } from "./prepare.js";
 import type { PacketState, Tuple } from "./packet.js";
 import { recentRemove, recentUpdate, type ConntrackEntry, type NetState } from "./state.js";
 
@@ -282,9 +282,14 @@ export function runPacket(input: RunInput): Outcome[] {
 
 function finish(w: World): Outcome {
   const o = w.outcome!;
+  // Field by field rather than by spreading: every outcome gets the same shape, which keeps readers of outcomes fast.
   return {
     probability: w.probability,
-    ...o,
+    verdict: o.verdict,
+    delivery: o.delivery,
+    line: o.line,
+    reason: o.reason,
+    rejectWith: o.rejectWith,
     inInterface: w.packet.inInterface,
     outInterface: o.delivery === "out" ? w.packet.outInterface : null,
     before: w.before,
@@ -489,15 +494,15 @@ function stepChain(w: World, env: RunInput): [World, World] | null {
     }
     return null;
   }
-  applyTarget(w, prepared.rule, prepared.enters, stage, branchProbability, d.notes, env);
+  applyTarget(w, prepared, stage, branchProbability, d.notes, env);
   return null;
 }
 
 /** The step record of a rule checked in `chain`. */
 function ruleStep(stage: { hook: Hook; table: TableName }, chain: Chain, rule: Rule, matched: boolean, reason?: string): Step {
-  const step: Step = { kind: "rule", hook: stage.hook, table: stage.table, chain: chain.name, line: rule.line, rule: rule.raw, matched };
-  if (reason !== undefined) step.reason = reason;
-  return step;
+  // A matched rule's record always gets an action: made with its slot, the object keeps one shape.
+  if (matched) return { kind: "rule", hook: stage.hook, table: stage.table, chain: chain.name, line: rule.line, rule: rule.raw, matched, action: "" };
+  return { kind: "rule", hook: stage.hook, table: stage.table, chain: chain.name, line: rule.line, rule: rule.raw, matched, reason };
 }
 
 function applyEffects(w: World, effects: Effect[], now: number): void {
@@ -518,13 +523,13 @@ function applyEffects(w: World, effects: Effect[], now: number): void {
 }
 
 function applyTarget(
-  w: World, rule: Rule, enters: Chain | null, stage: { hook: Hook; table: TableName },
+  w: World, prepared: PreparedRule, stage: { hook: Hook; table: TableName },
   probability: Fraction | undefined, notes: string[], env: RunInput,
 ): void {
   const p = w.packet;
   const frames = w.frames!;
+  const rule = prepared.rule;
   const target = rule.target;
-  const table = frames[frames.length - 1].chain.table;
   const step = ruleStep(stage, frames[frames.length - 1].chain.chain, rule, true);
   const chainName = step.chain;
   if (probability) step.probability = probability;
@@ -537,7 +542,7 @@ function applyTarget(
   }
   switch (target.kind) {
     case "jump": {
-      const next = preparedChain(table, enters!);
+      const next = enteredChain(frames[frames.length - 1].chain, prepared);
       step.action = `${target.goto ? "goto" : "jump to"} ${target.chain}`;
       if (target.goto) frames[frames.length - 1] = { chain: next, index: 0 };
       else frames.push({ chain: next, index: 0 });

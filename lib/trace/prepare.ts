@@ -13,7 +13,7 @@
  * chain index); a program that edits a chain's rules in place after tracing
  * through it must call forgetPrepared(chain).
  */
-import { cidrContains, parseIPv4, type Cidr } from "../model/address.js";
+import { parseIPv4, type Cidr } from "../model/address.js";
 import type { Chain, Negatable, Rule, Table } from "../model/dump.js";
 import { findChain } from "../model/predicates.js";
 import { formatMatch } from "../format/matches.js";
@@ -41,6 +41,8 @@ export interface PreparedRule {
   destination: AddressCheck | null;
   /** The chain a jump or goto enters (null for other targets, and for a jump to a chain the table lacks). */
   enters: Chain | null;
+  /** Its prepared form, once a packet has taken the jump. */
+  next: PreparedChain | null;
   /** By match position: the random statistic match's chance, else null. Null when the rule has none. */
   chances: (Chance | null)[] | null;
 }
@@ -50,15 +52,15 @@ export interface PreparedChain {
   chain: Chain;
   table: Table;
   rules: (PreparedRule | undefined)[];
-}
-
-interface Entry {
-  prepared: PreparedChain;
-  rules: readonly Rule[];
+  /** The chain's rules array and length when prepared: a prepared chain is used only while they are unchanged. */
+  source: readonly Rule[];
   length: number;
 }
 
-const prepared = new WeakMap<Chain, Entry>();
+// One map per table rather than one weak entry per chain: tens of thousands of weak entries slow every full GC.
+const preparedChains = new WeakMap<Table, Map<Chain, PreparedChain>>();
+// kube-proxy writes few distinct probabilities (1/n for each endpoint count), so their exact fractions are shared.
+const chances = new Map<number, Chance>();
 
 function addressCheck(n: Negatable<Cidr> | undefined): AddressCheck | null {
   if (!n) return null;
@@ -66,26 +68,42 @@ function addressCheck(n: Negatable<Cidr> | undefined): AddressCheck | null {
   return { value: (parseIPv4(n.value.address)! & mask) >>> 0, mask, invert: n.invert };
 }
 
+// The last two packet addresses read: a trace checks the same source and destination against many rules.
+let lastText = "", lastValue = 0, otherText = "", otherValue = 0;
+
+/** A packet's dotted-quad address as a number (the simulator only makes packets with valid addresses). */
+export function packetAddress(text: string): number {
+  if (text === lastText) return lastValue;
+  if (text === otherText) return otherValue;
+  otherText = lastText;
+  otherValue = lastValue;
+  lastText = text;
+  lastValue = parseIPv4(text)!;
+  return lastValue;
+}
+
 /** Whether a packet address passes an address check. */
 export function passesAddress(check: AddressCheck, address: number): boolean {
   return (((address & check.mask) >>> 0) === check.value) !== check.invert;
 }
 
-/** Whether a packet address passes `-s`/`-d` as the model writes it (for callers without a prepared rule). */
-export function passesCidr(n: Negatable<Cidr>, address: string): boolean {
-  return cidrContains(n.value, address) !== n.invert;
-}
-
 /** Prepare one rule of `table`. */
 export function prepareRule(table: Table, rule: Rule): PreparedRule {
-  let chances: (Chance | null)[] | null = null;
+  const shared = chances;
+  let found: (Chance | null)[] | null = null;
   for (let i = 0; i < rule.matches.length; i++) {
     const m = rule.matches[i];
     if (m.kind !== "statistic" || m.mode !== "random") continue;
-    let yes = fraction(m.probability.kernel, 0x80000000);
-    if (m.invert) yes = subtract(ONE, yes);
-    chances ??= rule.matches.map(() => null);
-    chances[i] = { yes, no: subtract(ONE, yes), text: formatMatch(m).trim() };
+    const key = m.probability.kernel * 2 + (m.invert ? 1 : 0);
+    let chance = shared.get(key);
+    if (!chance) {
+      let yes = fraction(m.probability.kernel, 0x80000000);
+      if (m.invert) yes = subtract(ONE, yes);
+      chance = { yes, no: subtract(ONE, yes), text: formatMatch(m).trim() };
+      shared.set(key, chance);
+    }
+    found ??= rule.matches.map(() => null);
+    found[i] = chance;
   }
   const target = rule.target;
   return {
@@ -93,17 +111,27 @@ export function prepareRule(table: Table, rule: Rule): PreparedRule {
     source: addressCheck(rule.ip.source),
     destination: addressCheck(rule.ip.destination),
     enters: target?.kind === "jump" ? findChain(table, target.chain) ?? null : null,
-    chances,
+    next: null,
+    chances: found,
   };
 }
 
 /** The prepared form of `chain` (a chain of `table`), built on first use. */
 export function preparedChain(table: Table, chain: Chain): PreparedChain {
-  const e = prepared.get(chain);
-  if (e && e.rules === chain.rules && e.length === chain.rules.length && e.prepared.table === table) return e.prepared;
-  const p: PreparedChain = { chain, table, rules: new Array<PreparedRule | undefined>(chain.rules.length) };
-  prepared.set(chain, { prepared: p, rules: chain.rules, length: chain.rules.length });
+  let byChain = preparedChains.get(table);
+  if (!byChain) preparedChains.set(table, (byChain = new Map()));
+  const known = byChain.get(chain);
+  if (known && known.source === chain.rules && known.length === chain.rules.length) return known;
+  const p: PreparedChain = { chain, table, rules: new Array<PreparedRule | undefined>(chain.rules.length), source: chain.rules, length: chain.rules.length };
+  byChain.set(chain, p);
   return p;
+}
+
+/** The prepared chain a prepared rule jumps or goes to. */
+export function enteredChain(from: PreparedChain, rule: PreparedRule): PreparedChain {
+  const next = rule.next;
+  if (next && next.source === next.chain.rules && next.length === next.chain.rules.length) return next;
+  return (rule.next = preparedChain(from.table, rule.enters!));
 }
 
 /** The prepared form of the chain's rule at `index`. */
@@ -112,6 +140,6 @@ export function preparedRule(c: PreparedChain, index: number): PreparedRule {
 }
 
 /** Forget a chain's prepared form (after changing its rules in place). */
-export function forgetPrepared(chain: Chain): void {
-  prepared.delete(chain);
+export function forgetPrepared(table: Table, chain: Chain): void {
+  preparedChains.get(table)?.delete(chain);
 }

@@ -38,6 +38,9 @@ export interface Trace {
   outcomes: TraceOutcome[];
 }
 
+/** The state of a node that has seen nothing yet; shared, since states are replaced, never changed. */
+const EMPTY_STATE: NetState = emptyState();
+
 /** Options of a trace. */
 export interface TraceOptions {
   /** State to start from (from a simulation, or captured lists); empty by default: a client's first connection. */
@@ -110,7 +113,7 @@ export function connectionOf(o: Outcome, now: number): ConntrackEntry {
 export function traceConnection(dump: Dump, node: NodeContext, spec: ConnectionSpec, options: TraceOptions = {}): Trace {
   const { packet, origin } = resolveConnection(node, spec);
   const now = options.now ?? 0;
-  const state = options.state ?? emptyState();
+  const state = options.state ?? EMPTY_STATE;
   const explain = options.explain ?? true;
   const naive = options.naive ?? false;
   // An INVALID packet belongs to no connection: conntrack does not look it up, and nothing follows it.
