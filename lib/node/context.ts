@@ -207,7 +207,8 @@ interface NodeFacts {
   broadcast: Set<number>;
   routeNets: { value: number; mask: number; prefix: number; route: NodeRoute }[];
   decisions: Map<string, RouteDecision>;
-  sources: Map<string, string | null>;
+  /** MASQUERADE's source address by output interface and next hop. */
+  sources: Map<string, Map<string | null, string | null>>;
 }
 
 const nodeFacts = new WeakMap<NodeContext, NodeFacts>();
@@ -302,9 +303,14 @@ function decideRoute(node: NodeContext, f: NodeFacts, dst: string): RouteDecisio
  */
 export function selectAddress(node: NodeContext, dev: string, nextHop: string | null): string | null {
   const f = factsOf(node);
-  const key = `${dev} ${nextHop ?? ""}`;
-  const known = f.sources.get(key);
-  return known !== undefined ? known : remember(f.sources, key, chooseAddress(node, dev, nextHop));
+  let byHop = f.sources.get(dev);
+  if (!byHop) f.sources.set(dev, (byHop = new Map()));
+  const known = byHop.get(nextHop);
+  if (known !== undefined) return known;
+  if (byHop.size >= MAX_REMEMBERED) byHop.clear();
+  const address = chooseAddress(node, dev, nextHop);
+  byHop.set(nextHop, address);
+  return address;
 }
 
 function chooseAddress(node: NodeContext, dev: string, nextHop: string | null): string | null {

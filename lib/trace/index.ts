@@ -44,8 +44,8 @@ const ANY = "*";
 interface ChainIndex {
   rules: readonly Rule[];
   length: number;
-  /** `dst|proto|port` (each part may be `*`) -> positions of the rules with that key, ascending. */
-  buckets: Map<string, number[]>;
+  /** Protocol (or `*`) -> destination and port as one number (see slot) -> positions of the rules with that key, ascending. */
+  buckets: Map<string, Map<number, number[]>>;
   /** Whether any rule has a port key (else the port lookups are skipped). */
   hasPorts: boolean;
   /** Whether any rule has a destination key. */
@@ -77,18 +77,27 @@ export function ruleKey(rule: Rule): { dst: string; proto: string; port: string 
   return { dst, proto, port };
 }
 
+const ANY_DST = 2 ** 32, ANY_PORT = 65536;
+
+/** A destination (a 32-bit address, or any) and a port (or any) as one exact number, below 2^49. */
+function slot(dst: number, port: number): number {
+  return dst * 65537 + port;
+}
+
 function build(chain: Chain): ChainIndex {
-  const buckets = new Map<string, number[]>();
+  const buckets = new Map<string, Map<number, number[]>>();
   let hasPorts = false, hasDestinations = false;
   chain.rules.forEach((rule, i) => {
     const k = ruleKey(rule);
     if (!k) return;
     hasPorts ||= k.port !== ANY;
     hasDestinations ||= k.dst !== ANY;
-    const key = `${k.dst}|${k.proto}|${k.port}`;
-    const list = buckets.get(key);
+    let byProto = buckets.get(k.proto);
+    if (!byProto) buckets.set(k.proto, (byProto = new Map()));
+    const key = slot(k.dst === ANY ? ANY_DST : Number(k.dst), k.port === ANY ? ANY_PORT : Number(k.port));
+    const list = byProto.get(key);
     if (list) list.push(i);
-    else buckets.set(key, [i]);
+    else byProto.set(key, [i]);
   });
   return { rules: chain.rules, length: chain.rules.length, buckets, hasPorts, hasDestinations, memo: null };
 }
@@ -111,15 +120,19 @@ export function forgetIndex(chain: Chain): void {
 function candidates(idx: ChainIndex, p: PacketState): number[] {
   const m = idx.memo;
   if (m && m.dst === p.dst && m.protocol === p.protocol && m.dport === p.dport) return m.list;
-  const v = parseIPv4(p.dst);
-  const dsts = idx.hasDestinations && v !== null ? [String(v), ANY] : [ANY];
+  const v = idx.hasDestinations ? parseIPv4(p.dst) : null;
   const lists: number[][] = [];
-  for (const d of dsts) {
-    for (const [proto, port] of idx.hasPorts ? [[p.protocol, String(p.dport)], [p.protocol, ANY], [ANY, ANY]] : [[p.protocol, ANY], [ANY, ANY]]) {
-      const l = idx.buckets.get(`${d}|${proto}|${port}`);
-      if (l) lists.push(l);
-    }
-  }
+  const add = (byProto: Map<number, number[]> | undefined, port: number) => {
+    if (!byProto) return;
+    const exact = v === null ? undefined : byProto.get(slot(v, port));
+    const any = byProto.get(slot(ANY_DST, port));
+    if (exact) lists.push(exact);
+    if (any) lists.push(any);
+  };
+  const own = idx.buckets.get(p.protocol);
+  if (idx.hasPorts) add(own, p.dport);
+  add(own, ANY_PORT);
+  add(idx.buckets.get(ANY), ANY_PORT);
   const list = lists.length === 0 ? [] : lists.length === 1 ? lists[0] : lists.flat().sort((a, b) => a - b);
   idx.memo = { dst: p.dst, protocol: p.protocol, dport: p.dport, list };
   return list;
