@@ -31,6 +31,7 @@ interface OpenTable {
 }
 
 const COUNTERS = /^\[([0-9]+):([0-9]+)\]$/;
+const NO_EXTRAS: Extra[] = Object.freeze([]) as unknown as Extra[];
 /** Commands that name a chain right after them. */
 const NEEDS_CHAIN = new Set(["-A", "--append", "-I", "--insert", "-R", "--replace", "-D", "--delete", "-N", "--new-chain", "-P", "--policy"]);
 
@@ -68,7 +69,9 @@ export function parseDump(text: string, options: ParseOptions = {}): ParseResult
     validateTable(t, (line, column, message) => report(line, column, message));
     open = null;
   };
+  // Most statements have nothing above them: they share one frozen empty list instead of a new one each.
   const takePending = () => {
+    if (pending.length === 0) return NO_EXTRAS;
     const p = pending;
     pending = [];
     return p;
@@ -301,7 +304,8 @@ function readStatement(
       const rule = ruleFrom(chain, rest);
       if (!rule) return false;
       rule.leading = takePending();
-      chain.rules.splice(position, 0, rule);
+      if (position === chain.rules.length) chain.rules.push(rule);
+      else chain.rules.splice(position, 0, rule);
       return true;
     }
     case "-R": case "--replace": case "-D": case "--delete": {
