@@ -28,6 +28,7 @@ import { loadNodeContext } from "../node/context.js";
 import { parseDump } from "../parse/parser.js";
 import { services as readServices, type KubeService } from "../services/catalog.js";
 import { traceConnection, type Trace } from "../trace/trace.js";
+import { profileOf, type ProfileLine } from "./profile.js";
 import { benchConnections, wholeNode } from "./workload.js";
 
 const SEED = 1;
@@ -45,6 +46,8 @@ interface Job {
   followUpConnections: number;
   warmParse: boolean;
   sankey: boolean;
+  /** Also profile parsing, tracing and the whole-node analysis (separate runs, after the timed ones). */
+  profile: boolean;
 }
 
 /** What the child measured. */
@@ -59,12 +62,15 @@ interface ChildResult {
   trace: {
     connections: number;
     usPerConnection: number;
+    /** The same connections traced again: every chain they meet already prepared. */
+    repeatUsPerConnection: number;
     outcomesPerConnection: number;
     followUp: { connections: number; usPerConnection: number };
     naive: { connections: number; usPerConnection: number; agree: boolean };
   };
-  wholeNode: { traces: number; ms: number; usPerTrace: number; consistent: number };
+  wholeNode: { traces: number; ms: number; repeatMs: number; usPerTrace: number; consistent: number };
   sankey: { ms: number; services: number } | { skipped: string } | null;
+  profile: { parse: ProfileLine[]; trace: ProfileLine[]; wholeNode: ProfileLine[] } | null;
 }
 
 /** One size's row of the report. */
@@ -136,6 +142,9 @@ async function child(job: Job): Promise<ChildResult> {
     if (indexed.length < job.naiveConnections) indexed.push(r);
   }
   const traceMs = now() - t;
+  t = now();
+  for (const c of connections) traceConnection(dump, node, c, options);
+  const repeatMs = now() - t;
 
   const follow = connections.slice(0, job.followUpConnections);
   t = now();
@@ -153,9 +162,32 @@ async function child(job: Job): Promise<ChildResult> {
     if (a.join("\n") !== b.join("\n")) agree = false;
   });
 
+  // First run: each Service's chains met for the first time. Repeat: all of them prepared.
+  gc();
   t = now();
   const decisions = wholeNode(dump, node, services, job.nodeIP);
   const wholeMs = now() - t;
+  gc();
+  t = now();
+  wholeNode(dump, node, services, job.nodeIP);
+  const wholeRepeatMs = now() - t;
+
+  let profile: ChildResult["profile"] = null;
+  if (job.profile) {
+    // Separate runs, after the timed ones: connections of another seed (chains not met before),
+    // a whole-node analysis over a fresh parse (nothing prepared), and a parse.
+    const fresh = benchConnections(services, job.nodeIP, job.connections, SEED + 1);
+    const trace = await profileOf(() => {
+      for (const c of fresh) traceConnection(dump, node, c, options);
+    });
+    const parse = await profileOf(() => void parseDump(text, { file: job.file }));
+    gc();
+    const again = parseDump(text, { file: job.file }).dump;
+    const againServices = readServices(again);
+    gc();
+    const whole = await profileOf(() => void wholeNode(again, node, againServices, job.nodeIP));
+    profile = { parse, trace, wholeNode: whole };
+  }
 
   let sankey: ChildResult["sankey"] = null;
   if (job.sankey) sankey = await renderNodeSankey(services);
@@ -168,12 +200,14 @@ async function child(job: Job): Promise<ChildResult> {
     trace: {
       connections: connections.length,
       usPerConnection: (traceMs * 1000) / connections.length,
+      repeatUsPerConnection: (repeatMs * 1000) / connections.length,
       outcomesPerConnection: outcomes / connections.length,
       followUp: { connections: follow.length, usPerConnection: (followMs * 1000) / Math.max(1, follow.length) },
       naive: { connections: naiveSet.length, usPerConnection: (naiveMs * 1000) / Math.max(1, naiveSet.length), agree },
     },
-    wholeNode: { traces: decisions.length, ms: wholeMs, usPerTrace: (wholeMs * 1000) / Math.max(1, decisions.length), consistent: decisions.filter((d) => d.consistent).length },
+    wholeNode: { traces: decisions.length, ms: wholeMs, repeatMs: wholeRepeatMs, usPerTrace: (wholeMs * 1000) / Math.max(1, decisions.length), consistent: decisions.filter((d) => d.consistent).length },
     sankey,
+    profile,
   };
 }
 
@@ -315,7 +349,7 @@ async function parent(options: Options): Promise<void> {
         file, nodeFile, nodeIP, services: size, connections: options.connections,
         naiveConnections: size <= 1000 ? 200 : size <= 10_000 ? 40 : 10,
         followUpConnections: Math.min(300, options.connections),
-        warmParse: small, sankey: size === Math.min(...options.sizes),
+        warmParse: small, sankey: size === Math.min(...options.sizes), profile: size === 10_000,
       };
       t = now();
       const r = spawnSync(process.execPath, ["--expose-gc", self, "--child", JSON.stringify(job)], {
@@ -358,13 +392,13 @@ function report(options: Options, results: SizeResult[], iptablesVersion: string
     ];
   })));
   out.push("");
-  out.push(table("Services and traces (explanations off; trace: first packet, every outcome; naive: the same connections, full scan)", [
-    "service ports", "services() ms", "µs/rule", "index ms", "trace µs", "outcomes", "+follow-up µs", "naive µs", "naive ÷ trace", "same", "whole node s", "µs/port", "consistent",
+  out.push(table("Services and traces (explanations off; trace: first packet, every outcome, first time and repeated; naive: the same connections, full scan)", [
+    "service ports", "services() ms", "µs/rule", "index ms", "trace µs", "repeat µs", "outcomes", "+follow-up µs", "naive µs", "naive ÷ trace", "same", "whole node s", "repeat s", "µs/port", "consistent",
   ], results.map((r) => [
     k(r.services), fmt(r.servicesMs, 0), fmt((r.servicesMs * 1000) / r.rules, 2), fmt(r.indexBuildMs, 1),
-    fmt(r.trace.usPerConnection, 0), fmt(r.trace.outcomesPerConnection, 2), fmt(r.trace.followUp.usPerConnection, 0),
+    fmt(r.trace.usPerConnection, 0), fmt(r.trace.repeatUsPerConnection, 0), fmt(r.trace.outcomesPerConnection, 2), fmt(r.trace.followUp.usPerConnection, 0),
     fmt(r.trace.naive.usPerConnection, 0), `${fmt(r.trace.naive.usPerConnection / r.trace.usPerConnection, 1)}×`, r.trace.naive.agree ? "yes" : "NO",
-    fmt(r.wholeNode.ms / 1000, 2), fmt(r.wholeNode.usPerTrace, 0), `${r.wholeNode.consistent}/${r.wholeNode.traces}`,
+    fmt(r.wholeNode.ms / 1000, 2), fmt(r.wholeNode.repeatMs / 1000, 2), fmt(r.wholeNode.usPerTrace, 0), `${r.wholeNode.consistent}/${r.wholeNode.traces}`,
   ])));
   const sk = results.find((r) => r.sankey !== null)?.sankey;
   if (sk) out.push("", "ms" in sk ? `Whole-node Sankey (nodeSankey, default options) for ${k(sk.services)} service ports: ${fmt(sk.ms, 0)} ms` : `Whole-node Sankey: skipped (${sk.skipped})`);
@@ -386,6 +420,14 @@ function report(options: Options, results: SizeResult[], iptablesVersion: string
     targets.push({ name: "whole-node analysis (10k)", target: "< 1 s", measured: `${fmt(ten.wholeNode.ms / 1000, 2)} s`, met: ten.wholeNode.ms < 1000 });
     out.push("", table("Targets", ["target", "wanted", "measured", "met"], targets.map((x) => [x.name, x.target, x.measured, x.met === null ? "n/a" : x.met ? "yes" : "no"])));
   }
+  const profiled = results.find((r) => r.profile !== null);
+  if (profiled?.profile) {
+    const p = profiled.profile;
+    const rows = Array.from({ length: Math.max(p.parse.length, p.trace.length, p.wholeNode.length) }, (_, i) =>
+      [p.parse[i], p.trace[i], p.wholeNode[i]].flatMap((x) => (x ? [`${x.name} ${x.module}`.trim(), `${fmt(x.percent, 1)}%`] : ["", ""])));
+    out.push("", table(`Where the time goes at ${k(profiled.services)} (CPU profile, self time; trace: connections not traced before)`,
+      ["parse", "%", "trace", "%", "whole node", "%"], rows));
+  }
   out.push("", `Total ${fmt(totalMs / 1000, 0)} s. Numbers vary with the machine's load; the ratios are within one run.`);
   process.stdout.write(out.join("\n") + "\n");
 
@@ -403,12 +445,14 @@ function report(options: Options, results: SizeResult[], iptablesVersion: string
       services: { ms: round(r.servicesMs, 1), servicePorts: r.servicePorts, usPerRule: round((r.servicesMs * 1000) / r.rules, 3) },
       indexBuildMs: round(r.indexBuildMs, 1),
       trace: {
-        connections: r.trace.connections, usPerConnection: round(r.trace.usPerConnection, 1), outcomesPerConnection: round(r.trace.outcomesPerConnection, 3),
+        connections: r.trace.connections, usPerConnection: round(r.trace.usPerConnection, 1), repeatUsPerConnection: round(r.trace.repeatUsPerConnection, 1),
+        outcomesPerConnection: round(r.trace.outcomesPerConnection, 3),
         withFollowUp: { connections: r.trace.followUp.connections, usPerConnection: round(r.trace.followUp.usPerConnection, 1) },
         naive: { connections: r.trace.naive.connections, usPerConnection: round(r.trace.naive.usPerConnection, 1), sameOutcomes: r.trace.naive.agree, ratio: round(r.trace.naive.usPerConnection / r.trace.usPerConnection, 2) },
       },
-      wholeNode: { traces: r.wholeNode.traces, ms: round(r.wholeNode.ms, 1), usPerTrace: round(r.wholeNode.usPerTrace, 1), consistentWithServices: r.wholeNode.consistent },
+      wholeNode: { traces: r.wholeNode.traces, ms: round(r.wholeNode.ms, 1), repeatMs: round(r.wholeNode.repeatMs, 1), usPerTrace: round(r.wholeNode.usPerTrace, 1), consistentWithServices: r.wholeNode.consistent },
       sankey: r.sankey === null ? null : "ms" in r.sankey ? { ms: round(r.sankey.ms, 1), servicePorts: r.sankey.services } : r.sankey,
+      profile: r.profile,
     })),
     targets,
     totalSeconds: round(totalMs / 1000, 1),

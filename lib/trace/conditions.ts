@@ -79,7 +79,6 @@ function checkHeader(r: PreparedRule, p: PacketState, explain: boolean): Check |
   // Descriptions are built only for the condition that fails: most rules fail on their
   // first condition, and building text for every check dominated the cost of a trace.
   const ip = r.rule.ip;
-  const passes = (okRaw: boolean, n: Negatable<unknown>) => okRaw !== n.invert;
   if (r.source && !passesAddress(r.source, packetAddress(p.src))) {
     const n = ip.source!, c = n.value;
     return explain ? { ok: false, part: headerText("-s", n, formatCidr(c)), reason: n.invert ? `source ${p.src} is in ${formatCidr(c)}` : `source is ${p.src}` } : FAILED;
@@ -88,19 +87,19 @@ function checkHeader(r: PreparedRule, p: PacketState, explain: boolean): Check |
     const n = ip.destination!, c = n.value;
     return explain ? { ok: false, part: headerText("-d", n, formatCidr(c)), reason: n.invert ? `destination ${p.dst} is in ${formatCidr(c)}` : `destination is ${p.dst}` } : FAILED;
   }
-  if (ip.inInterface && !passes(ifaceMatches(ip.inInterface.value, p.inInterface), ip.inInterface)) {
+  if (ip.inInterface && ifaceMatches(ip.inInterface.value, p.inInterface) === ip.inInterface.invert) {
     if (!explain) return FAILED;
     const why = p.inInterface === null ? "the packet was made on this node (no input interface)" : `input interface is ${p.inInterface}`;
-    return explain ? { ok: false, part: headerText("-i", ip.inInterface, ip.inInterface.value), reason: why } : FAILED;
+    return { ok: false, part: headerText("-i", ip.inInterface, ip.inInterface.value), reason: why };
   }
-  if (ip.outInterface && !passes(ifaceMatches(ip.outInterface.value, p.outInterface), ip.outInterface)) {
+  if (ip.outInterface && ifaceMatches(ip.outInterface.value, p.outInterface) === ip.outInterface.invert) {
     return explain ? { ok: false, part: headerText("-o", ip.outInterface, ip.outInterface.value), reason: `output interface is ${p.outInterface ?? "not chosen yet"}` } : FAILED;
   }
-  if (ip.protocol && ip.protocol.value !== "all" && !passes(ip.protocol.value === p.protocol, ip.protocol)) {
+  if (ip.protocol && ip.protocol.value !== "all" && (ip.protocol.value === p.protocol) === ip.protocol.invert) {
     return explain ? { ok: false, part: headerText("-p", ip.protocol, ip.protocol.value), reason: `protocol is ${p.protocol}` } : FAILED;
   }
   // Simulated packets are never second or later fragments.
-  if (ip.fragment && !passes(false, ip.fragment)) return explain ? { ok: false, part: `${inv(ip.fragment)}-f`, reason: "the packet is not a later fragment" } : FAILED;
+  if (ip.fragment && !ip.fragment.invert) return explain ? { ok: false, part: `${inv(ip.fragment)}-f`, reason: "the packet is not a later fragment" } : FAILED;
   return null;
 }
 
