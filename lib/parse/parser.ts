@@ -28,6 +28,8 @@ export interface ParseResult {
 interface OpenTable {
   table: Table;
   chains: Map<string, Chain>;
+  /** The chain the last rule went to: iptables-save writes a chain's rules together, so most look-ups are this one. */
+  last: Chain | null;
 }
 
 const COUNTERS = /^\[([0-9]+):([0-9]+)\]$/;
@@ -124,7 +126,7 @@ export function parseDump(text: string, options: ParseOptions = {}): ParseResult
         report(lineNo, 2, `table ${name} appears twice: iptables-restore would replace the first with the second`, "warning");
       const table: Table = { name, line: lineNo, leading: takePending(), chains: [], commit: null };
       dump.tables.push(table);
-      open = { table, chains: new Map() };
+      open = { table, chains: new Map(), last: null };
       continue;
     }
     if (/^COMMIT[ \t]*$/.test(line)) {
@@ -231,6 +233,7 @@ function declareChain(open: OpenTable, line: string, lineNo: number, takePending
   }
   const chain: Chain = { name, builtin, policy, counters, line: lineNo, leading: takePending(), rules: existing?.rules ?? [] };
   open.chains.set(name, chain);
+  open.last = null;
   return true;
 }
 
@@ -255,8 +258,9 @@ function readStatement(
   const table = open.table.name;
   const chainTok = tokens[i + 1];
   const chainOf = (name: string): Chain | undefined => {
+    if (open.last !== null && open.last.name === name) return open.last;
     const found = open.chains.get(name);
-    if (found) return found;
+    if (found) return (open.last = found);
     if (isBuiltinChain(table, name)) {
       const chain: Chain = { name, builtin: true, policy: "ACCEPT", counters: null, line: null, leading: [], rules: [] };
       open.chains.set(name, chain);
@@ -387,6 +391,7 @@ function readStatement(
         }
         giveBack(chain.leading);
         open.chains.delete(name);
+        open.last = null;
       }
       // Nothing of this line stays in the model; comments above it go to the next statement.
       return true;

@@ -130,6 +130,7 @@ export function validateTable(table: Table, report: Report): void {
 
   const reach = reachBits(g);
   g.chains.forEach((chain, i) => {
+    let hooks: Hook[] | null = null;
     for (const rule of chain.rules) {
       const kind = rule.target?.kind;
       if (!kind) continue;
@@ -139,7 +140,8 @@ export function validateTable(table: Table, report: Report): void {
         report(rule.line, targetColumn(rule), `${kind} is only valid in the ${placement.tables.join("/")} table, not in ${table.name}`);
         continue;
       }
-      const wrong = hooksOf(g, reach[i]).filter((h) => !placement.hooks.includes(h));
+      hooks ??= hooksOf(g, reach[i]);
+      const wrong = hooks.filter((h) => !placement.hooks.includes(h));
       if (wrong.length > 0) {
         const via = chain.builtin ? "" : ` (chain ${chain.name} is reached from ${wrong.join(", ")})`;
         report(rule.line, targetColumn(rule), `${kind} is only valid in ${placement.hooks.join(" and ")}${chain.builtin ? `, not in ${chain.name}` : via}`);
