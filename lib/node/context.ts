@@ -213,7 +213,7 @@ interface NodeFacts {
 
 const nodeFacts = new WeakMap<NodeContext, NodeFacts>();
 /** Remembered routing decisions per node, at most (a trace meets few destinations; a long simulation may meet many). */
-const MAX_REMEMBERED = 65536;
+const MAX_REMEMBERED = 8192;
 
 function factsOf(node: NodeContext): NodeFacts {
   const size = node.interfaces.reduce((n, i) => n + i.addresses.length, node.routes.length);

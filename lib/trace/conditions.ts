@@ -5,7 +5,7 @@
  */
 import { cidrContains, formatCidr, formatIPv4, parseIPv4, type Cidr } from "../model/address.js";
 import { protocolNumber } from "../parse/values.js";
-import type { Negatable } from "../model/dump.js";
+import type { Negatable, Rule } from "../model/dump.js";
 import type { ConntrackState, Match, PortRange, RecentMatch } from "../model/matches.js";
 import { formatMatch } from "../format/matches.js";
 import { hex } from "../format/quote.js";
@@ -13,7 +13,7 @@ import { addressType, type NodeContext } from "../node/context.js";
 import type { Fraction } from "../math/fraction.js";
 import type { PacketState } from "./packet.js";
 import type { ConntrackEntry, NetState } from "./state.js";
-import { packetAddress, passesAddress, type PreparedRule } from "./prepare.js";
+import { chanceOf, packetAddress, passesAddress } from "./quick.js";
 
 /** What the evaluator needs besides the packet. */
 export interface ConditionContext {
@@ -75,16 +75,16 @@ const MATCHED: Check = { ok: true, part: "", reason: "" };
 /** A condition that failed, when nobody asked why. */
 const FAILED: Check = { ok: false, part: "", reason: "" };
 
-function checkHeader(r: PreparedRule, p: PacketState, explain: boolean): Check | null {
+function checkHeader(rule: Rule, p: PacketState, explain: boolean): Check | null {
   // Descriptions are built only for the condition that fails: most rules fail on their
   // first condition, and building text for every check dominated the cost of a trace.
-  const ip = r.rule.ip;
-  if (r.source && !passesAddress(r.source, packetAddress(p.src))) {
-    const n = ip.source!, c = n.value;
+  const ip = rule.ip;
+  if (ip.source && !passesAddress(ip.source, packetAddress(p.src))) {
+    const n = ip.source, c = n.value;
     return explain ? { ok: false, part: headerText("-s", n, formatCidr(c)), reason: n.invert ? `source ${p.src} is in ${formatCidr(c)}` : `source is ${p.src}` } : FAILED;
   }
-  if (r.destination && !passesAddress(r.destination, packetAddress(p.dst))) {
-    const n = ip.destination!, c = n.value;
+  if (ip.destination && !passesAddress(ip.destination, packetAddress(p.dst))) {
+    const n = ip.destination, c = n.value;
     return explain ? { ok: false, part: headerText("-d", n, formatCidr(c)), reason: n.invert ? `destination ${p.dst} is in ${formatCidr(c)}` : `destination is ${p.dst}` } : FAILED;
   }
   if (ip.inInterface && ifaceMatches(ip.inInterface.value, p.inInterface) === ip.inInterface.invert) {
@@ -245,7 +245,7 @@ function checkMatch(m: Match, p: PacketState, ctx: ConditionContext, line: numbe
       return yes;
     }
     case "statistic": {
-      // Random draws are branches, taken by decideRule from the prepared rule before this is called.
+      // Random draws are branches, taken by decideRule before this is called.
       if (m.mode === "random") throw new Error("unreachable: random statistic matches are decided by decideRule");
       const seen = ctx.state.nthCounters.get(line) ?? 0;
       effects.push({ kind: "nth-count", line });
@@ -274,22 +274,22 @@ const PLAIN_MATCH: RuleDecision = Object.freeze({ kind: "match", effects: NO_EFF
 const QUIET_NO_MATCH: RuleDecision = Object.freeze({ kind: "no-match", part: "", reason: "", effects: NO_EFFECTS });
 
 /**
- * Decide a prepared rule for the packet. `decided` gives the outcome of each
+ * Decide a rule for the packet. `decided` gives the outcome of each
  * random statistic match already branched on, in order; the first undecided
  * one returns a branch. With `explain` off, a rule that fails without side
  * effects returns a shared answer without its reason.
  */
-export function decideRule(r: PreparedRule, p: PacketState, ctx: ConditionContext, decided: boolean[], explain: boolean): RuleDecision {
-  const h = checkHeader(r, p, explain);
+export function decideRule(rule: Rule, p: PacketState, ctx: ConditionContext, decided: boolean[], explain: boolean): RuleDecision {
+  const h = checkHeader(rule, p, explain);
   if (h) return explain ? { kind: "no-match", part: h.part, reason: h.reason, effects: [] } : QUIET_NO_MATCH;
-  const rule = r.rule;
   // Most rules have no side effects and nothing to note: their lists are made only when needed.
   let effects: Effect[] = NO_EFFECTS;
   let notes: string[] = NO_NOTES;
   let branchIndex = 0;
   for (let i = 0; i < rule.matches.length; i++) {
-    const chance = r.chances?.[i];
-    if (chance) {
+    const m = rule.matches[i];
+    if (m.kind === "statistic" && m.mode === "random") {
+      const chance = chanceOf(m);
       if (branchIndex >= decided.length) return { kind: "branch", probability: chance.yes, complement: chance.no, part: chance.text };
       const taken = decided[branchIndex++];
       if (!taken) return { kind: "no-match", part: chance.text, reason: "the random draw did not fall under this rule's probability", effects };
@@ -297,7 +297,6 @@ export function decideRule(r: PreparedRule, p: PacketState, ctx: ConditionContex
       notes.push(`${chance.text}: the random draw fell under the probability`);
       continue;
     }
-    const m = rule.matches[i];
     if (m.kind === "comment") continue;
     if (effects === NO_EFFECTS && (m.kind === "recent" || m.kind === "statistic")) effects = [];
     const c = checkMatch(m, p, ctx, rule.line, effects, explain);

@@ -4,7 +4,7 @@
  * A random rule splits the run into two "worlds" with complementary exact
  * probabilities; every world ends in one outcome.
  */
-import type { Chain, Dump, Rule, TableName } from "../model/dump.js";
+import type { Chain, Dump, Rule, Table, TableName } from "../model/dump.js";
 import { findChain, findTable } from "../model/predicates.js";
 import type { Hook } from "../model/tables.js";
 import { hex } from "../format/quote.js";
@@ -13,7 +13,6 @@ import { lookupRoute, selectAddress, type NodeContext } from "../node/context.js
 import { decideRule, type Effect } from "./conditions.js";
 import { nextCandidate } from "./index.js";
 import { applyMark } from "./marks.js";
-import { enteredChain, preparedChain, preparedRule, type PreparedChain, type PreparedRule } from "./prepare.js";
 import type { PacketState, Tuple } from "./packet.js";
 import { recentRemove, recentUpdate, type ConntrackEntry, type NetState } from "./state.js";
 
@@ -100,7 +99,9 @@ type Stage =
   | { kind: "deliver-out" };
 
 interface Frame {
-  chain: PreparedChain;
+  chain: Chain;
+  /** The table the chain belongs to (where its jumps are looked up). */
+  table: Table;
   index: number;
 }
 
@@ -193,9 +194,10 @@ function continueWith(w: World, plan: readonly Stage[]): void {
 }
 
 /** The built-in chains of a dump by stage, found once per dump (while its tables stay the same). */
-const entries = new WeakMap<Dump, { tables: Dump["tables"]; count: number; chains: Map<TableStage, PreparedChain | null> }>();
+const entries = new WeakMap<Dump, { tables: Dump["tables"]; count: number; chains: Map<TableStage, Frame | null> }>();
 
-function entryChain(dump: Dump, stage: TableStage): PreparedChain | null {
+/** The first frame of a table stage: its built-in chain, or null when the dump has none. */
+function entryChain(dump: Dump, stage: TableStage): Frame | null {
   let e = entries.get(dump);
   if (!e || e.tables !== dump.tables || e.count !== dump.tables.length) {
     e = { tables: dump.tables, count: dump.tables.length, chains: new Map() };
@@ -205,11 +207,10 @@ function entryChain(dump: Dump, stage: TableStage): PreparedChain | null {
   if (c === undefined) {
     const table = findTable(dump, stage.table);
     const chain = table && findChain(table, stage.hook);
-    c = table && chain ? preparedChain(table, chain) : null;
+    c = table && chain ? { chain, table, index: 0 } : null;
     e.chains.set(stage, c);
   }
-  // The prepared form checks itself against the chain's rules; take it fresh in case they changed.
-  return c && preparedChain(c.table, c.chain);
+  return c && { chain: c.chain, table: c.table, index: 0 };
 }
 
 function tupleOf(p: PacketState): Tuple {
@@ -333,10 +334,10 @@ function enterStage(w: World, stage: Stage, env: RunInput): void {
         if (w.connection) applyConntrackNat(w, stage.hook);
         return;
       }
-      const chain = entryChain(env.dump, stage);
-      if (!chain) return;
+      const entry = entryChain(env.dump, stage);
+      if (!entry) return;
       w.at = stage;
-      w.frames = [{ chain, index: 0 }];
+      w.frames = [entry];
       return;
     }
     case "route":
@@ -447,7 +448,7 @@ function applyPolicy(w: World, chain: Chain): void {
 function stepChain(w: World, env: RunInput): [World, World] | null {
   const frames = w.frames!;
   const frame = frames[frames.length - 1];
-  const chain = frame.chain.chain;
+  const chain = frame.chain;
   if (--w.budget < 0) {
     end(w, "uncertain", { reason: `more than ${MAX_STEPS_PER_WORLD} rule checks for one packet` });
     return null;
@@ -461,9 +462,8 @@ function stepChain(w: World, env: RunInput): [World, World] | null {
     else frames.pop();
     return null;
   }
-  const prepared = preparedRule(frame.chain, frame.index);
-  const rule = prepared.rule;
-  const d = decideRule(prepared, w.packet, w, w.decided, env.explain);
+  const rule = chain.rules[frame.index];
+  const d = decideRule(rule, w.packet, w, w.decided, env.explain);
   if (d.kind === "branch") {
     const yes = cloneWorld(w), no = w;
     const q = d.complement;
@@ -494,7 +494,7 @@ function stepChain(w: World, env: RunInput): [World, World] | null {
     }
     return null;
   }
-  applyTarget(w, prepared, stage, branchProbability, d.notes, env);
+  applyTarget(w, rule, stage, branchProbability, d.notes, env);
   return null;
 }
 
@@ -523,14 +523,13 @@ function applyEffects(w: World, effects: Effect[], now: number): void {
 }
 
 function applyTarget(
-  w: World, prepared: PreparedRule, stage: { hook: Hook; table: TableName },
+  w: World, rule: Rule, stage: { hook: Hook; table: TableName },
   probability: Fraction | undefined, notes: string[], env: RunInput,
 ): void {
   const p = w.packet;
   const frames = w.frames!;
-  const rule = prepared.rule;
   const target = rule.target;
-  const step = ruleStep(stage, frames[frames.length - 1].chain.chain, rule, true);
+  const step = ruleStep(stage, frames[frames.length - 1].chain, rule, true);
   const chainName = step.chain;
   if (probability) step.probability = probability;
   if (notes.length) step.reason = notes.join("; ");
@@ -542,10 +541,11 @@ function applyTarget(
   }
   switch (target.kind) {
     case "jump": {
-      const next = enteredChain(frames[frames.length - 1].chain, prepared);
+      const table = frames[frames.length - 1].table;
+      const next = { chain: findChain(table, target.chain)!, table, index: 0 };
       step.action = `${target.goto ? "goto" : "jump to"} ${target.chain}`;
-      if (target.goto) frames[frames.length - 1] = { chain: next, index: 0 };
-      else frames.push({ chain: next, index: 0 });
+      if (target.goto) frames[frames.length - 1] = next;
+      else frames.push(next);
       return;
     }
     case "ACCEPT":
@@ -566,7 +566,7 @@ function applyTarget(
       return;
     case "RETURN": {
       step.action = "RETURN";
-      const builtin = frames[0].chain.chain;
+      const builtin = frames[0].chain;
       frames.pop();
       if (frames.length === 0) applyPolicy(w, builtin);
       return;
