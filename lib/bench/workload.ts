@@ -6,7 +6,7 @@
 import type { Dump } from "../model/dump.js";
 import type { NodeContext } from "../node/context.js";
 import type { KubeService } from "../services/catalog.js";
-import { ZERO, add, equals, type Fraction } from "../math/fraction.js";
+import { add, equals, type Fraction } from "../math/fraction.js";
 import type { ConnectionSpec, Protocol } from "../trace/packet.js";
 import { createRandom } from "../trace/random.js";
 import { traceConnection, type TraceOptions } from "../trace/trace.js";
@@ -60,7 +60,10 @@ export function wholeNode(dump: Dump, node: NodeContext, services: readonly Kube
         to: o.dnat ? `${o.after.dst}:${o.after.dport}` : "-", probability: o.probability, verdict: o.verdict, source: o.after.src,
       }));
       const shares = new Map<string, Fraction>();
-      for (const x of split) shares.set(x.to, add(shares.get(x.to) ?? ZERO, x.probability));
+      for (const x of split) {
+        const before = shares.get(x.to);
+        shares.set(x.to, before ? add(before, x.probability) : x.probability);
+      }
       const consistent = shares.size === s.endpoints.length && s.endpoints.every((e) => {
         const got = shares.get(`${e.ip}:${e.port}`);
         return got !== undefined && equals(got, e.probability);

@@ -273,7 +273,7 @@ export function addressType(node: NodeContext, ip: string): "LOCAL" | "BROADCAST
 /** The kernel's routing decision for `dst` (longest prefix wins; local addresses first). The answer is shared: do not change it. */
 export function lookupRoute(node: NodeContext, dst: string): RouteDecision {
   const f = factsOf(node);
-  return f.decisions.get(dst) ?? remember(f.decisions, dst, Object.freeze(decideRoute(node, f, dst)));
+  return f.decisions.get(dst) ?? remember(f.decisions, dst, decideRoute(node, f, dst));
 }
 
 function decideRoute(node: NodeContext, f: NodeFacts, dst: string): RouteDecision {
