@@ -62,7 +62,7 @@ interface ChildResult {
   trace: {
     connections: number;
     usPerConnection: number;
-    /** The same connections traced again: every chain they meet already prepared. */
+    /** The same connections traced again, their rules already in the processor's caches. */
     repeatUsPerConnection: number;
     outcomesPerConnection: number;
     followUp: { connections: number; usPerConnection: number };
@@ -162,7 +162,7 @@ async function child(job: Job): Promise<ChildResult> {
     if (a.join("\n") !== b.join("\n")) agree = false;
   });
 
-  // First run: each Service's chains met for the first time. Repeat: all of them prepared.
+  // First run: each Service's rules read from memory for the first time. Repeat: the same again.
   gc();
   t = now();
   const decisions = wholeNode(dump, node, services, job.nodeIP);
@@ -174,18 +174,15 @@ async function child(job: Job): Promise<ChildResult> {
 
   let profile: ChildResult["profile"] = null;
   if (job.profile) {
-    // Separate runs, after the timed ones: connections of another seed (chains not met before),
-    // a whole-node analysis over a fresh parse (nothing prepared), and a parse.
+    // Separate runs, after the timed ones: connections of another seed, a whole-node analysis, a parse.
     const fresh = benchConnections(services, job.nodeIP, job.connections, SEED + 1);
     const trace = await profileOf(() => {
       for (const c of fresh) traceConnection(dump, node, c, options);
     });
+    gc();
+    const whole = await profileOf(() => void wholeNode(dump, node, services, job.nodeIP));
+    gc();
     const parse = await profileOf(() => void parseDump(text, { file: job.file }));
-    gc();
-    const again = parseDump(text, { file: job.file }).dump;
-    const againServices = readServices(again);
-    gc();
-    const whole = await profileOf(() => void wholeNode(again, node, againServices, job.nodeIP));
     profile = { parse, trace, wholeNode: whole };
   }
 
