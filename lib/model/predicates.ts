@@ -10,14 +10,19 @@ export function findTable(dump: Dump, name: TableName): Table | undefined {
 
 const chainIndex = new WeakMap<Table, Map<string, Chain>>();
 
-/** The chain called `name` in `table` (indexed on first use; do not mutate the table afterwards). */
-export function findChain(table: Table, name: string): Chain | undefined {
+/** The chains of `table` by name (built on first use; do not rename or replace chains afterwards). */
+export function chainsByName(table: Table): ReadonlyMap<string, Chain> {
   let index = chainIndex.get(table);
   if (!index || index.size !== table.chains.length) {
     index = new Map(table.chains.map((c) => [c.name, c]));
     chainIndex.set(table, index);
   }
-  return index.get(name);
+  return index;
+}
+
+/** The chain called `name` in `table` (indexed on first use; do not mutate the table afterwards). */
+export function findChain(table: Table, name: string): Chain | undefined {
+  return chainsByName(table).get(name);
 }
 
 /** Every rule of the dump, table by table, chain by chain, in printed order. */

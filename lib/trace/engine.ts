@@ -5,7 +5,7 @@
  * probabilities; every world ends in one outcome.
  */
 import type { Chain, Dump, Rule, Table, TableName } from "../model/dump.js";
-import { findChain, findTable } from "../model/predicates.js";
+import { chainsByName, findTable } from "../model/predicates.js";
 import type { Hook } from "../model/tables.js";
 import { hex } from "../format/quote.js";
 import { ONE, multiply, type Fraction } from "../math/fraction.js";
@@ -100,8 +100,8 @@ type Stage =
 
 interface Frame {
   chain: Chain;
-  /** The table the chain belongs to (where its jumps are looked up). */
-  table: Table;
+  /** The chains of its table by name, where its jumps are looked up. */
+  chains: ReadonlyMap<string, Chain>;
   index: number;
 }
 
@@ -194,7 +194,7 @@ function continueWith(w: World, plan: readonly Stage[]): void {
 }
 
 /** The built-in chains of a dump by stage, found once per dump (while its tables stay the same). */
-const entries = new WeakMap<Dump, { tables: Dump["tables"]; count: number; chains: Map<TableStage, Frame | null> }>();
+const entries = new WeakMap<Dump, { tables: Dump["tables"]; count: number; chains: Map<TableStage, { table: Table; chain: Chain } | null> }>();
 
 /** The first frame of a table stage: its built-in chain, or null when the dump has none. */
 function entryChain(dump: Dump, stage: TableStage): Frame | null {
@@ -206,11 +206,12 @@ function entryChain(dump: Dump, stage: TableStage): Frame | null {
   let c = e.chains.get(stage);
   if (c === undefined) {
     const table = findTable(dump, stage.table);
-    const chain = table && findChain(table, stage.hook);
-    c = table && chain ? { chain, table, index: 0 } : null;
+    const chain = table && chainsByName(table).get(stage.hook);
+    c = table && chain ? { table, chain } : null;
     e.chains.set(stage, c);
   }
-  return c && { chain: c.chain, table: c.table, index: 0 };
+  // The table's name index is taken afresh: it follows chains added since.
+  return c && { chain: c.chain, chains: chainsByName(c.table), index: 0 };
 }
 
 function tupleOf(p: PacketState): Tuple {
@@ -541,8 +542,8 @@ function applyTarget(
   }
   switch (target.kind) {
     case "jump": {
-      const table = frames[frames.length - 1].table;
-      const next = { chain: findChain(table, target.chain)!, table, index: 0 };
+      const chains = frames[frames.length - 1].chains;
+      const next = { chain: chains.get(target.chain)!, chains, index: 0 };
       step.action = `${target.goto ? "goto" : "jump to"} ${target.chain}`;
       if (target.goto) frames[frames.length - 1] = next;
       else frames.push(next);
