@@ -1,9 +1,9 @@
+// The kernel test helpers (test/support/netns.ts) on the lab's namespaces. What happens to namespaces
+// when the process that made them dies is tested with the lab itself (test/lab/kernel.test.ts).
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { execIn, iptablesRoundTrip, netnsAvailable, stripSaveHeaders, withNetns } from "./support/netns.js";
 
@@ -45,13 +45,13 @@ describe.skipIf(!availability.ok)("withNetns", () => {
       expect(new Set(names).size).toBe(2);
       const listed = namespaces();
       for (const [i, name] of names.entries()) {
-        expect(name).toMatch(new RegExp(`^kil-unit-${process.pid}-[0-9a-f]{6}-${i}$`));
+        expect(name).toMatch(new RegExp(`^kilab-${process.pid}-[0-9a-f]{6}-unitn${i}\\d+$`));
         expect(listed).toContain(name);
-        const lo = execIn(name, "ip", ["-o", "link", "show", "lo"]);
+        const lo = await execIn(name, "ip", ["-o", "link", "show", "lo"]);
         expect(lo.status).toBe(0);
         expect(lo.stdout).toMatch(/<[^>]*\bUP\b[^>]*>/);
         // Nothing but lo: no path to the host.
-        const links = execIn(name, "ip", ["-o", "link", "show"]);
+        const links = await execIn(name, "ip", ["-o", "link", "show"]);
         expect(links.stdout.trim().split("\n")).toHaveLength(1);
       }
       return 42;
@@ -94,10 +94,10 @@ describe.skipIf(!availability.ok)("withNetns", () => {
 
   it("keeps namespaces of one call isolated from each other", async () => {
     await withNetns("iso", 2, async ([a, b]) => {
-      const load = execIn(a!, "iptables-legacy-restore", [], { input: "*filter\n-A INPUT -j DROP\nCOMMIT\n" });
+      const load = await execIn(a!, "iptables-legacy-restore", [], { input: "*filter\n-A INPUT -j DROP\nCOMMIT\n" });
       expect(load.status).toBe(0);
-      expect(execIn(a!, "iptables-legacy-save", []).stdout).toContain("-A INPUT -j DROP");
-      expect(execIn(b!, "iptables-legacy-save", []).stdout).toBe("");
+      expect((await execIn(a!, "iptables-legacy-save", [])).stdout).toContain("-A INPUT -j DROP");
+      expect((await execIn(b!, "iptables-legacy-save", [])).stdout).toBe("");
     });
   });
 
@@ -109,16 +109,16 @@ describe.skipIf(!availability.ok)("withNetns", () => {
 
 describe.skipIf(!availability.ok)("execIn", () => {
   it("refuses namespaces it did not create", () => {
-    expect(() => execIn("", "true", [])).toThrow(/not a namespace created by withNetns/);
-    expect(() => execIn("someone-elses", "true", [])).toThrow(/not a namespace created by withNetns/);
+    expect(() => execIn("", "true", [])).toThrow(/not a namespace created by this lab process/);
+    expect(() => execIn("someone-elses", "true", [])).toThrow(/not a namespace created by this lab process/);
   });
 
   it("passes input and enforces the timeout", async () => {
     await withNetns("exec", 1, async ([ns]) => {
-      const cat = execIn(ns!, "cat", [], { input: "hello\n" });
+      const cat = await execIn(ns!, "cat", [], { input: "hello\n" });
       expect(cat).toMatchObject({ status: 0, stdout: "hello\n" });
       const started = Date.now();
-      const slow = execIn(ns!, "sleep", ["10"], { timeoutMs: 300 });
+      const slow = await execIn(ns!, "sleep", ["10"], { timeoutMs: 300 });
       expect(Date.now() - started).toBeLessThan(5_000);
       expect(slow.status).toBeNull();
       expect(slow.signal).toBe("SIGKILL");
@@ -190,101 +190,4 @@ describe.skipIf(!availability.ok)("iptablesRoundTrip", () => {
       expect(stripSaveHeaders(r.saved)).toBe(stripSaveHeaders(recorded));
     },
   );
-});
-
-describe.skipIf(!availability.ok)("cleanup when the process dies", () => {
-  // Runs the real module in a child Node process (transpiled with the
-  // project's TypeScript), then kills or exits that process while a
-  // namespace is alive, and checks that the namespace is gone.
-  function childScript(dir: string, ending: "SIGTERM" | "SIGINT" | "SIGKILL" | "exit" | "quick"): string {
-    const source = readFileSync(join(here, "support/netns.ts"), "utf8");
-    const js = ts.transpileModule(source, {
-      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
-    }).outputText;
-    writeFileSync(join(dir, "netns.mjs"), js);
-    const main = ending === "quick"
-      ? `
-import { withNetns } from "./netns.mjs";
-await withNetns("quick", 1, async ([ns]) => console.log("NS " + ns));
-`
-      : `
-import { withNetns } from "./netns.mjs";
-await withNetns("die", 1, async ([ns]) => {
-  console.log("NS " + ns);
-  ${ending === "exit" ? "setTimeout(() => process.exit(3), 100);" : ""}
-  await new Promise((resolve) => setTimeout(resolve, 20000));
-});
-`;
-    const file = join(dir, `main-${ending}.mjs`);
-    writeFileSync(file, main);
-    return file;
-  }
-
-  type Exit = { code: number | null; signal: NodeJS.Signals | null };
-
-  /** Starts the child; resolves with the namespace it reports and a promise of its exit. */
-  async function startChild(script: string): Promise<{ name: string; kill: (s: NodeJS.Signals) => void; exited: Promise<Exit> }> {
-    const child = spawn(process.execPath, [script], { stdio: ["ignore", "pipe", "pipe"] });
-    const exited = new Promise<Exit>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        child.kill("SIGKILL");
-        reject(new Error("child did not exit"));
-      }, 15_000);
-      child.on("exit", (code, signal) => {
-        clearTimeout(timer);
-        resolve({ code, signal });
-      });
-    });
-    let out = "";
-    let err = "";
-    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    const name = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`child did not report a namespace: ${err}`)), 10_000);
-      child.stdout.on("data", (d: Buffer) => {
-        out += d.toString();
-        const m = /NS (\S+)/.exec(out);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]!);
-        }
-      });
-    });
-    return { name, kill: (s) => child.kill(s), exited };
-  }
-
-  for (const ending of ["SIGTERM", "SIGINT", "exit"] as const) {
-    it(`removes live namespaces on ${ending}`, async () => {
-      const dir = mkdtempSync(join(tmpdir(), "kil-netns-"));
-      try {
-        const child = await startChild(childScript(dir, ending));
-        expect(namespaces()).toContain(child.name);
-        if (ending !== "exit") child.kill(ending);
-        const result = await child.exited;
-        if (ending === "exit") expect(result.code).toBe(3);
-        else expect(result.signal).toBe(ending);
-        expect(namespaces()).not.toContain(child.name);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    });
-  }
-
-  it("removes, in the next process, a namespace left by a SIGKILLed one", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "kil-netns-"));
-    try {
-      const victim = await startChild(childScript(dir, "SIGKILL"));
-      victim.kill("SIGKILL");
-      expect((await victim.exited).signal).toBe("SIGKILL");
-      // SIGKILL cannot be caught: the namespace is still there...
-      expect(namespaces()).toContain(victim.name);
-      // ...until the module runs again in a new process.
-      const next = await startChild(childScript(dir, "quick"));
-      expect((await next.exited).code).toBe(0);
-      const listed = namespaces();
-      expect(listed).not.toContain(victim.name);
-      expect(listed).not.toContain(next.name);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
 });
