@@ -1,22 +1,17 @@
 /**
  * Small HTML building blocks the lessons use next to the views: a plain
- * table, a dump excerpt with line numbers, and escaping. Everything that
- * comes from a dump is escaped.
+ * table (the views' table, in their style), a dump excerpt with line
+ * numbers, and preformatted text. Everything that comes from a dump is
+ * escaped.
  */
 import type { Dump } from "../model/dump.js";
 import { allRules } from "../model/predicates.js";
 import { escapeHtml } from "../views/escape.js";
+import { tableHtml, viewHtml, type Html } from "../views/html.js";
 
-const TABLE_STYLE = "border-collapse:collapse;font:13px/1.4 system-ui,sans-serif;margin:4px 0";
-const CELL_STYLE = "border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top";
-
-/** A plain HTML table; cells are escaped unless given as `{ html }`. */
-export function lessonTable(header: string[], rows: (string | number | { html: string })[][], caption?: string): string {
-  const cell = (c: string | number | { html: string }, tag: string) =>
-    `<${tag} style="${CELL_STYLE}">${typeof c === "object" ? c.html : escapeHtml(c)}</${tag}>`;
-  return `<table class="kil-lesson" style="${TABLE_STYLE}">${caption ? `<caption style="text-align:left;font-weight:600;padding:2px 0">${escapeHtml(caption)}</caption>` : ""}`
-    + `<thead><tr style="background:#f3f3f3">${header.map((h) => cell(h, "th")).join("")}</tr></thead>`
-    + `<tbody>${rows.map((r) => `<tr>${r.map((c) => cell(c, "td")).join("")}</tr>`).join("")}</tbody></table>`;
+/** A plain table in the views' style; cells are escaped unless given as markup (`{ html }`). */
+export function lessonTable(header: string[], rows: (string | number | Html)[][], caption?: string): string {
+  return viewHtml("lesson-table", tableHtml({ caption, head: header, rows }));
 }
 
 /** Lines of the dump's file with their numbers, as a preformatted block; `highlight` lines are marked. */
