@@ -375,6 +375,20 @@ function endpointChains(nat: TableText, s: GeneratedService): void {
   }
 }
 
+/**
+ * The ClusterIP part of a Service's rules (`-d IP/32 -p P`, `-m P --dport N`, the "cluster IP" comment);
+ * null for a Service without endpoints, which gets kube-proxy's REJECT in filter's KUBE-SERVICES instead.
+ */
+function clusterIPMatch(filter: TableText, s: GeneratedService): { chain: string; dst: string; port: string; cip: string } | null {
+  const dst = `-d ${s.clusterIP}/32 -p ${s.protocol}`;
+  const port = `-m ${s.protocol} --dport ${s.port}`;
+  if (!s.chain) {
+    filter.add("KUBE-SERVICES", `${dst} -m comment --comment ${saveString(`${s.id} has no endpoints`)} ${port} -j REJECT --reject-with icmp-port-unreachable`);
+    return null;
+  }
+  return { chain: s.chain, dst, port, cip: saveString(`${s.id} cluster IP`) };
+}
+
 function print2018(services: GeneratedService[], clusterCIDR: string, podCIDR: string): string {
   const filter = new TableText("filter");
   const nat = new TableText("nat");
@@ -412,21 +426,17 @@ function print2018(services: GeneratedService[], clusterCIDR: string, podCIDR: s
   nat.add("KUBE-POSTROUTING", `-m comment --comment "kubernetes service traffic requiring SNAT" -m mark --mark 0x4000/0x4000 -j MASQUERADE`);
 
   for (const s of services) {
-    const dst = `-d ${s.clusterIP}/32 -p ${s.protocol}`;
-    const port = `-m ${s.protocol} --dport ${s.port}`;
-    if (!s.chain) {
-      filter.add("KUBE-SERVICES", `${dst} -m comment --comment ${saveString(`${s.id} has no endpoints`)} ${port} -j REJECT --reject-with icmp-port-unreachable`);
-      continue;
-    }
-    const cip = saveString(`${s.id} cluster IP`);
+    const match = clusterIPMatch(filter, s);
+    if (!match) continue;
+    const { chain, dst, port, cip } = match;
     nat.add("KUBE-SERVICES", `! -s ${podNet} ${dst} -m comment --comment ${cip} ${port} -j KUBE-MARK-MASQ`);
-    nat.add("KUBE-SERVICES", `${dst} -m comment --comment ${cip} ${port} -j ${s.chain}`);
+    nat.add("KUBE-SERVICES", `${dst} -m comment --comment ${cip} ${port} -j ${chain}`);
     if (s.nodePort !== null) {
       const np = `-p ${s.protocol} -m comment --comment ${saveString(s.id)} -m ${s.protocol} --dport ${s.nodePort}`;
       nat.add("KUBE-NODEPORTS", `${np} -j KUBE-MARK-MASQ`);
-      nat.add("KUBE-NODEPORTS", `${np} -j ${s.chain}`);
+      nat.add("KUBE-NODEPORTS", `${np} -j ${chain}`);
     }
-    nat.declare(s.chain);
+    nat.declare(chain);
     balance(nat, s, "2018");
     endpointChains(nat, s);
   }
@@ -473,20 +483,16 @@ function printModern(services: GeneratedService[], clusterCIDR: string): string 
   nat.add("KUBE-POSTROUTING", `-m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully`);
 
   for (const s of services) {
-    const dst = `-d ${s.clusterIP}/32 -p ${s.protocol}`;
-    const port = `-m ${s.protocol} --dport ${s.port}`;
-    if (!s.chain) {
-      filter.add("KUBE-SERVICES", `${dst} -m comment --comment ${saveString(`${s.id} has no endpoints`)} ${port} -j REJECT --reject-with icmp-port-unreachable`);
-      continue;
-    }
-    const cip = saveString(`${s.id} cluster IP`);
-    nat.add("KUBE-SERVICES", `${dst} -m comment --comment ${cip} ${port} -j ${s.chain}`);
-    nat.declare(s.chain);
-    nat.add(s.chain, `! -s ${clusterCIDR} ${dst} -m comment --comment ${cip} ${port} -j KUBE-MARK-MASQ`);
+    const match = clusterIPMatch(filter, s);
+    if (!match) continue;
+    const { chain, dst, port, cip } = match;
+    nat.add("KUBE-SERVICES", `${dst} -m comment --comment ${cip} ${port} -j ${chain}`);
+    nat.declare(chain);
+    nat.add(chain, `! -s ${clusterCIDR} ${dst} -m comment --comment ${cip} ${port} -j KUBE-MARK-MASQ`);
     if (s.externalChain) {
       nat.add("KUBE-NODEPORTS", `-p ${s.protocol} -m comment --comment ${saveString(s.id)} -m ${s.protocol} --dport ${s.nodePort} -j ${s.externalChain}`);
       nat.add(s.externalChain, `-m comment --comment ${saveString(`masquerade traffic for ${s.id} external destinations`)} -j KUBE-MARK-MASQ`);
-      nat.add(s.externalChain, `-j ${s.chain}`);
+      nat.add(s.externalChain, `-j ${chain}`);
     }
     balance(nat, s, "modern");
     endpointChains(nat, s);
