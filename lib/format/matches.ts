@@ -118,6 +118,10 @@ export function formatMatch(m: Match): string {
     }
     case "set":
       return ` -m set${bang(m.invert)} --match-set ${m.name} ${m.flags.join(",")}${m.options.map((o) => ` ${o}`).join("")}`;
+    case "icmp": {
+      const t = m.icmpType.value;
+      return ` -m icmp${bang(m.icmpType.invert)} --icmp-type ${t.type === 255 ? "any" : t.code === null ? t.type : `${t.type}/${t.code}`}`;
+    }
     case "socket":
       return ` -m socket${m.transparent ? " --transparent" : ""}${m.nowildcard ? " --nowildcard" : ""}${m.restoreSkmark ? " --restore-skmark" : ""}`;
     case "unsupported":

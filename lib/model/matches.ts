@@ -180,6 +180,20 @@ export interface SocketMatch {
   restoreSkmark: boolean;
 }
 
+/** An ICMP type and code as `-m icmp --icmp-type` gives them. */
+export interface IcmpType {
+  /** 0 to 254, or 255 for `any`. */
+  type: number;
+  /** One code, or null for every code of the type. */
+  code: number | null;
+}
+
+/** `-m icmp --icmp-type T[/C]` (iptables-save prints the type by number, or `any`). */
+export interface IcmpMatch {
+  kind: "icmp";
+  icmpType: Negatable<IcmpType>;
+}
+
 /** A module (or option) the kit does not model: kept with its text, printed back verbatim. */
 export interface UnsupportedMatch {
   kind: "unsupported";
@@ -195,4 +209,4 @@ export interface UnsupportedMatch {
 export type Match =
   | TcpMatch | UdpMatch | SctpMatch | MultiportMatch | CommentMatch | MarkMatch
   | ConntrackMatch | StateMatch | AddrtypeMatch | StatisticMatch | RecentMatch
-  | PhysdevMatch | SetMatch | SocketMatch | UnsupportedMatch;
+  | PhysdevMatch | SetMatch | SocketMatch | IcmpMatch | UnsupportedMatch;

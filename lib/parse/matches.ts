@@ -11,6 +11,7 @@ import {
   protocolName, readCidr, readPortRange, readProbability, readProtocol, readUnsigned, readValueMask, type Read,
 } from "./values.js";
 import { formatIPv4, parseIPv4 } from "../model/address.js";
+import { readIcmpType } from "./icmp.js";
 
 /** One option as written: `[!] --name arg...`. */
 export interface RawOption {
@@ -21,10 +22,10 @@ export interface RawOption {
   token: Token;
 }
 
-/** Why a module could not be built, and where. */
+/** Why a module could not be built, and where (no token: at the module's name). */
 export interface BuildError {
   message: string;
-  token: Token;
+  token: Token | undefined;
 }
 
 /** A match module reader. */
@@ -44,7 +45,7 @@ function neg<T>(value: T, o: RawOption): Negatable<T> {
   return { value, invert: o.invert };
 }
 
-function err(message: string, token: Token): BuildError {
+function err(message: string, token: Token | undefined): BuildError {
   return { message, token };
 }
 
@@ -449,9 +450,20 @@ const socket: MatchReader = {
   },
 };
 
+const icmp: MatchReader = {
+  options: { "--icmp-type": 1 },
+  invertible: ["--icmp-type"],
+  build(opts) {
+    const o = opts[0];
+    if (!o) return err('icmp: expected --icmp-type TYPE (libxt_icmp: option "--icmp-type" must be specified)', undefined);
+    const r = readIcmpType(o.args[0].text);
+    return r.ok ? { kind: "icmp", icmpType: neg(r.value, o) } : err(`--icmp-type: ${r.message}`, o.args[0]);
+  },
+};
+
 /** The match modules the kit models, by `-m` name. */
 export const MATCH_READERS: Readonly<Record<string, MatchReader>> = {
-  tcp, udp, sctp, multiport, comment, mark, conntrack, state, addrtype, statistic, recent, physdev, set, socket,
+  tcp, udp, sctp, icmp, multiport, comment, mark, conntrack, state, addrtype, statistic, recent, physdev, set, socket,
 };
 
 export { isError as isBuildError };

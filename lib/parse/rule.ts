@@ -263,10 +263,10 @@ export function readRuleParts(tokens: Token[], ctx: RuleContext, problems: RuleP
         }
       }
       if (!owner && !target) {
-        // `-p tcp --dport 80` loads the tcp match implicitly, where the option appears.
+        // `-p tcp --dport 80` (or `-p icmp --icmp-type 8`) loads the protocol's match implicitly, where the option appears.
         const proto = ip.protocol?.value;
         const reader = proto ? MATCHES.get(proto) : undefined;
-        if (proto && (proto === "tcp" || proto === "udp" || proto === "sctp") && reader && canonicalOption(reader, t.text)
+        if (proto && (proto === "tcp" || proto === "udp" || proto === "sctp" || proto === "icmp") && reader && canonicalOption(reader, t.text)
           && !builders.some((b) => b.name === proto)) {
           owner = { name: proto, reader, tokens: [], options: [], isTarget: false, goto: false, implicit: true, unsupported: null };
           builders.push(owner);
@@ -336,6 +336,11 @@ export function readRuleParts(tokens: Token[], ctx: RuleContext, problems: RuleP
     const m = (b.reader as MatchReader).build(b.options);
     if (isBuildError(m)) {
       error(m.token ?? b.tokens[0], m.message);
+      continue;
+    }
+    if (m.kind === "icmp" && !(ip.protocol && !ip.protocol.invert && ip.protocol.value === "icmp")) {
+      // iptables-restore --test lets it through; loading it, the kernel refuses ("icmp match: only valid for protocol 1").
+      error(b.tokens[0], "-m icmp needs -p icmp: the kernel loads the icmp match only for ICMP packets");
       continue;
     }
     matches.push(m);

@@ -256,6 +256,9 @@ function checkMatch(m: Match, p: PacketState, ctx: ConditionContext, line: numbe
       return checkRecent(m, p, ctx, effects);
     case "set":
       return { uncertain: `ipset ${m.name}'s members are not in an iptables dump`, part: describe() };
+    case "icmp":
+      // Only ICMP packets reach this match (the kernel loads it only with -p icmp); simulated packets are TCP, UDP or SCTP.
+      return p.protocol === ("icmp" as string) ? { uncertain: "ICMP packets are not simulated", part: describe() } : no(() => `protocol is ${p.protocol}`);
     case "socket":
       return { uncertain: "whether a local socket exists for the packet is not in the dump", part: describe() };
     case "physdev":

@@ -380,3 +380,34 @@ describe("the header options", () => {
     expect(located(one("-A INPUT -i abcdefghijklmnop -j DROP").errors)).toEqual(["2:13 -i: expected an interface name of 1 to 15 characters"]);
   });
 });
+
+describe("icmp", () => {
+  it("reads a type, a type and code, any, and negation", () => {
+    expect(matchesOf("-A INPUT -p icmp -m icmp --icmp-type 8 -j ACCEPT")).toEqual([{ kind: "icmp", icmpType: { value: { type: 8, code: null }, invert: false } }]);
+    expect(matchesOf("-A INPUT -p icmp -m icmp ! --icmp-type 3/4 -j DROP")).toEqual([{ kind: "icmp", icmpType: { value: { type: 3, code: 4 }, invert: true } }]);
+    expect(matchesOf("-A INPUT -p icmp -m icmp --icmp-type any -j ACCEPT")).toEqual([{ kind: "icmp", icmpType: { value: { type: 255, code: null }, invert: false } }]);
+  });
+
+  it("prints names by number, as iptables-save does, and loads implicitly after -p icmp", () => {
+    expect(one("-A INPUT -p icmp --icmp-type echo-request -j ACCEPT").printed).toBe("-A INPUT -p icmp -m icmp --icmp-type 8 -j ACCEPT");
+    expect(one("-A INPUT -p icmp --icmp-type port-unreachable -j ACCEPT").printed).toBe("-A INPUT -p icmp -m icmp --icmp-type 3/3 -j ACCEPT");
+    expect(one("-A INPUT -p 1 -m icmp --icmp-type Time-Exceeded -j ACCEPT").printed).toBe("-A INPUT -p icmp -m icmp --icmp-type 11 -j ACCEPT");
+    expect(one("-A INPUT -p icmp -m icmp --icmp-type 255 -j ACCEPT").printed).toBe("-A INPUT -p icmp -m icmp --icmp-type any -j ACCEPT");
+    expect(one("-A INPUT -p icmp -m icmp --icmp-type 3/255 -j ACCEPT").printed).toBe("-A INPUT -p icmp -m icmp --icmp-type 3/255 -j ACCEPT");
+  });
+
+  it("takes a shortened name when only one name starts with it, as iptables does", () => {
+    expect(one("-A INPUT -p icmp --icmp-type echo-req -j ACCEPT").printed).toBe("-A INPUT -p icmp -m icmp --icmp-type 8 -j ACCEPT");
+    expect(located(one("-A INPUT -p icmp --icmp-type echo -j ACCEPT").errors)).toEqual(["2:30 --icmp-type: ambiguous ICMP type 'echo': echo-reply or echo-request?"]);
+  });
+
+  it("refuses what iptables or the kernel refuses, naming what was expected", () => {
+    expect(located(one("-A INPUT -p icmp -m icmp --icmp-type 256 -j ACCEPT").errors)).toEqual(["2:38 --icmp-type: ICMP type and code are numbers from 0 to 255, got '256'"]);
+    expect(located(one("-A INPUT -p icmp -m icmp --icmp-type 3/4/5 -j ACCEPT").errors)[0]).toMatch(/^2:38 --icmp-type: unknown ICMP type '3\/4\/5'/);
+    expect(located(one("-A INPUT -p icmp -m icmp --icmp-type pong-pong -j ACCEPT").errors)[0]).toMatch(/unknown ICMP type 'pong-pong': expected a number \(8, 3\/4\), any, or a name/);
+    expect(located(one("-A INPUT -p icmp -m icmp -j ACCEPT").errors)).toEqual(['2:18 icmp: expected --icmp-type TYPE (libxt_icmp: option "--icmp-type" must be specified)']);
+    expect(located(one("-A INPUT -m icmp --icmp-type 8 -j ACCEPT").errors)).toEqual(["2:10 -m icmp needs -p icmp: the kernel loads the icmp match only for ICMP packets"]);
+    expect(located(one("-A INPUT -p tcp -m icmp --icmp-type 8 -j ACCEPT").errors)).toEqual(["2:17 -m icmp needs -p icmp: the kernel loads the icmp match only for ICMP packets"]);
+    expect(located(one("-A INPUT ! -p icmp -m icmp --icmp-type 8 -j ACCEPT").errors)).toEqual(["2:20 -m icmp needs -p icmp: the kernel loads the icmp match only for ICMP packets"]);
+  });
+});

@@ -30,10 +30,10 @@ describe("an unknown match module", () => {
     expect(printed).toBe('-A INPUT -m foo ! --bar "a  b" --baz -m comment --comment c -j ACCEPT');
   });
 
-  it("keeps real modules the kit does not model (limit, icmp, owner, connmark)", () => {
+  it("keeps real modules the kit does not model (limit, pkttype, owner, connmark)", () => {
     for (const line of [
       "-A INPUT -m limit --limit 5/sec --limit-burst 10 -j ACCEPT",
-      "-A INPUT -p icmp -m icmp --icmp-type 8 -j ACCEPT",
+      "-A INPUT -m pkttype --pkt-type broadcast -j DROP",
       "-A OUTPUT -m owner --uid-owner 1001 -j DROP",
       "-A INPUT -m connmark --mark 0x1/0xff -j ACCEPT",
     ]) {

@@ -41,6 +41,18 @@ describe("chains and verdicts", () => {
     expect(o.snat).toMatchObject({ target: "SNAT", to: "198.51.100.99:40000" });
   });
 
+  it("an ICMP rule is passed over by a TCP packet: -p icmp fails first, and says so", () => {
+    const t = parseDump(filter("-A FORWARD -p icmp -m icmp --icmp-type 8 -j DROP\n-A FORWARD -p icmp -m icmp ! --icmp-type any -j DROP\n"));
+    expect(t.errors).toEqual([]);
+    const o = traceConnection(t.dump, node, { src: "192.0.2.50", dst: "198.51.100.7", dport: 80 }, { followUp: false }).outcomes;
+    expect(o).toHaveLength(1);
+    expect(o[0].verdict).toBe("accepted");
+    expect(o[0].steps.filter((s) => s.kind === "rule").map((s) => [s.line, s.matched, s.reason])).toEqual([
+      [5, false, "-p icmp: protocol is tcp"],
+      [6, false, "-p icmp: protocol is tcp"],
+    ]);
+  });
+
   it("REJECT reports the ICMP type", () => {
     const o = run(filter("-A FORWARD -p tcp -j REJECT --reject-with tcp-reset\n")).outcomes[0];
     expect(o).toMatchObject({ verdict: "rejected", rejectWith: "tcp-reset", line: 5 });
