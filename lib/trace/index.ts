@@ -39,7 +39,8 @@ export function setIndexMinRules(n: number): number {
   return previous;
 }
 
-const ANY = "*";
+// Bucket keys for "any": a protocol name never is `*`, an address is below 2^32 and a port below 65536.
+const ANY_PROTOCOL = "*";
 
 interface ChainIndex {
   rules: readonly Rule[];
@@ -56,21 +57,28 @@ interface ChainIndex {
 
 const indexes = new WeakMap<Chain, ChainIndex>();
 
+/** What a rule is looked up by: its one destination address, protocol and destination port (each null when it takes any). */
+export interface RuleKey {
+  dst: number | null;
+  proto: string | null;
+  port: number | null;
+}
+
 /** The lookup key of a rule, or null when the rule can never match a simulated packet and has no effect (it is never a candidate). */
-export function ruleKey(rule: Rule): { dst: string; proto: string; port: string } | null {
+export function ruleKey(rule: Rule): RuleKey | null {
   const { destination, protocol } = rule.ip;
-  let dst = ANY;
-  if (destination && !destination.invert && destination.value.prefix === 32) dst = String(parseIPv4(destination.value.address));
-  let proto = ANY;
+  let dst: number | null = null;
+  if (destination && !destination.invert && destination.value.prefix === 32) dst = parseIPv4(destination.value.address);
+  let proto: string | null = null;
   if (protocol && !protocol.invert && protocol.value !== "all") proto = protocol.value;
-  let port = ANY;
+  let port: number | null = null;
   for (const m of rule.matches) {
     if (m.kind === "comment") continue;
     if ((m.kind === "tcp" || m.kind === "udp" || m.kind === "sctp") && m.dport && !m.dport.invert && m.dport.value.min === m.dport.value.max) {
       // `-p tcp -m udp`: the header wants one protocol, the match another.
-      if (proto !== ANY && proto !== m.kind) return null;
+      if (proto !== null && proto !== m.kind) return null;
       proto = m.kind;
-      port = String(m.dport.value.min);
+      port = m.dport.value.min;
     }
     break;
   }
@@ -90,11 +98,12 @@ function build(chain: Chain): ChainIndex {
   chain.rules.forEach((rule, i) => {
     const k = ruleKey(rule);
     if (!k) return;
-    hasPorts ||= k.port !== ANY;
-    hasDestinations ||= k.dst !== ANY;
-    let byProto = buckets.get(k.proto);
-    if (!byProto) buckets.set(k.proto, (byProto = new Map()));
-    const key = slot(k.dst === ANY ? ANY_DST : Number(k.dst), k.port === ANY ? ANY_PORT : Number(k.port));
+    hasPorts ||= k.port !== null;
+    hasDestinations ||= k.dst !== null;
+    const proto = k.proto ?? ANY_PROTOCOL;
+    let byProto = buckets.get(proto);
+    if (!byProto) buckets.set(proto, (byProto = new Map()));
+    const key = slot(k.dst ?? ANY_DST, k.port ?? ANY_PORT);
     const list = byProto.get(key);
     if (list) list.push(i);
     else byProto.set(key, [i]);
@@ -132,7 +141,7 @@ function candidates(idx: ChainIndex, p: PacketState): number[] {
   const own = idx.buckets.get(p.protocol);
   if (idx.hasPorts) add(own, p.dport);
   add(own, ANY_PORT);
-  add(idx.buckets.get(ANY), ANY_PORT);
+  add(idx.buckets.get(ANY_PROTOCOL), ANY_PORT);
   const list = lists.length === 0 ? [] : lists.length === 1 ? lists[0] : lists.flat().sort((a, b) => a - b);
   idx.memo = { dst: p.dst, protocol: p.protocol, dport: p.dport, list };
   return list;

@@ -139,7 +139,7 @@ describe("what the index leaves out", () => {
   };
 
   it("keys rules by destination /32, protocol and a single destination port that only comments precede", () => {
-    expect(chain.rules.map(ruleKey).map((k) => k && `${k.dst === "*" ? "*" : "dst"}|${k.proto}|${k.port}`)).toEqual([
+    expect(chain.rules.map(ruleKey).map((k) => k && `${k.dst === null ? "*" : "dst"}|${k.proto ?? "*"}|${k.port ?? "*"}`)).toEqual([
       "dst|tcp|80", "*|udp|53", "*|tcp|80", "*|*|*", "*|tcp|*", "*|tcp|*", "*|tcp|*", "*|tcp|*", "*|*|*",
     ]);
   });
