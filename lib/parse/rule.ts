@@ -338,9 +338,9 @@ export function readRuleParts(tokens: Token[], ctx: RuleContext, problems: RuleP
       error(m.token ?? b.tokens[0], m.message);
       continue;
     }
-    if (m.kind === "icmp" && !(ip.protocol && !ip.protocol.invert && ip.protocol.value === "icmp")) {
-      // iptables-restore --test lets it through; loading it, the kernel refuses ("icmp match: only valid for protocol 1").
-      error(b.tokens[0], "-m icmp needs -p icmp: the kernel loads the icmp match only for ICMP packets");
+    const problem = protocolProblem(m.kind, ip);
+    if (problem) {
+      error(b.tokens[0], problem);
       continue;
     }
     matches.push(m);
@@ -379,6 +379,21 @@ export function readRuleParts(tokens: Token[], ctx: RuleContext, problems: RuleP
 }
 
 const PORT_PROTOCOLS = ["tcp", "udp", "sctp", "dccp"];
+/** Protocols whose match module the kernel loads only for packets of that protocol. */
+const PROTOCOL_MATCHES = new Set(["tcp", "udp", "sctp", "icmp"]);
+const MULTIPORT_PROTOCOLS = ["tcp", "udp", "udplite", "sctp", "dccp"];
+
+/**
+ * Why a match cannot go with the rule's `-p`, or null. iptables-restore --test lets `-m tcp` without
+ * `-p tcp` through, but the kernel refuses to load it (xt_tcp: "only valid for protocol 6"); multiport
+ * is refused by iptables itself.
+ */
+function protocolProblem(kind: string, ip: IpHeaderMatch): string | null {
+  const proto = ip.protocol && !ip.protocol.invert ? ip.protocol.value : null;
+  if (PROTOCOL_MATCHES.has(kind) && proto !== kind) return `-m ${kind} needs -p ${kind}: the kernel loads the ${kind} match only for ${kind.toUpperCase()} packets`;
+  if (kind === "multiport" && (proto === null || !MULTIPORT_PROTOCOLS.includes(proto))) return "-m multiport needs -p tcp, udp, udplite, sctp or dccp (iptables: multiport only works with TCP, UDP, UDPLITE, SCTP and DCCP)";
+  return null;
+}
 
 /** Protocol checks iptables makes on target options: NAT ports need a port protocol, tcp-reset needs tcp. */
 function checkTargetProtocol(t: Target, ip: IpHeaderMatch, b: Builder, error: (t: Token | undefined, message: string) => void): void {

@@ -411,3 +411,19 @@ describe("icmp", () => {
     expect(located(one("-A INPUT ! -p icmp -m icmp --icmp-type 8 -j ACCEPT").errors)).toEqual(["2:20 -m icmp needs -p icmp: the kernel loads the icmp match only for ICMP packets"]);
   });
 });
+
+describe("a protocol's match without that protocol", () => {
+  it("is refused, as the kernel refuses to load it (iptables-restore --test lets it through)", () => {
+    expect(located(one("-A INPUT -m tcp --dport 80 -j ACCEPT").errors)).toEqual(["2:10 -m tcp needs -p tcp: the kernel loads the tcp match only for TCP packets"]);
+    expect(located(one("-A INPUT -p udp -m tcp --dport 80 -j ACCEPT").errors)).toEqual(["2:17 -m tcp needs -p tcp: the kernel loads the tcp match only for TCP packets"]);
+    expect(located(one("-A INPUT ! -p udp -m udp --dport 53 -j ACCEPT").errors)).toEqual(["2:19 -m udp needs -p udp: the kernel loads the udp match only for UDP packets"]);
+    expect(located(one("-A INPUT -m sctp --dport 80 -j ACCEPT").errors)).toEqual(["2:10 -m sctp needs -p sctp: the kernel loads the sctp match only for SCTP packets"]);
+    expect(one("-A INPUT -p 6 -m tcp --dport 80 -j ACCEPT").errors).toEqual([]);
+  });
+
+  it("multiport needs a port protocol, as iptables says", () => {
+    expect(located(one("-A INPUT -m multiport --dports 80 -j ACCEPT").errors)).toEqual(["2:10 -m multiport needs -p tcp, udp, udplite, sctp or dccp (iptables: multiport only works with TCP, UDP, UDPLITE, SCTP and DCCP)"]);
+    expect(located(one("-A INPUT -p icmp -m multiport --dports 80 -j ACCEPT").errors)).toHaveLength(1);
+    expect(one("-A INPUT -p sctp -m multiport --dports 80 -j ACCEPT").errors).toEqual([]);
+  });
+});
