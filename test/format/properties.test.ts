@@ -87,6 +87,13 @@ function udpLike(name: "udp" | "sctp"): fc.Arbitrary<string> {
     .map(({ sport, dport }) => ` -m ${name}${sport ? `${bang(sport[0])} --sport ${sport[1]}` : ""}${dport ? `${bang(dport[0])} --dport ${dport[1]}` : ""}`);
 }
 
+/** `-m icmp` as iptables-save prints it: a type (0-254), a type and code, or any. */
+const icmpMatch = fc.tuple(fc.boolean(), fc.oneof(
+  fc.constant("any"),
+  fc.integer({ min: 0, max: 254 }).map(String),
+  fc.tuple(fc.integer({ min: 0, max: 254 }), fc.integer({ min: 0, max: 255 })).map(([t, c]) => `${t}/${c}`),
+)).map(([inv, type]) => ` -m icmp${bang(inv)} --icmp-type ${type}`);
+
 /** Up to 15 slots, a range (first below last) taking two. */
 const multiport = fc.tuple(
   fc.boolean(),
@@ -247,6 +254,7 @@ function rule(place: Place): fc.Arbitrary<string> {
     if (proto === "tcp") modules.push(tcpMatch(), multiport);
     if (proto === "udp") modules.push(udpLike("udp"), multiport);
     if (proto === "sctp") modules.push(udpLike("sctp"));
+    if (proto === "icmp") modules.push(icmpMatch);
     return fc.tuple(fc.array(fc.oneof(...modules), { maxLength: 4 }), target(place, proto === "tcp")).map(([matches, t]) => {
       let s = h.counters ? `[${h.counters[0]}:${h.counters[1]}] ` : "";
       s += `-A ${chain}`;
