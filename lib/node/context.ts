@@ -239,7 +239,7 @@ function factsOf(node: NodeContext): NodeFacts {
   return f;
 }
 
-function remember<T>(map: Map<string, T>, key: string, value: T): T {
+function remember<K, T>(map: Map<K, T>, key: K, value: T): T {
   if (map.size >= MAX_REMEMBERED) map.clear();
   map.set(key, value);
   return value;
@@ -306,11 +306,7 @@ export function selectAddress(node: NodeContext, dev: string, nextHop: string | 
   let byHop = f.sources.get(dev);
   if (!byHop) f.sources.set(dev, (byHop = new Map()));
   const known = byHop.get(nextHop);
-  if (known !== undefined) return known;
-  if (byHop.size >= MAX_REMEMBERED) byHop.clear();
-  const address = chooseAddress(node, dev, nextHop);
-  byHop.set(nextHop, address);
-  return address;
+  return known !== undefined ? known : remember(byHop, nextHop, chooseAddress(node, dev, nextHop));
 }
 
 function chooseAddress(node: NodeContext, dev: string, nextHop: string | null): string | null {

@@ -9,7 +9,7 @@
  * Only the fractions, the costly part, are kept: kube-proxy writes few
  * distinct probabilities.
  */
-import { parseIPv4, type Cidr } from "../model/address.js";
+import { cidrContains, parseIPv4, type Cidr } from "../model/address.js";
 import type { Negatable } from "../model/dump.js";
 import type { StatisticRandomMatch } from "../model/matches.js";
 import { formatMatch } from "../format/matches.js";
@@ -54,6 +54,5 @@ export function packetAddress(text: string): number {
 
 /** Whether an address (as a number) passes `-s`/`-d` as written in the rule, `!` included. */
 export function passesAddress(n: Negatable<Cidr>, address: number): boolean {
-  const mask = parseIPv4(n.value.mask)!;
-  return (((address & mask) >>> 0) === ((parseIPv4(n.value.address)! & mask) >>> 0)) !== n.invert;
+  return cidrContains(n.value, address) !== n.invert;
 }
