@@ -104,4 +104,6 @@ export type { OutcomeSource } from "./views/outcomes.js";
 export { show, tslabDisplay, type HtmlDisplay } from "./views/display.js";
 export { htmlPage } from "./views/page.js";
 export { diffDumps, serviceKey, type DumpDiff, type ServiceChange, type EndpointChange, type ChainDiff } from "./compare/diff.js";
+export { toJson } from "./json/json-text.js";
+export { traceJson } from "./json/trace-json.js";
 export { diffTable, type DiffTableOptions } from "./views/diff-table.js";

@@ -34,16 +34,4 @@ export function loadDump(path: string, stderr: (s: string) => void): ParseResult
   return result;
 }
 
-/** JSON with BigInt-safe fractions: `{num, den}` fractions become `"num/den"` strings. */
-export function toJson(value: unknown): string {
-  return JSON.stringify(
-    value,
-    (_k, v) => {
-      if (typeof v === "bigint") return v.toString();
-      if (v && typeof v === "object" && typeof v.num === "bigint" && typeof v.den === "bigint" && Object.keys(v).length === 2)
-        return v.den === 1n ? `${v.num}` : `${v.num}/${v.den}`;
-      return v;
-    },
-    2,
-  );
-}
+export { toJson } from "../json/json-text.js";

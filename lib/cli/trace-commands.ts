@@ -4,7 +4,9 @@ import { traceConnection, TraceInputError } from "../trace/trace.js";
 import { simulateConnections, type TimedConnection } from "../trace/simulate.js";
 import type { ConnectionSpec, Protocol } from "../trace/packet.js";
 import { readArgs, UsageError } from "./args.js";
-import { InputError, loadDump, readInput, toJson } from "./io.js";
+import { InputError, loadDump, readInput } from "./io.js";
+import { toJson } from "../json/json-text.js";
+import { traceJson } from "../json/trace-json.js";
 import type { Command } from "./commands.js";
 import { simulationReport, traceReport } from "./report.js";
 
@@ -57,17 +59,7 @@ const trace: Command = {
     try {
       const t = traceConnection(r.dump, node, spec);
       if (args.switches.has("--json")) {
-        io.out(toJson({
-          packet: t.packet,
-          origin: t.origin,
-          outcomes: t.outcomes.map((o) => ({
-            probability: o.probability, probabilityValue: Number(o.probability.num) / Number(o.probability.den),
-            verdict: o.verdict, delivery: o.delivery, outInterface: o.outInterface, before: o.before, after: o.after,
-            dnat: o.dnat, snat: o.snat, mark: o.mark, line: o.line, reason: o.reason,
-            steps: o.steps.map((s) => ({ kind: s.kind, hook: s.hook, table: s.table, chain: s.chain, line: s.line, rule: s.rule, matched: s.matched, reason: s.reason ?? null, action: s.action ?? null })),
-            followUp: o.followUp ? { original: o.followUp.original.map(brief), reply: o.followUp.reply.map(brief) } : null,
-          })),
-        }));
+        io.out(toJson(traceJson(t)));
       } else io.out(traceReport(t, r.dump.file));
       return 0;
     } catch (e) {
@@ -76,13 +68,6 @@ const trace: Command = {
     }
   },
 };
-
-function brief(o: { verdict: string; before: unknown; after: unknown; inInterface: string | null; outInterface: string | null; steps: { line: number | null; table: string | null; chain: string | null; matched: boolean; action?: string }[] }) {
-  return {
-    verdict: o.verdict, before: o.before, after: o.after, inInterface: o.inInterface, outInterface: o.outInterface,
-    steps: o.steps.filter((s) => s.matched).map((s) => ({ table: s.table, chain: s.chain, line: s.line, action: s.action ?? null })),
-  };
-}
 
 const simulate: Command = {
   name: "simulate",
