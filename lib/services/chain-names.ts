@@ -3,7 +3,7 @@
  * base32 encoding of a SHA-256 digest of the service port name, protocol
  * and (for endpoints) the endpoint address.
  */
-import { createHash } from "node:crypto";
+import { sha256 } from "../math/sha256.js";
 
 const BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
@@ -24,7 +24,7 @@ function base32(bytes: Uint8Array): string {
 
 /** The 16-character hash kube-proxy puts after its chain prefixes. */
 export function kubeProxyHash(text: string): string {
-  return base32(createHash("sha256").update(text, "utf8").digest()).slice(0, 16);
+  return base32(sha256(text)).slice(0, 16);
 }
 
 /** `KUBE-SVC-...` for a service port (`default/wordpress-01-svc:` + `tcp`); other prefixes: KUBE-EXT-, KUBE-SVL-, KUBE-FW-. */
