@@ -12,6 +12,7 @@ import {
 } from "./values.js";
 import { formatIPv4, parseIPv4 } from "../model/address.js";
 import { readIcmpType } from "./icmp.js";
+import { utf8Length } from "../math/utf8.js";
 
 /** One option as written: `[!] --name arg...`. */
 export interface RawOption {
@@ -173,7 +174,7 @@ const comment: MatchReader = {
   build(opts) {
     const o = opts.find((x) => x.name === "--comment");
     if (!o) return err("comment: expected --comment TEXT", opts[0]?.token);
-    const bytes = Buffer.byteLength(o.args[0].text, "utf8");
+    const bytes = utf8Length(o.args[0].text);
     if (bytes > MAX_COMMENT_LENGTH) return err(`--comment: text is ${bytes} bytes long: the kernel stores at most ${MAX_COMMENT_LENGTH}`, o.args[0]);
     return { kind: "comment", text: o.args[0].text };
   },

@@ -7,6 +7,7 @@ import type { BuildError, RawOption } from "./matches.js";
 import { readPort, readUnsigned, readValueMask } from "./values.js";
 import { parseIPv4 } from "../model/address.js";
 import type { Token } from "./lexer.js";
+import { utf8Length } from "../math/utf8.js";
 
 /** A target reader. */
 export interface TargetReader {
@@ -193,7 +194,7 @@ const log: TargetReader = {
     }
     const prefix = opts.find((o) => o.name === "--log-prefix");
     if (prefix && prefix.args[0].text === "") return err("--log-prefix: expected at least 1 character", prefix.args[0]);
-    if (prefix && Buffer.byteLength(prefix.args[0].text) > 29) return err("--log-prefix: at most 29 characters", prefix.args[0]);
+    if (prefix && utf8Length(prefix.args[0].text) > 29) return err("--log-prefix: at most 29 characters", prefix.args[0]);
     const has = (n: string) => opts.some((o) => o.name === n);
     return {
       kind: "LOG", ...(prefix ? { prefix: prefix.args[0].text } : {}), level,
