@@ -1,0 +1,621 @@
+/**
+ * The explorer page: reads the form and the page address, sends questions
+ * to the worker, and puts the answers (HTML the library's views made, with
+ * every dump text escaped) into the page.
+ */
+import { EXAMPLES, NODES, findExample } from "./examples.js";
+import { clientPresets, serviceDestinations, type ClientPreset } from "./presets.js";
+import type { ConnectionRequest, DumpSource, Loaded, NodeBrief, NodeSource, Reply, Request, ServiceBrief, TimedRequest, Traced } from "./protocol.js";
+import { connectionOfState, readState, writeState, type ExplorerState } from "./url-state.js";
+
+const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+
+/** At most this many Services are listed in the picker at once; a search narrows them. */
+const PICKER_LIMIT = 300;
+
+interface PageState {
+  /** The bundled example loaded, or null for the user's own dump. */
+  example: string | null;
+  /** The bundled node chosen instead of the example's own, if any. */
+  nodeOverride: string | null;
+  loaded: Loaded | null;
+  /** The Service chosen in the picker (by id). */
+  service: ServiceBrief | null;
+  presets: ClientPreset[];
+  timeline: TimedRequest[];
+  /** Questions of the kernel lab for this example. */
+  questions: { id: string; question: string; connection: ConnectionRequest }[];
+}
+
+const page: PageState = { example: null, nodeOverride: null, loaded: null, service: null, presets: [], timeline: [], questions: [] };
+
+// ---- the worker -----------------------------------------------------------
+
+let nextId = 1;
+const waiting = new Map<number, { resolve(r: Reply): void; label: string }>();
+let worker: Worker | null = null;
+let progressTimer: number | undefined;
+let progressStart = 0;
+let progressStage = "";
+
+function startWorker(): Worker {
+  const url = URL.createObjectURL(new Blob([__EXPLORER_WORKER__], { type: "text/javascript" }));
+  const w = new Worker(url);
+  w.onmessage = (event: MessageEvent<Reply>) => {
+    const reply = event.data;
+    if (reply.type === "progress") {
+      progressStage = reply.stage;
+      showProgress();
+      return;
+    }
+    const entry = waiting.get(reply.id);
+    if (!entry) return;
+    waiting.delete(reply.id);
+    if (waiting.size === 0) stopProgress();
+    entry.resolve(reply);
+  };
+  w.onerror = (event) => {
+    stopProgress();
+    setStatus(`The worker stopped: ${event.message || "unknown error"}`, "problem");
+    for (const [id, entry] of waiting) entry.resolve({ type: "failed", id, message: "the worker stopped" });
+    waiting.clear();
+  };
+  return w;
+}
+
+/** A request without its id (the id is added when it is sent). */
+type Question = Request extends infer R ? (R extends Request ? Omit<R, "id"> : never) : never;
+
+function ask(request: Question, label: string, transfer: Transferable[] = []): Promise<Reply> {
+  worker ??= startWorker();
+  const id = nextId++;
+  const full = { ...request, id } as Request;
+  progressStage = label;
+  startProgress();
+  return new Promise((resolve) => {
+    waiting.set(id, { resolve, label });
+    worker!.postMessage(full, transfer);
+  });
+}
+
+function startProgress(): void {
+  if (progressTimer !== undefined) return;
+  progressStart = performance.now();
+  document.body.setAttribute("aria-busy", "true");
+  showProgress();
+  progressTimer = window.setInterval(showProgress, 250);
+}
+
+function showProgress(): void {
+  const seconds = ((performance.now() - progressStart) / 1000).toFixed(1);
+  setStatus(`${progressStage}… ${seconds} s`, "busy");
+}
+
+function stopProgress(): void {
+  if (progressTimer !== undefined) window.clearInterval(progressTimer);
+  progressTimer = undefined;
+  document.body.removeAttribute("aria-busy");
+}
+
+function setStatus(text: string, kind: "busy" | "ok" | "problem"): void {
+  const status = $("status");
+  status.textContent = text;
+  status.className = kind;
+}
+
+// ---- small DOM helpers ----------------------------------------------------
+
+function element<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (text !== undefined) e.textContent = text;
+  if (className) e.className = className;
+  return e;
+}
+
+function option(value: string, text: string, selected = false): HTMLOptionElement {
+  const o = new Option(text, value, selected, selected);
+  return o;
+}
+
+/** Put HTML the library's views made into an element (they escape every text from the dump). */
+function setViewHtml(id: string, html: string): void {
+  $(id).innerHTML = html;
+}
+
+// ---- loading a dump and a node -----------------------------------------------
+
+function nodeSourceFor(example: string | null): NodeSource {
+  if (page.nodeOverride) return { kind: "example", id: page.nodeOverride };
+  const info = example ? findExample(example) : undefined;
+  return { kind: "example", id: info?.node ?? NODES[0].id };
+}
+
+let currentNode: NodeSource = { kind: "example", id: NODES[0].id };
+
+async function load(dump: DumpSource, node: NodeSource, transfer: Transferable[] = []): Promise<boolean> {
+  currentNode = node;
+  const reply = await ask({ type: "load", dump, node }, dump.kind === "example" ? `loading the example ${dump.id}` : `loading ${dump.name}`, transfer);
+  if (reply.type !== "loaded") {
+    setStatus(reply.type === "failed" ? reply.message : "unexpected answer", "problem");
+    return false;
+  }
+  page.loaded = reply.loaded;
+  showLoaded(reply.loaded);
+  return reply.loaded.services !== null && reply.loaded.node !== null;
+}
+
+/** Reload only the node, keeping the dump: the worker parses the dump again only for a new dump. */
+async function reloadNode(node: NodeSource): Promise<void> {
+  const dump: DumpSource | null = page.example ? { kind: "example", id: page.example } : lastOwnDump;
+  if (!dump) {
+    currentNode = node;
+    return;
+  }
+  await load(dump.kind === "file" ? { ...dump, bytes: dump.bytes.slice(0) } : dump, node);
+}
+
+/** The user's own dump, kept to reload it with another node. */
+let lastOwnDump: DumpSource | null = null;
+
+function showLoaded(l: Loaded): void {
+  const seconds = ((l.timings.decode + l.timings.parse + l.timings.services) / 1000).toFixed(2);
+  const diagnostics = $("diagnostics");
+  diagnostics.replaceChildren();
+  if (l.errors.length > 0 || l.warnings.length > 0) {
+    const list = element("ul", undefined, "diagnostics");
+    for (const [items, kind] of [[l.errors, "error"], [l.warnings, "warning"]] as const) {
+      for (const d of items) {
+        const li = element("li", undefined, kind);
+        li.append(element("code", d.text));
+        if (d.line) li.append(element("pre", d.line));
+        list.append(li);
+      }
+    }
+    diagnostics.append(element("h3", `${l.errors.length + l.moreErrors} error${l.errors.length + l.moreErrors === 1 ? "" : "s"}, ${l.warnings.length + l.moreWarnings} warning${l.warnings.length + l.moreWarnings === 1 ? "" : "s"}`));
+    diagnostics.append(list);
+    if (l.moreErrors || l.moreWarnings) diagnostics.append(element("p", `… and ${l.moreErrors} more errors and ${l.moreWarnings} more warnings not listed.`, "note"));
+  }
+  if (l.services === null) {
+    setStatus(`${l.file}: ${l.errors.length + l.moreErrors} error(s); nothing can be traced until they are fixed (${l.lines} lines read in ${seconds} s).`, "problem");
+  } else {
+    setStatus(`${l.file}: ${l.lines} lines, ${l.rules} rules, ${l.services.length} Service ports, read in ${seconds} s.`, "ok");
+  }
+  showNode(l.node, l.nodeError);
+  fillServices(l.services ?? []);
+  setViewHtml("catalog", l.services === null ? "" : l.catalogHtml || `<p class="note">${l.services.length} Service ports: too many to list here; find them with the search in section 3.</p>`);
+}
+
+function showNode(node: NodeBrief | null, error: string | null): void {
+  const box = $("node-summary");
+  box.replaceChildren();
+  const inSelect = $<HTMLSelectElement>("in");
+  const keep = inSelect.value;
+  inSelect.replaceChildren(option("", "(inferred from the routes)"));
+  if (!node) {
+    box.append(element("p", error ? `The node cannot be used: ${error}` : "No node description yet.", "problem"));
+    return;
+  }
+  for (const i of node.interfaces) inSelect.append(option(i.name, i.name, i.name === keep));
+  const table = element("table");
+  table.append(element("caption", `Node ${node.name}`));
+  const head = element("tr");
+  head.append(element("th", "interface"), element("th", "addresses"));
+  table.append(head);
+  for (const i of node.interfaces) {
+    const row = element("tr");
+    row.append(element("td", i.name), element("td", i.addresses.join(", ")));
+    table.append(row);
+  }
+  box.append(table);
+  const facts = [
+    node.clusterCIDR ? `cluster CIDR ${node.clusterCIDR}` : "no cluster CIDR",
+    node.podCIDR ? `pod CIDR ${node.podCIDR}` : "no pod CIDR",
+    node.serviceCIDR ? `service CIDR ${node.serviceCIDR}` : "no service CIDR",
+    `${node.routes.length} routes`,
+    node.peers.length ? `peers ${node.peers.map((p) => `${p.name} (${p.address})`).join(", ")}` : "no peers",
+  ];
+  box.append(element("p", facts.join("; ") + ".", "note"));
+}
+
+// ---- the Service picker and the presets -----------------------------------------
+
+function fillServices(list: readonly ServiceBrief[]): void {
+  filterServices();
+  if (page.service && !list.some((s) => s.id === page.service!.id)) page.service = null;
+  fillPresets();
+}
+
+function serviceText(s: ServiceBrief): string {
+  const where = [s.clusterIP && s.port !== null ? `${s.clusterIP}:${s.port}` : null, s.nodePort !== null ? `node port ${s.nodePort}` : null].filter(Boolean).join(", ");
+  return `${s.label} ${s.protocol}${where ? ` (${where})` : ""}`;
+}
+
+function filterServices(): void {
+  const list = page.loaded?.services ?? [];
+  const words = $<HTMLInputElement>("service-search").value.toLowerCase().split(/\s+/).filter(Boolean);
+  const select = $<HTMLSelectElement>("service");
+  const matching = list.filter((s) => {
+    const text = `${serviceText(s)} ${s.id}`.toLowerCase();
+    return words.every((w) => text.includes(w));
+  });
+  select.replaceChildren(...matching.slice(0, PICKER_LIMIT).map((s) => option(s.id, serviceText(s), s.id === page.service?.id)));
+  $("service-count").textContent =
+    matching.length > PICKER_LIMIT ? `${matching.length} of ${list.length} Service ports match; the first ${PICKER_LIMIT} are listed, type more to narrow them.` : `${matching.length} of ${list.length} Service ports.`;
+}
+
+function chooseService(id: string, setDestination: boolean): void {
+  page.service = page.loaded?.services?.find((s) => s.id === id) ?? null;
+  const target = $<HTMLSelectElement>("target");
+  target.replaceChildren();
+  if (page.service) {
+    const destinations = serviceDestinations(page.service, page.loaded?.node ?? null);
+    target.append(...destinations.map((d) => option(`${d.protocol} ${d.dst}`, d.label)));
+    if (setDestination && destinations[0]) applyDestination(destinations[0].dst, destinations[0].protocol);
+  }
+  fillPresets();
+}
+
+function applyDestination(dst: string, protocol: string): void {
+  $<HTMLInputElement>("dst").value = dst;
+  $<HTMLSelectElement>("proto").value = protocol;
+}
+
+function fillPresets(): void {
+  const node = page.loaded?.node;
+  const select = $<HTMLSelectElement>("preset");
+  const keep = select.value;
+  page.presets = node ? clientPresets(node, page.service) : [];
+  select.replaceChildren(option("", "(choose a kind of client)"));
+  for (const p of page.presets) {
+    const o = option(p.id, p.src ? `${p.label}: ${p.src}` : `${p.label} (not on this node)`, p.id === keep);
+    o.disabled = p.src === null;
+    select.append(o);
+  }
+  showPresetNote();
+}
+
+function showPresetNote(): void {
+  const p = page.presets.find((x) => x.id === $<HTMLSelectElement>("preset").value);
+  $("preset-note").textContent = p ? p.note : "";
+}
+
+function applyPreset(id: string): void {
+  const p = page.presets.find((x) => x.id === id);
+  showPresetNote();
+  if (!p || !p.src) return;
+  $<HTMLInputElement>("src").value = p.src;
+  setOrigin(p.from);
+}
+
+function setOrigin(from: ConnectionRequest["from"]): void {
+  $<HTMLInputElement>("local").checked = from === "local";
+  const inSelect = $<HTMLSelectElement>("in");
+  inSelect.value = from && from !== "local" ? from.interface : "";
+  inSelect.disabled = from === "local";
+}
+
+// ---- the question, the answer, the address ---------------------------------------
+
+function formState(): ExplorerState {
+  const local = $<HTMLInputElement>("local").checked;
+  return {
+    dump: page.example,
+    node: page.nodeOverride,
+    src: $<HTMLInputElement>("src").value.trim() || null,
+    dst: $<HTMLInputElement>("dst").value.trim() || null,
+    proto: $<HTMLSelectElement>("proto").value as ExplorerState["proto"],
+    in: local ? null : $<HTMLSelectElement>("in").value || null,
+    local,
+  };
+}
+
+function applyState(state: ExplorerState): void {
+  if (state.src !== null) $<HTMLInputElement>("src").value = state.src;
+  if (state.dst !== null) $<HTMLInputElement>("dst").value = state.dst;
+  $<HTMLSelectElement>("proto").value = state.proto ?? "tcp";
+  setOrigin(state.local ? "local" : state.in ? { interface: state.in } : undefined);
+  if (state.in && ![...$<HTMLSelectElement>("in").options].some((o) => o.value === state.in)) {
+    // An interface the node does not have: keep it, so the trace says so.
+    $<HTMLSelectElement>("in").append(option(state.in, `${state.in} (not an interface of this node)`, true));
+  }
+  selectServiceOf(state.dst, state.proto ?? "tcp");
+}
+
+/** Select the Service a destination belongs to, if any, so the picker shows it. */
+function selectServiceOf(dst: string | null, proto: string): void {
+  if (!dst) return;
+  const list = page.loaded?.services ?? [];
+  const node = page.loaded?.node ?? null;
+  const hit = list.find((s) => s.protocol === proto && serviceDestinations(s, node).some((d) => d.dst === dst));
+  if (hit) {
+    page.service = hit;
+    filterServices();
+    chooseService(hit.id, false);
+    $<HTMLSelectElement>("target").value = `${proto} ${dst}`;
+  }
+}
+
+function setProblem(text: string): void {
+  $("form-problem").textContent = text;
+}
+
+let traceRun = 0;
+
+async function traceForm(): Promise<void> {
+  const state = formState();
+  const asked = connectionOfState(state);
+  if ("problem" in asked) {
+    setProblem(asked.problem);
+    return;
+  }
+  if (!page.loaded?.services) {
+    setProblem("load a dump without errors first (section 1)");
+    return;
+  }
+  if (!page.loaded.node) {
+    setProblem("choose or load a node description first (section 2)");
+    return;
+  }
+  setProblem("");
+  const run = ++traceRun;
+  writeAddress(state);
+  const reply = await ask({ type: "trace", connection: asked.connection }, "tracing the connection");
+  if (run !== traceRun) return;
+  if (reply.type !== "traced") {
+    setProblem(reply.type === "failed" ? reply.message : "unexpected answer");
+    $("answer").hidden = true;
+    setStatus("The connection could not be traced.", "problem");
+    return;
+  }
+  showAnswer(reply.traced, asked.connection);
+}
+
+function showAnswer(t: Traced, c: ConnectionRequest): void {
+  const answer = $("answer");
+  answer.hidden = false;
+  const n = t.outcomes.length;
+  $("answer-lead").textContent = `${c.protocol} ${c.src} -> ${c.dst}:${c.dport}: ${n} possible outcome${n === 1 ? "" : "s"}, traced in ${t.milliseconds.toFixed(1)} ms.`;
+  setViewHtml("summary", t.summaryHtml);
+  setViewHtml("sankey", t.sankeyHtml);
+  const box = $("outcomes");
+  box.replaceChildren();
+  t.outcomes.forEach((o, i) => {
+    const details = element("details", undefined, "outcome");
+    if (i === 0) details.open = true;
+    details.append(element("summary", `Outcome ${o.title}: the path, marks, NAT and later packets`));
+    for (const html of [o.pathHtml, o.markHtml, o.natHtml, o.followUpHtml]) {
+      const part = element("div");
+      part.innerHTML = html;
+      details.append(part);
+    }
+    box.append(details);
+  });
+  $("trace-json").textContent = t.json;
+  $("command").textContent = t.command;
+  setStatus(`Traced: ${n} outcome${n === 1 ? "" : "s"}.`, "ok");
+}
+
+function writeAddress(state: ExplorerState): void {
+  const hash = writeState(state);
+  if (location.hash !== hash) history.replaceState(null, "", hash);
+  const link = $<HTMLAnchorElement>("share-link");
+  link.href = hash;
+  link.textContent = state.dump ? `explore.html${hash}` : `explore.html${hash} (your own dump is not in the link: whoever opens it must load it too)`;
+}
+
+// ---- the affinity timeline ------------------------------------------------------
+
+function showTimeline(): void {
+  const list = $("tl-list");
+  list.replaceChildren(
+    ...page.timeline.map((c) => element("li", `t=${c.time}s ${c.label ? `${c.label}: ` : ""}${c.protocol} ${c.src}${c.sport !== undefined ? `:${c.sport}` : ""} -> ${c.dst}:${c.dport}${c.from === "local" ? " (from the node)" : c.from ? ` (on ${c.from.interface})` : ""}`)),
+  );
+}
+
+async function runTimeline(): Promise<void> {
+  showTimeline();
+  if (page.timeline.length === 0) {
+    $("tl-result").replaceChildren();
+    return;
+  }
+  const seed = Number($<HTMLInputElement>("tl-seed").value);
+  const reply = await ask({ type: "simulate", connections: page.timeline, seed: Number.isInteger(seed) ? seed : 1 }, "running the timeline");
+  if (reply.type !== "simulated") {
+    $("tl-result").replaceChildren(element("p", reply.type === "failed" ? reply.message : "unexpected answer", "problem"));
+    return;
+  }
+  $("tl-result").innerHTML = reply.simulated.timelineHtml + reply.simulated.recentHtml + reply.simulated.sankeyHtml;
+  setStatus(`Timeline of ${page.timeline.length} connection${page.timeline.length === 1 ? "" : "s"}.`, "ok");
+}
+
+function addToTimeline(): void {
+  const asked = connectionOfState(formState());
+  if ("problem" in asked) {
+    setProblem(asked.problem);
+    return;
+  }
+  const time = Number($<HTMLInputElement>("tl-time").value);
+  if (!Number.isFinite(time) || time < 0) {
+    setProblem("time: expected a number of seconds, 0 or more");
+    return;
+  }
+  const label = $<HTMLInputElement>("tl-label").value.trim();
+  page.timeline.push({ ...asked.connection, time, ...(label ? { label } : {}) });
+  page.timeline.sort((a, b) => a.time - b.time);
+  void runTimeline();
+}
+
+// ---- the lessons' questions ----------------------------------------------------
+
+function fillQuestions(questions: PageState["questions"]): void {
+  page.questions = questions;
+  const select = $<HTMLSelectElement>("question-list");
+  select.replaceChildren(option("", questions.length ? "(choose one, or build your own below)" : "(none for this dump)"));
+  for (const q of questions) select.append(option(q.id, q.question));
+}
+
+function applyQuestion(id: string): void {
+  const q = page.questions.find((x) => x.id === id);
+  if (!q) return;
+  const c = q.connection;
+  applyState({
+    dump: page.example, node: page.nodeOverride,
+    src: c.sport !== undefined ? `${c.src}:${c.sport}` : c.src, dst: `${c.dst}:${c.dport}`, proto: c.protocol,
+    in: c.from && c.from !== "local" ? c.from.interface : null, local: c.from === "local",
+  });
+  void traceForm();
+}
+
+// ---- wiring -------------------------------------------------------------------
+
+async function loadExample(id: string): Promise<boolean> {
+  page.example = id;
+  lastOwnDump = null;
+  $<HTMLSelectElement>("example").value = id;
+  const ok = await load({ kind: "example", id }, nodeSourceFor(id));
+  fillQuestions(page.loaded ? QUESTIONS_OF(id) : []);
+  return ok;
+}
+
+/** Questions come with the page (they are small), by example id. */
+let QUESTIONS_OF: (id: string) => PageState["questions"] = () => [];
+
+async function openFromAddress(): Promise<void> {
+  const { state, problems } = readState(location.hash);
+  if (problems.length) setProblem(problems.join("; "));
+  const example = state.dump && findExample(state.dump) ? state.dump : page.example ?? EXAMPLES[0].id;
+  if (state.dump && !findExample(state.dump)) setProblem(`dump=${state.dump}: no such bundled example (there are ${EXAMPLES.map((e) => e.id).join(", ")})`);
+  page.nodeOverride = state.node && NODES.some((n) => n.id === state.node) ? state.node : null;
+  $<HTMLSelectElement>("node-choice").value = page.nodeOverride ?? "";
+  const needLoad = page.example !== example || !page.loaded || (state.dump === null && page.example === null);
+  const ok = needLoad ? await loadExample(example) : true;
+  if (!ok) return;
+  applyState(state);
+  if (state.src && state.dst) await traceForm();
+}
+
+async function readFileBytes(input: HTMLInputElement): Promise<{ name: string; bytes: ArrayBuffer } | null> {
+  const file = input.files?.[0];
+  if (!file) return null;
+  return { name: file.name, bytes: await file.arrayBuffer() };
+}
+
+async function readFileText(input: HTMLInputElement): Promise<{ name: string; text: string } | null> {
+  const file = await readFileBytes(input);
+  // Decoded as the command line reads a file: UTF-8, a byte order mark kept (JSON.parse then refuses it, as there).
+  return file && { name: file.name, text: new TextDecoder("utf-8", { ignoreBOM: true }).decode(file.bytes) };
+}
+
+function wire(): void {
+  const exampleSelect = $<HTMLSelectElement>("example");
+  exampleSelect.append(...EXAMPLES.map((e) => option(e.id, e.title)));
+  exampleSelect.append(option("", "(your own dump, loaded below)"));
+  exampleSelect.addEventListener("change", () => {
+    if (exampleSelect.value) {
+      void loadExample(exampleSelect.value).then(() => writeAddress(formState()));
+    }
+  });
+  const nodeSelect = $<HTMLSelectElement>("node-choice");
+  nodeSelect.append(option("", "the example's own node"), ...NODES.map((n) => option(n.id, `${n.title} (${n.path})`)));
+  nodeSelect.addEventListener("change", () => {
+    page.nodeOverride = nodeSelect.value || null;
+    void reloadNode(nodeSourceFor(page.example));
+  });
+
+  $<HTMLInputElement>("dump-file").addEventListener("change", async () => {
+    const file = await readFileBytes($<HTMLInputElement>("dump-file"));
+    if (!file) return;
+    page.example = null;
+    exampleSelect.value = "";
+    lastOwnDump = { kind: "file", name: file.name, bytes: file.bytes.slice(0) };
+    fillQuestions([]);
+    await load({ kind: "file", name: file.name, bytes: file.bytes }, page.example ? nodeSourceFor(null) : currentNode, [file.bytes]);
+    writeAddress(formState());
+  });
+  $("read-text").addEventListener("click", async () => {
+    const text = $<HTMLTextAreaElement>("dump-text").value;
+    page.example = null;
+    exampleSelect.value = "";
+    lastOwnDump = { kind: "text", name: "pasted", text };
+    fillQuestions([]);
+    await load(lastOwnDump, currentNode);
+    writeAddress(formState());
+  });
+  $<HTMLInputElement>("node-file").addEventListener("change", async () => {
+    const file = await readFileText($<HTMLInputElement>("node-file"));
+    if (!file) return;
+    nodeSelect.value = "";
+    page.nodeOverride = null;
+    await reloadNode({ kind: "json", name: file.name, text: file.text });
+  });
+  $("use-ip").addEventListener("click", async () => {
+    const addr = await readFileText($<HTMLInputElement>("addr-file"));
+    const route = await readFileText($<HTMLInputElement>("route-file"));
+    if (!addr || !route) {
+      $("node-summary").replaceChildren(element("p", "Choose both files: the output of ip -j addr and of ip -j route.", "problem"));
+      return;
+    }
+    const value = (id: string) => $<HTMLInputElement>(id).value.trim() || undefined;
+    nodeSelect.value = "";
+    page.nodeOverride = null;
+    await reloadNode({
+      kind: "ip", addr, route, name: value("node-name") ?? "node",
+      clusterCIDR: value("cluster-cidr"), podCIDR: value("pod-cidr"), serviceCIDR: value("service-cidr"),
+    });
+  });
+
+  $("service-search").addEventListener("input", filterServices);
+  $<HTMLSelectElement>("service").addEventListener("change", () => chooseService($<HTMLSelectElement>("service").value, true));
+  $<HTMLSelectElement>("target").addEventListener("change", () => {
+    const [protocol, dst] = $<HTMLSelectElement>("target").value.split(" ");
+    applyDestination(dst, protocol);
+  });
+  $<HTMLSelectElement>("preset").addEventListener("change", () => applyPreset($<HTMLSelectElement>("preset").value));
+  $<HTMLInputElement>("local").addEventListener("change", () => {
+    $<HTMLSelectElement>("in").disabled = $<HTMLInputElement>("local").checked;
+  });
+  $<HTMLSelectElement>("question-list").addEventListener("change", () => applyQuestion($<HTMLSelectElement>("question-list").value));
+  $("trace").addEventListener("click", () => void traceForm());
+  for (const id of ["src", "dst"]) {
+    $(id).addEventListener("keydown", (e) => {
+      if ((e as KeyboardEvent).key === "Enter") void traceForm();
+    });
+  }
+  $("tl-add").addEventListener("click", addToTimeline);
+  $("tl-clear").addEventListener("click", () => {
+    page.timeline = [];
+    void runTimeline();
+  });
+  $("tl-seed").addEventListener("change", () => void runTimeline());
+  $("copy-json").addEventListener("click", async () => {
+    try {
+      await navigator.clipboard.writeText($("trace-json").textContent ?? "");
+      $("copy-status").textContent = "copied";
+    } catch {
+      const range = document.createRange();
+      range.selectNodeContents($("trace-json"));
+      getSelection()?.removeAllRanges();
+      getSelection()?.addRange(range);
+      $("copy-status").textContent = "selected: press Ctrl+C (or ⌘C) to copy";
+    }
+  });
+  const large = $<HTMLInputElement>("large-type");
+  large.checked = localStorage.getItem("kil-large-type") === "1";
+  document.documentElement.classList.toggle("large-type", large.checked);
+  large.addEventListener("change", () => {
+    document.documentElement.classList.toggle("large-type", large.checked);
+    try {
+      localStorage.setItem("kil-large-type", large.checked ? "1" : "0");
+    } catch {
+      // Storage can be off for pages opened from disk; the toggle still works for this visit.
+    }
+  });
+  window.addEventListener("hashchange", () => void openFromAddress());
+}
+
+/** Start the page: the questions bundled with it, the form, then what the address asks. */
+export function start(questions: (id: string) => PageState["questions"]): void {
+  QUESTIONS_OF = questions;
+  wire();
+  void openFromAddress();
+}

@@ -1,0 +1,230 @@
+/**
+ * The explorer's worker: it keeps the parsed dump and the node, and answers
+ * the page's questions with the library's own functions, so the page stays
+ * responsive while a large dump is parsed or a trace is drawn.
+ */
+import { parseDump, type ParseResult } from "../lib/parse/parser.js";
+import { formatDiagnostic } from "../lib/parse/errors.js";
+import { services as findServices, type KubeService } from "../lib/services/catalog.js";
+import { loadNodeContext, nodeFromIpJson, type NodeContext } from "../lib/node/context.js";
+import { traceConnection, type Trace } from "../lib/trace/trace.js";
+import { simulateConnections, type TimedConnection } from "../lib/trace/simulate.js";
+import type { Outcome } from "../lib/trace/engine.js";
+import type { Diagnostic } from "../lib/model/dump.js";
+import { formatCidr, type Cidr } from "../lib/model/address.js";
+import { toJson } from "../lib/json/json-text.js";
+import { traceJson } from "../lib/json/trace-json.js";
+import { serviceLabel } from "../lib/views/labels.js";
+import { serviceCatalogTable } from "../lib/views/catalog-table.js";
+import { outcomeTable } from "../lib/views/outcome-table.js";
+import { traceSankey } from "../lib/views/trace-sankey.js";
+import { rulePathTable } from "../lib/views/rule-path.js";
+import { markTable } from "../lib/views/mark-table.js";
+import { dnatTable } from "../lib/views/dnat-table.js";
+import { snatTable } from "../lib/views/snat-table.js";
+import { affinityTable } from "../lib/views/affinity-table.js";
+import { simulationSankey } from "../lib/views/simulation-sankey.js";
+import { escapeHtml } from "../lib/views/escape.js";
+import { formatPercent } from "../lib/math/fraction.js";
+import { DUMP_TEXT, NODE_TEXT } from "./example-data.js";
+import { findExample, findNode } from "./examples.js";
+import type { ConnectionRequest, DumpSource, Loaded, NodeBrief, NodeSource, Reply, Request, ServiceBrief, Simulated, Traced } from "./protocol.js";
+import { commandLine } from "./command-line.js";
+
+/** What the worker holds between questions. */
+interface Held {
+  parsed: ParseResult;
+  services: KubeService[];
+  node: NodeContext | null;
+  /** The names the command line would be given for the same files. */
+  dumpName: string;
+  nodeName: string;
+}
+
+/** Lists of diagnostics are cut here; the page says how many more there were. */
+const MAX_LISTED = 200;
+
+let held: Held | null = null;
+
+const post = (reply: Reply) => (self as unknown as { postMessage(m: Reply): void }).postMessage(reply);
+
+/** Decode bytes as the command line reads a file (UTF-8, bad bytes replaced, a byte order mark kept). */
+function decodeFile(bytes: ArrayBuffer): string {
+  return new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
+}
+
+function dumpText(source: DumpSource): { name: string; text: string } {
+  if (source.kind === "example") {
+    const example = findExample(source.id);
+    if (!example || DUMP_TEXT[source.id] === undefined) throw new Error(`no bundled example named '${source.id}'`);
+    return { name: example.dumpPath, text: DUMP_TEXT[source.id] };
+  }
+  if (source.kind === "file") return { name: source.name, text: decodeFile(source.bytes) };
+  return { name: source.name, text: source.text };
+}
+
+function readJson(name: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${name}: not valid JSON (${(e as Error).message})`);
+  }
+}
+
+function loadNode(source: NodeSource): { node: NodeContext; name: string } {
+  if (source.kind === "example") {
+    const info = findNode(source.id);
+    if (!info || NODE_TEXT[source.id] === undefined) throw new Error(`no bundled node named '${source.id}'`);
+    return { node: loadNodeContext(readJson(info.path, NODE_TEXT[source.id]), info.path), name: info.path };
+  }
+  if (source.kind === "json") return { node: loadNodeContext(readJson(source.name, source.text), source.name), name: source.name };
+  const description = nodeFromIpJson(readJson(source.addr.name, source.addr.text), readJson(source.route.name, source.route.text), source.name || "node");
+  if (source.clusterCIDR) description.clusterCIDR = source.clusterCIDR;
+  if (source.podCIDR) description.podCIDR = source.podCIDR;
+  if (source.serviceCIDR) description.serviceCIDR = source.serviceCIDR;
+  return { node: loadNodeContext(description, `the node built from ${source.addr.name} and ${source.route.name}`), name: "node.json" };
+}
+
+function listDiagnostics(list: readonly Diagnostic[], lines: () => string[]): { text: string; line: string }[] {
+  return list.slice(0, MAX_LISTED).map((d) => ({ text: formatDiagnostic(d), line: lines()[d.line - 1] ?? "" }));
+}
+
+function briefService(s: KubeService): ServiceBrief {
+  return {
+    id: s.id, label: serviceLabel(s), protocol: s.protocol, clusterIP: s.clusterIP, port: s.port, nodePort: s.nodePort,
+    externalIPs: s.externalIPs, loadBalancerIPs: s.loadBalancerIPs,
+    endpoints: s.endpoints.map((e) => ({ ip: e.ip, port: e.port, local: e.local })),
+    affinitySeconds: s.affinity?.timeoutSeconds ?? null,
+  };
+}
+
+function briefNode(n: NodeContext): NodeBrief {
+  const cidr = (c: Cidr | null) => (c ? formatCidr(c) : null);
+  return {
+    name: n.name,
+    interfaces: n.interfaces.map((i) => ({ name: i.name, addresses: i.addresses.map((a) => `${a.address}/${a.prefix}`) })),
+    routes: n.routes.filter((r) => r.dev !== null).map((r) => ({ dst: formatCidr(r.dst), via: r.via, dev: r.dev! })),
+    clusterCIDR: cidr(n.clusterCIDR), podCIDR: cidr(n.podCIDR), serviceCIDR: cidr(n.serviceCIDR),
+    peers: n.peers.map((p) => ({ name: p.name, address: p.address, podCIDR: p.podCIDR })),
+  };
+}
+
+function load(id: number, dump: DumpSource, nodeSource: NodeSource): Loaded {
+  const t0 = performance.now();
+  post({ type: "progress", id, stage: dump.kind === "file" ? `decoding ${dump.name} (${(dump.bytes.byteLength / 1e6).toFixed(1)} MB)` : "reading the dump" });
+  const { name, text } = dumpText(dump);
+  const t1 = performance.now();
+  post({ type: "progress", id, stage: `parsing ${name} (${(text.length / 1e6).toFixed(1)} million characters)` });
+  const parsed = parseDump(text, { file: name });
+  const t2 = performance.now();
+  let lineCache: string[] | null = null;
+  const lines = () => (lineCache ??= text.split("\n"));
+  let rules = 0;
+  for (const table of parsed.dump.tables) for (const chain of table.chains) rules += chain.rules.length;
+  const ok = parsed.errors.length === 0;
+  let list: KubeService[] = [];
+  if (ok) {
+    post({ type: "progress", id, stage: `finding the Services in ${rules} rules` });
+    list = findServices(parsed.dump);
+  }
+  const t3 = performance.now();
+  let node: NodeContext | null = null;
+  let nodeName = "node.json";
+  let nodeError: string | null = null;
+  try {
+    const loaded = loadNode(nodeSource);
+    node = loaded.node;
+    nodeName = loaded.name;
+  } catch (e) {
+    nodeError = (e as Error).message;
+  }
+  held = ok ? { parsed, services: list, node, dumpName: name, nodeName } : null;
+  return {
+    file: name,
+    bytes: dump.kind === "file" ? dump.bytes.byteLength : new TextEncoder().encode(text).length,
+    lines: text.length === 0 ? 0 : lines().length - (text.endsWith("\n") ? 1 : 0),
+    rules,
+    errors: listDiagnostics(parsed.errors, lines),
+    warnings: listDiagnostics(parsed.warnings, lines),
+    moreErrors: Math.max(0, parsed.errors.length - MAX_LISTED),
+    moreWarnings: Math.max(0, parsed.warnings.length - MAX_LISTED),
+    services: ok ? list.map(briefService) : null,
+    node: node ? briefNode(node) : null,
+    nodeError,
+    catalogHtml: ok && list.length <= 500 ? serviceCatalogTable(list) : "",
+    timings: { decode: t1 - t0, parse: t2 - t1, services: t3 - t2 },
+  };
+}
+
+function outcomeTitle(o: Outcome, i: number): string {
+  const where = o.verdict === "accepted" ? (o.dnat ? `to ${o.after.dst}:${o.after.dport}` : o.delivery === "local" ? "delivered on the node" : `out of ${o.outInterface}`) : o.verdict;
+  return `#${i + 1} (${formatPercent(o.probability)}) ${where}`;
+}
+
+function followUpHtml(o: Trace["outcomes"][number]): string {
+  if (!o.followUp) return `<p class="note">${o.verdict === "accepted" ? "No later packets were traced." : "The connection ends here: nothing follows."}</p>`;
+  const parts: string[] = [];
+  o.followUp.original.forEach((p, i) => parts.push(rulePathTable(p, { title: `The client's next packet${o.followUp!.original.length > 1 ? ` (${i + 1})` : ""}: ${p.verdict}` })));
+  if (o.followUp.reply.length === 0) parts.push(`<p class="note">No reply is traced for this outcome.</p>`);
+  o.followUp.reply.forEach((p, i) =>
+    parts.push(rulePathTable(p, { title: `The reply${o.followUp!.reply.length > 1 ? ` (${i + 1})` : ""}: ${p.before.src}:${p.before.sport} -> ${p.before.dst}:${p.before.dport}, the client gets ${p.after.src}:${p.after.sport} -> ${p.after.dst}:${p.after.dport} (${p.verdict})` })),
+  );
+  return parts.join("\n");
+}
+
+function requireHeld(): Held & { node: NodeContext } {
+  if (!held) throw new Error("no dump is loaded without errors");
+  if (!held.node) throw new Error("no usable node description: choose or load one");
+  return held as Held & { node: NodeContext };
+}
+
+function trace(connection: ConnectionRequest): Traced {
+  const h = requireHeld();
+  const t0 = performance.now();
+  const t = traceConnection(h.parsed.dump, h.node, connection);
+  const milliseconds = performance.now() - t0;
+  return {
+    json: toJson(traceJson(t)),
+    command: commandLine(h.dumpName, h.nodeName, connection),
+    summaryHtml: outcomeTable(t, { title: "Where the connection goes" }),
+    sankeyHtml: traceSankey(t, { services: h.services, id: "explorer-trace" }),
+    outcomes: t.outcomes.map((o, i) => ({
+      title: outcomeTitle(o, i),
+      pathHtml: rulePathTable(o, { title: `Every rule met, in order (outcome #${i + 1})` }),
+      markHtml: markTable(o, h.parsed.dump, { title: "Marks" }),
+      natHtml: dnatTable(o) + snatTable(o),
+      followUpHtml: followUpHtml(o),
+    })),
+    milliseconds,
+  };
+}
+
+function simulate(connections: TimedConnection[], seed: number): Simulated {
+  const h = requireHeld();
+  const events = simulateConnections(h.parsed.dump, h.node, connections, { seed });
+  const rows = events.map((e, i) => {
+    const o = e.possible[e.chosen];
+    const c = e.connection;
+    const to = o.verdict === "accepted" ? `${o.after.dst}:${o.after.dport}` : o.verdict;
+    const lists = [...e.recent].map(([name, entries]) => `${name}: ${entries.map((x) => x.address).join(", ")}`).join("; ");
+    return `<tr><td class="kil-num">${i + 1}</td><td class="kil-num">${escapeHtml(c.time)}</td><td>${escapeHtml(c.label ?? "")}</td><td><code>${escapeHtml(`${c.src} -> ${c.dst}:${c.dport}`)}</code></td><td><code>${escapeHtml(to)}</code></td><td>${escapeHtml(`${formatPercent(o.probability)} of ${e.possible.length} possible`)}</td><td>${escapeHtml(lists || "empty")}</td></tr>`;
+  });
+  const timelineHtml = `<table class="timeline"><caption>Each connection in time order: the endpoint the seeded draw chose, its chance given the lists at that moment, and the recent lists after it</caption><thead><tr><th class="kil-num">#</th><th class="kil-num">time (s)</th><th>label</th><th>connection</th><th>went to</th><th>chance then</th><th>recent lists after</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
+  const last = events[events.length - 1];
+  return {
+    timelineHtml,
+    recentHtml: last ? affinityTable(last.recent, last.connection.time, { services: h.services, title: `The recent lists at t=${last.connection.time}s` }) : "",
+    sankeyHtml: events.length ? simulationSankey(events, { id: "explorer-simulation" }) : "",
+  };
+}
+
+self.onmessage = (event: MessageEvent<Request>) => {
+  const request = event.data;
+  try {
+    if (request.type === "load") post({ type: "loaded", id: request.id, loaded: load(request.id, request.dump, request.node) });
+    else if (request.type === "trace") post({ type: "traced", id: request.id, traced: trace(request.connection) });
+    else if (request.type === "simulate") post({ type: "simulated", id: request.id, simulated: simulate(request.connections, request.seed) });
+  } catch (e) {
+    post({ type: "failed", id: request.id, message: e instanceof Error ? e.message : String(e) });
+  }
+};

@@ -1,0 +1,78 @@
+#!/usr/bin/env node
+// Builds the explorer (explorer/) into a folder of the static site:
+//
+//   explore.html   the page (explorer/page.html)
+//   explore.css    its stylesheet
+//   explore.js     one classic script: the page's code with the worker's
+//                  code inside it as a string (a page opened from file://
+//                  runs no module scripts and starts workers only from Blob URLs)
+//
+// The library (lib/) is bundled with vite (rolldown), so the page runs the
+// same parser, simulator and views as the command line and the notebooks.
+//
+//   node scripts/build-explorer.mjs [--out DIR]      (default: site/)
+
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+/** Bundle one entry of explorer/ as a classic script (IIFE); returns its code. */
+async function bundle(entry, define = {}) {
+  const { build } = await import("vite");
+  const result = await build({
+    configFile: false,
+    logLevel: "warn",
+    root,
+    define,
+    build: {
+      write: false,
+      target: "es2022",
+      minify: true,
+      lib: { entry: path.join(root, "explorer", entry), formats: ["iife"], name: "kubeIptablesLab" },
+    },
+  });
+  const outputs = (Array.isArray(result) ? result : [result]).flatMap((r) => r.output);
+  const chunks = outputs.filter((o) => o.type === "chunk");
+  if (chunks.length !== 1) throw new Error(`bundling ${entry} gave ${chunks.length} scripts, expected one`);
+  return chunks[0].code;
+}
+
+/** What in a bundle would load Node's modules or compile code at run time: a list of strings. */
+export function forbiddenInBundle(code) {
+  const found = [];
+  for (const m of code.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*)["'](node:[^"']+|fs|path|child_process|os|crypto|module|url)["']/g)) found.push(m[0]);
+  for (const m of code.matchAll(/\bnew\s+Function\s*\(|\beval\s*\(/g)) found.push(m[0]);
+  return found;
+}
+
+/** Build the explorer into `outDir`; returns the written files and their sizes. */
+export async function buildExplorer(outDir) {
+  const worker = await bundle("worker.ts");
+  const page = await bundle("page.ts", { __EXPLORER_WORKER__: JSON.stringify(worker) });
+  for (const [name, code] of [["worker", worker], ["page", page]]) {
+    const bad = forbiddenInBundle(code);
+    if (bad.length) throw new Error(`the explorer's ${name} bundle must not load Node modules or evaluate code: ${bad.join(", ")}`);
+  }
+  fs.mkdirSync(outDir, { recursive: true });
+  const files = {
+    "explore.html": fs.readFileSync(path.join(root, "explorer", "page.html"), "utf8"),
+    "explore.css": fs.readFileSync(path.join(root, "explorer", "explore.css"), "utf8"),
+    "explore.js": page,
+  };
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(outDir, name), text);
+  return Object.fromEntries(Object.entries(files).map(([name, text]) => [name, Buffer.byteLength(text)]));
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const outArg = process.argv.indexOf("--out");
+  const outDir = outArg > 0 && process.argv[outArg + 1] ? path.resolve(process.argv[outArg + 1]) : path.join(root, "site");
+  try {
+    const sizes = await buildExplorer(outDir);
+    for (const [name, bytes] of Object.entries(sizes)) console.log(`${path.relative(process.cwd(), path.join(outDir, name))}  ${(bytes / 1024).toFixed(0)} KiB`);
+  } catch (err) {
+    console.error(`build-explorer: ${err instanceof Error ? err.message : err}`);
+    process.exit(1);
+  }
+}
