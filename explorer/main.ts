@@ -105,6 +105,11 @@ function setStatus(text: string, kind: "busy" | "ok" | "problem"): void {
 
 // ---- small DOM helpers ----------------------------------------------------
 
+/** Count a finished answer on <body data-NAME="n">, so scripts and tests can wait for it instead of guessing a delay. */
+function countAnswer(name: "loaded" | "traced" | "simulated"): void {
+  document.body.dataset[name] = String(Number(document.body.dataset[name] ?? "0") + 1);
+}
+
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   if (text !== undefined) e.textContent = text;
@@ -119,7 +124,17 @@ function option(value: string, text: string, selected = false): HTMLOptionElemen
 
 /** Put HTML the library's views made into an element (they escape every text from the dump). */
 function setViewHtml(id: string, html: string): void {
-  $(id).innerHTML = html;
+  putViewHtml($(id), html);
+}
+
+function putViewHtml(target: HTMLElement, html: string): void {
+  target.innerHTML = html;
+  // A wide view scrolls inside its box: make the box reachable with the keyboard, and name it.
+  for (const view of target.querySelectorAll<HTMLElement>(".kil-view")) {
+    view.tabIndex = 0;
+    view.setAttribute("role", "region");
+    view.setAttribute("aria-label", view.querySelector(".kil-title")?.textContent || "a view of the trace");
+  }
 }
 
 // ---- loading a dump and a node -----------------------------------------------
@@ -137,10 +152,12 @@ async function load(dump: DumpSource, node: NodeSource, transfer: Transferable[]
   const reply = await ask({ type: "load", dump, node }, dump.kind === "example" ? `loading the example ${dump.id}` : `loading ${dump.name}`, transfer);
   if (reply.type !== "loaded") {
     setStatus(reply.type === "failed" ? reply.message : "unexpected answer", "problem");
+    countAnswer("loaded");
     return false;
   }
   page.loaded = reply.loaded;
   showLoaded(reply.loaded);
+  countAnswer("loaded");
   return reply.loaded.services !== null && reply.loaded.node !== null;
 }
 
@@ -365,9 +382,11 @@ async function traceForm(): Promise<void> {
     setProblem(reply.type === "failed" ? reply.message : "unexpected answer");
     $("answer").hidden = true;
     setStatus("The connection could not be traced.", "problem");
+    countAnswer("traced");
     return;
   }
   showAnswer(reply.traced, asked.connection);
+  countAnswer("traced");
 }
 
 function showAnswer(t: Traced, c: ConnectionRequest): void {
@@ -385,7 +404,7 @@ function showAnswer(t: Traced, c: ConnectionRequest): void {
     details.append(element("summary", `Outcome ${o.title}: the path, marks, NAT and later packets`));
     for (const html of [o.pathHtml, o.markHtml, o.natHtml, o.followUpHtml]) {
       const part = element("div");
-      part.innerHTML = html;
+      putViewHtml(part, html);
       details.append(part);
     }
     box.append(details);
@@ -422,10 +441,12 @@ async function runTimeline(): Promise<void> {
   const reply = await ask({ type: "simulate", connections: page.timeline, seed: Number.isInteger(seed) ? seed : 1 }, "running the timeline");
   if (reply.type !== "simulated") {
     $("tl-result").replaceChildren(element("p", reply.type === "failed" ? reply.message : "unexpected answer", "problem"));
+    countAnswer("simulated");
     return;
   }
-  $("tl-result").innerHTML = reply.simulated.timelineHtml + reply.simulated.recentHtml + reply.simulated.sankeyHtml;
+  putViewHtml($("tl-result"), reply.simulated.timelineHtml + reply.simulated.recentHtml + reply.simulated.sankeyHtml);
   setStatus(`Timeline of ${page.timeline.length} connection${page.timeline.length === 1 ? "" : "s"}.`, "ok");
+  countAnswer("simulated");
 }
 
 function addToTimeline(): void {

@@ -1,0 +1,84 @@
+// Opening the explorer in headless Chromium from file:// with every network request refused and recorded.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { root } from "../views/support.js";
+
+export const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => fs.existsSync(p)) ?? null;
+export const siteDir = path.join(root, "test-output", "explorer", "site");
+export const shotDir = path.join(root, "test-output", "explorer");
+
+/** Build the explorer into test-output/explorer/site. */
+export async function buildForTest(): Promise<void> {
+  // @ts-ignore: a plain JavaScript module without type declarations
+  const { buildExplorer } = await import("../../scripts/build-explorer.mjs");
+  await buildExplorer(siteDir);
+}
+
+export async function launch(): Promise<Browser> {
+  if (!CHROMIUM) throw new Error("Chromium is required: apt-get install -y chromium");
+  const { chromium } = await import("playwright-core");
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+}
+
+/** What a page did that it must not: requests that left the disk, script errors, dialogs, CSP reports. */
+export interface Watch {
+  requests: string[];
+  errors: string[];
+  dialogs: string[];
+}
+
+/** A new page of the explorer at `hash`, network off, everything it tries recorded. */
+export async function openExplorer(browser: Browser, hash = "", viewport = { width: 1280, height: 900 }): Promise<{ page: Page; watch: Watch }> {
+  const context = await browser.newContext({ viewport, offline: true });
+  const page = await context.newPage();
+  const watch: Watch = { requests: [], errors: [], dialogs: [] };
+  await context.route("**/*", (route) => {
+    const url = route.request().url();
+    if (url.startsWith("file:") || url.startsWith("blob:") || url.startsWith("data:")) return route.continue();
+    watch.requests.push(url);
+    return route.abort();
+  });
+  page.on("request", (r) => {
+    const url = r.url();
+    if (!url.startsWith("file:") && !url.startsWith("blob:") && !url.startsWith("data:")) watch.requests.push(url);
+  });
+  page.on("pageerror", (e) => watch.errors.push(String(e)));
+  page.on("console", (m) => {
+    if (m.type() === "error") watch.errors.push(m.text());
+  });
+  page.on("dialog", (d) => {
+    watch.dialogs.push(d.message());
+    void d.dismiss();
+  });
+  await page.goto(`file://${path.join(siteDir, "explore.html")}${hash}`);
+  return { page, watch };
+}
+
+/** How many answers of a kind the page has shown (see countAnswer in explorer/main.ts). */
+export function answers(page: Page, kind: "loaded" | "traced" | "simulated"): Promise<number> {
+  return page.evaluate((k) => Number(document.body.dataset[k] ?? "0"), kind);
+}
+
+/** Wait until the page has shown more than `before` answers of a kind. */
+export async function waitForAnswer(page: Page, kind: "loaded" | "traced" | "simulated", before: number, timeout = 60_000): Promise<void> {
+  await page.waitForFunction(([k, n]) => Number(document.body.dataset[k as string] ?? "0") > (n as number), [kind, before], { timeout });
+}
+
+/** Run axe-core in the page; the serious and critical violations, as readable lines. */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  const source = fs.readFileSync(path.join(root, "node_modules", "axe-core", "axe.min.js"), "utf8");
+  // axe is added through the test driver, not a <script> of the page, so the page's policy stays as it ships.
+  await page.evaluate(source);
+  const result = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    // preload off: axe would otherwise fetch the stylesheets, which the page's policy (rightly) refuses.
+    return axe.run(document, { resultTypes: ["violations"], preload: false });
+  });
+  return result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.length}: ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join("; ")})`);
+}

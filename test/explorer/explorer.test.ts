@@ -1,0 +1,286 @@
+// The explorer (site/explore.html) in headless Chromium, opened from disk with the network off:
+// every single-connection question of the kernel lab gives in the page exactly the JSON the
+// library gives in Node; the form works as a person uses it; a dump of one's own is read as the
+// command line reads it; errors are shown with their line; hostile dumps stay text.
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser } from "playwright-core";
+import { generateCluster, loadNodeContext, parseDump, toJson, traceConnection, traceJson, type ConnectionSpec } from "../../lib/index.js";
+import { hostileText, root } from "../views/support.js";
+import { CHROMIUM, answers, buildForTest, launch, openExplorer, seriousViolations, shotDir, siteDir, waitForAnswer } from "./browser.js";
+// @ts-ignore: a plain JavaScript module without type declarations
+import { forbiddenInBundle } from "../../scripts/build-explorer.mjs";
+
+const required = process.env.KIL_REQUIRE_KERNEL === "1";
+if (!CHROMIUM && !required) console.log("explorer test skipped: Chromium is not installed (apt-get install -y chromium; KIL_REQUIRE_KERNEL=1 makes this an error)");
+
+interface Scenario {
+  id: string;
+  kind?: string;
+  connect?: ConnectionSpec & { from?: ConnectionSpec["from"] };
+}
+
+/** The example folders whose scenarios the explorer offers, with the node each is traced on. */
+const EXAMPLES = ["wordpress", "wordpress-today", "policies-today"];
+
+function expectedJson(example: string, c: ConnectionSpec): string {
+  const dumpPath = `data/${example}/iptables-save.txt`;
+  const nodePath = `data/${example}/node.json`;
+  const parsed = parseDump(fs.readFileSync(path.join(root, dumpPath), "utf8"), { file: dumpPath });
+  const node = loadNodeContext(JSON.parse(fs.readFileSync(path.join(root, nodePath), "utf8")), nodePath);
+  return toJson(traceJson(traceConnection(parsed.dump, node, c)));
+}
+
+function hashOf(example: string, c: ConnectionSpec): string {
+  const params = [
+    "v=1", `dump=${example}`, `src=${c.src}${c.sport !== undefined ? `:${c.sport}` : ""}`, `dst=${c.dst}:${c.dport}`, `proto=${c.protocol ?? "tcp"}`,
+    ...(c.from === "local" ? ["local=1"] : c.from ? [`in=${c.from.interface}`] : []),
+  ];
+  return "#" + params.join("&");
+}
+
+describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
+  let browser: Browser;
+
+  beforeAll(async () => {
+    await buildForTest();
+    browser = await launch();
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it("is built as classic scripts that load no Node module and evaluate no code", () => {
+    const code = fs.readFileSync(path.join(siteDir, "explore.js"), "utf8");
+    expect(forbiddenInBundle(code)).toEqual([]);
+    expect(forbiddenInBundle(`import x from "node:fs"; require("node:crypto"); new Function("a")`)).toHaveLength(3);
+    const html = fs.readFileSync(path.join(siteDir, "explore.html"), "utf8");
+    expect(html).toMatch(/<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'self'; worker-src blob:/);
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)/); // no inline script
+    expect(html).not.toMatch(/type="module"/);
+    for (const id of ["dump-file", "dump-text", "node-file", "src", "dst", "proto", "in", "trace", "trace-json"]) expect(html).toContain(`id="${id}"`);
+  });
+
+  it("answers every single-connection question of the kernel lab exactly as the library does in Node", async () => {
+    const { page, watch } = await openExplorer(browser);
+    await waitForAnswer(page, "loaded", 0);
+    let checked = 0;
+    for (const example of EXAMPLES) {
+      const file = JSON.parse(fs.readFileSync(path.join(root, "data", example, "scenarios.json"), "utf8")) as { scenarios: Scenario[] };
+      for (const s of file.scenarios.filter((x) => (x.kind ?? "connection") === "connection")) {
+        const before = await answers(page, "traced");
+        await page.evaluate((h) => (location.hash = h), hashOf(example, s.connect!));
+        await waitForAnswer(page, "traced", before);
+        const shown = await page.textContent("#trace-json");
+        expect(shown, `${example} ${s.id}`).toBe(expectedJson(example, s.connect!));
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(40);
+    expect(watch).toEqual({ requests: [], errors: [], dialogs: [] });
+    await page.context().close();
+  }, 180_000);
+
+  it("is driven by the form as a person would: an example, a kind of client, a Service, the button", async () => {
+    const { page, watch } = await openExplorer(browser);
+    await waitForAnswer(page, "loaded", 0);
+    await page.selectOption("#example", "wordpress-today");
+    await waitForAnswer(page, "loaded", 1);
+    await page.fill("#service-search", "wordpress");
+    const wordpress = await page.$$eval("#service option", (os) => os.map((o) => (o as HTMLOptionElement).value));
+    expect(wordpress).toEqual(["default/wordpress-01-svc"]);
+    await page.selectOption("#service", "default/wordpress-01-svc");
+    expect(await page.inputValue("#dst")).toBe("10.254.42.62:80");
+    await page.selectOption("#preset", "pod-here");
+    expect(await page.inputValue("#src")).toBe("10.253.51.9");
+    expect(await page.inputValue("#in")).toBe("cni0");
+    const before = await answers(page, "traced");
+    await page.click("#trace");
+    await waitForAnswer(page, "traced", before);
+    const rows = await page.$$eval("#summary table tbody tr", (trs) => trs.map((tr) => (tr as HTMLElement).innerText));
+    expect(rows).toHaveLength(2);
+    expect(rows.join("\n")).toContain("10.253.25.4:80");
+    expect(rows.join("\n")).toContain("10.253.84.4:80");
+    expect(await page.$$eval("#sankey svg path", (ps) => ps.length)).toBeGreaterThan(3);
+    expect(page.url()).toContain("#v=1&dump=wordpress-today&src=10.253.51.9&dst=10.254.42.62:80&proto=tcp&in=cni0");
+    // The same page, the same question, from the CLI: identical JSON.
+    const cli = spawnSync(process.execPath, [path.join(root, "dist/cli/main.js"), "trace", "data/wordpress-today/iptables-save.txt", "--node", "data/wordpress-today/node.json", "--src", "10.253.51.9", "--dst", "10.254.42.62:80", "--in", "cni0", "--json"], { cwd: root, encoding: "utf8" });
+    expect(cli.status).toBe(0);
+    expect(await page.textContent("#trace-json")).toBe(cli.stdout.trimEnd());
+    expect(await page.textContent("#command")).toBe("kube-iptables-lab trace data/wordpress-today/iptables-save.txt --node data/wordpress-today/node.json --src 10.253.51.9 --dst 10.254.42.62:80 --in cni0 --json");
+
+    // The affinity timeline: the wordpress Service keeps ClientIP affinity, so one client keeps its endpoint.
+    await page.selectOption("#example", "wordpress");
+    await waitForAnswer(page, "loaded", 2);
+    await page.selectOption("#preset", "outside");
+    await page.fill("#service-search", "wordpress");
+    await page.selectOption("#service", "default/wordpress-01-svc:");
+    for (const t of ["0", "60", "120"]) {
+      const n = await answers(page, "simulated");
+      await page.fill("#tl-time", t);
+      await page.click("#tl-add");
+      await waitForAnswer(page, "simulated", n);
+    }
+    const went = await page.$$eval("#tl-result table.timeline tbody tr td:nth-child(5)", (tds) => tds.map((td) => td.textContent));
+    expect(went).toHaveLength(3);
+    expect(new Set(went).size).toBe(1);
+    expect(await page.textContent("#tl-result")).toContain("KUBE-SEP-");
+    fs.mkdirSync(shotDir, { recursive: true });
+    await page.screenshot({ path: path.join(shotDir, "form-and-timeline.png"), fullPage: true });
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(watch).toEqual({ requests: [], errors: [], dialogs: [] });
+    await page.context().close();
+  }, 120_000);
+
+  it("reads a dump and a node of one's own from files, byte for byte, and agrees with the command line", async () => {
+    const cluster = generateCluster({ services: 40, style: "modern", seed: 11, nodePorts: 5 });
+    const dir = fs.mkdtempSync(path.join(shotDir, "own-"));
+    fs.writeFileSync(path.join(dir, "my-node.txt"), cluster.text);
+    fs.writeFileSync(path.join(dir, "my-node.json"), JSON.stringify(cluster.node));
+    const service = cluster.services.find((s) => s.nodePort !== null && s.endpoints.length > 1)!;
+    const { page, watch } = await openExplorer(browser);
+    await waitForAnswer(page, "loaded", 0);
+    await page.click("#own-dump summary");
+    await page.setInputFiles("#dump-file", path.join(dir, "my-node.txt"));
+    await waitForAnswer(page, "loaded", 1);
+    await page.click("#own-node summary");
+    await page.setInputFiles("#node-file", path.join(dir, "my-node.json"));
+    await waitForAnswer(page, "loaded", 2);
+    expect(await page.textContent("#status")).toContain("my-node.txt");
+    await page.fill("#src", "192.0.2.7:41000");
+    await page.fill("#dst", `${cluster.node.interfaces[1].addresses[0].split("/")[0]}:${service.nodePort}`);
+    await page.selectOption("#in", cluster.node.interfaces[1].name);
+    const before = await answers(page, "traced");
+    await page.click("#trace");
+    await waitForAnswer(page, "traced", before);
+    const command = (await page.textContent("#command"))!;
+    expect(command).toMatch(/^kube-iptables-lab trace my-node\.txt --node my-node\.json /);
+    const cli = spawnSync(process.execPath, [path.join(root, "dist/cli/main.js"), ...command.split(" ").slice(1)], { cwd: dir, encoding: "utf8" });
+    expect(cli.stderr).toBe("");
+    expect(await page.textContent("#trace-json")).toBe(cli.stdout.trimEnd());
+    expect(page.url()).not.toContain("dump=");
+    expect(watch).toEqual({ requests: [], errors: [], dialogs: [] });
+
+    // A file with CR line ends gets the command line's verdict, not the text box's.
+    fs.writeFileSync(path.join(dir, "windows.txt"), cluster.text.replace(/\n/g, "\r\n"));
+    const cliCr = spawnSync(process.execPath, [path.join(root, "dist/cli/main.js"), "parse", "windows.txt"], { cwd: dir, encoding: "utf8" });
+    const loads = await answers(page, "loaded");
+    await page.setInputFiles("#dump-file", path.join(dir, "windows.txt"));
+    await waitForAnswer(page, "loaded", loads);
+    const shownErrors = await page.$$eval("#diagnostics li code", (cs) => cs.map((c) => c.textContent));
+    const cliErrors = cliCr.stderr.split("\n").filter((l) => l.startsWith("windows.txt:"));
+    expect(shownErrors).toEqual(cliErrors.slice(0, 200));
+    await page.context().close();
+  }, 120_000);
+
+  it("shows a pasted dump's errors with their lines", async () => {
+    const { page, watch } = await openExplorer(browser);
+    await waitForAnswer(page, "loaded", 0);
+    await page.click("#own-dump summary");
+    await page.fill("#dump-text", "*nat\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -p tcp --dport 80 -j NOWHERE\nCOMMIT\n");
+    await page.click("#read-text");
+    await waitForAnswer(page, "loaded", 1);
+    const items = await page.$$eval("#diagnostics li", (lis) => lis.map((li) => ({ code: li.querySelector("code")?.textContent, line: li.querySelector("pre")?.textContent })));
+    expect(items.length).toBeGreaterThan(0);
+    expect(items[0].code).toMatch(/^pasted:3:\d+: /);
+    expect(items[0].line).toBe("-A PREROUTING -p tcp --dport 80 -j NOWHERE");
+    expect(await page.getAttribute("#status", "class")).toBe("problem");
+    await page.screenshot({ path: path.join(shotDir, "pasted-error.png"), fullPage: false });
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(watch).toEqual({ requests: [], errors: [], dialogs: [] });
+    await page.context().close();
+  }, 60_000);
+
+  it("keeps hostile dumps as text: no script runs, no dialog opens, nothing is fetched", async () => {
+    const extra = [
+      `javascript:alert(1)`, `<a href="javascript:window.__pwned=5">x</a>`, `<svg onload="window.__pwned=6">`, `\u202Eevil\u202C`, "x".repeat(240),
+    ];
+    const text = hostileText.replace("COMMIT", extra.map((c, i) => `-A POSTROUTING -m comment --comment "${c.replace(/"/g, '\\"')}" -j RETURN${i ? "" : ""}`).join("\n") + "\nCOMMIT")
+      + `# ${"<script>alert(2)</script>".repeat(400)}\n`;
+    const dir = fs.mkdtempSync(path.join(shotDir, "hostile-"));
+    fs.writeFileSync(path.join(dir, "hostile-node.json"), JSON.stringify({
+      interfaces: [{ name: "lo", addresses: ["127.0.0.1/8"] }, { name: "eth0", addresses: ["192.168.1.10/24"] }, { name: "cni0", addresses: ["10.1.0.1/24"] }],
+      routes: [{ dst: "default", via: "192.168.1.1", dev: "eth0" }, { dst: "10.1.0.0/24", dev: "cni0" }, { dst: "192.168.1.0/24", dev: "eth0" }],
+    }));
+    const { page, watch } = await openExplorer(browser);
+    await waitForAnswer(page, "loaded", 0);
+    await page.click("#own-node summary");
+    await page.setInputFiles("#node-file", path.join(dir, "hostile-node.json"));
+    await waitForAnswer(page, "loaded", 1);
+    await page.click("#own-dump summary");
+    await page.fill("#dump-text", text);
+    await page.click("#read-text");
+    await waitForAnswer(page, "loaded", 2);
+    expect(await page.getAttribute("#status", "class")).toBe("ok");
+    await page.fill("#src", "192.168.1.50");
+    await page.fill("#dst", "10.96.0.10:80");
+    const before = await answers(page, "traced");
+    await page.click("#trace");
+    await waitForAnswer(page, "traced", before);
+    await page.selectOption("#service", { index: 0 });
+    const facts = await page.evaluate(() => ({
+      pwned: (window as unknown as { __pwned?: unknown }).__pwned,
+      scripts: document.querySelectorAll("script").length,
+      handlers: [...document.querySelectorAll("*")].filter((e) => [...e.attributes].some((a) => a.name.startsWith("on"))).length,
+      jsLinks: document.querySelectorAll('a[href^="javascript:"]').length,
+      text: document.body.innerText,
+    }));
+    expect(facts.pwned).toBeUndefined();
+    expect(facts.scripts).toBe(1);
+    expect(facts.handlers).toBe(0);
+    expect(facts.jsLinks).toBe(0);
+    expect(facts.text).toContain("<script>window.__pwned=");
+    await page.screenshot({ path: path.join(shotDir, "hostile.png"), fullPage: false });
+    expect(watch).toEqual({ requests: [], errors: [], dialogs: [] });
+    await page.context().close();
+  }, 60_000);
+
+  it("loads a 10,000-Service dump in its worker and answers a trace", async () => {
+    const cluster = generateCluster({ services: 10_000, style: "modern", seed: 3, nodePorts: 100 });
+    const dir = fs.mkdtempSync(path.join(shotDir, "large-"));
+    fs.writeFileSync(path.join(dir, "large.txt"), cluster.text);
+    fs.writeFileSync(path.join(dir, "large-node.json"), JSON.stringify(cluster.node));
+    const { page, watch } = await openExplorer(browser);
+    await waitForAnswer(page, "loaded", 0);
+    await page.click("#own-node summary");
+    await page.setInputFiles("#node-file", path.join(dir, "large-node.json"));
+    await waitForAnswer(page, "loaded", 1);
+    await page.click("#own-dump summary");
+    await page.setInputFiles("#dump-file", path.join(dir, "large.txt"));
+    // While the worker parses, the page answers and shows its progress.
+    await page.waitForFunction(() => document.getElementById("status")?.className === "busy");
+    expect(await page.evaluate(() => document.body.getAttribute("aria-busy"))).toBe("true");
+    await waitForAnswer(page, "loaded", 2, 300_000);
+    expect(await page.textContent("#status")).toMatch(/large\.txt: \d+ lines, \d+ rules, \d+ Service ports/);
+    const last = cluster.services[cluster.services.length - 1];
+    await page.fill("#service-search", last.name);
+    expect(await page.$$eval("#service option", (os) => os.length)).toBeGreaterThan(0);
+    await page.fill("#src", "192.0.2.7");
+    await page.fill("#dst", `${last.clusterIP}:${last.port}`);
+    const before = await answers(page, "traced");
+    await page.click("#trace");
+    await waitForAnswer(page, "traced", before, 120_000);
+    expect(JSON.parse((await page.textContent("#trace-json"))!).outcomes.length).toBeGreaterThan(0);
+    expect(watch).toEqual({ requests: [], errors: [], dialogs: [] });
+    await page.context().close();
+  }, 600_000);
+
+  it("reads on a projector: large type, and the first answer in a screenshot", async () => {
+    const { page, watch } = await openExplorer(browser, "#v=1&dump=wordpress&src=172.16.1.100&dst=10.254.42.62:80&proto=tcp", { width: 1024, height: 768 });
+    await waitForAnswer(page, "traced", 0);
+    await page.check("#large-type");
+    expect(await page.evaluate(() => getComputedStyle(document.documentElement).fontSize)).toBe("24px");
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: path.join(shotDir, "large-type.png"), fullPage: false });
+    expect(await seriousViolations(page)).toEqual([]);
+    // Keyboard: the button is reachable and works with Enter.
+    await page.focus("#dst");
+    await page.keyboard.press("Enter");
+    await waitForAnswer(page, "traced", 1);
+    expect(watch).toEqual({ requests: [], errors: [], dialogs: [] });
+    await page.context().close();
+  }, 60_000);
+});
