@@ -336,6 +336,19 @@ function applyState(state: ExplorerState): void {
     $<HTMLSelectElement>("in").append(option(state.in, `${state.in} (not an interface of this node)`, true));
   }
   selectServiceOf(state.dst, state.proto ?? "tcp");
+  selectPresetOf(state);
+}
+
+/** Show the kind of client the source and origin are, when they are one of the presets. */
+function selectPresetOf(state: ExplorerState): void {
+  const src = state.src?.split(":")[0];
+  const match = page.presets.find((p) => {
+    if (p.src !== src) return false;
+    if (state.local) return p.from === "local";
+    return !state.in || (p.from !== undefined && p.from !== "local" && p.from.interface === state.in);
+  });
+  $<HTMLSelectElement>("preset").value = match?.id ?? "";
+  showPresetNote();
 }
 
 /** Select the Service a destination belongs to, if any, so the picker shows it. */
@@ -410,6 +423,7 @@ function showAnswer(t: Traced, c: ConnectionRequest): void {
     box.append(details);
   });
   $("trace-json").textContent = t.json;
+  answer.scrollIntoView({ block: "start" });
   $("command").textContent = t.command;
   setStatus(`Traced: ${n} outcome${n === 1 ? "" : "s"}.`, "ok");
 }

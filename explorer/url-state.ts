@@ -1,20 +1,16 @@
 /**
- * The explorer's question, kept in the page address after `#`, so a link
- * (on a slide, in a lesson) opens the same question:
+ * The explorer's question, kept in the page address after `#` (the format is
+ * lib/views/explorer-link.ts's, which lessons link with), so a link on a
+ * slide or in a lesson opens the same question:
  *
  *   #v=1&dump=wordpress&src=172.16.1.100&dst=10.254.42.62:80&proto=tcp
  *
- * `in=IFACE` or `local=1` say where the packet starts (inferred from the
- * node's routes when neither is given); `src=IP:PORT` sets the source port.
- * `node=ID` picks another bundled node than the example's own. `v` is the
- * format's version: links made today keep working when it grows. A dump a
- * user pasted or opened never goes into the address.
+ * A dump a user pasted or opened never goes into the address.
  */
+import { EXPLORER_FORMAT_VERSION, explorerHash } from "../lib/views/explorer-link.js";
 import type { ConnectionRequest } from "./protocol.js";
 
-/** The version of the address format this page writes. */
-export const STATE_VERSION = 1;
-
+/** Everything the address can say, each part null when it says nothing. */
 export interface ExplorerState {
   /** A bundled example's id. */
   dump: string | null;
@@ -29,8 +25,6 @@ export interface ExplorerState {
   local: boolean;
 }
 
-export const EMPTY_STATE: ExplorerState = { dump: null, node: null, src: null, dst: null, proto: null, in: null, local: false };
-
 const PROTOCOLS = ["tcp", "udp", "sctp"] as const;
 
 /** Read the state from a location hash (`#v=1&...`); unknown keys are ignored, problems are listed. */
@@ -38,8 +32,8 @@ export function readState(hash: string): { state: ExplorerState; problems: strin
   const params = new URLSearchParams(hash.replace(/^#/, ""));
   const problems: string[] = [];
   const version = params.get("v");
-  if (version !== null && version !== String(STATE_VERSION)) {
-    problems.push(`this link was written in format v=${version}; this page reads v=${STATE_VERSION} and uses what it understands`);
+  if (version !== null && version !== String(EXPLORER_FORMAT_VERSION)) {
+    problems.push(`this link was written in format v=${version}; this page reads v=${EXPLORER_FORMAT_VERSION} and uses what it understands`);
   }
   const text = (key: string) => {
     const v = params.get(key);
@@ -61,19 +55,9 @@ export function readState(hash: string): { state: ExplorerState; problems: strin
   };
 }
 
-/** The hash for a state, keys in a fixed order, without the parts that are empty. */
+/** The hash for a state, written by the library's own `explorerHash`. */
 export function writeState(state: ExplorerState): string {
-  const params = new URLSearchParams();
-  params.set("v", String(STATE_VERSION));
-  if (state.dump) params.set("dump", state.dump);
-  if (state.node) params.set("node", state.node);
-  if (state.src) params.set("src", state.src);
-  if (state.dst) params.set("dst", state.dst);
-  if (state.proto) params.set("proto", state.proto);
-  if (state.local) params.set("local", "1");
-  else if (state.in) params.set("in", state.in);
-  // URLSearchParams writes ':' as %3A; addresses read better with it as is.
-  return "#" + params.toString().replace(/%3A/gi, ":");
+  return explorerHash(state);
 }
 
 /** `IP` or `IP:PORT`, as the command line's --src and --dst take them. */

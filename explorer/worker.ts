@@ -41,6 +41,9 @@ interface Held {
   nodeName: string;
 }
 
+/** A run of rules of one chain that did not match is shown in full up to this length (KUBE-SERVICES of a large dump is thousands). */
+const RUN_SHOWN = 24;
+
 /** Lists of diagnostics are cut here; the page says how many more there were. */
 const MAX_LISTED = 200;
 
@@ -190,7 +193,7 @@ function trace(connection: ConnectionRequest): Traced {
     sankeyHtml: traceSankey(t, { services: h.services, id: "explorer-trace" }),
     outcomes: t.outcomes.map((o, i) => ({
       title: outcomeTitle(o, i),
-      pathHtml: rulePathTable(o, { title: `Every rule met, in order (outcome #${i + 1})` }),
+      pathHtml: rulePathTable(o, { title: `Every rule met, in order (outcome #${i + 1})`, maxRun: RUN_SHOWN }),
       markHtml: markTable(o, h.parsed.dump, { title: "Marks" }),
       natHtml: dnatTable(o) + snatTable(o),
       followUpHtml: followUpHtml(o),

@@ -6,7 +6,7 @@ export type { Cidr } from "./model/address.js";
 export { parseIPv4, formatIPv4, formatCidr, cidrContains } from "./model/address.js";
 export { BUILTIN_CHAINS, HOOK_ORDER, TABLE_NAMES, isBuiltinChain, isTableName, type Hook } from "./model/tables.js";
 export {
-  findTable, findChain, allRules, ruleAtLine, isJump, isFlagged, flaggedParts, ruleComment,
+  findTable, findChain, allRules, ruleAtLine, rulesAtLines, isJump, isFlagged, flaggedParts, ruleComment,
   isUnsupportedMatch, isUnsupportedTarget,
 } from "./model/predicates.js";
 export { parseDump, type ParseOptions, type ParseResult } from "./parse/parser.js";
@@ -106,4 +106,6 @@ export { htmlPage } from "./views/page.js";
 export { diffDumps, serviceKey, type DumpDiff, type ServiceChange, type EndpointChange, type ChainDiff } from "./compare/diff.js";
 export { toJson } from "./json/json-text.js";
 export { traceJson } from "./json/trace-json.js";
+export { explorerHash, explorerQuestion, explorerLink, EXPLORER_FORMAT_VERSION, type ExplorerQuestion } from "./views/explorer-link.js";
+export { outcomeTable } from "./views/outcome-table.js";
 export { diffTable, type DiffTableOptions } from "./views/diff-table.js";

@@ -4,6 +4,8 @@
 //
 //   site/index.html        links to every notebook, in name order
 //   site/NN-name.html      one page per notebook (nbconvert --to html --template lab)
+//   site/explore.html      the explorer (scripts/build-explorer.mjs), which each
+//                          lesson page links its cases to (explorer/lesson-cases.json)
 //
 // The pages must open from disk with no network. nbconvert's HTML templates
 // load require.js and MathJax from a CDN (Debian's build points them at
@@ -19,6 +21,9 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildExplorer } from "./build-explorer.mjs";
+// The built library (npm run build), for the explorer's link format.
+import { explorerHash, explorerQuestion } from "../dist/views/explorer-link.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const executedDir = path.join(root, "test-output", "notebooks");
@@ -120,6 +125,7 @@ function indexPage(entries) {
 <body>
   <h1>kube-iptables-lab</h1>
   <p class="lead">How a Kubernetes Service forwards traffic through iptables, rule by rule: the notebooks, executed.</p>
+  <p class="explorer"><a href="explore.html"><strong>The explorer</strong></a>: ask your own question in this browser, with nothing installed. Pick the wordpress node or open your own <code>iptables-save</code> output, choose a client and a destination, and see every rule the connection meets, its exact chances, marks, NAT and what the server sees. Your dump never leaves your machine.</p>
   <ol>
 ${items}
   </ol>
@@ -129,7 +135,19 @@ ${items}
 `;
 }
 
-function main() {
+/** The cases of each lesson, as explorer links (explorer/lesson-cases.json). */
+export function readLessonCases() {
+  return JSON.parse(fs.readFileSync(path.join(root, "explorer", "lesson-cases.json"), "utf8")).lessons;
+}
+
+/** The bar at the top of a lesson page: back to the index, and its cases in the explorer. */
+export function lessonNav(lesson, cases) {
+  const links = (cases[lesson] ?? []).map((c) => `<a href="explore.html${escapeHtml(explorerHash(explorerQuestion(c.dump, c)))}">${escapeHtml(c.label)}</a>`);
+  const tryIt = links.length ? ` <span class="kil-try">Try this lesson's cases in the explorer: ${links.join(" · ")}</span>` : "";
+  return `<nav aria-label="site" style="font-family: system-ui, sans-serif; padding: 0.5rem 1rem; font-size: 0.9rem; line-height: 1.7;"><a href="index.html">&larr; all notebooks</a> · <a href="explore.html">the explorer</a>${tryIt}</nav>`;
+}
+
+async function main() {
   const sources = fs
     .readdirSync(path.join(root, "notebooks"))
     .filter((f) => f.endsWith(".ipynb"))
@@ -176,19 +194,17 @@ function main() {
     throw new Error(`jupyter nbconvert --to html failed (${r.error?.message ?? `exit ${r.status}`}):\n${r.stderr}`);
   }
 
+  const cases = readLessonCases();
   const problems = [];
   for (const e of present) {
     const page = path.join(siteDir, e.page);
     let html = stripExternalAssets(fs.readFileSync(page, "utf8"));
-    // A way back to the index at the top of each page.
-    html = html.replace(
-      /<body\b[^>]*>/i,
-      (body) =>
-        `${body}\n<nav style="font-family: system-ui, sans-serif; padding: 0.5rem 1rem; font-size: 0.9rem;"><a href="index.html">&larr; all notebooks</a></nav>`
-    );
+    // A way back to the index, and this lesson's cases in the explorer, at the top of each page.
+    html = html.replace(/<body\b[^>]*>/i, (body) => `${body}\n${lessonNav(e.file.replace(/\.ipynb$/, ""), cases)}`);
     fs.writeFileSync(page, html);
   }
   fs.writeFileSync(path.join(siteDir, "index.html"), indexPage(entries));
+  const explorer = await buildExplorer(siteDir);
 
   for (const file of fs.readdirSync(siteDir).filter((f) => f.endsWith(".html"))) {
     for (const ref of externalReferences(fs.readFileSync(path.join(siteDir, file), "utf8"))) {
@@ -203,14 +219,13 @@ function main() {
     const note = e.missing ? " (not executed)" : e.failed ? " (ran with errors)" : "";
     console.log(`site/${e.missing ? "-" : e.page}  ${e.title}${note}`);
   }
-  console.log(`site: ${path.relative(process.cwd(), path.join(siteDir, "index.html")) || "site/index.html"} (${present.length} notebook pages, no network references)`);
+  console.log(`site/explore.html  the explorer (explore.js ${(explorer["explore.js"] / 1024).toFixed(0)} KiB)`);
+  console.log(`site: ${path.relative(process.cwd(), path.join(siteDir, "index.html")) || "site/index.html"} (${present.length} notebook pages and the explorer, no network references)`);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  try {
-    main();
-  } catch (err) {
+  main().catch((err) => {
     console.error(`build-site: ${err instanceof Error ? err.message : err}`);
     process.exit(1);
-  }
+  });
 }

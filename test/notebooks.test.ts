@@ -136,8 +136,12 @@ describe("static site", () => {
           return route.abort();
         });
         await page.goto(`file://${path.join(siteDir, "index.html")}`);
-        const links = await page.$$eval("a[href$='.html']", (as) => as.map((a) => a.getAttribute("href")!));
+        const all = await page.$$eval("a[href$='.html']", (as) => as.map((a) => a.getAttribute("href")!));
+        expect(all, "the index introduces the explorer").toContain("explore.html");
+        expect(fs.existsSync(path.join(siteDir, "explore.js")), "the explorer is built into the site").toBe(true);
+        const links = all.filter((l) => l !== "explore.html");
         expect(links.length).toBe(notebookFiles.length);
+        const cases = JSON.parse(fs.readFileSync(path.join(root, "explorer", "lesson-cases.json"), "utf8")).lessons as Record<string, unknown[]>;
         for (const link of links) {
           await page.goto(`file://${path.join(siteDir, link)}`);
           const found = await page.evaluate(() => ({
@@ -149,6 +153,8 @@ describe("static site", () => {
           expect(found.title, `${link}: no title`).not.toBe("");
           expect(found.tables + found.svgs, `${link}: no table and no diagram`).toBeGreaterThan(0);
           expect(found.errors, `${link}: error output on the page`).toBe(0);
+          const tryIt = await page.$$eval("nav a[href^='explore.html#v=1&']", (as) => as.length);
+          expect(tryIt, `${link}: its cases are linked to the explorer`).toBe(cases[link.replace(/\.html$/, "")]?.length ?? -1);
           await page.screenshot({ path: path.join(siteDir, link.replace(/\.html$/, ".png")) });
         }
         expect(outside, "pages tried to load from the network").toEqual([]);

@@ -39,6 +39,21 @@ export function ruleAtLine(dump: Dump, line: number): Rule | undefined {
   return undefined;
 }
 
+/** The rules at these lines, found in one pass over the dump (for views that look up many lines). */
+export function rulesAtLines(dump: Dump, lines: Iterable<number>): Map<number, Rule> {
+  const wanted = new Set(lines);
+  const found = new Map<number, Rule>();
+  if (wanted.size === 0) return found;
+  for (const table of dump.tables)
+    for (const chain of table.chains)
+      for (const rule of chain.rules) {
+        if (!wanted.has(rule.line)) continue;
+        found.set(rule.line, rule);
+        if (found.size === wanted.size) return found;
+      }
+  return found;
+}
+
 /** Whether the target jumps (or goes) to a user chain. */
 export function isJump(target: Target | null): target is JumpTarget {
   return target !== null && target.kind === "jump";

@@ -5,7 +5,7 @@
  */
 import type { Dump } from "../model/dump.js";
 import type { MarkMatch } from "../model/matches.js";
-import { ruleAtLine } from "../model/predicates.js";
+import { rulesAtLines } from "../model/predicates.js";
 import type { Outcome, Step } from "../trace/engine.js";
 import { escapeHtml } from "./escape.js";
 import { markup, tableHtml, viewHtml, type Row, type ViewOptions } from "./html.js";
@@ -59,8 +59,10 @@ export function markTable(source: OutcomeSource, dump: Dump | null, options: Mar
   outcomes.forEach((o, oi) => {
     const marks = markBeforeSteps(o);
     const steps: { s: Step; i: number; html: string }[] = [];
+    // One pass over the dump for every line of this outcome (a path can check thousands of rules).
+    const rules = dump ? rulesAtLines(dump, o.steps.filter((s) => s.kind === "rule" && s.line !== null).map((s) => s.line!)) : null;
     o.steps.forEach((s, i) => {
-      const rule = dump && s.line !== null && s.kind === "rule" ? ruleAtLine(dump, s.line) : undefined;
+      const rule = rules && s.line !== null && s.kind === "rule" ? rules.get(s.line) : undefined;
       if (s.markAfter !== undefined) {
         const t = rule?.target;
         const html = t && t.kind === "MARK" ? markArithmetic(s.markBefore!, t.value, t.mask) : `<code>${escapeHtml(hex32(s.markBefore!))} → ${escapeHtml(hex32(s.markAfter))}</code>`;

@@ -19,6 +19,28 @@ export interface RulePathOptions extends ViewOptions {
   tables?: readonly TableName[];
   /** Also list routing, conntrack and delivery steps (default true). */
   showOtherSteps?: boolean;
+  /**
+   * Longest run of non-matching rules of one chain shown in full (default: no limit). A longer run
+   * shows its first and last rules around one row that counts the rest: how a dump with thousands
+   * of Services stays readable, while the count still shows the linear walk.
+   */
+  maxRun?: number;
+}
+
+/** The indexes of steps to leave out: the middle of each run of non-matching rules of one chain longer than `maxRun`. */
+function collapsedSteps(steps: readonly Step[], maxRun: number): Map<number, number> {
+  const skipped = new Map<number, number>(); // first hidden index -> how many are hidden
+  const keep = Math.max(1, Math.floor(maxRun / 2));
+  let start = 0;
+  for (let i = 0; i <= steps.length; i++) {
+    const s = steps[i];
+    const inRun = s !== undefined && s.kind === "rule" && !s.matched && (i === start || steps[start].chain === s.chain);
+    if (inRun) continue;
+    const length = i - start;
+    if (length > maxRun) skipped.set(start + keep, length - 2 * keep);
+    start = s !== undefined && s.kind === "rule" && !s.matched ? i : i + 1;
+  }
+  return skipped;
 }
 
 function resultHtml(s: Step): string {
@@ -41,7 +63,16 @@ const LEGEND =
 /** Table of the rules one outcome met, in order, with the matching part (or the failing condition) highlighted. */
 export function rulePathTable(outcome: Outcome, options: RulePathOptions = {}): string {
   const rows: Row[] = [];
+  const collapsed = options.maxRun !== undefined && !options.hideNonMatching ? collapsedSteps(outcome.steps, options.maxRun) : new Map<number, number>();
+  let hiddenUntil = -1;
   outcome.steps.forEach((s, i) => {
+    if (i < hiddenUntil) return;
+    const hidden = collapsed.get(i);
+    if (hidden !== undefined) {
+      hiddenUntil = i + hidden;
+      rows.push({ className: "kil-skipped", cells: [{ content: `… ${hidden} more rules of ${s.chain ?? "this chain"} did not match (steps ${i + 1} to ${i + hidden})`, colSpan: 7 }] });
+      return;
+    }
     if (options.hideNonMatching && s.kind === "rule" && !s.matched) return;
     if (options.tables && s.table !== null && !options.tables.includes(s.table)) return;
     if (options.tables && s.table === null && options.showOtherSteps === false) return;
