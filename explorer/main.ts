@@ -192,8 +192,12 @@ function showLoaded(l: Loaded): void {
     diagnostics.append(list);
     if (l.moreErrors || l.moreWarnings) diagnostics.append(element("p", `… and ${l.moreErrors} more errors and ${l.moreWarnings} more warnings not listed.`, "note"));
   }
+  // A new dump (or node) makes the last answer stale.
+  $("answer").hidden = true;
+  $("tl-result").replaceChildren();
   if (l.services === null) {
-    setStatus(`${l.file}: ${l.errors.length + l.moreErrors} error(s); nothing can be traced until they are fixed (${l.lines} lines read in ${seconds} s).`, "problem");
+    const errors = l.errors.length + l.moreErrors;
+    setStatus(`${l.file}: ${errors} error${errors === 1 ? "" : "s"}; nothing can be traced until ${errors === 1 ? "it is" : "they are"} fixed (${l.lines} lines read in ${seconds} s).`, "problem");
   } else {
     setStatus(`${l.file}: ${l.lines} lines, ${l.rules} rules, ${l.services.length} Service ports, read in ${seconds} s.`, "ok");
   }
