@@ -150,6 +150,10 @@ export function planLab(dump: Dump, node: NodeContext, options: PlanOptions = {}
     addresses: [], routes: [], anyIp: [], listeners: [],
     sysctls: [
       ...COMMON_SYSCTLS, `net.ipv4.ip_forward=${node.ipForward ? 1 : 0}`,
+      // conntrack starts no entry mid-stream: a late ACK or FIN of a connection flushed between
+      // scenarios (conntrack -F) would otherwise become a NEW connection and walk the nat table
+      // while the next scenario's counters are read (seen on a loaded machine).
+      "net.netfilter.nf_conntrack_tcp_loose=0",
       // Bridged pod-to-pod packets go through the node's iptables, as kubeadm requires (br_netfilter; per namespace).
       ...(bridge ? ["net.bridge.bridge-nf-call-iptables=1"] : []),
     ],
