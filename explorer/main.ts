@@ -496,12 +496,7 @@ function fillQuestions(questions: PageState["questions"]): void {
 function applyQuestion(id: string): void {
   const q = page.questions.find((x) => x.id === id);
   if (!q) return;
-  const c = q.connection;
-  applyState({
-    dump: page.example, node: page.nodeOverride,
-    src: c.sport !== undefined ? `${c.src}:${c.sport}` : c.src, dst: `${c.dst}:${c.dport}`, proto: c.protocol,
-    in: c.from && c.from !== "local" ? c.from.interface : null, local: c.from === "local",
-  });
+  applyState(questionState(q.connection));
   void traceForm();
 }
 
@@ -531,6 +526,20 @@ async function openFromAddress(): Promise<void> {
   if (!ok) return;
   applyState(state);
   if (state.src && state.dst) await traceForm();
+  else if (!state.src && !state.dst && page.questions[0]) {
+    // A first visit: the lessons' first question is filled in, ready for the button.
+    const q = page.questions[0];
+    $<HTMLSelectElement>("question-list").value = q.id;
+    applyState({ ...questionState(q.connection), dump: page.example, node: page.nodeOverride });
+  }
+}
+
+function questionState(c: ConnectionRequest): ExplorerState {
+  return {
+    dump: page.example, node: page.nodeOverride,
+    src: c.sport !== undefined ? `${c.src}:${c.sport}` : c.src, dst: `${c.dst}:${c.dport}`, proto: c.protocol,
+    in: c.from && c.from !== "local" ? c.from.interface : null, local: c.from === "local",
+  };
 }
 
 async function readFileBytes(input: HTMLInputElement): Promise<{ name: string; bytes: ArrayBuffer } | null> {
