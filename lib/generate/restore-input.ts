@@ -102,6 +102,43 @@ function containsIP(cidr: string, ip: string): boolean {
   return cidrContains(makeCidr(addr, prefixToMask(prefix)), ip);
 }
 
+/** Which endpoints a Service port's rules use, as kube-proxy's CategorizeEndpoints decides from its traffic policies. */
+export interface EndpointSets {
+  /** Sorted as `ip:port` text, as kube-proxy sorts them. */
+  endpoints: RestoreInputEndpoint[];
+  externallyAccessible: boolean;
+  externalLocal: boolean;
+  internalLocal: boolean;
+  /** Endpoints of the Cluster policy (empty when no traffic uses it). */
+  clusterEndpoints: RestoreInputEndpoint[];
+  /** Endpoints of the Local policy (empty when no traffic uses it). */
+  localEndpoints: RestoreInputEndpoint[];
+  /** Every endpoint some traffic can reach from this node: each gets an endpoint chain. */
+  reachable: RestoreInputEndpoint[];
+  hasEndpoints: boolean;
+}
+
+/** The endpoint sets of one Service port (shared by the iptables and nftables writers). */
+export function endpointSets(svc: RestoreInputService): EndpointSets {
+  const endpoints = [...svc.endpoints].sort(byEndpoint);
+  const externallyAccessible = (svc.nodePort ?? 0) !== 0 || (svc.externalIPs ?? []).length > 0 || (svc.loadBalancerIPs ?? []).length > 0;
+  const externalLocal = externallyAccessible && svc.externalTrafficPolicy === "Local";
+  const internalLocal = svc.internalTrafficPolicy === "Local";
+  const usesClusterEndpoints = !internalLocal || externallyAccessible;
+  const usesLocalEndpoints = internalLocal || externalLocal;
+  const clusterEndpoints = usesClusterEndpoints ? endpoints : [];
+  const localEndpoints = usesLocalEndpoints ? endpoints.filter((e) => e.local) : [];
+  let reachable = clusterEndpoints;
+  if (usesLocalEndpoints) {
+    if (clusterEndpoints.length === 0) reachable = localEndpoints;
+    else if (localEndpoints.length > 0) {
+      const seen = new Set(clusterEndpoints.map((e) => `${e.ip}:${e.port}`));
+      reachable = [...clusterEndpoints, ...localEndpoints.filter((e) => !seen.has(`${e.ip}:${e.port}`))];
+    }
+  }
+  return { endpoints, externallyAccessible, externalLocal, internalLocal, clusterEndpoints, localEndpoints, reachable, hasEndpoints: endpoints.length > 0 };
+}
+
 /** kube-proxy's part: the `*filter` and `*nat` blocks of one full sync, as syncProxyRules writes them. */
 export function kubeProxySyncInput(spec: RestoreInputSpec): { filter: string[]; nat: string[] } {
   const filterChains = ["KUBE-SERVICES", "KUBE-EXTERNAL-SERVICES", "KUBE-FORWARD", "KUBE-NODEPORTS", "KUBE-PROXY-FIREWALL"].map((c) => `:${c} - [0:0]`);
@@ -122,32 +159,18 @@ export function kubeProxySyncInput(spec: RestoreInputSpec): { filter: string[]; 
     const name = servicePortName(svc);
     const proto = svc.protocol;
     const hash = (prefix: string) => serviceChainName(name, proto, prefix);
-    const endpoints = [...svc.endpoints].sort(byEndpoint);
     const externalIPs = svc.externalIPs ?? [];
     const lbIPs = svc.loadBalancerIPs ?? [];
     const ranges = svc.loadBalancerSourceRanges ?? [];
     const nodePort = svc.nodePort ?? 0;
-    const externallyAccessible = nodePort !== 0 || externalIPs.length > 0 || lbIPs.length > 0;
-    const externalLocal = externallyAccessible && svc.externalTrafficPolicy === "Local";
-    const internalLocal = svc.internalTrafficPolicy === "Local";
-    const usesClusterEndpoints = !internalLocal || externallyAccessible;
-    const usesLocalEndpoints = internalLocal || externalLocal;
-    const clusterEndpoints = usesClusterEndpoints ? endpoints : [];
-    const localEndpoints = usesLocalEndpoints ? endpoints.filter((e) => e.local) : [];
-    let reachable = clusterEndpoints;
-    if (usesLocalEndpoints) {
-      if (clusterEndpoints.length === 0) reachable = localEndpoints;
-      else if (localEndpoints.length > 0) {
-        const seen = new Set(clusterEndpoints.map((e) => `${e.ip}:${e.port}`));
-        reachable = [...clusterEndpoints, ...localEndpoints.filter((e) => !seen.has(`${e.ip}:${e.port}`))];
-      }
-    }
-    const hasEndpoints = endpoints.length > 0;
+    const {
+      externallyAccessible, externalLocal, internalLocal, clusterEndpoints, localEndpoints, reachable, hasEndpoints,
+    } = endpointSets(svc);
 
     const clusterPolicyChain = hash("KUBE-SVC-");
-    const usesClusterPolicyChain = clusterEndpoints.length > 0 && usesClusterEndpoints;
+    const usesClusterPolicyChain = clusterEndpoints.length > 0;
     const localPolicyChain = hash("KUBE-SVL-");
-    const usesLocalPolicyChain = localEndpoints.length > 0 && usesLocalEndpoints;
+    const usesLocalPolicyChain = localEndpoints.length > 0;
     const internalTrafficChain = internalLocal ? localPolicyChain : clusterPolicyChain;
     const hasInternalEndpoints = hasEndpoints && (!internalLocal || localEndpoints.length > 0);
     const externalPolicyChain = externalLocal ? localPolicyChain : clusterPolicyChain;
