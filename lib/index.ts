@@ -54,6 +54,10 @@ export {
   kubeProxyRestoreInput, kubeProxySyncInput, servicePortName,
   type RestoreInputSpec, type RestoreInputService, type RestoreInputEndpoint, type RestoreInputNode,
 } from "./generate/restore-input.js";
+export {
+  kubeProxyNftablesInput, kubeProxyNftablesEndpointChange, generateNftables, generatedClusterSpec,
+  nftablesNameBase, nftablesServiceBase, nftablesEndpointBase, type NftablesInputOptions,
+} from "./generate/nftables.js";
 // The kernel lab: namespaces mirroring a node, real connections, and the comparison with the simulator.
 export {
   netnsAvailable, createNamespaces, removeNamespaces, withNamespaces, execIn, spawnIn, orphanedNamespaces, removeOrphanedNamespaces, liveNamespaces,

@@ -1,6 +1,7 @@
 /** The `generate` subcommand: print a realistic kube-proxy dump of any size. */
 import { writeFileSync } from "node:fs";
 import { generateCluster, type GenerateOptions, type GenerateStyle } from "../generate/generate.js";
+import { generatedClusterSpec, kubeProxyNftablesInput } from "../generate/nftables.js";
 import { readArgs, UsageError } from "./args.js";
 import type { Command } from "./commands.js";
 import { InputError } from "./io.js";
@@ -26,8 +27,8 @@ const FLAGS: Record<string, string> = {
 /** `kube-iptables-lab generate --services N ...`. */
 export const GENERATE_COMMAND: Command = {
   name: "generate",
-  usage: "kube-iptables-lab generate --services N [--endpoints-max M] [--seed S] [--style 2018|modern] [--affinity-share F] [--nodeports K] [--empty-share F] [--cluster-cidr CIDR] [--service-cidr CIDR] [--node-ip IP] [--node-out NODE.json]",
-  summary: "print a realistic kube-proxy iptables-save dump with N service ports (same seed, same dump)",
+  usage: "kube-iptables-lab generate --services N [--endpoints-max M] [--seed S] [--style 2018|modern|nftables] [--affinity-share F] [--nodeports K] [--empty-share F] [--cluster-cidr CIDR] [--service-cidr CIDR] [--node-ip IP] [--node-out NODE.json]",
+  summary: "print a realistic kube-proxy iptables-save dump with N service ports, or with --style nftables the nft transaction of its nftables mode (same seed, same output)",
   spec: {
     positionals: [],
     values: [
@@ -41,10 +42,11 @@ export const GENERATE_COMMAND: Command = {
     const services = whole(v["--services"], "--services");
     if (services === undefined) throw new UsageError("--services is required");
     const style = v["--style"] ?? "modern";
-    if (style !== "2018" && style !== "modern") throw new UsageError(`--style: expected 2018 or modern, got '${style}'`);
+    if (style !== "2018" && style !== "modern" && style !== "nftables") throw new UsageError(`--style: expected 2018, modern or nftables, got '${style}'`);
     const options: GenerateOptions = {
       services,
-      style: style as GenerateStyle,
+      // The nftables mode writes the Services of today's style in its own language.
+      style: (style === "nftables" ? "modern" : style) as GenerateStyle,
       endpointsMax: whole(v["--endpoints-max"], "--endpoints-max"),
       seed: whole(v["--seed"], "--seed"),
       affinityShare: share(v["--affinity-share"], "--affinity-share"),
@@ -69,8 +71,9 @@ export const GENERATE_COMMAND: Command = {
         throw new InputError(`cannot write ${nodeOut}: ${(e as Error).message}`);
       }
     }
+    const text = style === "nftables" ? kubeProxyNftablesInput(generatedClusterSpec(cluster)) : cluster.text;
     // io.out adds the final newline.
-    io.out(cluster.text.endsWith("\n") ? cluster.text.slice(0, -1) : cluster.text);
+    io.out(text.endsWith("\n") ? text.slice(0, -1) : text);
     return 0;
   },
 };

@@ -65,6 +65,8 @@ export interface RestoreInputNode {
   podCIDR: string;
   /** The node's primary address (loadBalancerSourceRanges that contain it also admit the load balancer's own IPs). */
   nodeIP: string;
+  /** The Service networks (ServiceCIDR objects); the nftables mode drops traffic to their unallocated addresses. */
+  serviceCIDRs?: string[];
 }
 
 /** Everything the input is written from. */
@@ -94,7 +96,8 @@ function byEndpoint(a: RestoreInputEndpoint, b: RestoreInputEndpoint): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-function containsIP(cidr: string, ip: string): boolean {
+/** Whether an IPv4 network (`a.b.c.d/n`, or one address) holds ip. */
+export function containsIP(cidr: string, ip: string): boolean {
   const [a, p] = cidr.split("/");
   const addr = parseIPv4(a ?? "");
   const prefix = p === undefined ? 32 : Number(p);

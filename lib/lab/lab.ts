@@ -6,6 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { release } from "node:os";
 import type { Dump } from "../model/dump.js";
+import { parseDump } from "../parse/parser.js";
 import type { NodeContext } from "../node/context.js";
 import type { ConnectionSpec, Protocol } from "../trace/packet.js";
 import { ClientAgent, ServerProcess } from "./agents.js";
@@ -90,6 +91,22 @@ export class Lab {
   async loadRules(text: string, dump: Dump): Promise<void> {
     await loadInto(this.set.names.node, text);
     this.dump = dump;
+  }
+
+  /**
+   * Replace the node's rules with an nftables ruleset, as kube-proxy's nftables mode programs
+   * a node: the iptables tables are emptied first, then `nft -f` loads the text. The rule
+   * counters `connect` reads then stay empty; which endpoint answered and the source it saw
+   * are still observed.
+   */
+  async loadNftables(text: string): Promise<void> {
+    await loadInto(this.set.names.node, "*mangle\nCOMMIT\n*filter\nCOMMIT\n*nat\nCOMMIT\n");
+    // Counters are then read against the empty tables, as iptables-legacy-save prints them.
+    const empty = parseDump(await this.shell.must("iptables-legacy-save", []), { file: "iptables-legacy-save (emptied)" });
+    if (empty.errors.length) throw new LabError(`emptied iptables tables: ${empty.errors[0]!.message}`);
+    this.dump = empty.dump;
+    const r = await execIn(this.set.names.node, "nft", ["-f", "-"], { input: text, timeoutMs: 120_000 });
+    if (r.status !== 0) throw new LabError(`nft -f refused the ruleset: ${(r.stderr.trim() || r.error || `status ${r.status}`).split("\n")[0]}`);
   }
 
   /** Forget every connection (`conntrack -F`) and empty every xt_recent list in the node namespace. */
