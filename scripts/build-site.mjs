@@ -2,10 +2,14 @@
 // Builds the static site site/ from the executed notebooks in
 // test-output/notebooks/ (written by scripts/run-notebooks.mjs):
 //
-//   site/index.html        links to every notebook, in name order
-//   site/NN-name.html      one page per notebook (nbconvert --to html --template lab)
-//   site/explore.html      the explorer (scripts/build-explorer.mjs), which each
-//                          lesson page links its cases to (explorer/lesson-cases.json)
+//   site/index.html        every lesson: what it answers, what it needs, its length
+//   site/NN-name.html      one page per notebook (nbconvert --to html --template lab),
+//                          finished by scripts/site/pages.mjs: navigation, formulas
+//                          rendered, glossary terms linked, the lesson's cases as
+//                          links into the explorer (explorer/lesson-cases.json)
+//   site/glossary.html     notebooks/glossary.json
+//   site/search.html       search over the lessons' prose (search-index.js, search.js)
+//   site/explore.html      the explorer (scripts/build-explorer.mjs)
 //
 // The pages must open from disk with no network. nbconvert's HTML templates
 // load require.js and MathJax from a CDN (Debian's build points them at
@@ -22,6 +26,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildExplorer } from "./build-explorer.mjs";
+import { glossaryBody, readGlossary } from "./site/glossary.mjs";
+import { finishLessonPage } from "./site/pages.mjs";
+import { indexBody, sitePage } from "./site/pages-extra.mjs";
+import { searchBody, searchIndexScript } from "./site/search.mjs";
+import { notebookTitle, readSeries } from "./site/series.mjs";
 // The built library (npm run build), for the explorer's link format.
 import { explorerHash, explorerQuestion } from "../dist/views/explorer-link.js";
 
@@ -67,15 +76,7 @@ export function escapeHtml(value) {
 
 const cellText = (v) => (Array.isArray(v) ? v.join("") : String(v ?? ""));
 
-/** The notebook's title: its first markdown heading, else its file name. */
-export function notebookTitle(notebook, fallback) {
-  for (const cell of notebook.cells ?? []) {
-    if (cell.cell_type !== "markdown") continue;
-    const m = /^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$/m.exec(cellText(cell.source));
-    if (m) return m[1].replace(/[`*_]/g, "");
-  }
-  return fallback;
-}
+export { notebookTitle };
 
 /** True when an executed notebook holds an error output or an "Error" on stderr. */
 function hasErrors(notebook) {
@@ -97,54 +98,21 @@ function projectEnv() {
   return env;
 }
 
-function indexPage(entries) {
-  const items = entries
-    .map((e) => {
-      const status = e.missing ? " <em>(not executed)</em>" : e.failed ? " <em>(ran with errors)</em>" : "";
-      const link = e.missing ? escapeHtml(e.title) : `<a href="${escapeHtml(e.page)}">${escapeHtml(e.title)}</a>`;
-      return `    <li>${link} <span class="file">${escapeHtml(e.file)}</span>${status}</li>`;
-    })
-    .join("\n");
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>kube-iptables-lab notebooks</title>
-<style>
-  body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 46rem; margin: 2.5rem auto; padding: 0 1rem; line-height: 1.5; color: #1b1f24; }
-  h1 { font-size: 1.6rem; margin-bottom: 0.25rem; }
-  p.lead { color: #57606a; margin-top: 0; }
-  ol { padding-left: 1.5rem; }
-  li { margin: 0.4rem 0; }
-  a { color: #0b57d0; }
-  .file { color: #57606a; font-family: ui-monospace, monospace; font-size: 0.85em; margin-left: 0.4rem; }
-  footer { margin-top: 2rem; color: #57606a; font-size: 0.85em; }
-</style>
-</head>
-<body>
-  <h1>kube-iptables-lab</h1>
-  <p class="lead">How a Kubernetes Service forwards traffic through iptables, rule by rule: the notebooks, executed.</p>
-  <p class="explorer"><a href="explore.html"><strong>The explorer</strong></a>: ask your own question in this browser, with nothing installed. Pick the wordpress node or open your own <code>iptables-save</code> output, choose a client and a destination, and see every rule the connection meets, its exact chances, marks, NAT and what the server sees. Your dump never leaves your machine.</p>
-  <ol>
-${items}
-  </ol>
-  <footer>Built ${escapeHtml(new Date().toISOString().replace(/\.\d+Z$/, "Z"))} from the notebooks in <code>notebooks/</code>; these pages open from disk and load nothing from the network.</footer>
-</body>
-</html>
-`;
-}
-
 /** The cases of each lesson, as explorer links (explorer/lesson-cases.json). */
 export function readLessonCases() {
   return JSON.parse(fs.readFileSync(path.join(root, "explorer", "lesson-cases.json"), "utf8")).lessons;
 }
 
-/** The bar at the top of a lesson page: back to the index, and its cases in the explorer. */
-export function lessonNav(lesson, cases) {
-  const links = (cases[lesson] ?? []).map((c) => `<a href="explore.html${escapeHtml(explorerHash(explorerQuestion(c.dump, c)))}">${escapeHtml(c.label)}</a>`);
-  const tryIt = links.length ? ` <span class="kil-try">Try this lesson's cases in the explorer: ${links.join(" · ")}</span>` : "";
-  return `<nav aria-label="site" style="font-family: system-ui, sans-serif; padding: 0.5rem 1rem; font-size: 0.9rem; line-height: 1.7;"><a href="index.html">&larr; all notebooks</a> · <a href="explore.html">the explorer</a>${tryIt}</nav>`;
+/** When the site was built: SOURCE_DATE_EPOCH when set (a rebuild of one commit is then byte-identical), else now. */
+export function buildDate() {
+  const epoch = process.env.SOURCE_DATE_EPOCH;
+  const date = epoch && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : new Date();
+  return date.toISOString().replace(/\.\d+Z$/, "Z");
+}
+
+/** A lesson's cases as explorer links. */
+export function caseLinks(cases, lesson) {
+  return (cases[lesson] ?? []).map((c) => ({ label: c.label, href: `explore.html${explorerHash(explorerQuestion(c.dump, c))}` }));
 }
 
 async function main() {
@@ -195,15 +163,27 @@ async function main() {
   }
 
   const cases = readLessonCases();
+  const series = readSeries(root);
+  const terms = readGlossary(root);
   const problems = [];
+  const sections = [];
   for (const e of present) {
     const page = path.join(siteDir, e.page);
-    let html = stripExternalAssets(fs.readFileSync(page, "utf8"));
-    // A way back to the index, and this lesson's cases in the explorer, at the top of each page.
-    html = html.replace(/<body\b[^>]*>/i, (body) => `${body}\n${lessonNav(e.file.replace(/\.ipynb$/, ""), cases)}`);
-    fs.writeFileSync(page, html);
+    const lesson = series.find((l) => l.file === e.file);
+    const done = finishLessonPage(stripExternalAssets(fs.readFileSync(page, "utf8")), {
+      lesson, series, caseLinks: caseLinks(cases, lesson.name), terms,
+    });
+    for (const m of done.leftoverMath) problems.push(`${e.page}: a formula was not rendered: ${m}`);
+    sections.push(...done.sections);
+    fs.writeFileSync(page, done.html);
   }
-  fs.writeFileSync(path.join(siteDir, "index.html"), indexPage(entries));
+  const status = new Map(entries.map((e) => [e.file, e]));
+  fs.writeFileSync(path.join(siteDir, "index.html"), sitePage("kube-iptables-lab: the lessons", indexBody(series, status, buildDate())));
+  fs.writeFileSync(path.join(siteDir, "glossary.html"), sitePage("Glossary · kube-iptables-lab", glossaryBody(terms)));
+  fs.writeFileSync(path.join(siteDir, "search.html"), sitePage("Search · kube-iptables-lab", searchBody(), { scripts: ["search-index.js", "search.js"] }));
+  fs.writeFileSync(path.join(siteDir, "search-index.js"), searchIndexScript(sections, series));
+  fs.copyFileSync(path.join(root, "scripts", "site", "search.js"), path.join(siteDir, "search.js"));
+  fs.copyFileSync(path.join(root, "scripts", "site", "site.css"), path.join(siteDir, "site.css"));
   const explorer = await buildExplorer(siteDir);
 
   for (const file of fs.readdirSync(siteDir).filter((f) => f.endsWith(".html"))) {
@@ -220,7 +200,8 @@ async function main() {
     console.log(`site/${e.missing ? "-" : e.page}  ${e.title}${note}`);
   }
   console.log(`site/explore.html  the explorer (explore.js ${(explorer["explore.js"] / 1024).toFixed(0)} KiB)`);
-  console.log(`site: ${path.relative(process.cwd(), path.join(siteDir, "index.html")) || "site/index.html"} (${present.length} notebook pages and the explorer, no network references)`);
+  console.log(`site/glossary.html, site/search.html  ${terms.length} terms, ${sections.length} sections searchable`);
+  console.log(`site: ${path.relative(process.cwd(), path.join(siteDir, "index.html")) || "site/index.html"} (${present.length} lesson pages, the explorer, glossary and search; no network references)`);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -10,6 +10,10 @@ export interface ExerciseResult {
   /** `null` while the reader has not answered yet. */
   correct: boolean | null;
   message: string;
+  /** The nudge, shown until the answer is right. */
+  hint: string;
+  /** The right answer and why, kept folded away (`<details>`) until the reader opens it or answers right. */
+  answer: string;
 }
 
 /** How to judge one exercise. */
@@ -20,6 +24,13 @@ export interface ExerciseSpec<T> {
   hint: string;
   /** Equality for this kind of answer; `===`, or element-wise for arrays, by default. */
   equals?: (given: T, expected: T) => boolean;
+  /** How to write the right answer (default: the expected value as text). */
+  answer?: string;
+}
+
+function answerText(expected: unknown): string {
+  if (Array.isArray(expected)) return expected.map(answerText).join(", ");
+  return typeof expected === "string" ? expected : JSON.stringify(expected) ?? String(expected);
 }
 
 function defaultEquals(a: unknown, b: unknown): boolean {
@@ -30,9 +41,10 @@ function defaultEquals(a: unknown, b: unknown): boolean {
 
 /** Judge an answer (`null`/`undefined` means not answered yet). */
 export function checkAnswer<T>(given: T | null | undefined, expected: T, spec: ExerciseSpec<T>): ExerciseResult {
-  if (given === null || given === undefined) return { correct: null, message: "Not answered yet: replace null with your answer and run the cell again." };
+  const answer = `${spec.answer ?? answerText(expected)}. ${spec.why}`;
+  if (given === null || given === undefined) return { correct: null, message: "Not answered yet: replace null with your answer and run the cell again.", hint: spec.hint, answer };
   const ok = (spec.equals ?? defaultEquals)(given, expected);
-  return ok ? { correct: true, message: `Right. ${spec.why}` } : { correct: false, message: `Not quite. ${spec.hint}` };
+  return ok ? { correct: true, message: `Right. ${spec.why}`, hint: spec.hint, answer } : { correct: false, message: "Not quite.", hint: spec.hint, answer };
 }
 
 /** A probability answer given as a number is right within `tolerance` of the exact value. */
@@ -40,10 +52,18 @@ export function closeTo(tolerance: number): (given: number, expected: number) =>
   return (given, expected) => Math.abs(given - expected) <= tolerance;
 }
 
-/** The verdict as a small HTML block (text is escaped). */
+/**
+ * The verdict as a small HTML block (text is escaped): until the answer is right, the hint, and the
+ * answer folded in a `<details>` element, so a reader (or a page of the static site, where the
+ * check ran unanswered) sees the hint first and the answer only by opening it.
+ */
 export function exerciseHtml(result: ExerciseResult): string {
   const mark = result.correct === null ? "…" : result.correct ? "✔" : "✘";
-  const color = result.correct === null ? "#555" : result.correct ? "#007a3d" : "#b3261e";
-  const text = escapeHtml(result.message);
-  return `<div class="kil-exercise" style="border-left:4px solid ${color};padding:6px 10px;margin:4px 0;font-family:system-ui,sans-serif"><strong style="color:${color}">${mark}</strong> ${text}</div>`;
+  const color = result.correct === null ? "#4d4d4d" : result.correct ? "#007a3d" : "#b3261e";
+  const style = `border-left:4px solid ${color};padding:6px 10px;margin:4px 0;font-family:system-ui,sans-serif`;
+  const head = `<strong style="color:${color}">${mark}</strong> ${escapeHtml(result.message)}`;
+  if (result.correct) return `<div class="kil-exercise" style="${style}">${head}</div>`;
+  const hint = `<p style="margin:4px 0"><strong>Hint:</strong> ${escapeHtml(result.hint)}</p>`;
+  const answer = `<details style="margin:4px 0"><summary>The answer (open it once you have tried)</summary><p style="margin:4px 0">${escapeHtml(result.answer)}</p></details>`;
+  return `<div class="kil-exercise" style="${style}">${head}${hint}${answer}</div>`;
 }

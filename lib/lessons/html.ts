@@ -19,12 +19,12 @@ export function dumpLines(text: string, lines: number[], options: { highlight?: 
   const all = text.split(/\r?\n/);
   const marked = new Set(options.highlight ?? []);
   const body = [...new Set(lines)].sort((a, b) => a - b).map((n, i, arr) => {
-    const gap = i > 0 && n !== arr[i - 1] + 1 ? `<span style="color:#999">   ⋮</span>\n` : "";
+    const gap = i > 0 && n !== arr[i - 1] + 1 ? `<span style="color:#595959">   ⋮</span>\n` : "";
     const style = marked.has(n) ? "background:#fff3c4" : "";
-    return `${gap}<span style="${style}"><span style="color:#888;user-select:none">${String(n).padStart(4)}  </span>${escapeHtml(all[n - 1] ?? "")}</span>`;
+    return `${gap}<span style="${style}"><span style="color:#595959;user-select:none">${String(n).padStart(4)}  </span>${escapeHtml(all[n - 1] ?? "")}</span>`;
   }).join("\n");
   const title = options.title ? `<div style="font:600 13px system-ui,sans-serif;margin:6px 0 2px">${escapeHtml(options.title)}</div>` : "";
-  return `${title}<pre class="kil-dump" style="font:12px/1.45 ui-monospace,monospace;background:#fafafa;border:1px solid #ddd;padding:6px 8px;overflow-x:auto;white-space:pre">${body}</pre>`;
+  return `${title}<pre class="kil-dump" tabindex="0" style="font:12px/1.45 ui-monospace,monospace;background:#fafafa;border:1px solid #ddd;padding:6px 8px;overflow-x:auto;white-space:pre">${body}</pre>`;
 }
 
 /** Line numbers of the rules whose text contains `needle` (for excerpts). */

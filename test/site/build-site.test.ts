@@ -3,7 +3,7 @@
 // refuses pages that would still load anything from outside the site.
 import { describe, expect, it } from "vitest";
 // @ts-ignore: a plain JavaScript module without type declarations
-import { escapeHtml, externalReferences, notebookTitle, stripExternalAssets } from "../scripts/build-site.mjs";
+import { escapeHtml, externalReferences, notebookTitle, stripExternalAssets } from "../../scripts/build-site.mjs";
 
 const page = `<!DOCTYPE html><html><head>
 <script src="https://cdnjs.cloudflare.com/ajax/libs/require.js/2.1.10/require.min.js"></script>

@@ -1,0 +1,53 @@
+// What the build adds to each lesson page nbconvert wrote: the language, the
+// site's stylesheet, the navigation at the top and the bottom, formulas
+// rendered, the first use of each glossary term linked, wide views reachable
+// with the keyboard, and the page's sections for search.
+
+import { parseHTML } from "linkedom";
+import { linkTerms } from "./glossary.mjs";
+import { renderMath, unrenderedMath } from "./math.mjs";
+import { lessonNav } from "./nav.mjs";
+import { pageSections } from "./search.mjs";
+
+/** Finish one lesson page; returns the new HTML and what the page holds for search and checks. */
+export function finishLessonPage(html, { lesson, series, caseLinks, terms }) {
+  const { document } = parseHTML(html);
+  document.documentElement.setAttribute("lang", "en");
+  // nbconvert's MathJax configuration: formulas are rendered here instead.
+  for (const s of document.querySelectorAll('script[type="text/x-mathjax-config"]')) s.remove();
+  const link = document.createElement("link");
+  link.setAttribute("rel", "stylesheet");
+  link.setAttribute("href", "site.css");
+  document.head.appendChild(link);
+
+  const prose = [...document.querySelectorAll(".jp-MarkdownOutput")];
+  const formulas = renderMath(document, prose);
+  const linked = linkTerms(document, prose, terms);
+  makeScrollablesFocusable(document);
+
+  const top = document.createElement("div");
+  top.innerHTML = lessonNav(lesson, series, caseLinks, "top");
+  document.body.insertBefore(top.firstChild, document.body.firstChild);
+  const bottom = document.createElement("div");
+  bottom.innerHTML = lessonNav(lesson, series, caseLinks, "bottom");
+  document.body.appendChild(bottom.firstChild);
+
+  const sections = pageSections(document, lesson.page, lesson.title);
+  return { html: document.toString(), formulas, linked, sections, leftoverMath: unrenderedMath(document) };
+}
+
+/** A box that scrolls must take the keyboard's focus, or its hidden part cannot be reached without a mouse. */
+function makeScrollablesFocusable(document) {
+  for (const view of document.querySelectorAll(".kil-view")) {
+    view.setAttribute("tabindex", "0");
+    view.setAttribute("role", "region");
+    view.setAttribute("aria-label", view.querySelector(".kil-title")?.textContent?.trim() || "a view of the lesson");
+  }
+  for (const pre of document.querySelectorAll(".jp-OutputArea-output pre, .jp-RenderedText pre, .jp-InputArea pre")) {
+    if (!pre.hasAttribute("tabindex")) pre.setAttribute("tabindex", "0");
+  }
+  // Charts drawn with Plot in a lesson name their groups; a named <g> needs a role for assistive technology.
+  for (const g of document.querySelectorAll("svg g[aria-label]")) {
+    if (!g.hasAttribute("role")) g.setAttribute("role", "group");
+  }
+}
