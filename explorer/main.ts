@@ -411,6 +411,9 @@ function showAnswer(t: Traced, c: ConnectionRequest): void {
   answer.hidden = false;
   const n = t.outcomes.length;
   $("answer-lead").textContent = `${c.protocol} ${c.src} -> ${c.dst}:${c.dport}: ${n} possible outcome${n === 1 ? "" : "s"}, traced in ${t.milliseconds.toFixed(1)} ms.`;
+  const warnings = $("warnings");
+  warnings.replaceChildren(...t.warnings.map((w) => element("li", w)));
+  warnings.hidden = t.warnings.length === 0;
   setViewHtml("summary", t.summaryHtml);
   setViewHtml("sankey", t.sankeyHtml);
   const box = $("outcomes");

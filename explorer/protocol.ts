@@ -100,6 +100,8 @@ export interface Traced {
   json: string;
   /** The same trace as the command line would run it. */
   command: string;
+  /** What the trace warns about (a destination nothing owns, ...), as `trace --json` lists them. */
+  warnings: string[];
   summaryHtml: string;
   sankeyHtml: string;
   outcomes: {

@@ -186,8 +186,11 @@ function trace(connection: ConnectionRequest): Traced {
   const t0 = performance.now();
   const t = traceConnection(h.parsed.dump, h.node, connection);
   const milliseconds = performance.now() - t0;
+  const json = traceJson(t);
+  const warnings = (json as { warnings?: unknown }).warnings;
   return {
-    json: toJson(traceJson(t)),
+    json: toJson(json),
+    warnings: Array.isArray(warnings) ? warnings.map((w) => (typeof w === "string" ? w : typeof w?.message === "string" ? w.message : JSON.stringify(w))) : [],
     command: commandLine(h.dumpName, h.nodeName, connection),
     summaryHtml: outcomeTable(t, { title: "Where the connection goes" }),
     sankeyHtml: traceSankey(t, { services: h.services, id: "explorer-trace" }),

@@ -45,6 +45,7 @@ export {
 export { createRandom, type Random } from "./trace/random.js";
 export { checkAnswer, closeTo, exerciseHtml, type ExerciseResult, type ExerciseSpec } from "./lessons/exercise.js";
 export { lessonTable, dumpLines, linesMentioning, preformatted } from "./lessons/html.js";
+export { openLesson, dataPath, LESSON_EXAMPLES, type LessonData } from "./lessons/open.js";
 export { applyMark, markMatches } from "./trace/marks.js";
 export {
   generateDump, generateCluster,
