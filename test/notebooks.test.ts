@@ -176,6 +176,10 @@ describe("static site", () => {
             prev: document.querySelector("nav.kil-site-nav-top a[rel=prev]")?.getAttribute("href") ?? null,
             next: document.querySelector("nav.kil-site-nav-top a[rel=next]")?.getAttribute("href") ?? null,
             terms: [...document.querySelectorAll("a.kil-term")].map((a) => a.getAttribute("href")!),
+            // Exercises: the answer, and the check's code that holds it, are folded until opened.
+            exercises: document.querySelectorAll(".kil-exercise").length,
+            foldedAnswers: document.querySelectorAll(".kil-exercise details:not([open])").length,
+            foldedChecks: document.querySelectorAll("details.kil-check-code:not([open])").length,
             // Prose only: code and the formulas' TeX sources aside, no formula is left as TeX.
             math: (() => {
               const body = document.body.cloneNode(true) as HTMLElement;
@@ -192,6 +196,8 @@ describe("static site", () => {
           expect(found.prev, `${link}: previous lesson`).toBe(links[i - 1] ?? null);
           expect(found.next, `${link}: next lesson`).toBe(links[i + 1] ?? null);
           expect(found.math, `${link}: a formula left as TeX`).toBe(false);
+          expect(found.foldedAnswers, `${link}: every exercise keeps its answer folded`).toBe(found.exercises);
+          expect(found.foldedChecks, `${link}: every exercise's check code is folded`).toBeGreaterThanOrEqual(found.exercises > 0 ? 1 : 0);
           for (const href of found.terms) expect(glossary, `${link}: ${href} has no entry`).toContain(`<dt id="${href.replace("glossary.html#", "")}">`);
           expect(new Set(found.terms).size, `${link}: a term linked twice`).toBe(found.terms.length);
           termLinks += found.terms.length;

@@ -20,6 +20,7 @@ export function finishLessonPage(html, { lesson, series, caseLinks, terms }) {
   link.setAttribute("href", "site.css");
   document.head.appendChild(link);
 
+  foldExerciseChecks(document);
   const prose = [...document.querySelectorAll(".jp-MarkdownOutput")];
   const formulas = renderMath(document, prose);
   const linked = linkTerms(document, prose, terms);
@@ -49,5 +50,22 @@ function makeScrollablesFocusable(document) {
   // Charts drawn with Plot in a lesson name their groups; a named <g> needs a role for assistive technology.
   for (const g of document.querySelectorAll("svg g[aria-label]")) {
     if (!g.hasAttribute("role")) g.setAttribute("role", "group");
+  }
+}
+
+/**
+ * The code of an exercise's check holds the answer (its `why`): on the page it is folded away like
+ * the answer itself, under a summary that says so, and the check's output (the hint) stays in view.
+ */
+function foldExerciseChecks(document) {
+  for (const input of document.querySelectorAll(".jp-CodeCell .jp-Cell-inputWrapper")) {
+    if (!/\bcheckAnswer\s*\(/.test(input.textContent ?? "")) continue;
+    const details = document.createElement("details");
+    details.setAttribute("class", "kil-check-code");
+    const summary = document.createElement("summary");
+    summary.textContent = "The check's code (it holds the answer: open it once you have tried)";
+    details.appendChild(summary);
+    while (input.firstChild) details.appendChild(input.firstChild);
+    input.appendChild(details);
   }
 }

@@ -122,7 +122,8 @@ describe("search", () => {
 describe("a finished lesson page", () => {
   it("gets its language, stylesheet, navigation, terms, formulas and keyboard-reachable views", () => {
     const series = readSeries(root);
-    const html = `<!DOCTYPE html><html><head><script type="text/x-mathjax-config">x</script></head><body><main><div class="jp-MarkdownOutput"><h1 id="t">T</h1><p>A DNAT rule: $a \\oplus b$.</p></div><div class="kil-view"><div class="kil-title">Marks</div></div><svg><g aria-label="bars"></g></svg></main></body></html>`;
+    const check = `<div class="jp-Cell jp-CodeCell"><div class="jp-Cell-inputWrapper"><pre>show(exerciseHtml(checkAnswer(mine, 2, { why: "the answer", hint: "h" })));</pre></div><div class="jp-Cell-outputWrapper">hint</div></div>`;
+    const html = `<!DOCTYPE html><html><head><script type="text/x-mathjax-config">x</script></head><body><main><div class="jp-MarkdownOutput"><h1 id="t">T</h1><p>A DNAT rule: $a \\oplus b$.</p></div><div class="kil-view"><div class="kil-title">Marks</div></div><svg><g aria-label="bars"></g></svg>${check}<div class="jp-Cell jp-CodeCell"><div class="jp-Cell-inputWrapper"><pre>other code</pre></div></div></main></body></html>`;
     const done = finishLessonPage(html, { lesson: series[4], series, caseLinks: [{ label: "case", href: "explore.html#v=1" }], terms });
     const { document } = parseHTML(done.html);
     expect(document.documentElement.getAttribute("lang")).toBe("en");
@@ -137,5 +138,11 @@ describe("a finished lesson page", () => {
     expect(document.querySelector(".kil-view")!.getAttribute("aria-label")).toBe("Marks");
     expect(document.querySelector("g")!.getAttribute("role")).toBe("group");
     expect(done.sections).toHaveLength(1);
+    // The check's code holds the answer: folded, closed; other code stays as it is.
+    const folded = document.querySelectorAll(".jp-Cell-inputWrapper > details.kil-check-code");
+    expect(folded).toHaveLength(1);
+    expect(folded[0].hasAttribute("open")).toBe(false);
+    expect(folded[0].textContent).toContain("the answer");
+    expect(document.querySelectorAll(".jp-Cell-inputWrapper")[1].innerHTML).toBe("<pre>other code</pre>");
   });
 });
