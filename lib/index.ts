@@ -33,7 +33,7 @@ export {
   emptyState, formatRecentList, parseRecentLists, recentUpdate, tupleKey,
   type NetState, type RecentLists, type RecentEntry, type ConntrackEntry,
 } from "./trace/state.js";
-export { runPacket, type Outcome, type Step, type DnatDecision, type SnatDecision, type RunInput } from "./trace/engine.js";
+export { runPacket, PathLimitError, MAX_WORLDS, type Outcome, type Step, type DnatDecision, type SnatDecision, type RunInput } from "./trace/engine.js";
 export {
   traceConnection, resolveConnection, connectionOf, TraceInputError,
   type Trace, type TraceOutcome, type TraceOptions, type FollowUp,

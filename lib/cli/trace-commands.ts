@@ -1,6 +1,8 @@
 /** The subcommands that run the simulator: trace, simulate, node-context. */
 import { loadNodeContext, nodeFromIpJson, NodeContextError, type NodeContext } from "../node/context.js";
 import { traceConnection, TraceInputError } from "../trace/trace.js";
+import { PathLimitError } from "../trace/engine.js";
+import { formatDiagnostic } from "../parse/errors.js";
 import { simulateConnections, type TimedConnection } from "../trace/simulate.js";
 import type { ConnectionSpec, Protocol } from "../trace/packet.js";
 import { readArgs, UsageError } from "./args.js";
@@ -64,10 +66,17 @@ const trace: Command = {
       return 0;
     } catch (e) {
       if (e instanceof TraceInputError) throw new InputError(e.message);
-      throw e;
+      return pathLimitReported(e, io);
     }
   },
 };
+
+/** A dump too random to enumerate is an error in the dump, printed at its rule; anything else is rethrown. */
+function pathLimitReported(e: unknown, io: { err(s: string): void }): number {
+  if (!(e instanceof PathLimitError)) throw e;
+  io.err(formatDiagnostic(e.diagnostic));
+  return 1;
+}
 
 const simulate: Command = {
   name: "simulate",
@@ -105,7 +114,7 @@ const simulate: Command = {
       return 0;
     } catch (e) {
       if (e instanceof TraceInputError) throw new InputError(`${file}: ${e.message}`);
-      throw e;
+      return pathLimitReported(e, io);
     }
   },
 };

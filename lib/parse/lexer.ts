@@ -16,6 +16,20 @@ export interface Token {
   quoted: boolean;
 }
 
+/** iptables-restore copies each word into a 1024-byte buffer: a word of 1024 bytes or more is refused ("Parameter too long!"). */
+export const MAX_WORD_BYTES = 1023;
+
+/** Bytes of `text` in UTF-8 (what iptables counts), without an encoder the browser build would need to carry. */
+export function utf8Length(text: string): number {
+  let n = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x800) n += c >= 0xd800 && c <= 0xdbff ? 1 : 2;
+    else if (c >= 0x80) n += 1;
+  }
+  return n;
+}
+
 /** The words of a line, or where and why it could not be split. */
 export type LexResult = { ok: true; tokens: Token[] } | { ok: false; column: number; message: string };
 
@@ -68,6 +82,8 @@ export function tokenizeLine(line: string): LexResult {
       i++;
     }
     text += line.slice(runStart, i);
+    if (text.length > MAX_WORD_BYTES / 3 && utf8Length(text) > MAX_WORD_BYTES)
+      return { ok: false, column: start + 1, message: `word of ${utf8Length(text)} bytes: iptables-restore refuses words of more than ${MAX_WORD_BYTES} bytes ("Parameter too long!")` };
     tokens.push({ text, start, end: i, quoted });
   }
   return { ok: true, tokens };

@@ -7,7 +7,7 @@
 import type { Chain, Counters, Diagnostic, Dump, Extra, Policy, Rule, Table, TableName } from "../model/dump.js";
 import { BUILTIN_CHAINS, MAX_CHAIN_NAME_LENGTH, isBuiltinChain, isTableName } from "../model/tables.js";
 import { formatRule } from "../format/format.js";
-import { tokenizeLine, type Token } from "./lexer.js";
+import { tokenizeLine, utf8Length, type Token } from "./lexer.js";
 import { readRuleParts, type RuleProblem } from "./rule.js";
 import { IPVS_MESSAGE, looksLikeIpvsMode, recognizeForeignInput } from "./recognize.js";
 import { validateTable } from "./validate.js";
@@ -33,6 +33,10 @@ interface OpenTable {
 }
 
 const COUNTERS = /^\[([0-9]+):([0-9]+)\]$/;
+/** iptables-restore reads lines with fgets into 10240 bytes: a longer line is cut and its rest read as the next line. */
+export const MAX_LINE_BYTES = 10239;
+/** iptables-restore hands a rule to its parser as at most 254 arguments, three of them its own (program, -t, table). */
+export const MAX_RULE_WORDS = 251;
 const NO_EXTRAS: Extra[] = Object.freeze([]) as unknown as Extra[];
 /** Commands that name a chain right after them. */
 const NEEDS_CHAIN = new Set(["-A", "--append", "-I", "--insert", "-R", "--replace", "-D", "--delete", "-N", "--new-chain", "-P", "--policy"]);
@@ -93,6 +97,11 @@ export function parseDump(text: string, options: ParseOptions = {}): ParseResult
     else if (eol === "\r\n" && !mixedEol) {
       mixedEol = true;
       report(lineNo, line.length + 1, "line ends with LF while the file uses CRLF: line endings will be printed as CRLF", "warning");
+    }
+    if (line.length > MAX_LINE_BYTES / 3 && utf8Length(line) > MAX_LINE_BYTES) {
+      report(lineNo, 1, `line of ${utf8Length(line)} bytes: iptables-restore reads at most ${MAX_LINE_BYTES} bytes of a line and would read the rest as another line`);
+      keep(lineNo, line);
+      continue;
     }
     if (line.indexOf("\0") >= 0) {
       report(lineNo, line.indexOf("\0") + 1, "line contains a NUL byte: expected text");
@@ -253,6 +262,10 @@ function readStatement(
   if (c && !tokens[0].quoted) {
     counters = { packets: c[1], bytes: c[2] };
     i = 1;
+  }
+  if (tokens.length - i > MAX_RULE_WORDS) {
+    report(lineNo, tokens[i + MAX_RULE_WORDS].start + 1, `${tokens.length - i} words: iptables-restore takes at most ${MAX_RULE_WORDS} words in one rule ("Parser cannot handle more arguments")`);
+    return false;
   }
   const cmd = tokens[i];
   const table = open.table.name;

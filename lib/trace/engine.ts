@@ -4,7 +4,7 @@
  * A random rule splits the run into two "worlds" with complementary exact
  * probabilities; every world ends in one outcome.
  */
-import type { Chain, Dump, Rule, Table, TableName } from "../model/dump.js";
+import type { Chain, Diagnostic, Dump, Rule, Table, TableName } from "../model/dump.js";
 import { chainsByName, findTable } from "../model/predicates.js";
 import type { Hook } from "../model/tables.js";
 import { hex } from "../format/quote.js";
@@ -167,7 +167,34 @@ const TABLE_ORDER: Record<Hook, TableName[]> = {
 };
 
 const MAX_STEPS_PER_WORLD = 1_000_000;
-const MAX_WORLDS = 100_000;
+/** The most paths one packet may take before the dump is refused as too random to enumerate. */
+export const MAX_WORLDS = 100_000;
+
+/**
+ * The dump's random rules multiply into more paths than the simulator enumerates:
+ * an error in the input, located at the rule where the count was exceeded.
+ */
+export class PathLimitError extends RangeError {
+  constructor(readonly diagnostic: Diagnostic) {
+    super(`${diagnostic.file}:${diagnostic.line}:${diagnostic.column}: ${diagnostic.message}`);
+  }
+}
+
+/** Where a rule's random match starts (1 when it has none written). */
+function statisticColumn(rule: Rule): number {
+  const at = rule.raw.indexOf("-m statistic");
+  return at < 0 ? 1 : at + 1;
+}
+
+/** The error for a split at the current rule of `w` that goes past MAX_WORLDS. */
+function pathLimit(w: World, dump: Dump): PathLimitError {
+  const frame = w.frames?.[w.frames.length - 1];
+  const rule = frame?.chain.rules[frame.index];
+  return new PathLimitError({
+    file: dump.file, line: rule?.line ?? 1, column: rule ? statisticColumn(rule) : 1, severity: "error",
+    message: `more than ${MAX_WORLDS} possible paths for one packet: the random rules met up to this one (in ${frame?.chain.name ?? "?"}) multiply beyond what the simulator enumerates`,
+  });
+}
 
 function tables(hook: Hook, without?: TableName): TableStage[] {
   return TABLE_ORDER[hook].filter((t) => t !== without).map((table) => ({ kind: "table", hook, table }));
@@ -273,7 +300,7 @@ export function runPacket(input: RunInput): Outcome[] {
     if (forks) {
       // Depth-first, "rule matched" first, so outcomes come in rule order.
       worlds += 1;
-      if (worlds > MAX_WORLDS) throw new RangeError(`more than ${MAX_WORLDS} possible paths: the dump's random rules multiply beyond what the simulator enumerates`);
+      if (worlds > MAX_WORLDS) throw pathLimit(forks[1], input.dump);
       pending.push(forks[1], forks[0]);
       continue;
     }
