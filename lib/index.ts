@@ -25,7 +25,7 @@ export {
 } from "./math/fraction.js";
 export {
   loadNodeContext, nodeFromIpJson, lookupRoute, addressType, isLocalAddress, selectAddress, inferOrigin, nodeAddresses,
-  NodeContextError, type NodeContext, type NodeInterface, type NodeRoute, type RouteDecision, type PeerNode,
+  NodeContextError, DEFAULT_RECENT_LIST_SIZE, type NodeContext, type NodeInterface, type NodeRoute, type RouteDecision, type PeerNode,
 } from "./node/context.js";
 export type { Protocol, Tuple, PacketState, ConnectionSpec } from "./trace/packet.js";
 export { tupleText, endpointText, DEFAULT_SOURCE_PORT } from "./trace/packet.js";
@@ -39,7 +39,7 @@ export {
   type Trace, type TraceOutcome, type TraceOptions, type FollowUp,
 } from "./trace/trace.js";
 export {
-  simulateConnections, sampleSplit, drawOutcome,
+  simulateConnections, simulationEvents, CONNTRACK_TIMEOUT, sampleSplit, drawOutcome,
   type TimedConnection, type SimulationEvent, type SimulationOptions, type SampledShare,
 } from "./trace/simulate.js";
 export { createRandom, type Random } from "./trace/random.js";

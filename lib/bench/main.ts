@@ -30,6 +30,7 @@ import { services as readServices, type KubeService } from "../services/catalog.
 import { traceConnection, type Trace } from "../trace/trace.js";
 import { profileOf, type ProfileLine } from "./profile.js";
 import { benchConnections, wholeNode } from "./workload.js";
+import { simulateBench, simulateReport, type SimulateResult } from "./simulate.js";
 
 const SEED = 1;
 const ENDPOINTS_MAX = 12;
@@ -368,14 +369,16 @@ async function parent(options: Options): Promise<void> {
     closeNetns(ns);
     rmSync(dir, { recursive: true, force: true });
   }
-  report(options, results, ns.version, loadStart, now() - started);
+  process.stderr.write("bench: simulate, 10k and 100k connections\n");
+  const simulated = simulateBench([10_000, 100_000]);
+  report(options, results, simulated, ns.version, loadStart, now() - started);
 }
 
 function parseMs(r: SizeResult): number {
   return r.parse.warmMs !== null ? Math.min(r.parse.coldMs, r.parse.warmMs) : r.parse.coldMs;
 }
 
-function report(options: Options, results: SizeResult[], iptablesVersion: string | null, loadStart: number[], totalMs: number): void {
+function report(options: Options, results: SizeResult[], simulated: SimulateResult[], iptablesVersion: string | null, loadStart: number[], totalMs: number): void {
   const out: string[] = [];
   const at = (n: number) => results.find((r) => r.services === n);
   const ipt = (r: SizeResult) => ("testMs" in r.iptables ? r.iptables.testMs : null);
@@ -429,6 +432,7 @@ function report(options: Options, results: SizeResult[], iptablesVersion: string
     out.push("", table(`Where the time goes at ${k(profiled.services)} (CPU profile, self time; trace: connections not traced before)`,
       ["parse", "%", "trace", "%", "whole node", "%"], rows));
   }
+  out.push("", simulateReport(simulated));
   out.push("", `Total ${fmt(totalMs / 1000, 0)} s. Numbers vary with the machine's load; the ratios are within one run.`);
   process.stdout.write(out.join("\n") + "\n");
 
@@ -455,6 +459,7 @@ function report(options: Options, results: SizeResult[], iptablesVersion: string
       sankey: r.sankey === null ? null : "ms" in r.sankey ? { ms: round(r.sankey.ms, 1), servicePorts: r.sankey.services } : r.sankey,
       profile: r.profile,
     })),
+    simulate: simulated.map((r) => ({ connections: r.connections, ms: round(r.ms, 1), usPerConnection: round(r.usPerConnection, 1), peakGrowthMB: round(r.peakGrowthMB, 1), liveGrowthMB: round(r.liveGrowthMB, 1), accepted: r.accepted })),
     targets,
     totalSeconds: round(totalMs / 1000, 1),
   };

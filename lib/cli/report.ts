@@ -56,9 +56,11 @@ export function traceReport(t: Trace, file: string): string {
 }
 
 /** A simulation timeline: one line per connection, then the affinity lists at the end. */
-export function simulationReport(events: SimulationEvent[]): string {
+export function simulationReport(events: Iterable<SimulationEvent>): string {
   const out: string[] = [];
+  let last: SimulationEvent | undefined;
   for (const e of events) {
+    last = e;
     const o = e.possible[e.chosen];
     const c = e.connection;
     const label = c.label ? `${c.label}: ` : "";
@@ -66,7 +68,6 @@ export function simulationReport(events: SimulationEvent[]): string {
     const odds = `(${formatPercent(o.probability)} given the state then)`;
     out.push(`t=${String(c.time).padStart(6)}s  ${label}${c.src} -> ${c.dst}:${c.dport}  ${to}  ${odds}`);
   }
-  const last = events[events.length - 1];
   if (last) {
     out.push("");
     out.push("xt_recent lists at the end:");

@@ -3,7 +3,7 @@ import { loadNodeContext, nodeFromIpJson, NodeContextError, type NodeContext } f
 import { traceConnection, TraceInputError } from "../trace/trace.js";
 import { PathLimitError } from "../trace/engine.js";
 import { formatDiagnostic } from "../parse/errors.js";
-import { simulateConnections, type TimedConnection } from "../trace/simulate.js";
+import { simulationEvents, type TimedConnection } from "../trace/simulate.js";
 import type { ConnectionSpec, Protocol } from "../trace/packet.js";
 import { readArgs, UsageError } from "./args.js";
 import { InputError, loadDump, readInput } from "./io.js";
@@ -100,16 +100,19 @@ const simulate: Command = {
     const r = loadDump(args.positionals[0], io.err);
     if (!r) return 1;
     try {
-      const events = simulateConnections(r.dump, node, connections, { seed });
+      // Event by event: each is reduced to what is printed before the next is made, so memory stays bounded.
+      const events = simulationEvents(r.dump, node, connections, { seed });
       if (args.switches.has("--json")) {
-        io.out(toJson(events.map((e) => {
+        const out = [];
+        for (const e of events) {
           const o = e.possible[e.chosen];
-          return {
+          out.push({
             connection: e.connection, verdict: o.verdict, after: o.after, probability: o.probability,
             possible: e.possible.map((p) => ({ probability: p.probability, verdict: p.verdict, after: p.after })),
             recent: Object.fromEntries([...e.recent].map(([k, v]) => [k, v])),
-          };
-        })));
+          });
+        }
+        io.out(toJson(out));
       } else io.out(simulationReport(events));
       return 0;
     } catch (e) {

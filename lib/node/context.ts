@@ -52,7 +52,13 @@ export interface NodeContext {
   peers: PeerNode[];
   /** `net.ipv4.ip_forward`; Kubernetes nodes have it on. */
   ipForward: boolean;
+  /** Addresses each xt_recent list holds before the oldest is dropped (the module's `ip_list_tot`, 100 by default). */
+  recentListSize: number;
 }
+
+/** xt_recent's default `ip_list_tot`: addresses per list. */
+export const DEFAULT_RECENT_LIST_SIZE = 100;
+
 
 /** The result of a routing decision. */
 export interface RouteDecision {
@@ -156,7 +162,15 @@ export function loadNodeContext(json: unknown, file = "node.json"): NodeContext 
     serviceCIDR: optCidr("serviceCIDR"),
     peers,
     ipForward: o.ipForward === undefined ? true : Boolean(o.ipForward),
+    recentListSize: recentListSizeOf(o.recentListSize, at("recentListSize")),
   };
+}
+
+function recentListSizeOf(value: unknown, where: string): number {
+  if (value === undefined) return DEFAULT_RECENT_LIST_SIZE;
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1)
+    throw new NodeContextError(`${where}: expected the xt_recent module's ip_list_tot, a whole number of at least 1, got ${JSON.stringify(value)}`);
+  return value;
 }
 
 /** Build the node JSON from `ip -j addr show` and `ip -j route show` output captured on a real node. */

@@ -513,7 +513,7 @@ function stepChain(w: World, env: RunInput): [World, World] | null {
     end(w, "uncertain", { line: rule.line, reason: `line ${rule.line}: ${d.part}: ${d.reason}` });
     return null;
   }
-  if (d.effects.length > 0) applyEffects(w, d.effects, env.now);
+  if (d.effects.length > 0) applyEffects(w, d.effects, env.now, env.node.recentListSize);
   if (d.kind === "no-match") {
     if (env.explain || branchProbability) {
       const step = ruleStep(stage, chain, rule, false, `${d.part}: ${d.reason}`);
@@ -533,10 +533,10 @@ function ruleStep(stage: { hook: Hook; table: TableName }, chain: Chain, rule: R
   return { kind: "rule", hook: stage.hook, table: stage.table, chain: chain.name, line: rule.line, rule: rule.raw, matched, reason };
 }
 
-function applyEffects(w: World, effects: Effect[], now: number): void {
+function applyEffects(w: World, effects: Effect[], now: number, listSize: number | undefined): void {
   for (const e of effects) {
     const s = w.state;
-    if (e.kind === "recent-set") w.state = { ...s, recent: recentUpdate(s.recent, e.list, e.address, now, 64) };
+    if (e.kind === "recent-set") w.state = { ...s, recent: recentUpdate(s.recent, e.list, e.address, now, 64, listSize) };
     else if (e.kind === "recent-remove") w.state = { ...s, recent: recentRemove(s.recent, e.list, e.address) };
     else if (e.kind === "recent-reap") {
       // xt_recent reaps lazily: only the list's single oldest entry, and only if it is stale.

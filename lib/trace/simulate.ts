@@ -8,8 +8,8 @@ import type { NodeContext } from "../node/context.js";
 import { fraction, type Fraction } from "../math/fraction.js";
 import { createRandom, type Random } from "./random.js";
 import { connectionOf, traceConnection, type TraceOutcome } from "./trace.js";
-import { DEFAULT_SOURCE_PORT, type ConnectionSpec } from "./packet.js";
-import { emptyState, tupleKey, type NetState, type RecentLists } from "./state.js";
+import { DEFAULT_SOURCE_PORT, type ConnectionSpec, type Protocol } from "./packet.js";
+import { emptyState, tupleKey, type ConntrackEntry, type NetState, type RecentLists } from "./state.js";
 
 /** One connection of a simulation, at a time in seconds. */
 export interface TimedConnection extends ConnectionSpec {
@@ -55,26 +55,89 @@ function lcm(a: bigint, b: bigint): bigint {
   return (a / x) * b;
 }
 
-/** Simulate a sequence of connections in time order, carrying xt_recent and conntrack state. */
-export function simulateConnections(dump: Dump, node: NodeContext, connections: TimedConnection[], options: SimulationOptions = {}): SimulationEvent[] {
+/**
+ * How long conntrack keeps a connection of the simulation after its last packet, in seconds. Each
+ * simulated connection is a short exchange: a TCP one ends and waits in TIME_WAIT
+ * (nf_conntrack_tcp_timeout_time_wait, 120 s); a UDP one is a request and its reply
+ * (nf_conntrack_udp_timeout, 30 s); an SCTP one ends in SHUTDOWN_ACK_SENT's 3 s and CLOSED's 10 s.
+ */
+export const CONNTRACK_TIMEOUT: Readonly<Record<Protocol, number>> = { tcp: 120, udp: 30, sctp: 10 };
+
+/** Linux's default net.ipv4.ip_local_port_range. */
+const EPHEMERAL_PORTS = { first: 32768, last: 60999 };
+
+/**
+ * The live conntrack table of a simulation: one map for look-ups, and per protocol the keys in the
+ * order they were added, so expired entries leave from the front in time proportional to their number.
+ */
+class ConntrackTable {
+  readonly entries = new Map<string, ConntrackEntry>();
+  private readonly queues = new Map<Protocol, { items: { key: string; entry: ConntrackEntry }[]; head: number }>();
+
+  constructor(start: ReadonlyMap<string, ConntrackEntry>) {
+    for (const [key, entry] of start) this.add(key, entry);
+  }
+
+  add(key: string, entry: ConntrackEntry): void {
+    this.entries.set(key, entry);
+    let q = this.queues.get(entry.original.protocol);
+    if (!q) this.queues.set(entry.original.protocol, (q = { items: [], head: 0 }));
+    q.items.push({ key, entry });
+  }
+
+  /** Forget connections idle for longer than their protocol's timeout at `now`. */
+  expire(now: number): void {
+    for (const [protocol, q] of this.queues) {
+      const timeout = CONNTRACK_TIMEOUT[protocol];
+      for (; q.head < q.items.length; q.head++) {
+        const { key, entry } = q.items[q.head];
+        // An item whose key was added again later is stale: that later item decides.
+        if (this.entries.get(key) !== entry) continue;
+        if (entry.lastSeen + timeout > now) break;
+        this.entries.delete(key);
+      }
+      // Drop the consumed front now and then, so the queue holds about what is alive.
+      if (q.head > 1024 && q.head * 2 > q.items.length) {
+        q.items = q.items.slice(q.head);
+        q.head = 0;
+      }
+    }
+  }
+}
+
+/**
+ * Simulate connections in time order, one event at a time, carrying xt_recent and conntrack state.
+ * Only what is still alive is kept: conntrack entries expire (CONNTRACK_TIMEOUT), xt_recent lists
+ * hold at most the node's `recentListSize` addresses, and an event is let go once the caller has it.
+ */
+export function* simulationEvents(dump: Dump, node: NodeContext, connections: TimedConnection[], options: SimulationOptions = {}): Generator<SimulationEvent> {
   const random = createRandom(options.seed ?? 1);
-  let state = options.state ?? emptyState();
-  const events: SimulationEvent[] = [];
+  const start = options.state ?? emptyState();
+  const conntrack = new ConntrackTable(start.conntrack);
+  // The state the traces see shares the live table: it changes after each connection instead of being copied.
+  let state: NetState = { ...start, conntrack: conntrack.entries };
   const ordered = connections.map((c, i) => ({ c, i })).sort((a, b) => a.c.time - b.c.time || a.i - b.i);
   let nextPort = DEFAULT_SOURCE_PORT;
   for (const { c } of ordered) {
-    const spec = { ...c, sport: c.sport ?? nextPort++ };
+    conntrack.expire(c.time);
+    const spec = { ...c, sport: c.sport ?? nextPort };
+    // Source ports come from Linux's default ephemeral range (ip_local_port_range 32768-60999), in turn.
+    if (c.sport === undefined) nextPort = nextPort === EPHEMERAL_PORTS.last ? EPHEMERAL_PORTS.first : nextPort + 1;
     const trace = traceConnection(dump, node, spec, { state, now: c.time, explain: false, followUp: false });
     const chosen = drawOutcome(trace.outcomes, random);
     const o = trace.outcomes[chosen];
-    state = o.state;
+    state = o.state.conntrack === conntrack.entries ? o.state : { ...o.state, conntrack: conntrack.entries };
     if (o.verdict === "accepted") {
       const entry = connectionOf(o, c.time);
-      state = { ...state, conntrack: new Map(state.conntrack).set(tupleKey(entry.original), entry) };
+      conntrack.add(tupleKey(entry.original), entry);
     }
-    events.push({ connection: spec, possible: trace.outcomes, chosen, recent: state.recent });
+    yield { connection: spec, possible: trace.outcomes, chosen, recent: state.recent };
   }
-  return events;
+}
+
+/** Simulate a sequence of connections in time order, carrying xt_recent and conntrack state; every event in a list. */
+export function simulateConnections(dump: Dump, node: NodeContext, connections: TimedConnection[], options: SimulationOptions = {}): SimulationEvent[] {
+  return [...simulationEvents(dump, node, connections, options)];
 }
 
 /** Counts of where sampled connections went, with the exact expectation and a 99.9% Wilson interval. */

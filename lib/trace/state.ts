@@ -20,8 +20,8 @@ export type RecentLists = ReadonlyMap<string, readonly RecentEntry[]>;
 
 /** How many time stamps an entry keeps (the module's ip_pkt_list_tot). */
 export const RECENT_STAMPS = 20;
-/** How many entries a list keeps before dropping the oldest (ip_list_tot). */
-export const RECENT_ENTRIES = 200;
+/** How many entries a list keeps before dropping the oldest: xt_recent's default ip_list_tot (a node can set its own). */
+export const RECENT_ENTRIES = 100;
 
 /** A NAT binding recorded in conntrack. */
 export interface ConntrackEntry {
@@ -55,14 +55,17 @@ export function tupleKey(t: Tuple): string {
   return `${t.protocol} ${t.src}:${t.sport}>${t.dst}:${t.dport}`;
 }
 
-/** Add or refresh an address in a list (xt_recent's --set / successful --update). */
-export function recentUpdate(lists: RecentLists, name: string, address: string, now: number, ttl: number): RecentLists {
+/**
+ * Add or refresh an address in a list (xt_recent's --set / successful --update). A new address
+ * in a full list (`limit` entries) first evicts the least recently updated one, as the kernel does.
+ */
+export function recentUpdate(lists: RecentLists, name: string, address: string, now: number, ttl: number, limit = RECENT_ENTRIES): RecentLists {
   const entries = lists.get(name) ?? [];
   const at = entries.findIndex((e) => e.address === address);
   let next: RecentEntry[];
   if (at < 0) {
     next = [...entries, { address, stamps: [now], ttl }];
-    if (next.length > RECENT_ENTRIES) next = next.slice(next.length - RECENT_ENTRIES);
+    if (next.length > limit) next = next.slice(next.length - limit);
   } else {
     const e = entries[at];
     const stamps = [...e.stamps, now].slice(-RECENT_STAMPS);
