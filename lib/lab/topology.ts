@@ -42,8 +42,8 @@ export interface NamespacePlan {
   behind: string | null;
   /** What it plays, for people. */
   plays: string;
-  /** Addresses as `a.b.c.d/len`, on `eth0` (far side) or on the named interface (node). */
-  addresses: { dev: string; cidr: string; why: string }[];
+  /** Addresses as `a.b.c.d/len`, on `eth0` (far side) or on the named interface (node); `scope` when it is not global. */
+  addresses: { dev: string; cidr: string; why: string; scope?: string }[];
   /** `ip route` argument lists, applied in order. */
   routes: string[][];
   /** Ranges answered locally by this namespace (`ip route add local CIDR dev lo`): a router's catch-all. */
@@ -161,7 +161,8 @@ export function planLab(dump: Dump, node: NodeContext, options: PlanOptions = {}
   for (const i of node.interfaces) {
     for (const a of i.addresses) {
       if (i.name === "lo" && a.address === "127.0.0.1" && a.prefix === 8) continue; // lo has it already
-      nodeNs.addresses.push({ dev: i.name, cidr: cidrText(a.address, a.prefix), why: `${node.name}'s address on ${i.name}` });
+      const scope = a.scope !== undefined && a.scope !== "global" && !(a.scope === "host" && a.address.startsWith("127.")) ? { scope: a.scope } : {};
+      nodeNs.addresses.push({ dev: i.name, cidr: cidrText(a.address, a.prefix), why: `${node.name}'s address on ${i.name}`, ...scope });
     }
   }
   const far = new Map<string, NamespacePlan>();
@@ -359,7 +360,7 @@ export async function buildLab(plan: LabPlan, set: NamespaceSet): Promise<void> 
     nodeCommands.push(`link set ${l.name} master ${l.bridge}`, `link set ${l.name} type bridge_slave hairpin on`);
   }
   // Per-interface settings exist only once the interface does.
-  for (const a of nodePlan.addresses) nodeCommands.push(`address add ${a.cidr} dev ${a.dev}`);
+  for (const a of nodePlan.addresses) nodeCommands.push(`address add ${a.cidr} dev ${a.dev}${a.scope ? ` scope ${a.scope}` : ""}`);
   for (const b of plan.bridges ?? []) nodeCommands.push(`link set ${b} up`);
   for (const l of plan.links) nodeCommands.push(`link set ${l.name} up`);
   await ipBatch(node, nodeCommands);
@@ -384,7 +385,7 @@ export function describePlan(plan: LabPlan): string {
   const out: string[] = [];
   for (const p of plan.namespaces) {
     out.push(`${p.role}: ${p.plays}`);
-    for (const a of p.addresses) out.push(`  ${a.dev} ${a.cidr}  (${a.why})`);
+    for (const a of p.addresses) out.push(`  ${a.dev} ${a.cidr}${a.scope ? ` scope ${a.scope}` : ""}  (${a.why})`);
     for (const r of p.routes) out.push(`  route ${r.join(" ")}`);
     for (const r of p.anyIp) out.push(`  answers for ${r} (catch-all)`);
     if (p.listeners.length) out.push(`  listeners: ${p.listeners.map((l) => `${l.protocol} ${l.address}:${l.port}`).join(", ")}`);

@@ -9,7 +9,13 @@ import { makeCidr, parseIPv4, prefixToMask, type Cidr } from "../model/address.j
 export interface InterfaceAddress {
   address: string;
   prefix: number;
+  /** The address's scope as `ip addr` shows it: `global` (the default), `site`, `link` or `host` (127.0.0.0/8). */
+  scope: AddressScope;
 }
+
+/** Scopes of an IPv4 address; only `global` addresses are chosen as a source for traffic leaving the node. */
+export type AddressScope = "global" | "site" | "link" | "host";
+const SCOPES: readonly AddressScope[] = ["global", "site", "link", "host"];
 
 /** A network interface of the node. */
 export interface NodeInterface {
@@ -105,6 +111,29 @@ function withConnectedRoutes(interfaces: NodeInterface[], routes: NodeRoute[]): 
   return out;
 }
 
+/**
+ * One interface address of a node description: `"a.b.c.d/len"`, or `{ "address": "a.b.c.d/len", "scope": "link" }`
+ * for an address whose scope is not global. Without a scope, 127.0.0.0/8 is `host` (the kernel gives loopback
+ * addresses host scope) and any other address `global`, as `ip addr add` makes it.
+ */
+function readAddress(a: unknown, where: string): InterfaceAddress {
+  const o = typeof a === "object" && a !== null && !Array.isArray(a) ? (a as Record<string, unknown>) : null;
+  const text = o ? o.address : a;
+  if (typeof text !== "string") throw new NodeContextError(`${where}: expected "a.b.c.d/len" or { "address": "a.b.c.d/len", "scope": "link" }`);
+  const [ip, p] = text.split("/");
+  ipOf(ip, where);
+  const prefix = p === undefined ? 32 : Number(p);
+  if (!Number.isInteger(prefix) || prefix < 0 || prefix > 32) throw new NodeContextError(`${where}: expected a prefix length 0-32 in '${text}'`);
+  const scope = o?.scope ?? defaultScope(ip);
+  if (!SCOPES.includes(scope as AddressScope)) throw new NodeContextError(`${where}.scope: expected one of ${SCOPES.join(", ")}, got ${JSON.stringify(scope)}`);
+  return { address: ip, prefix, scope: scope as AddressScope };
+}
+
+/** The scope the kernel gives an address added without one. */
+function defaultScope(ip: string): AddressScope {
+  return parseIPv4(ip)! >>> 24 === 127 ? "host" : "global";
+}
+
 /** Read the kit's documented node JSON (`kube-iptables-lab/node@1`, see data/wordpress/README.md). */
 export function loadNodeContext(json: unknown, file = "node.json"): NodeContext {
   const at = (path: string) => `${file}: ${path}`;
@@ -116,15 +145,7 @@ export function loadNodeContext(json: unknown, file = "node.json"): NodeContext 
     if (typeof r?.name !== "string" || !Array.isArray(r.addresses)) throw new NodeContextError(`${at(`interfaces[${n}]`)}: expected { name, addresses: ["a.b.c.d/len", ...] }`);
     return {
       name: r.name,
-      addresses: r.addresses.map((a: unknown, k: number) => {
-        const where = at(`interfaces[${n}].addresses[${k}]`);
-        if (typeof a !== "string") throw new NodeContextError(`${where}: expected "a.b.c.d/len"`);
-        const [ip, p] = a.split("/");
-        ipOf(ip, where);
-        const prefix = p === undefined ? 32 : Number(p);
-        if (!Number.isInteger(prefix) || prefix < 0 || prefix > 32) throw new NodeContextError(`${where}: expected a prefix length 0-32 in '${a}'`);
-        return { address: ip, prefix };
-      }),
+      addresses: r.addresses.map((a: unknown, k: number) => readAddress(a, at(`interfaces[${n}].addresses[${k}]`))),
     };
   });
   const routesIn = o.routes ?? [];
@@ -182,7 +203,7 @@ export function nodeFromIpJson(addrJson: unknown, routeJson: unknown, name = "no
     const info = Array.isArray(i.addr_info) ? (i.addr_info as Record<string, unknown>[]) : [];
     return {
       name: i.ifname,
-      addresses: info.filter((a) => a.family === "inet" && !a.secondary).concat(info.filter((a) => a.family === "inet" && a.secondary)).map((a) => `${a.local}/${a.prefixlen}`),
+      addresses: info.filter((a) => a.family === "inet" && !a.secondary).concat(info.filter((a) => a.family === "inet" && a.secondary)).map(addressEntry),
     };
   });
   const routes = routeJson
@@ -196,6 +217,14 @@ export function nodeFromIpJson(addrJson: unknown, routeJson: unknown, name = "no
       return route;
     });
   return { format: "kube-iptables-lab/node@1", name, interfaces, routes };
+}
+
+/** An `ip -j addr` address as the node description writes it: a string, or an object when its scope is not the default one. */
+function addressEntry(a: Record<string, unknown>): string | { address: string; scope: string } {
+  const cidr = `${a.local}/${a.prefixlen}`;
+  const scope = typeof a.scope === "string" ? a.scope : null;
+  if (scope === null || typeof a.local !== "string" || parseIPv4(a.local) === null || scope === defaultScope(a.local)) return cidr;
+  return { address: cidr, scope };
 }
 
 /** Every address of the node, as dotted quads. */
@@ -307,13 +336,14 @@ function decideRoute(node: NodeContext, f: NodeFacts, dst: string): RouteDecisio
 
 /**
  * The source address MASQUERADE (and a new local connection without a
- * route `src`) takes on `dev`: the first primary address in the same
- * subnet as the next hop, else the interface's first address, else the
- * first address of any interface in order (the kernel's inet_select_addr
- * with scope "universe"). Loopback addresses (127.0.0.0/8) have host scope
- * and are never chosen: a packet masqueraded out of `lo` (a node process
- * calling a Service whose endpoint is the node itself) takes the first
- * global address, e.g. eth0's.
+ * route `src`) takes on `dev`, as the kernel's inet_select_addr with scope
+ * "universe" chooses it: among the interface's addresses of global scope
+ * (link- and host-scope ones are skipped), the first in the same subnet as
+ * the next hop, else the first; when the interface has none, the first
+ * global address of any interface in device order. So a packet
+ * masqueraded out of `lo` (127.0.0.0/8 has host scope) takes eth0's
+ * address, and so does one leaving a pod-facing link that holds only a
+ * 169.254.x.x/32 of scope link.
  */
 export function selectAddress(node: NodeContext, dev: string, nextHop: string | null): string | null {
   const f = factsOf(node);
@@ -323,10 +353,14 @@ export function selectAddress(node: NodeContext, dev: string, nextHop: string | 
   return known !== undefined ? known : remember(byHop, nextHop, chooseAddress(node, dev, nextHop));
 }
 
+function isGlobal(a: InterfaceAddress): boolean {
+  // Read without a scope (a description built in code): 127.0.0.0/8 is host scope, anything else global.
+  return (a.scope ?? defaultScope(a.address)) === "global";
+}
+
 function chooseAddress(node: NodeContext, dev: string, nextHop: string | null): string | null {
-  const global = (a: InterfaceAddress) => parseIPv4(a.address)! >>> 24 !== 127;
   const iface = node.interfaces.find((i) => i.name === dev);
-  const own = (iface?.addresses ?? []).filter(global);
+  const own = (iface?.addresses ?? []).filter(isGlobal);
   if (own.length > 0) {
     if (nextHop) {
       const nh = parseIPv4(nextHop)!;
@@ -336,7 +370,7 @@ function chooseAddress(node: NodeContext, dev: string, nextHop: string | null): 
     return own[0].address;
   }
   for (const i of node.interfaces) {
-    const first = i.addresses.find(global);
+    const first = i.addresses.find(isGlobal);
     if (first) return first.address;
   }
   return null;

@@ -526,6 +526,14 @@ function stepChain(w: World, env: RunInput): [World, World] | null {
   return null;
 }
 
+/** Why MASQUERADE took `address` out of `dev`: the kernel takes the interface's global-scope addresses first. */
+function masqueradeWhy(node: NodeContext, dev: string, address: string | null, nextHop: string | null): string {
+  const holder = node.interfaces.find((i) => i.addresses.some((a) => a.address === address));
+  if (!address || !holder) return `${dev} and the other interfaces have no global-scope address`;
+  if (holder.name === dev) return `first global-scope address of ${dev}${nextHop ? ` for next hop ${nextHop}` : ""}`;
+  return `${dev} has no global-scope address (link- and host-scope ones are skipped): the first one of the node, on ${holder.name}`;
+}
+
 /** The step record of a rule checked in `chain`. */
 function ruleStep(stage: { hook: Hook; table: TableName }, chain: Chain, rule: Rule, matched: boolean, reason?: string): Step {
   // A matched rule's record always gets an action: made with its slot, the object keeps one shape.
@@ -659,7 +667,7 @@ function applyTarget(
         const address = selectAddress(env.node, p.outInterface ?? "", route.nextHop);
         if (address) p.src = address;
         if (target.ports) p.sport = target.ports.min;
-        why = `first address of ${p.outInterface}${route.nextHop ? ` for next hop ${route.nextHop}` : ""}`;
+        why = masqueradeWhy(env.node, p.outInterface ?? "", address, route.nextHop);
         // The simulator keeps the client's port; say when the kernel would draw a random one instead.
         if (target.randomFully || target.random) why += `; ${target.randomFully ? "--random-fully" : "--random"}: the kernel picks the source port at random (shown here as the client's)`;
       }

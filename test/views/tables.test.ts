@@ -87,7 +87,7 @@ describe("decision tables", () => {
       ["2", "1/2 (50%)", "10.254.42.62:80", "10.253.84.4:80", "DNAT in KUBE-SEP-I7ZLLXO3AGNMS3PQ (nat PREROUTING)", "114"],
     ]);
     const s = rowsOf(snatTable(t)).map(cells);
-    expect(s[0].slice(2, 8)).toEqual(["172.16.1.100:40000", "10.253.51.0:40000", "MASQUERADE in KUBE-POSTROUTING (nat POSTROUTING)", "flannel.1", "96", "first address of flannel.1 for next hop 10.253.25.4"]);
+    expect(s[0].slice(2, 8)).toEqual(["172.16.1.100:40000", "10.253.51.0:40000", "MASQUERADE in KUBE-POSTROUTING (nat POSTROUTING)", "flannel.1", "96", "first global-scope address of flannel.1 for next hop 10.253.25.4"]);
     const api = traceConnection(dump, node, { src: "172.16.1.100", dst: "10.254.0.1", dport: 443 });
     expect(rowsOf(snatTable(api)).map(cells)[0][7]).toContain("the receiver sees the client's own address 172.16.1.100");
     const v = rowsOf(verdictTable(api)).map(cells)[0];
