@@ -10,12 +10,12 @@ bash scripts/setup.sh
 
 echo
 echo "== Services in data/wordpress/iptables-save.txt"
-if [ ! -f dist/cli/main.js ]; then
-  echo "main: dist/cli/main.js is missing: the command-line tool (lib/cli/main.ts) has not been built." >&2
+if [ ! -f dist/cli/bin.js ]; then
+  echo "main: dist/cli/bin.js is missing: the command-line tool (lib/cli/bin.ts) has not been built." >&2
   echo "main: it should exist after npm run build; without it there is no Service table to show." >&2
   exit 1
 fi
-node dist/cli/main.js services data/wordpress/iptables-save.txt
+node dist/cli/bin.js services data/wordpress/iptables-save.txt
 
 echo
 echo "== Notebooks"

@@ -1,5 +1,4 @@
-#!/usr/bin/env node
-/** The `kube-iptables-lab` command: dispatches to a subcommand and maps errors to exit codes. */
+/** The `kube-iptables-lab` command line: dispatches to a subcommand and maps errors to exit codes (lib/cli/bin.ts runs it). */
 import { COMMANDS as BASE_COMMANDS, type Io } from "./commands.js";
 import { TRACE_COMMANDS } from "./trace-commands.js";
 import { diffCommand } from "./diff-command.js";
@@ -7,7 +6,7 @@ import { GENERATE_COMMAND } from "./generate-command.js";
 import { VERIFY_COMMANDS, type AsyncCommand } from "./verify-command.js";
 
 type AnyCommand = Omit<AsyncCommand, "run"> & { run(argv: string[], io: Io): number | Promise<number> };
-const COMMANDS: AnyCommand[] = [...BASE_COMMANDS, ...TRACE_COMMANDS, ...VERIFY_COMMANDS, GENERATE_COMMAND, diffCommand];
+export const COMMANDS: AnyCommand[] = [...BASE_COMMANDS, ...TRACE_COMMANDS, ...VERIFY_COMMANDS, GENERATE_COMMAND, diffCommand];
 import { UsageError } from "./args.js";
 import { InputError } from "./io.js";
 
@@ -49,7 +48,9 @@ export function main(argv: string[], io: Io): number | Promise<number> {
       io.err(`kube-iptables-lab ${name}: ${e.message}`);
       return 1;
     }
-    throw e;
+    // A mistake of ours rather than the user's: still one line, never a stack trace.
+    io.err(`kube-iptables-lab ${name}: internal error: ${oneLineError(e)}`);
+    return 1;
   };
   try {
     const code = command.run(rest, io);
@@ -59,12 +60,8 @@ export function main(argv: string[], io: Io): number | Promise<number> {
   }
 }
 
-const isEntry = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
-if (isEntry || process.argv[1]?.endsWith("/kube-iptables-lab")) {
-  const code = main(process.argv.slice(2), {
-    out: (s) => process.stdout.write(s + "\n"),
-    err: (s) => process.stderr.write(s + "\n"),
-  });
-  if (typeof code === "number") process.exitCode = code;
-  else code.then((c) => (process.exitCode = c));
+/** An unexpected error as one line: its message (or its text), line breaks folded. */
+export function oneLineError(e: unknown): string {
+  const text = e instanceof Error ? `${e.name === "Error" ? "" : `${e.name}: `}${e.message}` : String(e);
+  return text.replace(/\s*\n\s*/g, " ");
 }

@@ -1,11 +1,13 @@
 // The built command line as a real process: exit codes, standard input, byte-exact output.
-import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { COMMANDS } from "../../lib/cli/main.js";
 import { repo, wordpress } from "../parse/support.js";
 
-const MAIN = join(repo, "dist/cli/main.js");
+const MAIN = join(repo, "dist/cli/bin.js");
 const WORDPRESS = join(repo, "data/wordpress/iptables-save.txt");
 
 /** The newest modification time under lib/ (and of the build configuration). */
@@ -21,7 +23,7 @@ function newestSource(): number {
   return newest;
 }
 
-/** Run `node dist/cli/main.js ARGS`, with optional standard input. */
+/** Run `node dist/cli/bin.js ARGS`, with optional standard input. */
 function cli(args: string[], input?: string) {
   const r = spawnSync(process.execPath, [MAIN, ...args], { cwd: repo, input, encoding: "utf8", timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -36,7 +38,7 @@ beforeAll(() => {
   expect(existsSync(MAIN), `the build wrote no ${MAIN}:\n${build.stdout}${build.stderr}`).toBe(true);
 }, 200_000);
 
-describe("node dist/cli/main.js", () => {
+describe("node dist/cli/bin.js", () => {
   it("exits 0 and prints the summary", () => {
     const r = cli(["parse", WORDPRESS]);
     expect(r.code).toBe(0);
@@ -63,5 +65,67 @@ describe("node dist/cli/main.js", () => {
     expect(cli(["parse"])).toEqual({ code: 2, stdout: "", stderr: "kube-iptables-lab parse: missing FILE\nusage: kube-iptables-lab parse FILE [--json]\n" });
     expect(cli([]).code).toBe(2);
     expect(cli(["format", "--help"])).toEqual({ code: 0, stdout: "usage: kube-iptables-lab format FILE\n\nprint the dump back as iptables-save would print it\n", stderr: "" });
+  });
+});
+
+/** Run the command with its standard output (or error) a pipe whose reader has already gone, as `| head` leaves it. */
+function intoClosedPipe(args: string[], closed: "stdout" | "stderr"): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [MAIN, ...args], { cwd: repo, stdio: ["ignore", "pipe", "pipe"] });
+    // Closing our end now, long before Node has started in the child, makes its first write fail with EPIPE.
+    child[closed].destroy();
+    const open = closed === "stdout" ? child.stderr : child.stdout;
+    let text = "";
+    open.setEncoding("utf8").on("data", (d: string) => (text += d));
+    child.on("close", (code, signal) => resolve({ code, signal, stdout: closed === "stderr" ? text : "", stderr: closed === "stdout" ? text : "" }));
+  });
+}
+
+describe("a closed pipe (| head) ends every command quietly with status 0", () => {
+  const dir = mkdtempSync(join(tmpdir(), "kil-pipe-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const node = join(repo, "data/wordpress/node.json");
+  const connections = join(dir, "connections.json");
+  writeFileSync(connections, JSON.stringify([{ time: 0, src: "172.16.1.100", dst: "10.254.42.62", dport: 80 }, { time: 5, src: "172.16.1.100", dst: "10.254.42.62", dport: 80 }]));
+  const bad = join(dir, "bad.save");
+  writeFileSync(bad, "*filter\n-A NOPE -j ACCEPT\n".repeat(3000));
+  const scaled = join(repo, "data/wordpress-scaled/iptables-save.txt");
+  const byo = join(repo, "data/bring-your-own");
+  /** One run of each command that prints to standard output. */
+  const printing: Record<string, string[]> = {
+    parse: ["parse", WORDPRESS, "--json"],
+    services: ["services", scaled],
+    format: ["format", scaled],
+    trace: ["trace", WORDPRESS, "--node", node, "--src", "172.16.1.100", "--dst", "10.254.42.62:80"],
+    simulate: ["simulate", WORDPRESS, "--node", node, "--connections", connections],
+    "node-context": ["node-context", "--addr", join(byo, "ip-addr.json"), "--route", join(byo, "ip-route.json")],
+    generate: ["generate", "--services", "2000"],
+    diff: ["diff", WORDPRESS, scaled],
+  };
+
+  for (const command of COMMANDS.map((c) => c.name)) {
+    const args = printing[command] ?? [command, "--help"];
+    it(`${args.join(" ").replaceAll(repo + "/", "")} | head`, async () => {
+      expect(await intoClosedPipe(args, "stdout")).toEqual({ code: 0, signal: null, stdout: "", stderr: "" });
+    });
+  }
+
+  it("--help and the list of commands", async () => {
+    expect(await intoClosedPipe(["--help"], "stdout")).toEqual({ code: 0, signal: null, stdout: "", stderr: "" });
+  });
+
+  it("errors into a closed pipe (2>&1 | head) end quietly too", async () => {
+    expect(await intoClosedPipe(["parse", bad], "stderr")).toEqual({ code: 0, signal: null, stdout: "", stderr: "" });
+    expect(await intoClosedPipe(["frobnicate"], "stderr")).toEqual({ code: 0, signal: null, stdout: "", stderr: "" });
+  });
+});
+
+describe("no stack trace reaches the user", () => {
+  it("an unexpected failure is one line, status 1", () => {
+    // `ip -j addr` output holding a null where an interface belongs: nothing checks for it before it is read.
+    const r = cli(["node-context", "--addr", "-", "--route", join(repo, "data/bring-your-own/ip-route.json")], "[null]");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^kube-iptables-lab node-context: [^\n]+\n$/);
+    expect(r.stderr).not.toMatch(/\bat .*:\d+:\d+/);
   });
 });

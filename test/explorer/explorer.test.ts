@@ -106,7 +106,7 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
     expect(await page.$$eval("#sankey svg path", (ps) => ps.length)).toBeGreaterThan(3);
     expect(page.url()).toContain("#v=1&dump=wordpress-today&src=10.253.51.9&dst=10.254.42.62:80&proto=tcp&in=cni0");
     // The same page, the same question, from the CLI: identical JSON.
-    const cli = spawnSync(process.execPath, [path.join(root, "dist/cli/main.js"), "trace", "data/wordpress-today/iptables-save.txt", "--node", "data/wordpress-today/node.json", "--src", "10.253.51.9", "--dst", "10.254.42.62:80", "--in", "cni0", "--json"], { cwd: root, encoding: "utf8" });
+    const cli = spawnSync(process.execPath, [path.join(root, "dist/cli/bin.js"), "trace", "data/wordpress-today/iptables-save.txt", "--node", "data/wordpress-today/node.json", "--src", "10.253.51.9", "--dst", "10.254.42.62:80", "--in", "cni0", "--json"], { cwd: root, encoding: "utf8" });
     expect(cli.status).toBe(0);
     expect(await page.textContent("#trace-json")).toBe(cli.stdout.trimEnd());
     expect(await page.textContent("#command")).toBe("kube-iptables-lab trace data/wordpress-today/iptables-save.txt --node data/wordpress-today/node.json --src 10.253.51.9 --dst 10.254.42.62:80 --in cni0 --json");
@@ -157,7 +157,7 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
     await waitForAnswer(page, "traced", before);
     const command = (await page.textContent("#command"))!;
     expect(command).toMatch(/^kube-iptables-lab trace my-node\.txt --node my-node\.json /);
-    const cli = spawnSync(process.execPath, [path.join(root, "dist/cli/main.js"), ...command.split(" ").slice(1)], { cwd: dir, encoding: "utf8" });
+    const cli = spawnSync(process.execPath, [path.join(root, "dist/cli/bin.js"), ...command.split(" ").slice(1)], { cwd: dir, encoding: "utf8" });
     expect(cli.stderr).toBe("");
     expect(await page.textContent("#trace-json")).toBe(cli.stdout.trimEnd());
     expect(page.url()).not.toContain("dump=");
@@ -165,7 +165,7 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
 
     // A file with CR line ends gets the command line's verdict, not the text box's.
     fs.writeFileSync(path.join(dir, "windows.txt"), cluster.text.replace(/\n/g, "\r\n"));
-    const cliCr = spawnSync(process.execPath, [path.join(root, "dist/cli/main.js"), "parse", "windows.txt"], { cwd: dir, encoding: "utf8" });
+    const cliCr = spawnSync(process.execPath, [path.join(root, "dist/cli/bin.js"), "parse", "windows.txt"], { cwd: dir, encoding: "utf8" });
     const loads = await answers(page, "loaded");
     await page.setInputFiles("#dump-file", path.join(dir, "windows.txt"));
     await waitForAnswer(page, "loaded", loads);
