@@ -3,25 +3,24 @@
 //
 //   node scripts/run-notebooks.mjs                 # every notebooks/*.ipynb, in name order
 //   node scripts/run-notebooks.mjs notebooks/00-setup-check.ipynb
+//   node scripts/run-notebooks.mjs --help
 //
-// Each notebook runs with
-//   jupyter nbconvert --to notebook --execute --ExecutePreprocessor.kernel_name=tslab
-//     --ExecutePreprocessor.timeout=300 --output-dir test-output/notebooks
-// so the executed copy goes to test-output/notebooks/ and the source notebooks
-// are never written. A notebook fails when:
-//   - nbconvert exits non-zero: a cell failed (tslab reports a thrown error or
-//     a TypeScript compile error as a failed execution), a cell ran longer than
-//     300 s, or the kernel died;
+// Each notebook is executed once by nbclient (scripts/execute-notebook.py),
+// the library nbconvert itself uses, with the tslab kernel; the executed copy
+// goes to test-output/notebooks/ (also when a cell fails: it then holds the
+// error, for reading and for the site) and the source notebooks are never
+// written. A line is printed before each notebook starts, so a long run
+// shows where it is. A notebook fails when:
+//   - a cell fails (tslab reports a thrown error or a TypeScript compile
+//     error as a failed execution), runs longer than the timeout, or the
+//     kernel dies;
 //   - an executed cell has an output of type "error";
 //   - an executed cell wrote to stderr a text that contains "Error" (for
 //     example an error caught and logged with console.error).
-// tslab sends the error text as a stderr stream, which nbconvert does not
-// print, so after a failed cell the notebook is run a second time with
-// --ExecutePreprocessor.allow_errors=True: that writes the executed copy
-// (with the error in it, for reading and for the site) and gives the text.
 // Failures are printed as: notebook, cell number (1-based, counting every
-// cell, markdown too, as Jupyter lists them) and the error text. The exit
-// code is 0 only when every notebook is clean.
+// cell, markdown too, as Jupyter lists them), the cell's source and the
+// error text. The exit status is 0 only when every notebook is clean, 2 for
+// wrong usage.
 //
 // Needs dist/ (npm run build); registers the tslab kernel in .jupyter/ and the
 // notebooks/node_modules/kube-iptables-lab link when they are missing.
@@ -30,15 +29,56 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const outDir = path.join(root, "test-output", "notebooks");
-// Seconds one cell may run; KIL_NOTEBOOK_TIMEOUT overrides it.
-const timeoutSeconds = Number(process.env.KIL_NOTEBOOK_TIMEOUT) || 300;
+const defaultOutDir = path.join(root, "test-output", "notebooks");
 
-function fail(message) {
+const usage = `usage: node scripts/run-notebooks.mjs [options] [NOTEBOOK.ipynb ...]
+
+Executes the notebooks (all of notebooks/*.ipynb when none is named) with the
+tslab kernel, once each, and writes the executed copies to test-output/notebooks/.
+
+options:
+  --twice            execute each clean notebook a second time and fail when an output differs
+  --timeout SECONDS  longest time one cell may run (default 300, or KIL_NOTEBOOK_TIMEOUT)
+  --out-dir DIR      where the executed copies go (default test-output/notebooks)
+  -h, --help         show this help
+
+exit status: 0 every notebook clean, 1 a notebook failed, 2 wrong usage`;
+
+function fail(message, status = 1) {
   console.error(`run-notebooks: ${message}`);
-  process.exit(1);
+  process.exit(status);
+}
+
+// The command line, read by node:util parseArgs; wrong usage exits 2.
+function readOptions(argv) {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        twice: { type: "boolean", default: false },
+        timeout: { type: "string" },
+        "out-dir": { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (error) {
+    fail(`${error.message}\n${usage}`, 2);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(usage);
+    process.exit(0);
+  }
+  const timeoutText = values.timeout ?? process.env.KIL_NOTEBOOK_TIMEOUT ?? "300";
+  const timeout = Number(timeoutText);
+  if (!Number.isInteger(timeout) || timeout <= 0) fail(`--timeout: expected a whole number of seconds, got "${timeoutText}"`, 2);
+  const outDir = values["out-dir"] === undefined ? defaultOutDir : path.resolve(values["out-dir"]);
+  return { twice: values.twice, timeout, outDir, notebooks: positionals };
 }
 
 // The environment of scripts/env.sh (PATH with node_modules/.bin first, the
@@ -56,9 +96,40 @@ function projectEnv() {
   return env;
 }
 
+// A Python that has nbclient: the one Jupyter itself runs on (the `jupyter`
+// command's #! line) comes first, since a pyenv or venv python3 earlier on
+// PATH may not have the Jupyter packages.
+function findPython(env) {
+  const candidates = [];
+  const which = spawnSync("bash", ["-c", "command -v jupyter"], { env, encoding: "utf8" });
+  const jupyter = which.status === 0 ? which.stdout.trim() : "";
+  if (jupyter) {
+    const shebang = /^#!\s*(\S+)/.exec(fs.readFileSync(jupyter, "utf8").split("\n", 1)[0]);
+    if (shebang && !shebang[1].endsWith("/env")) candidates.push(shebang[1]);
+  }
+  candidates.push("python3");
+  for (const python of candidates) {
+    const probe = spawnSync(python, ["-c", "import nbclient, nbformat"], { env, encoding: "utf8" });
+    if (probe.status === 0) return python;
+  }
+  fail("no Python with nbclient found (Debian: apt-get install -y python3-nbclient jupyter-nbconvert)");
+}
+
 const stripAnsi = (s) => s.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "");
 const text = (v) => (Array.isArray(v) ? v.join("") : String(v ?? ""));
 const indent = (s, pad = "    ") => s.replace(/\n+$/, "").split("\n").map((l) => pad + l).join("\n");
+const lastLines = (s, n) => String(s ?? "").replace(/\n+$/, "").split("\n").slice(-n).join("\n");
+
+// The error text of one output: an error's name, value and traceback, or a stderr stream.
+function outputError(out) {
+  if (out.output_type === "error") {
+    const head = `${out.ename ?? "Error"}: ${stripAnsi(text(out.evalue))}`;
+    const traceback = stripAnsi((out.traceback ?? []).join("\n"));
+    return traceback ? `${head}\n${traceback}` : head;
+  }
+  if (out.output_type === "stream" && out.name === "stderr") return stripAnsi(text(out.text));
+  return null;
+}
 
 // Problems found in an executed notebook: [{ cell, kind, text }].
 export function findProblems(notebook) {
@@ -67,39 +138,13 @@ export function findProblems(notebook) {
     if (cell.cell_type !== "code") return;
     for (const out of cell.outputs ?? []) {
       if (out.output_type === "error") {
-        const head = `${out.ename ?? "Error"}: ${stripAnsi(text(out.evalue))}`;
-        const traceback = stripAnsi((out.traceback ?? []).join("\n"));
-        problems.push({ cell: i + 1, kind: "error output", text: traceback ? `${head}\n${traceback}` : head });
+        problems.push({ cell: i + 1, kind: "error output", text: outputError(out) });
       } else if (out.output_type === "stream" && out.name === "stderr" && text(out.text).includes("Error")) {
-        problems.push({ cell: i + 1, kind: "stderr", text: stripAnsi(text(out.text)) });
+        problems.push({ cell: i + 1, kind: "stderr", text: outputError(out) });
       }
     }
   });
   return problems;
-}
-
-const lastLines = (s, n) => String(s ?? "").replace(/\n+$/, "").split("\n").slice(-n).join("\n");
-
-// The exception that ended a Python program, without the traceback above it.
-function pythonError(stderr) {
-  const lines = stderr.replace(/\n+$/, "").split("\n");
-  for (let i = lines.length - 1; i >= 0; i--) {
-    if (/^[A-Za-z_][\w.]*(Error|Exception|Interrupt|Exit)\b/.test(lines[i])) return lines.slice(i).join("\n");
-  }
-  return lastLines(stderr, 40);
-}
-
-// The 1-based numbers of the code cells whose source nbconvert quotes in its
-// CellExecutionError ("An error occurred while executing the following cell").
-function failedCells(notebook, stderr) {
-  if (!stderr.includes("An error occurred while executing the following cell")) return [];
-  const cells = [];
-  notebook.cells.forEach((cell, i) => {
-    if (cell.cell_type === "code" && stderr.includes(`------------------\n${text(cell.source)}\n------------------`)) {
-      cells.push(i + 1);
-    }
-  });
-  return cells;
 }
 
 // Outputs of every code cell without metadata, for comparing two runs.
@@ -111,134 +156,116 @@ function outputsOf(notebook) {
   );
 }
 
-function main() {
-  // --twice: execute each notebook a second time and require identical outputs (determinism).
-  const twice = process.argv.includes("--twice");
-  const args = process.argv.slice(2).filter((a) => a !== "--twice");
-  const notebooks = (
-    args.length > 0
-      ? args.map((a) => path.resolve(a))
+const readJson = (file) => (fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : null);
+
+// Executes one notebook once with nbclient: { report, executed } where report
+// is what scripts/execute-notebook.py printed and executed the copy it wrote.
+function execute(run, nb, executed) {
+  fs.rmSync(executed, { force: true });
+  const r = spawnSync(
+    run.python,
+    [path.join(root, "scripts", "execute-notebook.py"), nb, executed, "tslab", String(run.timeout)],
+    { cwd: root, env: run.env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 }
+  );
+  const lastLine = (r.stdout ?? "").trim().split("\n").pop() ?? "";
+  let report;
+  try {
+    report = JSON.parse(lastLine);
+  } catch {
+    const why = r.error ? r.error.message : lastLines(stripAnsi(r.stderr ?? ""), 30);
+    report = { status: "error", cell: null, message: `execute-notebook.py exited ${r.status ?? r.signal}: ${why}` };
+  }
+  return { report, executed: readJson(executed) };
+}
+
+const failureKinds = {
+  "cell-error": "cell failed",
+  timeout: "cell timed out",
+  "kernel-died": "kernel died",
+  error: "could not execute",
+};
+
+// The problems of one notebook's single execution (and, with --twice, a second one to compare).
+function checkNotebook(run, nb) {
+  const name = path.basename(nb);
+  const executedPath = path.join(run.outDir, name);
+  const source = JSON.parse(fs.readFileSync(nb, "utf8"));
+  const { report, executed } = execute(run, nb, executedPath);
+  if (report.status !== "ok") {
+    const cell = report.cell ?? null;
+    const problems = executed ? findProblems(executed).filter((p) => cell === null || p.cell < cell + 1) : [];
+    const outputs = cell === null ? [] : executed?.cells?.[cell]?.outputs ?? [];
+    const errorText = outputs.map(outputError).filter(Boolean).join("\n") || stripAnsi(report.message ?? "");
+    const sourceText = cell === null ? "" : `source:\n${indent(text(source.cells[cell].source), "  ")}\n`;
+    problems.push({
+      cell: cell === null ? null : cell + 1,
+      kind: failureKinds[report.status] ?? report.status,
+      text: `${sourceText}error:\n${indent(errorText, "  ")}`,
+    });
+    return problems;
+  }
+  const problems = findProblems(executed);
+  if (run.twice && problems.length === 0) {
+    const again = execute(run, nb, executedPath);
+    if (again.report.status !== "ok" || !again.executed) {
+      return [{ cell: again.report.cell === null ? null : again.report.cell + 1, kind: "second run failed", text: stripAnsi(again.report.message ?? "") }];
+    }
+    const a = outputsOf(executed), b = outputsOf(again.executed);
+    const differing = a.flatMap((o, i) => (JSON.stringify(o) === JSON.stringify(b[i]) ? [] : [i + 1]));
+    if (differing.length > 0) {
+      problems.push({ cell: differing[0], kind: "not deterministic", text: `outputs of cell ${differing.join(", ")} differ between two runs` });
+    }
+  }
+  return problems;
+}
+
+// The notebooks to run: the ones named, or every notebooks/*.ipynb in name order.
+function notebookPaths(named) {
+  const notebooks =
+    named.length > 0
+      ? named.map((a) => path.resolve(a))
       : fs
           .readdirSync(path.join(root, "notebooks"))
           .filter((f) => f.endsWith(".ipynb"))
           .sort()
-          .map((f) => path.join(root, "notebooks", f))
-  );
+          .map((f) => path.join(root, "notebooks", f));
   if (notebooks.length === 0) fail("no notebooks/*.ipynb found");
   for (const nb of notebooks) if (!fs.existsSync(nb)) fail(`no such notebook: ${nb}`);
+  return notebooks;
+}
 
+function main() {
+  const options = readOptions(process.argv.slice(2));
+  const notebooks = notebookPaths(options.notebooks);
   if (!fs.existsSync(path.join(root, "dist", "index.js"))) {
     fail("dist/index.js is missing: build the library first (npm run build; npm start and npm test do it)");
   }
   const env = projectEnv();
   const prep = spawnSync("bash", [path.join(root, "scripts", "prepare-notebooks.sh")], { env, stdio: "inherit" });
   if (prep.status !== 0) fail("scripts/prepare-notebooks.sh failed (run bash scripts/setup.sh)");
+  const run = { ...options, env, python: findPython(env) };
 
-  fs.mkdirSync(outDir, { recursive: true });
-  const nbconvert = (nb, extra) =>
-    spawnSync(
-      "jupyter",
-      [
-        "nbconvert",
-        "--to",
-        "notebook",
-        "--execute",
-        "--ExecutePreprocessor.kernel_name=tslab",
-        `--ExecutePreprocessor.timeout=${timeoutSeconds}`,
-        ...extra,
-        "--output-dir",
-        outDir,
-        nb,
-      ],
-      { cwd: root, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 }
-    );
-
+  fs.mkdirSync(run.outDir, { recursive: true });
   const failed = [];
-  for (const nb of notebooks) {
+  notebooks.forEach((nb, i) => {
     const name = path.basename(nb);
-    const executed = path.join(outDir, name);
-    fs.rmSync(executed, { force: true });
+    console.log(`run   ${name} (${i + 1} of ${notebooks.length})`);
     const started = Date.now();
-    const source = JSON.parse(fs.readFileSync(nb, "utf8"));
-    const problems = [];
-
-    const r = nbconvert(nb, []);
-    if (r.error) {
-      problems.push({ cell: null, kind: "nbconvert", text: `could not start jupyter: ${r.error.message}` });
-    } else if (r.status !== 0) {
-      const stderr = stripAnsi(r.stderr ?? "");
-      const cells = failedCells(source, stderr);
-      if (cells.length > 0) {
-        // Run again, going on after errors, to get the executed copy and the
-        // error text that tslab wrote to the cell's stderr.
-        const again = nbconvert(nb, ["--ExecutePreprocessor.allow_errors=True"]);
-        const copy = fs.existsSync(executed) ? JSON.parse(fs.readFileSync(executed, "utf8")) : null;
-        const cell = cells[0];
-        const outputs = copy?.cells?.[cell - 1]?.outputs ?? [];
-        const errorText = outputs
-          .filter((o) => o.output_type === "error" || (o.output_type === "stream" && o.name === "stderr"))
-          .map((o) =>
-            o.output_type === "error"
-              ? stripAnsi(`${o.ename}: ${text(o.evalue)}\n${(o.traceback ?? []).join("\n")}`)
-              : stripAnsi(text(o.text))
-          )
-          .join("\n");
-        // Earlier cells that logged an error before the failing one.
-        if (copy) problems.push(...findProblems(copy).filter((p) => p.cell < cell));
-        const also = cells.length > 1 ? ` (or cell ${cells.slice(1).join(", ")}: same source)` : "";
-        problems.push({
-          cell,
-          kind: `cell failed${also}`,
-          text:
-            `source:\n${indent(text(source.cells[cell - 1].source), "  ")}\n` +
-            (errorText
-              ? `error:\n${indent(errorText, "  ")}`
-              : `error: (no error text; nbconvert said)\n${indent(lastLines(again.stderr || stderr, 30), "  ")}`),
-        });
-      } else {
-        const preview = /A cell timed out[\s\S]*?\n-------------------\n([\s\S]*?)\n-------------------/.exec(stderr)?.[1];
-        const cell = preview === undefined ? -1 : source.cells.findIndex((c) => c.cell_type === "code" && text(c.source).startsWith(preview));
-        problems.push({
-          cell: cell >= 0 ? cell + 1 : null,
-          kind: `nbconvert exit ${r.status ?? r.signal}`,
-          text: pythonError(stderr),
-        });
-      }
-    }
-    if (problems.length === 0) {
-      if (fs.existsSync(executed)) {
-        const first = JSON.parse(fs.readFileSync(executed, "utf8"));
-        problems.push(...findProblems(first));
-        if (twice && problems.length === 0) {
-          const again = nbconvert(nb, []);
-          const second = again.status === 0 && fs.existsSync(executed) ? JSON.parse(fs.readFileSync(executed, "utf8")) : null;
-          if (!second) problems.push({ cell: null, kind: "second run failed", text: lastLines(again.stderr ?? "", 30) });
-          else {
-            const a = outputsOf(first), b = outputsOf(second);
-            const differing = a.flatMap((o, i) => (JSON.stringify(o) === JSON.stringify(b[i]) ? [] : [i + 1]));
-            if (differing.length > 0)
-              problems.push({ cell: differing[0], kind: "not deterministic", text: `outputs of cell ${differing.join(", ")} differ between two runs` });
-          }
-        }
-      } else {
-        problems.push({ cell: null, kind: "nbconvert", text: `no executed copy was written to ${executed}\n${r.stderr}` });
-      }
-    }
-
+    const problems = checkNotebook(run, nb);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     if (problems.length === 0) {
       console.log(`ok    ${name} (${seconds} s)`);
-    } else {
-      failed.push(name);
-      console.log(`FAIL  ${name} (${seconds} s)`);
-      for (const p of problems) {
-        const where = p.cell === null ? "" : `, cell ${p.cell}`;
-        console.log(`\n${name}${where}: ${p.kind}\n${indent(p.text)}\n`);
-      }
+      return;
     }
-  }
+    failed.push(name);
+    console.log(`FAIL  ${name} (${seconds} s)`);
+    for (const p of problems) {
+      const where = p.cell === null ? "" : `, cell ${p.cell}`;
+      console.log(`\n${name}${where}: ${p.kind}\n${indent(p.text)}\n`);
+    }
+  });
   console.log(`\nnotebooks: ${notebooks.length - failed.length} passed, ${failed.length} failed` + (failed.length ? ` (${failed.join(", ")})` : ""));
-  console.log(`executed copies: ${path.relative(root, outDir)}/`);
+  console.log(`executed copies: ${path.relative(process.cwd(), run.outDir) || "."}/`);
   process.exit(failed.length === 0 ? 0 : 1);
 }
 
