@@ -12,19 +12,24 @@
 //   site/explore.html      the explorer (scripts/build-explorer.mjs)
 //
 // The pages must open from disk with no network. nbconvert's HTML templates
-// load require.js and MathJax from a CDN (Debian's build points them at
-// file:///usr/share/javascript/..., which other machines may not have); the
-// notebooks need neither (tslab output is plain HTML, SVG and images), so
-// every <script src> and <link href> that points outside the site is removed
-// and each page is then checked: the build fails if any page still loads
-// something by an absolute URL (http:, https:, file:, //host).
+// load require.js, the widgets manager and MathJax from a CDN (Debian's build
+// points them at file:///usr/share/javascript/..., which other machines may
+// not have); the notebooks need none of them (tslab output is plain HTML, SVG
+// and images; formulas are rendered at build time), so the pages are written
+// with scripts/nbconvert/kil-lab, a template that extends nbconvert's lab
+// template and leaves those scripts out. Each page is then checked: the build
+// fails if any page loads something by an absolute URL (http:, https:,
+// file:, //host). The index's build date is SOURCE_DATE_EPOCH when set, so a
+// rebuild of the same commit is byte-identical.
 //
 //   node scripts/build-site.mjs [--out DIR]
+//   SOURCE_DATE_EPOCH=$(git log -1 --format=%ct) node scripts/build-site.mjs
 
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 import { buildExplorer } from "./build-explorer.mjs";
 import { glossaryBody, readGlossary } from "./site/glossary.mjs";
 import { finishLessonPage } from "./site/pages.mjs";
@@ -36,20 +41,42 @@ import { explorerHash, explorerQuestion } from "../dist/views/explorer-link.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const executedDir = path.join(root, "test-output", "notebooks");
-// `--out DIR` writes the site elsewhere (the tests build it into test-output/site).
-const outArg = process.argv.indexOf("--out");
-const siteDir = outArg > 0 && process.argv[outArg + 1] ? path.resolve(process.argv[outArg + 1]) : path.join(root, "site");
+const templates = path.join(root, "scripts", "nbconvert");
+
+const usage = `usage: node scripts/build-site.mjs [--out DIR]
+
+Builds the static site from the executed notebooks in test-output/notebooks/
+(node scripts/run-notebooks.mjs writes them).
+
+options:
+  --out DIR   where the site goes (default site/; the tests use test-output/site)
+  -h, --help  show this help
+
+environment: SOURCE_DATE_EPOCH (seconds) is the build date the index shows.
+exit status: 0 built, 1 the build failed, 2 wrong usage`;
+
+/** The site folder named by --out (default site/); prints the usage and exits on --help or wrong usage. */
+function readSiteDir(argv) {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { out: { type: "string" }, help: { type: "boolean", short: "h", default: false } },
+    }));
+  } catch (error) {
+    console.error(`build-site: ${error.message}\n${usage}`);
+    process.exit(2);
+  }
+  if (values.help) {
+    console.log(usage);
+    process.exit(0);
+  }
+  return values.out === undefined ? path.join(root, "site") : path.resolve(values.out);
+}
 
 // An address that leaves the site folder: a scheme (http:, file:, ...) other
 // than data: / blob:, a protocol-relative //host, or an absolute /path.
 const EXTERNAL = String.raw`(?:[a-zA-Z][a-zA-Z0-9+.-]*:(?<!data:)(?<!blob:)|//|/)`;
-const scriptTag = new RegExp(String.raw`<script\b[^>]*\bsrc\s*=\s*["']?\s*${EXTERNAL}[^>]*>\s*</script\s*>`, "gi");
-const linkTag = new RegExp(String.raw`<link\b[^>]*\bhref\s*=\s*["']?\s*${EXTERNAL}[^>]*>`, "gi");
-
-/** Removes the <script src> and <link href> tags that load from outside the site. */
-export function stripExternalAssets(html) {
-  return html.replace(scriptTag, "").replace(linkTag, "");
-}
 
 /** What in the page would still be fetched from outside the site: a list of strings. */
 export function externalReferences(html) {
@@ -116,6 +143,7 @@ export function caseLinks(cases, lesson) {
 }
 
 async function main() {
+  const siteDir = readSiteDir(process.argv.slice(2));
   const sources = fs
     .readdirSync(path.join(root, "notebooks"))
     .filter((f) => f.endsWith(".ipynb"))
@@ -149,8 +177,9 @@ async function main() {
       "nbconvert",
       "--to",
       "html",
+      `--TemplateExporter.extra_template_basedirs=${templates}`,
       "--template",
-      "lab",
+      "kil-lab",
       // tslab reports no execution counts, so the prompts would all read "In [ ]".
       "--HTMLExporter.exclude_input_prompt=True",
       "--HTMLExporter.exclude_output_prompt=True",
@@ -170,7 +199,7 @@ async function main() {
   for (const e of present) {
     const page = path.join(siteDir, e.page);
     const lesson = series.find((l) => l.file === e.file);
-    const done = finishLessonPage(stripExternalAssets(fs.readFileSync(page, "utf8")), {
+    const done = finishLessonPage(fs.readFileSync(page, "utf8"), {
       lesson, series, caseLinks: caseLinks(cases, lesson.name), terms,
     });
     for (const m of done.leftoverMath) problems.push(`${e.page}: a formula was not rendered: ${m}`);

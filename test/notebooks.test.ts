@@ -227,3 +227,29 @@ describe("static site", () => {
     5 * 60_000
   );
 });
+
+// A rebuild of the same commit gives the same bytes: the build date comes from
+// SOURCE_DATE_EPOCH and nothing else in the site depends on when or where it ran.
+describe("static site rebuild", () => {
+  it(
+    "with the same SOURCE_DATE_EPOCH, two builds are byte-identical",
+    () => {
+      const env = { ...process.env, SOURCE_DATE_EPOCH: "1700000000" };
+      const dirs = ["site-rebuild-a", "site-rebuild-b"].map((d) => path.join(root, "test-output", d));
+      for (const dir of dirs) {
+        const build = spawnSync(process.execPath, [path.join(root, "scripts", "build-site.mjs"), "--out", dir], { cwd: root, env, encoding: "utf8" });
+        expect(build.status, `build-site failed:\n${build.stdout}${build.stderr}`).toBe(0);
+      }
+      const files = (dir: string): string[] =>
+        (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(dir, f)).isFile()).sort();
+      const [a, b] = dirs;
+      expect(files(b)).toEqual(files(a));
+      const differing = files(a).filter((f) => !fs.readFileSync(path.join(a, f)).equals(fs.readFileSync(path.join(b, f))));
+      expect(differing, "files that differ between two builds").toEqual([]);
+      expect(fs.readFileSync(path.join(a, "index.html"), "utf8")).toContain("2023-11-14T22:13:20Z");
+      for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+    },
+    // Two site builds in subprocesses, not a speed assertion.
+    5 * 60_000
+  );
+});

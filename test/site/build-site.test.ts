@@ -1,9 +1,19 @@
-// The static site must open from disk: scripts/build-site.mjs removes the
-// CDN/system script and stylesheet tags that nbconvert's templates add, and
-// refuses pages that would still load anything from outside the site.
-import { describe, expect, it } from "vitest";
+// The static site must open from disk: scripts/build-site.mjs writes the
+// lesson pages with the nbconvert template scripts/nbconvert/kil-lab (nbconvert's
+// lab template without its CDN/system scripts) and refuses pages that would
+// still load anything from outside the site.
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
 // @ts-ignore: a plain JavaScript module without type declarations
-import { escapeHtml, externalReferences, notebookTitle, stripExternalAssets } from "../../scripts/build-site.mjs";
+import { buildDate, escapeHtml, externalReferences, notebookTitle } from "../../scripts/build-site.mjs";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "kil-site-"));
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 const page = `<!DOCTYPE html><html><head>
 <script src="https://cdnjs.cloudflare.com/ajax/libs/require.js/2.1.10/require.min.js"></script>
@@ -13,8 +23,9 @@ const page = `<!DOCTYPE html><html><head>
 <link rel="icon" href="data:image/png;base64,AAAA">
 <script src="local.js"></script>
 <style>.a { background: url("data:image/svg+xml,%3csvg xmlns='http://www.w3.org/2000/svg'/%3e") }</style>
-<script type="text/x-mathjax-config">init_mathjax = function() {};</script>
 </head><body><a href="https://kubernetes.io/">a link is not a load</a></body></html>`;
+
+const hasNbconvert = spawnSync("jupyter", ["nbconvert", "--version"]).status === 0;
 
 describe("build-site", () => {
   it("finds every external load in an nbconvert page", () => {
@@ -26,13 +37,9 @@ describe("build-site", () => {
     expect(refs.join("\n")).toContain("fonts.example.org");
   });
 
-  it("strips them and keeps local and data: assets, inline scripts and links", () => {
-    const stripped = stripExternalAssets(page);
-    expect(externalReferences(stripped)).toEqual([]);
-    expect(stripped).toContain('<script src="local.js"></script>');
-    expect(stripped).toContain('href="data:image/png;base64,AAAA"');
-    expect(stripped).toContain("init_mathjax");
-    expect(stripped).toContain('<a href="https://kubernetes.io/">');
+  it("does not count local and data: assets or plain links as loads", () => {
+    expect(externalReferences('<script src="local.js"></script><link rel="icon" href="data:image/png;base64,AAAA">')).toEqual([]);
+    expect(externalReferences('<a href="https://kubernetes.io/">a link</a>')).toEqual([]);
   });
 
   it("flags CSS imports and url() from the network", () => {
@@ -49,5 +56,48 @@ describe("build-site", () => {
 
   it("escapes HTML", () => {
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe("&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+  });
+
+  it("dates the site by SOURCE_DATE_EPOCH when it is set", () => {
+    const saved = process.env.SOURCE_DATE_EPOCH;
+    try {
+      process.env.SOURCE_DATE_EPOCH = "1700000000";
+      expect(buildDate()).toBe("2023-11-14T22:13:20Z");
+    } finally {
+      if (saved === undefined) delete process.env.SOURCE_DATE_EPOCH;
+      else process.env.SOURCE_DATE_EPOCH = saved;
+    }
+  });
+
+  it.runIf(hasNbconvert)("writes a lesson page with the kil-lab template: lab's page, no script from outside", () => {
+    // Widgets metadata and a formula: the lab template would add the widgets manager and MathJax for them.
+    const notebook = {
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: { widgets: { "application/vnd.jupyter.widget-state+json": { state: {}, version_major: 2, version_minor: 0 } } },
+      cells: [{ cell_type: "markdown", id: "m", metadata: {}, source: "# A page\n\nA share $1/n$ of connections." }],
+    };
+    fs.writeFileSync(path.join(work, "page.ipynb"), JSON.stringify(notebook));
+    const convert = (template: string[]) =>
+      spawnSync("jupyter", ["nbconvert", "--to", "html", ...template, "--output-dir", work, "--output", template.at(-1)!, path.join(work, "page.ipynb")], {
+        encoding: "utf8",
+      });
+    const lab = convert(["--template", "lab"]);
+    expect(lab.status, lab.stderr).toBe(0);
+    const ours = convert([`--TemplateExporter.extra_template_basedirs=${path.join(root, "scripts", "nbconvert")}`, "--template", "kil-lab"]);
+    expect(ours.status, ours.stderr).toBe(0);
+    const labPage = fs.readFileSync(path.join(work, "lab.html"), "utf8");
+    const ourPage = fs.readFileSync(path.join(work, "kil-lab.html"), "utf8");
+    // The lab template alone loads from outside; ours does not, and has no script to run
+    // (the widget state stays, as JSON data).
+    expect(externalReferences(labPage).length).toBeGreaterThan(0);
+    expect(labPage).toContain("@jupyter-widgets/html-manager");
+    expect(externalReferences(ourPage)).toEqual([]);
+    expect(ourPage).not.toMatch(/<script\b(?![^>]*type="application\/[^"]*json")/i);
+    expect(ourPage).not.toContain("html-manager");
+    // Still the lab page: its stylesheet and cell markup.
+    expect(ourPage).toContain("jp-Notebook");
+    expect(ourPage).toContain("jp-RenderedHTMLCommon");
+    expect(ourPage).toContain("A share $1/n$ of connections.");
   });
 });
