@@ -4,7 +4,7 @@
 #
 #  1. System packages (Debian): Jupyter (nbconvert, nbclient, ipykernel,
 #     jupyter-client, the classic notebook UI), the kernel tools used by the
-#     lab (iptables, iproute2, conntrack) and headless Chromium. As root the
+#     lab (iptables, nftables, iproute2, conntrack) and headless Chromium. As root the
 #     missing ones are installed with apt-get; otherwise the exact command is
 #     printed, and the script fails only when a required one is missing.
 #  2. npm ci, when node_modules is missing or older than package-lock.json.
@@ -27,7 +27,7 @@ REQUIRED_PKGS=(jupyter-nbconvert python3-nbclient python3-ipykernel jupyter-clie
 # Needed by `npm run lab`, the kernel lab and the HTML checks; tests that need
 # them skip when they are absent (unless KIL_REQUIRE_KERNEL=1).
 # fonts-wqy-microhei: Chinese glyphs (dump comments students paste) in Chromium's screenshots.
-OPTIONAL_PKGS=(jupyter-notebook iptables iproute2 conntrack chromium fonts-wqy-microhei)
+OPTIONAL_PKGS=(jupyter-notebook iptables nftables iproute2 conntrack chromium fonts-wqy-microhei)
 
 # What proves a package is there when dpkg is not available (other distributions).
 pkg_probe() {
@@ -40,6 +40,7 @@ pkg_probe() {
     iptables) command -v iptables >/dev/null 2>&1 || [ -x /usr/sbin/iptables ] ;;
     iproute2) command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] ;;
     conntrack) command -v conntrack >/dev/null 2>&1 || [ -x /usr/sbin/conntrack ] ;;
+    nftables) command -v nft >/dev/null 2>&1 || [ -x /usr/sbin/nft ] ;;
     chromium) command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 ;;
     fonts-wqy-microhei) fc-list 2>/dev/null | grep -qi 'wenquanyi\|microhei' ;;
     *) return 1 ;;
@@ -73,7 +74,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
       printf '\n    sudo apt-get update && sudo apt-get install -y %s\n\n' "${missing[*]}"
     else
       say "missing packages (Debian names): ${missing[*]}"
-      say "install the equivalent packages of your system (Jupyter nbconvert/nbclient/ipykernel, iptables, iproute2, conntrack, chromium)"
+      say "install the equivalent packages of your system (Jupyter nbconvert/nbclient/ipykernel, iptables, nftables, iproute2, conntrack, chromium)"
     fi
     if [ "${#missing_required[@]}" -gt 0 ]; then
       say "cannot continue without: ${missing_required[*]}"

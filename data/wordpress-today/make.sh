@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Regenerates iptables-save.txt next to this script from kube-proxy-input.txt, through
-# iptables-nft-restore and iptables-nft-save in a throwaway network namespace (see scripts/nft-save.sh).
+# Regenerates, next to this script, iptables-save.txt from kube-proxy-input.txt (through
+# iptables-nft-restore and iptables-nft-save, see scripts/nft-save.sh) and nft-list.txt from
+# kube-proxy-nftables.txt (through nft -f and nft list table ip kube-proxy, see
+# scripts/nft-list.sh), each in a throwaway network namespace.
 #
-# Usage: data/wordpress-today/make.sh            (writes iptables-save.txt next to this script)
+# Usage: data/wordpress-today/make.sh            (writes both files)
 #        data/wordpress-today/make.sh --check    (compares instead of writing, ignoring the header dates)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-exec bash "$here/../../scripts/nft-save.sh" "$here" "$@"
+bash "$here/../../scripts/nft-save.sh" "$here" "$@"
+bash "$here/../../scripts/nft-list.sh" "$here" "$@"

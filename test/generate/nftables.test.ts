@@ -82,6 +82,18 @@ describe("kube-proxy's nftables mode", () => {
     expect(tx.every((l) => l.includes("ns4/svc4"))).toBe(true);
   });
 
+  it("data/wordpress-today/kube-proxy-nftables.txt is what kubeProxyNftablesInput writes from cluster.json (scripts/kube-proxy-nftables.mjs)", () => {
+    const spec = JSON.parse(readFileSync(new URL("data/wordpress-today/cluster.json", root), "utf8")) as RestoreInputSpec;
+    const file = readFileSync(new URL("data/wordpress-today/kube-proxy-nftables.txt", root), "utf8");
+    const header = file.split("\n").findIndex((l) => !l.startsWith("#"));
+    expect(header).toBeGreaterThan(0);
+    expect(file.split("\n").slice(header).join("\n")).toBe(kubeProxyNftablesInput({ ...spec, header: [] }));
+    // The wordpress Service: one map element for its ClusterIP, one for its NodePort, affinity sets per endpoint.
+    expect(file).toContain("add element ip kube-proxy service-ips { 10.254.42.62 . tcp . 80 : goto service-ST2IOFK7-default/wordpress-01-svc/tcp/ }");
+    expect(file).toContain("add element ip kube-proxy service-nodeports { tcp . 32765 : goto external-ST2IOFK7-default/wordpress-01-svc/tcp/ }");
+    expect(file).toContain("add set ip kube-proxy affinity-5GR3EY42-default/wordpress-01-svc/tcp/__10.253.25.4/80 { type ipv4_addr ; flags dynamic,timeout ; timeout 10800s ; }");
+  });
+
   it("refuses a comment nft could not read back", () => {
     const bad = { ...OVERALL, services: [{ ...OVERALL.services[5]!, name: 'svc"6' }] };
     expect(() => kubeProxyNftablesInput(bad)).toThrow(/nftables comment/);
