@@ -267,6 +267,15 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
     await page.context().close();
   }, 600_000);
 
+  it("fits a phone's width without scrolling sideways", async () => {
+    const { page, watch } = await openExplorer(browser, "#v=1&dump=wordpress&src=172.16.1.100&dst=10.254.42.62:80&proto=tcp", { width: 390, height: 844 });
+    await waitForAnswer(page, "traced", 0);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: path.join(shotDir, "phone.png"), fullPage: false });
+    expect(watch).toEqual({ requests: [], errors: [], dialogs: [] });
+    await page.context().close();
+  }, 60_000);
+
   it("reads on a projector: large type, and the first answer in a screenshot", async () => {
     const { page, watch } = await openExplorer(browser, "#v=1&dump=wordpress&src=172.16.1.100&dst=10.254.42.62:80&proto=tcp", { width: 1024, height: 768 });
     await waitForAnswer(page, "traced", 0);
