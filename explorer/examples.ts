@@ -21,6 +21,7 @@ export const EXAMPLES: readonly ExampleInfo[] = [
   { id: "wordpress-today", title: "wordpress-today: the same Services as today's kube-proxy writes them", node: "wordpress-today", dumpPath: "data/wordpress-today/iptables-save.txt" },
   { id: "wordpress-scaled", title: "wordpress-scaled: the 2018 node after wordpress scaled to 3 pods", node: "wordpress", dumpPath: "data/wordpress-scaled/iptables-save.txt" },
   { id: "policies-today", title: "policies-today: traffic policies, source ranges, external IPs, Services without endpoints", node: "policies-today", dumpPath: "data/policies-today/iptables-save.txt" },
+  { id: "link-scope-today", title: "link-scope-today: pod links with only a link-scope address (which source MASQUERADE picks)", node: "link-scope-today", dumpPath: "data/link-scope-today/iptables-save.txt" },
 ];
 
 /** Every bundled node description. */
@@ -28,6 +29,7 @@ export const NODES: readonly NodeInfo[] = [
   { id: "wordpress", title: "k8s01 (2018: docker0, flannel.1)", path: "data/wordpress/node.json" },
   { id: "wordpress-today", title: "k8s01 today (cni0, flannel.1)", path: "data/wordpress-today/node.json" },
   { id: "policies-today", title: "k8s01 of policies-today", path: "data/policies-today/node.json" },
+  { id: "link-scope-today", title: "node-a (eth0, cali1 with 169.254.1.1/32 scope link)", path: "data/link-scope-today/node.json" },
 ];
 
 /** The example with this id, if any. */

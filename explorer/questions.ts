@@ -6,6 +6,7 @@
 import wordpressScenarios from "../data/wordpress/scenarios.json?raw";
 import wordpressTodayScenarios from "../data/wordpress-today/scenarios.json?raw";
 import policiesTodayScenarios from "../data/policies-today/scenarios.json?raw";
+import linkScopeScenarios from "../data/link-scope-today/scenarios.json?raw";
 import type { ConnectionRequest } from "./protocol.js";
 
 export interface Question {
@@ -41,6 +42,7 @@ const TEXT: Record<string, string> = {
   "wordpress-scaled": wordpressScenarios,
   "wordpress-today": wordpressTodayScenarios,
   "policies-today": policiesTodayScenarios,
+  "link-scope-today": linkScopeScenarios,
 };
 
 /** The questions for a bundled example (none for an unknown one). */

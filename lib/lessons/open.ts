@@ -19,6 +19,7 @@ export const LESSON_EXAMPLES: Readonly<Record<string, string>> = {
   "wordpress-today": "wordpress-today",
   "wordpress-scaled": "wordpress",
   "policies-today": "policies-today",
+  "link-scope-today": "link-scope-today",
 };
 
 /** What a lesson starts from. */

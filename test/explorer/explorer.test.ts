@@ -23,7 +23,7 @@ interface Scenario {
 }
 
 /** The example folders whose scenarios the explorer offers, with the node each is traced on. */
-const EXAMPLES = ["wordpress", "wordpress-today", "policies-today"];
+const EXAMPLES = ["wordpress", "wordpress-today", "policies-today", "link-scope-today"];
 
 function expectedJson(example: string, c: ConnectionSpec): string {
   const dumpPath = `data/${example}/iptables-save.txt`;

@@ -115,7 +115,7 @@ describe("the lessons' links into the explorer", () => {
   });
 
   it("each trace in Node without an input error, on a bundled example", () => {
-    const nodes: Record<string, string> = { wordpress: "wordpress", "wordpress-scaled": "wordpress", "wordpress-today": "wordpress-today", "policies-today": "policies-today" };
+    const nodes: Record<string, string> = { wordpress: "wordpress", "wordpress-scaled": "wordpress", "wordpress-today": "wordpress-today", "policies-today": "policies-today", "link-scope-today": "link-scope-today" };
     for (const [lesson, list] of Object.entries(cases)) {
       for (const c of list) {
         expect(nodes[c.dump], `${lesson}: ${c.label}`).toBeDefined();

@@ -21,7 +21,7 @@ describe("openLesson", () => {
   });
 
   it("says which examples exist when asked for another", () => {
-    expect(() => openLesson("nope")).toThrow("openLesson: no bundled example 'nope' (there are wordpress, wordpress-today, wordpress-scaled, policies-today)");
+    expect(() => openLesson("nope")).toThrow("openLesson: no bundled example 'nope' (there are wordpress, wordpress-today, wordpress-scaled, policies-today, link-scope-today)");
   });
 
   it("works from the built package in any working directory", () => {
