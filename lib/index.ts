@@ -114,3 +114,4 @@ export { traceJson } from "./json/trace-json.js";
 export { explorerHash, explorerQuestion, explorerLink, EXPLORER_FORMAT_VERSION, type ExplorerQuestion } from "./views/explorer-link.js";
 export { outcomeTable } from "./views/outcome-table.js";
 export { diffTable, type DiffTableOptions } from "./views/diff-table.js";
+export { reachedService, nextHopOf, unownedDestination } from "./trace/reached.js";

@@ -2,13 +2,19 @@
 import { formatFraction, formatPercent } from "../math/fraction.js";
 import { hex } from "../format/quote.js";
 import type { Outcome, Step } from "../trace/engine.js";
-import type { Trace } from "../trace/trace.js";
+import type { Trace, TraceOutcome } from "../trace/trace.js";
 import type { SimulationEvent } from "../trace/simulate.js";
 import { tupleText } from "../trace/packet.js";
 
-function where(o: Outcome): string {
+function where(o: TraceOutcome): string {
   if (o.verdict !== "accepted") return `${o.verdict}${o.rejectWith ? ` (${o.rejectWith})` : ""}: ${o.reason ?? ""}`;
-  return o.delivery === "local" ? `accepted, delivered to ${o.after.dst}:${o.after.dport} on this node` : `accepted, sent out of ${o.outInterface}`;
+  if (o.delivery === "local") return `accepted, delivered to ${o.after.dst}:${o.after.dport} on this node`;
+  return `accepted, sent out of ${o.outInterface}${o.nextHop && o.nextHop !== o.after.dst ? ` toward ${o.nextHop}` : ""}`;
+}
+
+/** Which Service port the outcome reached, in words. */
+function serviceText(o: TraceOutcome): string {
+  return o.service ? `Service port ${o.service}` : "no Service rule matched";
 }
 
 function stepLine(s: Step): string {
@@ -30,15 +36,22 @@ export function traceReport(t: Trace, file: string): string {
   out.push("");
   out.push(`${t.outcomes.length} outcome${t.outcomes.length === 1 ? "" : "s"} (probabilities are exact; the kernel's statistic values are n/2^31):`);
   t.outcomes.forEach((o, i) => {
-    out.push(`  #${i + 1}  ${formatPercent(o.probability).padStart(8)}  ${formatFraction(o.probability).padEnd(24)} ${where(o)}`);
+    out.push(`  #${i + 1}  ${formatPercent(o.probability).padStart(8)}  ${formatFraction(o.probability).padEnd(24)} ${where(o)}; ${serviceText(o)}`);
     if (o.dnat) out.push(`        DNAT ${o.dnat.from} -> ${o.dnat.to}${o.dnat.line ? ` (${file}:${o.dnat.line}, ${o.dnat.chain})` : ""}`);
     if (o.snat) out.push(`        ${o.snat.target} ${o.snat.from} -> ${o.snat.to}${o.snat.line ? ` (${file}:${o.snat.line})` : ""}: ${o.snat.why}`);
-    out.push(`        mark ${hex(o.mark)}; the server sees ${o.after.src}:${o.after.sport} -> ${o.after.dst}:${o.after.dport}`);
+    const seen = o.followUp && o.followUp.reply.length === 0 ? "it leaves as" : "the server sees";
+    out.push(`        mark ${hex(o.mark)}; ${seen} ${o.after.src}:${o.after.sport} -> ${o.after.dst}:${o.after.dport}`);
     if (o.followUp) {
       const r = o.followUp.reply[0];
-      if (r) out.push(`        reply: ${r.before.src}:${r.before.sport} -> ${r.before.dst}:${r.before.dport} on ${r.inInterface ?? "the node"}, the client gets ${r.after.src}:${r.after.sport} -> ${r.after.dst}:${r.after.dport} (${r.verdict})`);
+      if (!r) out.push(`        no reply: nothing owns ${o.after.dst} (see the warning below)`);
+      else out.push(`        reply: ${r.before.src}:${r.before.sport} -> ${r.before.dst}:${r.before.dport} on ${r.inInterface ?? "the node"}, the client gets ${r.after.src}:${r.after.sport} -> ${r.after.dst}:${r.after.dport} (${r.verdict})`);
     }
   });
+  if (t.warnings.length) {
+    out.push("");
+    out.push("Warnings:");
+    for (const w of t.warnings) out.push(`  ${w}`);
+  }
   t.outcomes.forEach((o, i) => {
     out.push("");
     out.push(`Outcome #${i + 1} (${formatPercent(o.probability)}), step by step:`);

@@ -20,10 +20,11 @@ export function traceJson(t: Trace) {
     origin: t.origin,
     outcomes: t.outcomes.map((o) => ({
       probability: o.probability, probabilityValue: Number(o.probability.num) / Number(o.probability.den),
-      verdict: o.verdict, delivery: o.delivery, outInterface: o.outInterface, before: o.before, after: o.after,
+      verdict: o.verdict, service: o.service, delivery: o.delivery, outInterface: o.outInterface, nextHop: o.nextHop, before: o.before, after: o.after,
       dnat: o.dnat, snat: o.snat, mark: o.mark, line: o.line, reason: o.reason,
       steps: o.steps.map((s) => ({ kind: s.kind, hook: s.hook, table: s.table, chain: s.chain, line: s.line, rule: s.rule, matched: s.matched, reason: s.reason ?? null, action: s.action ?? null })),
       followUp: o.followUp ? { original: o.followUp.original.map(briefOutcome), reply: o.followUp.reply.map(briefOutcome) } : null,
     })),
+    warnings: t.warnings,
   };
 }

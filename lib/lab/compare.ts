@@ -26,6 +26,12 @@ export interface ConnectionObservation {
   server: string | null;
   /** `ip:port` the server saw the connection come from (after any SNAT). */
   peer: string | null;
+  /**
+   * The answer came from the lab's probe: the namespace the node routes the service range to
+   * answers every address of that range, to show where a packet no rule rewrote went. In a real
+   * cluster nothing owns those addresses and nothing answers.
+   */
+  probe?: boolean;
   /** nat rules whose packet counters moved during the connection. */
   nat: CountedRule[];
   /** filter rules whose packet counters moved (replies included), when the lab read them. */
@@ -178,13 +184,16 @@ export function outcomeProblems(o: TraceOutcome, obs: ConnectionObservation, che
 export function kernelText(obs: ConnectionObservation): string {
   const lines = lineCountsText(kernelLineCounts(obs.nat));
   if (!obs.answered) return `no answer (${obs.error}); nat lines ${lines || "none"}`;
+  if (obs.probe) return `${obs.server} reached the lab's probe, saw ${obs.peer} (the probe answers the whole service range to show where the packet went; in a real cluster nothing answers); nat lines ${lines || "none"}`;
   return `${obs.server} answered, saw ${obs.peer}; nat lines ${lines || "none"}`;
 }
 
 /** One line about one simulator outcome. */
 export function outcomeText(o: TraceOutcome): string {
   const lines = lineCountsText(natLineCounts(o));
-  const where = o.verdict === "accepted" ? `${o.after.dst}:${o.after.dport}, sees ${o.after.src}` : o.verdict;
+  const where = o.verdict !== "accepted" ? o.verdict
+    : o.answerable === false ? `${o.after.dst}:${o.after.dport} from ${o.after.src}, which nothing owns (no Service rule matched)`
+    : `${o.after.dst}:${o.after.dport}, sees ${o.after.src}`;
   return `${formatPercent(o.probability)} ${where}; nat lines ${lines || "none"}`;
 }
 

@@ -6,6 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { release } from "node:os";
 import type { Dump } from "../model/dump.js";
+import { cidrContains } from "../model/address.js";
 import { parseDump } from "../parse/parser.js";
 import type { NodeContext } from "../node/context.js";
 import type { ConnectionSpec, Protocol } from "../trace/packet.js";
@@ -165,12 +166,15 @@ export class Lab {
     const filter = savedFilter === null ? undefined : countedRules(parseSavedCounters(savedFilter, "filter"), this.dump, "filter");
     const localPort = r.local ? Number(r.local.slice(r.local.lastIndexOf(":") + 1)) : spec.sport ?? 0;
     const answered = r.ok && typeof r.reply?.server === "string";
+    const server = answered ? r.reply!.server! : null;
+    const serviceRange = this.node.serviceCIDR;
     return {
       spec: { ...spec, protocol, sport: localPort },
       answered,
       error: answered ? null : r.error ?? (r.ok ? `unexpected answer ${JSON.stringify(r.reply)}` : "no answer"),
-      server: answered ? r.reply!.server! : null,
+      server,
       peer: answered ? r.reply!.peer ?? null : null,
+      ...(server !== null && serviceRange && cidrContains(serviceRange, server.slice(0, server.lastIndexOf(":"))) ? { probe: true } : {}),
       nat,
       ...(filter ? { filter } : {}),
       recent,

@@ -9,6 +9,7 @@ import { inferOrigin, type NodeContext } from "../node/context.js";
 import { runPacket, type Outcome } from "./engine.js";
 import { DEFAULT_SOURCE_PORT, type ConnectionSpec, type PacketState, type Protocol, type Tuple } from "./packet.js";
 import { emptyState, tupleKey, type ConntrackEntry, type NetState } from "./state.js";
+import { nextHopOf, reachedService, unownedDestination } from "./reached.js";
 
 /** A connection that cannot be traced as given (bad address, unknown interface, ...). */
 export class TraceInputError extends Error {}
@@ -19,7 +20,7 @@ export interface FollowUp {
   connection: ConntrackEntry;
   /** The client's next packet (ESTABLISHED; nat is not consulted, conntrack applies the NAT). */
   original: Outcome[];
-  /** The server's reply, on the wire from the endpoint back to the client. */
+  /** The server's reply, on the wire from the endpoint back to the client; empty when nothing owns the destination (see `Trace.warnings`). */
   reply: Outcome[];
 }
 
@@ -27,6 +28,12 @@ export interface FollowUp {
 export interface TraceOutcome extends Outcome {
   /** Present for accepted outcomes. */
   followUp: FollowUp | null;
+  /** The Service port (kube-proxy's `namespace/name:port`) whose rules this outcome went through, or null when no Service rule matched. */
+  service: string | null;
+  /** For a packet sent out of the node: the gateway it goes to, or the destination itself on a connected network. */
+  nextHop: string | null;
+  /** False when the packet leaves for an address nothing owns (a service-range address no rule rewrote): nobody can answer it. */
+  answerable: boolean;
 }
 
 /** The full answer for one connection. */
@@ -36,6 +43,8 @@ export interface Trace {
   /** Where it starts, and whether that was inferred from the routes. */
   origin: { local: boolean; interface: string | null; inferred: boolean };
   outcomes: TraceOutcome[];
+  /** What the outcomes do not say by themselves, such as a destination nothing owns (then no reply is traced). */
+  warnings: string[];
 }
 
 /** The state of a node that has seen nothing yet; shared, since states are replaced, never changed. */
@@ -125,13 +134,19 @@ export function traceConnection(dump: Dump, node: NodeContext, spec: ConnectionS
   });
   // The outcomes are this call's own: each gets its follow-up in place rather than as a copy.
   const outcomes = first as TraceOutcome[];
+  const warnings: string[] = [];
   for (const o of outcomes) {
-    o.followUp = o.verdict !== "accepted" || options.followUp === false || existing || invalid ? null : followUp(dump, node, o, origin, now, explain, naive);
+    const unowned = unownedDestination(node, o);
+    if (unowned && !warnings.includes(unowned)) warnings.push(unowned);
+    o.service = reachedService(dump, o);
+    o.nextHop = nextHopOf(node, o);
+    o.answerable = unowned === null;
+    o.followUp = o.verdict !== "accepted" || options.followUp === false || existing || invalid ? null : followUp(dump, node, o, origin, now, explain, naive, unowned === null);
   }
-  return { packet: { protocol: packet.protocol, src: packet.src, sport: packet.sport, dst: packet.dst, dport: packet.dport }, origin, outcomes };
+  return { packet: { protocol: packet.protocol, src: packet.src, sport: packet.sport, dst: packet.dst, dport: packet.dport }, origin, outcomes, warnings };
 }
 
-function followUp(dump: Dump, node: NodeContext, o: Outcome, origin: Trace["origin"], now: number, explain: boolean, naive: boolean): FollowUp {
+function followUp(dump: Dump, node: NodeContext, o: Outcome, origin: Trace["origin"], now: number, explain: boolean, naive: boolean, answered: boolean): FollowUp {
   const connection = connectionOf(o, now);
   const state: NetState = { ...o.state, conntrack: new Map(o.state.conntrack).set(tupleKey(connection.original), connection) };
   const original = runPacket({
@@ -139,6 +154,8 @@ function followUp(dump: Dump, node: NodeContext, o: Outcome, origin: Trace["orig
     packet: { ...o.before, inInterface: origin.interface, outInterface: null, mark: 0, ctstate: "ESTABLISHED" },
     origin: origin.local ? "local" : "interface",
   });
+  // Nothing owns the destination: there is no reply to trace.
+  if (!answered) return { connection, original, reply: [] };
   // The reply starts where the first packet went: from a process here, or arriving on the interface it left by.
   const r = connection.reply;
   const replyLocal = o.delivery === "local";

@@ -101,3 +101,15 @@ describe("compareRecent", () => {
     expect(compareRecent({ M: [{ address: "5.6.7.8", ttl: 64, hits: 1, lastSeen: 0 }] }, lists)).toHaveLength(2);
   });
 });
+
+describe("the lab's probe for the service range", () => {
+  it("is recorded as reaching the probe, not as an answer, and the simulator's side says nothing owns the address", () => {
+    const t = traceConnection(dump, node, { src: "10.253.51.9", dst: "10.254.42.62", dport: 81 }, { followUp: false });
+    const obs = { ...observationOf(t.outcomes[0]), peer: "172.16.1.10:51234", probe: true };
+    const c = compareConnection(t, obs);
+    expect(c.agree).toBe(true);
+    expect(c.kernel).toMatch(/^10\.254\.42\.62:81 reached the lab's probe, saw 172\.16\.1\.10:51234 \(.*in a real cluster nothing answers\)/);
+    expect(c.kernel).not.toContain("answered,");
+    expect(c.simulator).toBe("100% 10.254.42.62:81 from 172.16.1.10, which nothing owns (no Service rule matched); nat lines 77,81,82");
+  });
+});

@@ -91,7 +91,9 @@ describe("decision tables", () => {
     const api = traceConnection(dump, node, { src: "172.16.1.100", dst: "10.254.0.1", dport: 443 });
     expect(rowsOf(snatTable(api)).map(cells)[0][7]).toContain("the receiver sees the client's own address 172.16.1.100");
     const v = rowsOf(verdictTable(api)).map(cells)[0];
-    expect(v.slice(0, 6)).toEqual(["1", "1 (100%)", "accepted", "delivered to a process on the node", "tcp 172.16.1.100:40000 -> 172.16.1.10:6443", "0x4000"]);
+    expect(v.slice(0, 7)).toEqual(["1", "1 (100%)", "accepted", "default/kubernetes:https", "delivered to a process on the node", "tcp 172.16.1.100:40000 -> 172.16.1.10:6443", "0x4000"]);
+    const nothing = rowsOf(verdictTable(traceConnection(dump, node, { src: "172.16.1.100", dst: "10.254.42.62", dport: 81 }))).map(cells)[0];
+    expect(nothing.slice(3, 5)).toEqual(["none: no Service rule matched", "sent out of eth0 toward 172.16.1.1"]);
   });
 
   it("decisionTable compares connections: endpoint, DNAT, SNAT, the source the receiver sees, mark, verdict", () => {

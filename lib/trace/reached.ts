@@ -1,0 +1,69 @@
+/**
+ * What an outcome reached: the Service port whose rules it went through (if
+ * any), the next hop of a packet that leaves the node, and whether anything
+ * can answer its destination. A cluster IP exists only in kube-proxy's
+ * rules: a packet still addressed to one when it leaves the node (no rule
+ * rewrote it) is going to an address that nothing on its path owns.
+ */
+import type { Dump } from "../model/dump.js";
+import { cidrContains, formatCidr } from "../model/address.js";
+import { lookupRoute, type NodeContext } from "../node/context.js";
+import { services } from "../services/catalog.js";
+import type { Outcome } from "./engine.js";
+
+/** Per dump: the Service port id of every nat chain and filter rule line that belongs to one Service port. */
+interface ServiceIndex {
+  chains: Map<string, string>;
+  lines: Map<number, string>;
+}
+
+const INDEXES = new WeakMap<Dump, ServiceIndex>();
+
+/** Built once per dump (the catalog is recovered once, then every trace looks up chain names). */
+function serviceIndex(dump: Dump): ServiceIndex {
+  const known = INDEXES.get(dump);
+  if (known) return known;
+  const index: ServiceIndex = { chains: new Map(), lines: new Map() };
+  for (const svc of services(dump)) {
+    for (const chain of [svc.chain, svc.localChain, svc.externalChain, svc.firewallChain, ...svc.endpoints.map((e) => e.chain)]) {
+      if (chain && !index.chains.has(chain)) index.chains.set(chain, svc.id);
+    }
+    for (const r of [...svc.noEndpoints, ...svc.firewall]) if (!index.lines.has(r.line)) index.lines.set(r.line, svc.id);
+  }
+  INDEXES.set(dump, index);
+  return index;
+}
+
+/** The Service port (kube-proxy's `namespace/name:port`) whose chains or filter rules an outcome went through, or null when no Service rule matched. */
+export function reachedService(dump: Dump, o: Outcome): string | null {
+  const index = serviceIndex(dump);
+  for (const s of o.steps) {
+    if (s.kind !== "rule" || !s.matched) continue;
+    const byChain = s.chain !== null ? index.chains.get(s.chain) : undefined;
+    if (byChain) return byChain;
+    const byLine = s.line !== null ? index.lines.get(s.line) : undefined;
+    if (byLine) return byLine;
+  }
+  return null;
+}
+
+/** The gateway (or the destination itself, on a connected network) an accepted packet leaving the node is sent to; null otherwise. */
+export function nextHopOf(node: NodeContext, o: Outcome): string | null {
+  if (o.verdict !== "accepted" || o.delivery !== "out") return null;
+  const r = lookupRoute(node, o.after.dst);
+  return r.kind === "unicast" ? r.nextHop : null;
+}
+
+/**
+ * Why nothing can answer an outcome, or null when something may: a packet
+ * that leaves the node still addressed to the service range (no rule
+ * rewrote its destination) goes to an address nobody owns.
+ */
+export function unownedDestination(node: NodeContext, o: Outcome): string | null {
+  if (o.verdict !== "accepted" || o.delivery !== "out" || !node.serviceCIDR) return null;
+  if (o.after.dst !== o.before.dst || !cidrContains(node.serviceCIDR, o.after.dst)) return null;
+  const hop = nextHopOf(node, o);
+  const toward = hop && hop !== o.after.dst ? ` toward ${hop}` : "";
+  return `${o.after.protocol} ${o.after.dst}:${o.after.dport}: no Service rule rewrote this destination, and ${o.after.dst} is in the service range ${formatCidr(node.serviceCIDR)}. ` +
+    `A cluster IP exists only in kube-proxy's rules; nothing on the path owns it, so the packet leaves ${o.outInterface ?? "the node"}${toward} and nobody answers (no reply is traced).`;
+}
