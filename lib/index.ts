@@ -114,4 +114,5 @@ export { traceJson } from "./json/trace-json.js";
 export { explorerHash, explorerQuestion, explorerLink, EXPLORER_FORMAT_VERSION, type ExplorerQuestion } from "./views/explorer-link.js";
 export { outcomeTable } from "./views/outcome-table.js";
 export { diffTable, type DiffTableOptions } from "./views/diff-table.js";
+export { lintDump, type LintFinding, type LintKind } from "./lint/lint.js";
 export { reachedService, nextHopOf, unownedDestination } from "./trace/reached.js";

@@ -6,6 +6,7 @@ import { formatPercent, toNumber } from "../math/fraction.js";
 import { services, type KubeService } from "../services/catalog.js";
 import { readArgs, type ArgSpec } from "./args.js";
 import { loadDump, toJson } from "./io.js";
+import { lintCommand } from "./lint-command.js";
 
 /** Output channels, so tests can capture them. */
 export interface Io {
@@ -107,4 +108,4 @@ const format: Command = {
 };
 
 /** Every subcommand, in the order `--help` lists them. */
-export const COMMANDS: Command[] = [parse, servicesCommand, format];
+export const COMMANDS: Command[] = [parse, servicesCommand, format, lintCommand];

@@ -1,0 +1,30 @@
+/** `kube-iptables-lab lint DUMP`: the parts of a dump that do nothing, each with its line and whether it is harmless. */
+import { lintDump } from "../lint/lint.js";
+import { readArgs } from "./args.js";
+import { loadDump, toJson } from "./io.js";
+import type { Command } from "./commands.js";
+
+/** The lint subcommand. */
+export const lintCommand: Command = {
+  name: "lint",
+  usage: "kube-iptables-lab lint DUMP [--json]",
+  summary: "find what does nothing: chains never jumped to or unreachable, empty chains, rules an earlier rule always decides, marks set but never read (and read but never set)",
+  spec: { positionals: ["DUMP"], switches: ["--json"] },
+  run(argv, io) {
+    const args = readArgs(argv, this.spec);
+    const r = loadDump(args.positionals[0], io.err);
+    if (!r) return 1;
+    const findings = lintDump(r.dump);
+    if (args.switches.has("--json")) {
+      io.out(toJson({ file: r.dump.file, findings }));
+      return 0;
+    }
+    for (const f of findings) {
+      io.out(`${r.dump.file}:${f.line ?? "-"}: ${f.kind}: ${f.message}`);
+      io.out(`    ${f.harmless ? "harmless" : "not harmless"}: ${f.why}`);
+    }
+    const risky = findings.filter((f) => !f.harmless).length;
+    io.out(`${findings.length} finding${findings.length === 1 ? "" : "s"}, ${risky} not harmless`);
+    return 0;
+  },
+};
