@@ -40,6 +40,7 @@ describe("hostile dump", () => {
     "hostile endpoints": [HOSTILE_NAME],
     "hostile rule path": [HOSTILE, HOSTILE_CHAIN],
     "hostile decisions": ["</td><script>window.__pwned=4</script> & 中文"],
+    "hostile source rewrite": ["</text><script>window.__pwned=5</script> & 中文"],
   };
 
   for (const v of views) {

@@ -2,6 +2,7 @@
 import {
   affinityTable, decisionTable, dnatTable, endpointTable, markTable, nodeSankey, rulePathTable, sampleSplit, sampledSplitSankey,
   serviceCatalogTable, serviceSplitSankey, simulateConnections, simulationSankey, snatTable, traceConnection, traceSankey, verdictTable,
+  hookMap, sourceRewriteChart,
   type TimedConnection,
 } from "../../lib/index.js";
 import { catalog, dump, heketi, hostileDump, hostileNode, hostileServices, node, wordpress } from "./support.js";
@@ -58,5 +59,8 @@ export function gallery(): Shown[] {
     { name: "hostile endpoints", html: endpointTable(hostileServices[0]) },
     { name: "hostile rule path", html: rulePathTable(hostileTrace.outcomes[0]) },
     { name: "hostile decisions", html: decisionTable([{ label: "</td><script>window.__pwned=4</script> & 中文", trace: hostileTrace }]) },
+    { name: "hook map", html: hookMap({ dump, outcome: outside.outcomes[0], id: "gallery-hooks" }) },
+    { name: "source rewrite", html: sourceRewriteChart(cases, { id: "gallery-source" }) },
+    { name: "hostile source rewrite", html: sourceRewriteChart([{ label: "</text><script>window.__pwned=5</script> & 中文", trace: hostileTrace }]) },
   ];
 }
