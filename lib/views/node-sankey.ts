@@ -27,6 +27,11 @@ export interface NodeGraphOptions {
   filter?: (service: KubeService) => boolean;
   /** A Service's share of the drawing (default 1 for each: equal shares); the largest weights are kept when cutting to `maxServices`. */
   weight?: (service: KubeService) => number;
+  /**
+   * Leave out what carries nothing new (default false): no dispatch column (every Service port starts
+   * there), and a Service port with a single endpoint drawn as one box that names its endpoint.
+   */
+  compact?: boolean;
 }
 
 /** Options of `nodeSankey`. */
@@ -53,7 +58,8 @@ export function nodeGraph(services: readonly KubeService[], options: NodeGraphOp
   const notes: string[] = [];
   if (n === 0) return b.graph("probability", ["No Services to draw."]);
 
-  const root = b.node("dispatch", "dispatch", ["KUBE-SERVICES", "+ KUBE-NODEPORTS", `${n} service port${n === 1 ? "" : "s"}`]);
+  const compact = options.compact === true;
+  const root = compact ? null : b.node("dispatch", "dispatch", ["KUBE-SERVICES", "+ KUBE-NODEPORTS", `${n} service port${n === 1 ? "" : "s"}`]);
   // Each Service's share: exactly 1/n for equal shares, weight/total otherwise.
   const share = (w: number): { exact?: Fraction; value?: number } => (custom ? { value: total > 0 ? w / total : 0 } : { exact: fraction(1, n) });
   const scaled = (w: number, p: Fraction): { exact?: Fraction; value?: number } =>
@@ -68,13 +74,16 @@ export function nodeGraph(services: readonly KubeService[], options: NodeGraphOp
       const ns = s.namespace ?? "(no namespace: comments stripped)";
       const count = weighted.filter((x) => kept.has(x.i) && (x.s.namespace ?? "(no namespace: comments stripped)") === ns).length;
       parent = b.node(`ns:${ns}`, "group", [ns, `${count} service port${count === 1 ? "" : "s"}`]);
-      b.link(root, parent, "flow", share(w), null, `namespace ${ns}`);
+      if (root) b.link(root, parent, "flow", share(w), null, `namespace ${ns}`);
     }
     const where = [s.clusterIP !== null ? `${s.clusterIP}:${s.port}` : null, s.nodePort !== null ? `NodePort ${s.nodePort}` : null].filter((x) => x !== null).join(", ");
-    const svcLines = [s.chain, `= ${label}`];
+    const single = compact && s.endpoints.length === 1 ? s.endpoints[0] : null;
+    const svcLines = compact ? [label] : [s.chain, `= ${label}`];
     if (where) svcLines.push(`${where}/${s.protocol}`);
-    const svc = b.node(`svc:${s.chain}`, "service", svcLines, [...svcLines, s.affinity ? `ClientIP affinity ${s.affinity.timeoutSeconds} s` : "no session affinity"].join("\n"));
-    b.link(parent, svc, "flow", share(w), s.entryLines[0] ?? null, `${label}: lines ${s.entryLines.join(", ") || "none"}`);
+    if (single) svcLines.push(`→ ${single.ip}:${single.port} (its only endpoint)`);
+    const svc = b.node(`svc:${s.chain}`, "service", svcLines, [...svcLines, ...(compact ? [s.chain] : []), s.affinity ? `ClientIP affinity ${s.affinity.timeoutSeconds} s` : "no session affinity"].join("\n"));
+    if (parent) b.link(parent, svc, "flow", share(w), s.entryLines[0] ?? null, `${label}: lines ${s.entryLines.join(", ") || "none"}`);
+    if (single) continue;
     const rests = remainingBefore(s.endpoints);
     // At most maxEndpoints boxes per Service: when there are more, the last box stands for the rest.
     const shown = s.endpoints.length > maxEndpoints ? maxEndpoints - 1 : s.endpoints.length;
@@ -103,22 +112,24 @@ export function nodeGraph(services: readonly KubeService[], options: NodeGraphOp
     let parent = root;
     if (byNamespace) {
       parent = b.node("ns:others", "others", ["other namespaces", "(aggregated)"]);
-      b.link(root, parent, "flow", amount, null, `${others.length} other service ports`);
+      if (root) b.link(root, parent, "flow", amount, null, `${others.length} other service ports`);
     }
     const names = others.slice(0, 40).map((x) => serviceLabel(x.s));
     if (others.length > 40) names.push(`… and ${others.length - 40} more`);
     const svc = b.node("svc:others", "others", [`${others.length} other service ports`], names.join("\n"));
-    b.link(parent, svc, "flow", amount, null, `${others.length} other service ports`);
+    if (parent) b.link(parent, svc, "flow", amount, null, `${others.length} other service ports`);
     const eps = b.node("endpoint:others", "others", [`their ${endpoints} endpoints`]);
     b.link(svc, eps, "flow", amount, null, `${endpoints} endpoints of ${others.length} other service ports`);
     notes.push(`Only the ${kept.size} largest of ${n} service ports are drawn one by one (option maxServices); the other ${others.length} are aggregated.`);
   }
   if (left > 0) notes.push(`Only the ${kept.size} largest of ${all.length} service ports are drawn (option maxServices); the other ${left} are left out (option others: false).`);
+  if (compact) notes.push("Every Service port is reached through KUBE-SERVICES (and KUBE-NODEPORTS for node ports); a Service port with one endpoint is one box that names it.");
   notes.push(custom ? "Each Service port is drawn with the width of its weight; inside a Service the bands follow the exact endpoint probabilities." : `Each Service port is drawn as an equal share (1/${n}); inside a Service the bands follow the exact endpoint probabilities.`);
   return b.graph("probability", notes, { unitLabel: custom ? "band width = the Service's weight × endpoint probability" : "band width = 1/(number of service ports) × exact endpoint probability", legend: { group: "namespace" } });
 }
 
 /** Sankey diagram of every Service on a node, grouped by namespace, with top-N plus "others" for big clusters. */
 export function nodeSankey(services: readonly KubeService[], options: NodeSankeyOptions = {}): string {
-  return renderSankey(nodeGraph(services, options), { title: "Every Service on this node, from the dispatch chains to the endpoints", ...options });
+  const title = options.compact ? "Every Service on this node, by namespace, to its endpoints" : "Every Service on this node, from the dispatch chains to the endpoints";
+  return renderSankey(nodeGraph(services, options), { title, ...(options.compact ? { labelLane: true } : {}), ...options });
 }

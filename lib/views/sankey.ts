@@ -35,6 +35,8 @@ export interface SankeyOptions extends ViewOptions {
   labelLength?: number;
   /** Show the legend (default true). */
   legend?: boolean;
+  /** Keep labels off the bands: a node's outgoing bands start after its label instead of under it (default false). */
+  labelLane?: boolean;
 }
 
 /** Colour and legend text of each node kind, in legend order. */
@@ -168,7 +170,9 @@ export function sankeyFigure(graph: FlowGraph, options: SankeyOptions = {}): str
   const columns = Math.max(...gNodes.map((n) => n.layer!)) + 1;
   const labelWidth: number[] = new Array(columns).fill(0);
   for (const n of gNodes) labelWidth[n.layer!] = Math.max(labelWidth[n.layer!], ...n.lines.map((l) => textWidth(l) * CHAR_WIDTH + 12));
-  const gaps = labelWidth.slice(0, -1).map((w) => Math.max(MIN_GAP, w));
+  const lane = options.labelLane === true;
+  // With label lanes the bands need their own room after each column's labels.
+  const gaps = labelWidth.slice(0, -1).map((w) => (lane ? w + MIN_GAP : Math.max(MIN_GAP, w)));
   const naturalWidth = 2 + columns * nodeWidth + gaps.reduce((a, b) => a + b, 0) + labelWidth[columns - 1] + 4;
   const width = Math.ceil(Math.max(options.width ?? 720, naturalWidth));
   const extra = gaps.length ? (width - naturalWidth) / gaps.length : 0;
@@ -197,7 +201,7 @@ export function sankeyFigure(graph: FlowGraph, options: SankeyOptions = {}): str
   const sticky = g.links.filter((l) => l.kind === "affinity");
   const colorOf = (n: LNode) => NODE_STYLES[n.kind].color;
   const linkChannels = {
-    x1: (l: (typeof g.links)[number]) => (l.source as LNode).x1!,
+    x1: (l: (typeof g.links)[number]) => (l.source as LNode).x1! + (lane ? round(labelWidth[(l.source as LNode).layer!]) : 0),
     y1: (l: (typeof g.links)[number]) => l.y0!,
     x2: (l: (typeof g.links)[number]) => (l.target as LNode).x0!,
     y2: (l: (typeof g.links)[number]) => l.y1!,

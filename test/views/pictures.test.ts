@@ -1,9 +1,9 @@
 // The hook map and the "who rewrites the source?" chart: drawn byte for byte (snapshots), and what they claim checked.
 import { describe, expect, it } from "vitest";
 import { parseHTML } from "linkedom";
-import { hookMap, packetPlaces, sourceRewrite, sourceRewriteChart, traceConnection } from "../../lib/index.js";
+import { hookMap, nodeGraph, nodeSankey, packetPlaces, sourceRewrite, sourceRewriteChart, traceConnection } from "../../lib/index.js";
 import { wordpressCases } from "./gallery.js";
-import { dump, hostileDump, node } from "./support.js";
+import { catalog, dump, hostileDump, node } from "./support.js";
 
 const svgOf = (html: string) => parseHTML(`<!doctype html><html><body>${html}</body></html>`).document.querySelector("svg")!;
 
@@ -55,5 +55,25 @@ describe("sourceRewriteChart", () => {
     const html = sourceRewriteChart(cases, { id: "source" });
     await expect(html).toMatchFileSnapshot("./__snapshots__/source-rewrite.html");
     expect(svgOf(html).querySelectorAll("circle")).toHaveLength(4);
+  });
+});
+
+describe("the whole node, compact", () => {
+  it("groups by namespace, drops the dispatch column, draws a one-endpoint Service port as one box, and keeps labels off the bands", async () => {
+    const g = nodeGraph(catalog, { compact: true });
+    expect(g.nodes.some((n) => n.kind === "dispatch")).toBe(false);
+    expect(g.nodes.filter((n) => n.kind === "group").map((n) => n.label[0])).toEqual(["default", "ingress-nginx", "kube-system"]);
+    expect(g.nodes.filter((n) => n.kind === "service")).toHaveLength(14);
+    // Only heketi-storage-endpoints (3) and wordpress (2) keep endpoint boxes.
+    expect(g.nodes.filter((n) => n.kind === "endpoint")).toHaveLength(5);
+    expect(g.nodes.find((n) => n.id === "svc:KUBE-SVC-BJM46V3U5RZHCFRZ")!.label).toContain("→ 10.253.51.2:8082 (its only endpoint)");
+    const html = nodeSankey(catalog, { compact: true, id: "whole-node-compact" });
+    await expect(html).toMatchFileSnapshot("./__snapshots__/whole-node-compact.html");
+    // Bands leave a node after its label: no band starts at a node's right edge.
+    const svg = svgOf(html);
+    const rects = [...svg.querySelectorAll("rect")].map((r) => Number(r.getAttribute("x")) + Number(r.getAttribute("width")));
+    const starts = [...svg.querySelectorAll("path")].map((p) => Number(/^M([\d.]+)/.exec(p.getAttribute("d") ?? "")?.[1]));
+    expect(starts.length).toBeGreaterThan(0);
+    expect(starts.filter((x) => rects.includes(x))).toEqual([]);
   });
 });
