@@ -20,8 +20,15 @@ export interface Command {
   usage: string;
   summary: string;
   spec: ArgSpec;
+  /** The exit statuses, for --help, when they are not the usual ones (STANDARD_EXIT_STATUS). */
+  exitStatus?: string;
+  /** The status for bad input (and for an unexpected failure), when it is not 1: diff(1) says 2. */
+  troubleStatus?: number;
   run(argv: string[], io: Io): number;
 }
+
+/** What most commands exit with. */
+export const STANDARD_EXIT_STATUS = "Exit status: 0 success, 1 errors in the input, 2 wrong usage.";
 
 /** A fixed-width text table. */
 export function textTable(header: string[], rows: string[][]): string {

@@ -11,19 +11,22 @@ export const diffCommand: Command = {
   usage: "kube-iptables-lab diff OLD NEW [--json]",
   summary: "compare two dumps: Services added, removed or changed (endpoint shares before and after), and the rules that differ",
   spec: { positionals: ["OLD", "NEW"], switches: ["--json"] },
+  exitStatus: "Exit status (as diff(1)): 0 the dumps mean the same (same Services, same rules), 1 they differ, 2 trouble (errors in the input, wrong usage).",
+  troubleStatus: 2,
   run(argv, io) {
     const args = readArgs(argv, this.spec);
     const a = loadDump(args.positionals[0], io.err);
     const b = loadDump(args.positionals[1], io.err);
-    if (!a || !b) return 1;
+    if (!a || !b) return 2;
     const d = diffDumps(a.dump, b.dump);
+    const status = d.added.length || d.removed.length || d.changed.length || d.rules.length ? 1 : 0;
     if (args.switches.has("--json")) {
       io.out(toJson({
         added: d.added.map((s) => s.id), removed: d.removed.map((s) => s.id), unchanged: d.unchanged,
         changed: d.changed.map((c) => ({ service: c.after.id, fields: c.fields, endpoints: c.endpoints })),
         rules: d.rules,
       }));
-      return 0;
+      return status;
     }
     const rows: string[][] = [];
     for (const s of d.added) rows.push(["added", s.id, "", "", ""]);
@@ -41,6 +44,6 @@ export const diffCommand: Command = {
         for (const r of c.added) io.out(`    + ${args.positionals[1]}:${r.line}  ${r.text}`);
       }
     }
-    return 0;
+    return status;
   },
 };

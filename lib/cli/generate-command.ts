@@ -35,6 +35,19 @@ export const GENERATE_COMMAND: Command = {
       "--services", "--endpoints-max", "--seed", "--style", "--affinity-share", "--nodeports", "--empty-share",
       "--cluster-cidr", "--service-cidr", "--node-ip", "--node-out",
     ],
+    help: {
+      "--services": { arg: "N", text: "how many service ports (required)" },
+      "--endpoints-max": { arg: "M", text: "most endpoints of one service port (default 8)" },
+      "--seed": { arg: "S", text: "seed of every random choice (default 1): the same seed gives the same dump" },
+      "--style": { arg: "2018|modern|nftables", text: "kube-proxy of 2018 (iptables 1.4.21), of today (default), or its nftables mode" },
+      "--affinity-share": { arg: "F", text: "share of Services with ClientIP session affinity, 0 to 1 (default 0.05)" },
+      "--nodeports": { arg: "K", text: "how many service ports get a NodePort (default 0)" },
+      "--empty-share": { arg: "F", text: "share of Services without ready endpoints, 0 to 1 (default 0)" },
+      "--cluster-cidr": { arg: "CIDR", text: "the pod network (default 10.244.0.0/16; 2018: 10.253.0.0/16)" },
+      "--service-cidr": { arg: "CIDR", text: "the Service range (default 10.96.0.0/12; 2018: 10.254.0.0/16)" },
+      "--node-ip": { arg: "IP", text: "the node's address on eth0 (default 192.168.10.11; 2018: 172.16.1.10)" },
+      "--node-out": { arg: "NODE.json", text: "also write the matching node description to this file" },
+    },
   },
   run(argv, io) {
     const args = readArgs(argv, this.spec);

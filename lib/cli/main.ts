@@ -1,13 +1,14 @@
 /** The `kube-iptables-lab` command line: dispatches to a subcommand and maps errors to exit codes (lib/cli/bin.ts runs it). */
-import { COMMANDS as BASE_COMMANDS, type Io } from "./commands.js";
+import { COMMANDS as BASE_COMMANDS, STANDARD_EXIT_STATUS, type Io } from "./commands.js";
 import { TRACE_COMMANDS } from "./trace-commands.js";
 import { diffCommand } from "./diff-command.js";
 import { GENERATE_COMMAND } from "./generate-command.js";
-import { VERIFY_COMMANDS, type AsyncCommand } from "./verify-command.js";
+import { VERIFY_COMMANDS, VERIFY_STATUS, type AsyncCommand } from "./verify-command.js";
 
 type AnyCommand = Omit<AsyncCommand, "run"> & { run(argv: string[], io: Io): number | Promise<number> };
 export const COMMANDS: AnyCommand[] = [...BASE_COMMANDS, ...TRACE_COMMANDS, ...VERIFY_COMMANDS, GENERATE_COMMAND, diffCommand];
-import { UsageError } from "./args.js";
+import { optionsHelp, UsageError } from "./args.js";
+import { packageVersion } from "./version.js";
 import { InputError } from "./io.js";
 
 function help(): string {
@@ -18,8 +19,9 @@ function help(): string {
     "commands:",
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     "",
-    "Run 'kube-iptables-lab COMMAND --help' for a command's options.",
-    "Exit status: 0 success, 1 errors in the input, 2 wrong usage.",
+    "Run 'kube-iptables-lab COMMAND --help' for a command's options; 'kube-iptables-lab --version' prints the version.",
+    `${STANDARD_EXIT_STATUS} diff: 0 same, 1 different, 2 trouble, as diff(1).`,
+    `verify: ${VERIFY_STATUS.disagrees} when the kernel disagrees with the simulator, ${VERIFY_STATUS.noKernel} when the kernel could not be asked.`,
   ].join("\n");
 }
 
@@ -30,13 +32,17 @@ export function main(argv: string[], io: Io): number | Promise<number> {
     (name === undefined ? io.err : io.out)(help());
     return name === undefined ? 2 : 0;
   }
+  if (name === "--version" || name === "-V") {
+    io.out(`kube-iptables-lab ${packageVersion()}`);
+    return 0;
+  }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
     io.err(`kube-iptables-lab: unknown command '${name}'\n${help()}`);
     return 2;
   }
   if (rest.includes("--help") || rest.includes("-h")) {
-    io.out(`usage: ${command.usage}\n\n${command.summary}`);
+    io.out(`usage: ${command.usage}\n\n${command.summary}\n\n${optionsHelp(command.spec)}\n\n${command.exitStatus ?? STANDARD_EXIT_STATUS}`);
     return 0;
   }
   const failed = (e: unknown): number => {
@@ -46,11 +52,11 @@ export function main(argv: string[], io: Io): number | Promise<number> {
     }
     if (e instanceof InputError) {
       io.err(`kube-iptables-lab ${name}: ${e.message}`);
-      return 1;
+      return command.troubleStatus ?? 1;
     }
     // A mistake of ours rather than the user's: still one line, never a stack trace.
     io.err(`kube-iptables-lab ${name}: internal error: ${oneLineError(e)}`);
-    return 1;
+    return command.troubleStatus ?? 1;
   };
   try {
     const code = command.run(rest, io);

@@ -41,7 +41,16 @@ const trace: Command = {
   name: "trace",
   usage: "kube-iptables-lab trace DUMP --node NODE.json --src IP[:PORT] --dst IP:PORT [--proto tcp|udp|sctp] [--in IFACE | --local] [--json]",
   summary: "every way a new connection can go through the node: outcomes, exact probabilities, rules, NAT",
-  spec: { positionals: ["DUMP"], values: ["--node", "--src", "--dst", "--proto", "--in"], switches: ["--local", "--json"] },
+  spec: {
+    positionals: ["DUMP"], values: ["--node", "--src", "--dst", "--proto", "--in"], switches: ["--local", "--json"],
+    help: {
+      "--src": { arg: "IP[:PORT]", text: "the client's address, and its source port (default 40000)" },
+      "--dst": { arg: "IP:PORT", text: "the address and port the client opens: a ClusterIP, a NodePort on a node address, a pod" },
+      "--proto": { arg: "tcp|udp|sctp", text: "the protocol (default tcp)" },
+      "--in": { arg: "IFACE", text: "the interface the first packet arrives on (default: found from the routes back to the client)" },
+      "--local": { text: "a process on the node opens the connection (OUTPUT instead of PREROUTING)" },
+    },
+  },
   run(argv, io) {
     const args = readArgs(argv, this.spec);
     for (const required of ["--node", "--src", "--dst"]) if (!args.values[required]) throw new UsageError(`${required} is required`);
@@ -82,7 +91,13 @@ const simulate: Command = {
   name: "simulate",
   usage: "kube-iptables-lab simulate DUMP --node NODE.json --connections FILE.json [--seed N] [--json]",
   summary: "run a sequence of connections over time, carrying affinity lists and conntrack between them",
-  spec: { positionals: ["DUMP"], values: ["--node", "--connections", "--seed"], switches: ["--json"] },
+  spec: {
+    positionals: ["DUMP"], values: ["--node", "--connections", "--seed"], switches: ["--json"],
+    help: {
+      "--connections": { arg: "FILE.json", text: "a JSON array of connections: { time, src, dst, dport, protocol?, sport?, from?, label? }" },
+      "--seed": { arg: "N", text: "seed of the random choices (default 1): the same seed gives the same run" },
+    },
+  },
   run(argv, io) {
     const args = readArgs(argv, this.spec);
     for (const required of ["--node", "--connections"]) if (!args.values[required]) throw new UsageError(`${required} is required`);
@@ -126,7 +141,17 @@ const nodeContext: Command = {
   name: "node-context",
   usage: "kube-iptables-lab node-context --addr ADDR.json --route ROUTE.json [--name NAME] [--cluster-cidr CIDR] [--pod-cidr CIDR] [--service-cidr CIDR]",
   summary: "build a node description from `ip -j addr show` and `ip -j route show` captured on a node",
-  spec: { positionals: [], values: ["--addr", "--route", "--name", "--cluster-cidr", "--pod-cidr", "--service-cidr"] },
+  spec: {
+    positionals: [], values: ["--addr", "--route", "--name", "--cluster-cidr", "--pod-cidr", "--service-cidr"],
+    help: {
+      "--addr": { arg: "ADDR.json", text: "what `ip -j addr show` printed on the node" },
+      "--route": { arg: "ROUTE.json", text: "what `ip -j route show` printed on the node" },
+      "--name": { arg: "NAME", text: "the node's name (default node)" },
+      "--cluster-cidr": { arg: "CIDR", text: "the cluster's pod network (kube-proxy's --cluster-cidr)" },
+      "--pod-cidr": { arg: "CIDR", text: "this node's share of the pod network" },
+      "--service-cidr": { arg: "CIDR", text: "the Service (ClusterIP) range" },
+    },
+  },
   run(argv, io) {
     const args = readArgs(argv, this.spec);
     for (const required of ["--addr", "--route"]) if (!args.values[required]) throw new UsageError(`${required} is required`);

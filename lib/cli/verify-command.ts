@@ -13,8 +13,13 @@ export interface AsyncCommand {
   usage: string;
   summary: string;
   spec: ArgSpec;
+  exitStatus?: string;
+  troubleStatus?: number;
   run(argv: string[], io: Io): Promise<number>;
 }
+
+/** verify's own statuses beyond 0, 1 and 2. */
+export const VERIFY_STATUS = { disagrees: 3, noKernel: 4 } as const;
 
 function wrap(text: string, width: number): string[] {
   const out: string[] = [];
@@ -73,7 +78,19 @@ export const verify: AsyncCommand = {
   name: "verify",
   usage: "kube-iptables-lab verify DUMP --node NODE.json --scenarios FILE.json [--only ID[,ID...]] [--json] [--write RESULTS.json]",
   summary: "run scenarios against the Linux kernel (network namespaces, root) and check the simulator agrees",
-  spec: { positionals: ["DUMP"], values: ["--node", "--scenarios", "--write", "--only"], switches: ["--json"] },
+  spec: {
+    positionals: ["DUMP"], values: ["--node", "--scenarios", "--write", "--only"], switches: ["--json"],
+    help: {
+      "--scenarios": { arg: "FILE.json", text: "the scenarios: the connections to open and the question each answers" },
+      "--only": { arg: "ID[,ID...]", text: "run only these scenarios" },
+      "--write": { arg: "RESULTS.json", text: "also write the agreement report, as JSON, to this file" },
+    },
+  },
+  exitStatus: [
+    "Exit status: 0 the kernel and the simulator agree on every scenario, 1 errors in the input, 2 wrong usage,",
+    `${VERIFY_STATUS.disagrees} the kernel disagrees with the simulator on some scenario,`,
+    `${VERIFY_STATUS.noKernel} the kernel could not be asked (no network namespaces, not root, or the lab failed).`,
+  ].join("\n"),
   async run(argv, io) {
     const args = readArgs(argv, this.spec);
     for (const required of ["--node", "--scenarios"]) if (!args.values[required]) throw new UsageError(`${required} is required`);
@@ -98,7 +115,7 @@ export const verify: AsyncCommand = {
     const available = netnsAvailable();
     if (!available.ok) {
       io.err(`kube-iptables-lab verify: network namespaces are unavailable, so the kernel cannot be asked: ${available.reason}`);
-      return 1;
+      return VERIFY_STATUS.noKernel;
     }
     let report: VerifyReport;
     try {
@@ -112,7 +129,7 @@ export const verify: AsyncCommand = {
     } catch (e) {
       if (e instanceof LabError || e instanceof ScenarioError) {
         io.err(`kube-iptables-lab verify: the lab failed: ${e.message}`);
-        return 1;
+        return VERIFY_STATUS.noKernel;
       }
       throw e;
     }
@@ -130,7 +147,7 @@ export const verify: AsyncCommand = {
       io.out("");
       io.out(`${report.scenarios.length - bad} of ${report.scenarios.length} scenarios agree (${report.environment.iptables}, kernel ${report.environment.kernel}; ${report.seconds}s)`);
     }
-    return report.allAgree ? 0 : 1;
+    return report.allAgree ? 0 : VERIFY_STATUS.disagrees;
   },
 };
 

@@ -64,7 +64,8 @@ describe("node dist/cli/bin.js", () => {
   it("exits 2 on wrong usage", () => {
     expect(cli(["parse"])).toEqual({ code: 2, stdout: "", stderr: "kube-iptables-lab parse: missing FILE\nusage: kube-iptables-lab parse FILE [--json]\n" });
     expect(cli([]).code).toBe(2);
-    expect(cli(["format", "--help"])).toEqual({ code: 0, stdout: "usage: kube-iptables-lab format FILE\n\nprint the dump back as iptables-save would print it\n", stderr: "" });
+    expect(cli(["format", "--help"])).toMatchObject({ code: 0, stderr: "" });
+    expect(cli(["format", "--help"]).stdout).toMatch(/^usage: kube-iptables-lab format FILE\n\nprint the dump back as iptables-save would print it\n\noptions:\n/);
   });
 });
 

@@ -69,13 +69,13 @@ describe("diffTable and the diff command", () => {
     expect(html).not.toContain('"default/wordpress-01-svc:"');
   });
 
-  it("prints the change and exits 0; --json gives exact fractions", async () => {
+  it("prints the change and exits 1 (they differ, as diff(1)); --json gives exact fractions", async () => {
     const out: string[] = [];
     const io = { out: (s: string) => out.push(s), err: (s: string) => out.push(s) };
-    expect(await main(["diff", "data/wordpress/iptables-save.txt", "data/wordpress-scaled/iptables-save.txt"], io)).toBe(0);
+    expect(await main(["diff", "data/wordpress/iptables-save.txt", "data/wordpress-scaled/iptables-save.txt"], io)).toBe(1);
     expect(out.join("\n")).toContain("0 added, 0 removed, 1 changed, 13 unchanged service ports");
     out.length = 0;
-    expect(await main(["diff", "data/wordpress/iptables-save.txt", "data/wordpress-scaled/iptables-save.txt", "--json"], io)).toBe(0);
+    expect(await main(["diff", "data/wordpress/iptables-save.txt", "data/wordpress-scaled/iptables-save.txt", "--json"], io)).toBe(1);
     const json = JSON.parse(out.join("\n"));
     expect(json.changed[0].endpoints[0]).toEqual({ endpoint: "10.253.25.4:80", before: "1/2", after: "178955181/536870912" });
     expect(await main(["diff", "data/wordpress/iptables-save.txt"], io)).toBe(2);

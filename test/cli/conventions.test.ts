@@ -1,0 +1,91 @@
+// The command line's conventions: parseArgs options with short aliases, --version, every option described, exit statuses (diff as diff(1)).
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { COMMANDS, main } from "../../lib/cli/main.js";
+import { optionHelp } from "../../lib/cli/args.js";
+import { repo } from "../parse/support.js";
+
+const WORDPRESS = join(repo, "data/wordpress/iptables-save.txt");
+const SCALED = join(repo, "data/wordpress-scaled/iptables-save.txt");
+const NODE = join(repo, "data/wordpress/node.json");
+
+/** Run main() in-process and collect what it prints. */
+async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out: string[] = [], err: string[] = [];
+  const code = await main(argv, { out: (s) => out.push(s), err: (s) => err.push(s) });
+  const text = (lines: string[]) => lines.map((l) => `${l}\n`).join("");
+  return { code, stdout: text(out), stderr: text(err) };
+}
+
+describe("--version and --help", () => {
+  it("--version prints the version in package.json", async () => {
+    const { version } = JSON.parse(readFileSync(join(repo, "package.json"), "utf8"));
+    expect(await run("--version")).toEqual({ code: 0, stdout: `kube-iptables-lab ${version}\n`, stderr: "" });
+    expect((await run("-V")).stdout).toBe(`kube-iptables-lab ${version}\n`);
+  });
+
+  for (const command of COMMANDS) {
+    it(`${command.name} --help describes every option and the exit status`, async () => {
+      const r = await run(command.name, "--help");
+      expect(r.code).toBe(0);
+      expect(r.stdout.startsWith(`usage: ${command.usage}\n\n${command.summary}\n\noptions:\n`)).toBe(true);
+      for (const flag of [...(command.spec.values ?? []), ...(command.spec.switches ?? [])]) {
+        expect(optionHelp(command.spec, flag)?.text, `${command.name} ${flag}`).toMatch(/\w/);
+        expect(r.stdout).toMatch(new RegExp(`\\n  (-\\w, |    )${flag}\\b[^\\n]*  \\S`));
+      }
+      expect(r.stdout).toMatch(/\nExit status[^\n]*: 0 /);
+    });
+  }
+});
+
+describe("options are read by parseArgs", () => {
+  const traceArgs = ["trace", WORDPRESS, "--node", NODE];
+  it("-s, -d, -p and -i mean --src, --dst, --proto and --in, as in iptables", async () => {
+    const long = await run(...traceArgs, "--src", "10.253.51.9:1234", "--dst", "10.254.0.2:53", "--proto", "udp", "--in", "docker0", "--json");
+    const short = await run(...traceArgs, "-s", "10.253.51.9:1234", "-d", "10.254.0.2:53", "-p", "udp", "-i", "docker0", "--json");
+    expect(long.code).toBe(0);
+    expect(short).toEqual(long);
+    expect(JSON.parse(short.stdout).packet).toMatchObject({ protocol: "udp", src: "10.253.51.9", sport: 1234, dst: "10.254.0.2", dport: 53 });
+    expect(await run(...traceArgs, "-s10.253.51.9:1234", "--dst=10.254.0.2:53", "-pudp", "-idocker0", "--json")).toEqual(long);
+  });
+
+  it("mistakes are usage errors (status 2) in one plain line", async () => {
+    const usage = (message: string) => ({ code: 2, stdout: "", stderr: `kube-iptables-lab trace: ${message}\nusage: ${COMMANDS.find((c) => c.name === "trace")!.usage}\n` });
+    expect(await run(...traceArgs, "-d", "10.254.0.2:53", "-s")).toEqual(usage("--src expects a value"));
+    expect(await run(...traceArgs, "-x")).toEqual(usage("unknown option -x"));
+    expect(await run(...traceArgs, "-s", "1.2.3.4", "-s", "1.2.3.5", "-d", "10.254.0.2:53")).toEqual(usage("--src given twice"));
+    expect(await run(...traceArgs, "--src", "--local")).toEqual(usage("--src expects a value (for one that starts with '-', write --src=VALUE)"));
+    expect(await run(...traceArgs, "--local=yes")).toEqual(usage("--local takes no value"));
+  });
+
+  it("'--' ends the options: a file named like an option", async () => {
+    expect((await run("services", "--", "-x")).stderr).toBe("kube-iptables-lab services: cannot read -x: no such file\n");
+  });
+});
+
+describe("exit statuses", () => {
+  it("diff follows diff(1): 0 the same, 1 different, 2 trouble", async () => {
+    expect((await run("diff", WORDPRESS, WORDPRESS)).code).toBe(0);
+    expect((await run("diff", WORDPRESS, WORDPRESS, "--json")).code).toBe(0);
+    expect((await run("diff", WORDPRESS, SCALED)).code).toBe(1);
+    expect((await run("diff", WORDPRESS, SCALED, "--json")).code).toBe(1);
+    expect((await run("diff", WORDPRESS, join(repo, "no-such.save"))).code).toBe(2);
+    expect((await run("diff", WORDPRESS, NODE)).code).toBe(2);
+    expect((await run("diff", WORDPRESS)).code).toBe(2);
+    expect((await run("diff", "--help")).stdout).toContain("Exit status (as diff(1)): 0 the dumps mean the same (same Services, same rules), 1 they differ, 2 trouble");
+  });
+
+  it("other commands: 0 success, 1 bad input, 2 wrong usage", async () => {
+    expect((await run("services", WORDPRESS)).code).toBe(0);
+    expect((await run("services", NODE)).code).toBe(1);
+    expect((await run("services", WORDPRESS, "--frob")).code).toBe(2);
+    expect((await run("services", "--help")).stdout).toContain("\nExit status: 0 success, 1 errors in the input, 2 wrong usage.\n");
+  });
+
+  it("verify tells a disagreeing kernel (3) and an unreachable one (4) from bad input", async () => {
+    const help = (await run("verify", "--help")).stdout;
+    expect(help).toContain("1 errors in the input, 2 wrong usage,\n3 the kernel disagrees with the simulator on some scenario,\n4 the kernel could not be asked");
+    expect((await run("verify", WORDPRESS, "--node", NODE, "--scenarios", join(repo, "no-such.json"))).code).toBe(1);
+  });
+});
