@@ -1,6 +1,6 @@
 /** Reading inputs for the command line, with one-line errors instead of stack traces. */
 import { readFileSync } from "node:fs";
-import { formatDiagnostic } from "../parse/errors.js";
+import { diagnosticLines } from "../parse/errors.js";
 import { parseDump, type ParseResult } from "../parse/parser.js";
 
 /** A problem with the input (exit code 1), printed as one line. */
@@ -25,9 +25,10 @@ export function inputName(path: string): string {
 /** Parse a dump file; print its errors and warnings to stderr. Returns null when it has errors. */
 export function loadDump(path: string, stderr: (s: string) => void): ParseResult | null {
   const result = parseDump(readInput(path), { file: inputName(path) });
-  for (const w of result.warnings) stderr(formatDiagnostic(w));
+  const file = inputName(path);
+  for (const line of diagnosticLines(result.warnings, file, "warning")) stderr(line);
   if (result.errors.length > 0) {
-    for (const e of result.errors) stderr(formatDiagnostic(e));
+    for (const line of diagnosticLines(result.errors, file, "error")) stderr(line);
     stderr(`${result.errors.length} error${result.errors.length === 1 ? "" : "s"} in ${inputName(path)}`);
     return null;
   }

@@ -153,8 +153,8 @@ describe("bad input: exit 1", () => {
         stdout: "",
         stderr: [
           `${path}:5:13: warning: '-s !' is the pre-1.4.3 way to write '! -s'; iptables 1.8.8 and later refuse it`,
-          `${path}:3:4: rule in undeclared chain NOPE: declare it with ':NOPE - [0:0]' earlier in table filter`,
-          `${path}:4:25: --dport: port 70000 is out of range: expected 0 to 65535`,
+          `${path}:3:4: error: rule in undeclared chain NOPE: declare it with ':NOPE - [0:0]' earlier in table filter`,
+          `${path}:4:25: error: --dport: port 70000 is out of range: expected 0 to 65535`,
           `2 errors in ${path}`,
           "",
         ].join("\n"),
@@ -162,9 +162,16 @@ describe("bad input: exit 1", () => {
     });
   }
 
+  it("after 20 errors of a file, one line says how many more there are", async () => {
+    const path = file("many.save", "*filter\n" + "-A NOPE -j ACCEPT\n".repeat(23) + "COMMIT\n");
+    const lines = (await run("parse", path)).stderr.split("\n");
+    expect(lines.slice(0, 20)).toEqual(Array.from({ length: 20 }, (_, i) => `${path}:${i + 2}:4: error: rule in undeclared chain NOPE: declare it with ':NOPE - [0:0]' earlier in table filter`));
+    expect(lines.slice(20)).toEqual([`${path}: 3 more errors not shown`, `23 errors in ${path}`, ""]);
+  });
+
   it("one error is counted in the singular", async () => {
     const path = file("one.save", "*filter\n");
-    expect((await run("parse", path)).stderr).toBe(`${path}:1:1: table filter has no COMMIT: expected a COMMIT line to end it\n1 error in ${path}\n`);
+    expect((await run("parse", path)).stderr).toBe(`${path}:1:1: error: table filter has no COMMIT: expected a COMMIT line to end it\n1 error in ${path}\n`);
   });
 
   it("a missing file is one clear line", async () => {

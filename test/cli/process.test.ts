@@ -50,7 +50,7 @@ describe("node dist/cli/bin.js", () => {
     expect(cli(["services", "-"], wordpress).stdout).toMatch(/\n14 service ports\n$/);
     expect(cli(["parse", "-"], "*filter\n-A NOPE -j ACCEPT\nCOMMIT\n")).toEqual({
       code: 1, stdout: "",
-      stderr: "<stdin>:2:4: rule in undeclared chain NOPE: declare it with ':NOPE - [0:0]' earlier in table filter\n1 error in <stdin>\n",
+      stderr: "<stdin>:2:4: error: rule in undeclared chain NOPE: declare it with ':NOPE - [0:0]' earlier in table filter\n1 error in <stdin>\n",
     });
   });
 

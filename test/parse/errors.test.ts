@@ -15,7 +15,7 @@ describe("diagnostics", () => {
       file: "node.save", line: 2, column: 4, severity: "error",
       message: "rule in undeclared chain NOPE: declare it with ':NOPE - [0:0]' earlier in table filter",
     }]);
-    expect(formatDiagnostic(r.errors[0])).toBe("node.save:2:4: rule in undeclared chain NOPE: declare it with ':NOPE - [0:0]' earlier in table filter");
+    expect(formatDiagnostic(r.errors[0])).toBe("node.save:2:4: error: rule in undeclared chain NOPE: declare it with ':NOPE - [0:0]' earlier in table filter");
   });
 
   it("print warnings as such", () => {

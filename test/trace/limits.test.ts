@@ -69,7 +69,7 @@ describe("path explosion", () => {
       expect(code).toBe(1);
       expect(out).toEqual([]);
       expect(err).toHaveLength(1);
-      expect(err[0]).toBe(`${dumpFile}:${d.line}:${d.column}: ${d.message}`);
+      expect(err[0]).toBe(`${dumpFile}:${d.line}:${d.column}: error: ${d.message}`);
     }, 60_000);
   }
 });
