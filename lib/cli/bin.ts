@@ -27,6 +27,7 @@ process.on("unhandledRejection", lastResort);
 const status = main(process.argv.slice(2), {
   out: (s) => process.stdout.write(s + "\n"),
   err: (s) => process.stderr.write(s + "\n"),
+  terminal: process.stdout.isTTY === true,
 });
 if (typeof status === "number") process.exitCode = status;
 else status.then((s) => (process.exitCode = s), lastResort);

@@ -12,6 +12,8 @@ import { lintCommand } from "./lint-command.js";
 export interface Io {
   out(s: string): void;
   err(s: string): void;
+  /** Whether standard output is a terminal (format then escapes controls too). */
+  terminal?: boolean;
 }
 
 /** One subcommand. */
@@ -24,6 +26,8 @@ export interface Command {
   exitStatus?: string;
   /** The status for bad input (and for an unexpected failure), when it is not 1: diff(1) says 2. */
   troubleStatus?: number;
+  /** Standard output is input for another program, byte for byte: controls are escaped only on a terminal. */
+  byteExact?: boolean;
   run(argv: string[], io: Io): number;
 }
 
@@ -103,6 +107,7 @@ const format: Command = {
   usage: "kube-iptables-lab format FILE",
   summary: "print the dump back as iptables-save would print it",
   spec: { positionals: ["FILE"] },
+  byteExact: true,
   run(argv, io) {
     const args = readArgs(argv, this.spec);
     const r = loadDump(args.positionals[0], io.err);

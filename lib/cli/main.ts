@@ -9,6 +9,7 @@ type AnyCommand = Omit<AsyncCommand, "run"> & { run(argv: string[], io: Io): num
 export const COMMANDS: AnyCommand[] = [...BASE_COMMANDS, ...TRACE_COMMANDS, ...VERIFY_COMMANDS, GENERATE_COMMAND, diffCommand];
 import { optionsHelp, UsageError } from "./args.js";
 import { packageVersion } from "./version.js";
+import { terminalSafe } from "./terminal.js";
 import { InputError } from "./io.js";
 
 function help(): string {
@@ -26,8 +27,9 @@ function help(): string {
 }
 
 /** Run the command line; returns the exit code (a promise of it for commands that run asynchronously, such as verify). */
-export function main(argv: string[], io: Io): number | Promise<number> {
+export function main(argv: string[], channels: Io): number | Promise<number> {
   const [name, ...rest] = argv;
+  let io = safeIo(channels, false);
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     (name === undefined ? io.err : io.out)(help());
     return name === undefined ? 2 : 0;
@@ -45,6 +47,7 @@ export function main(argv: string[], io: Io): number | Promise<number> {
     io.out(`usage: ${command.usage}\n\n${command.summary}\n\n${optionsHelp(command.spec)}\n\n${command.exitStatus ?? STANDARD_EXIT_STATUS}`);
     return 0;
   }
+  io = safeIo(channels, command.byteExact === true);
   const failed = (e: unknown): number => {
     if (e instanceof UsageError) {
       io.err(`kube-iptables-lab ${name}: ${e.message}\nusage: ${command.usage}`);
@@ -64,6 +67,15 @@ export function main(argv: string[], io: Io): number | Promise<number> {
   } catch (e) {
     return failed(e);
   }
+}
+
+/** The same channels with terminal controls from a dump shown escaped (standard output kept byte for byte off a terminal when asked). */
+function safeIo(io: Io, byteExact: boolean): Io {
+  return {
+    out: byteExact && !io.terminal ? io.out : (s) => io.out(terminalSafe(s)),
+    err: (s) => io.err(terminalSafe(s)),
+    terminal: io.terminal,
+  };
 }
 
 /** An unexpected error as one line: its message (or its text), line breaks folded. */

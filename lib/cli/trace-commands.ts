@@ -161,7 +161,7 @@ const nodeContext: Command = {
       if (args.values["--pod-cidr"]) node.podCIDR = args.values["--pod-cidr"];
       if (args.values["--service-cidr"]) node.serviceCIDR = args.values["--service-cidr"];
       loadNodeContext(node, "the resulting node description");
-      io.out(JSON.stringify(node, null, 2));
+      io.out(toJson(node));
       return 0;
     } catch (e) {
       if (e instanceof NodeContextError) throw new InputError(e.message);

@@ -15,6 +15,7 @@ export interface AsyncCommand {
   spec: ArgSpec;
   exitStatus?: string;
   troubleStatus?: number;
+  byteExact?: boolean;
   run(argv: string[], io: Io): Promise<number>;
 }
 

@@ -1,6 +1,14 @@
 /** The JSON text every JSON output of the kit uses: exact fractions as strings, BigInts as decimals, two-space indents. */
 
-/** JSON with BigInt-safe fractions: `{num, den}` fractions become `"num/den"` strings. */
+/**
+ * Characters JSON.stringify leaves raw that a terminal or an editor acts on:
+ * DEL, the C1 controls (U+009B starts an escape sequence on many terminals)
+ * and the bidirectional embeddings, overrides and isolates. They can only
+ * occur inside strings, where `\uXXXX` means the same character.
+ */
+const RAW_CONTROLS = /[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/** JSON with BigInt-safe fractions: `{num, den}` fractions become `"num/den"` strings; controls are escaped. */
 export function toJson(value: unknown): string {
   return JSON.stringify(
     value,
@@ -11,5 +19,5 @@ export function toJson(value: unknown): string {
       return v;
     },
     2,
-  );
+  ).replace(RAW_CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
