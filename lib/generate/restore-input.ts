@@ -366,3 +366,45 @@ export function kubeProxyRestoreInput(spec: RestoreInputSpec): string {
   out.push("");
   return out.join("\n");
 }
+
+/** The nat chains of kube-proxy's own that every sync rewrites whole (they hold one rule per Service port, or a few). */
+const ALWAYS_WRITTEN = new Set(["KUBE-SERVICES", "KUBE-NODEPORTS", "KUBE-POSTROUTING", "KUBE-MARK-MASQ"]);
+
+/** The chain a restore line declares (`:CHAIN - [0:0]`) or appends to (`-A CHAIN ...`). */
+function lineChain(line: string): string {
+  return line.startsWith(":") ? line.slice(1, line.indexOf(" ")) : line.split(" ", 2)[1] ?? "";
+}
+
+/**
+ * kube-proxy's `iptables-restore --noflush` input for a partial sync after
+ * the endpoints of `before` changed to those of `after` (same Service
+ * port): the filter table and the top-level nat chains whole (KUBE-SERVICES
+ * has a rule per Service port, so a partial sync still writes them all),
+ * the Service's own chains, and the chains of endpoints that left declared
+ * and deleted (`-X`). Every other Service's chains are left out, as
+ * kube-proxy's minimal restores (Kubernetes 1.27 and later) do.
+ */
+export function kubeProxyPartialSyncInput(spec: RestoreInputSpec, before: RestoreInputService, after: RestoreInputService): string {
+  const i = spec.services.indexOf(before);
+  if (i < 0) throw new RangeError("kubeProxyPartialSyncInput: before must be one of spec.services");
+  const services = spec.services.slice();
+  services[i] = after;
+  const { filter, nat } = kubeProxySyncInput({ ...spec, services });
+  const name = servicePortName(after);
+  const own = new Set(["KUBE-SVC-", "KUBE-SVL-", "KUBE-EXT-", "KUBE-FW-"].map((p) => serviceChainName(name, after.protocol, p)));
+  for (const e of endpointSets(after).reachable) own.add(endpointChainName(name, after.protocol, `${e.ip}:${e.port}`));
+  const gone = endpointSets(before).reachable.map((e) => endpointChainName(name, before.protocol, `${e.ip}:${e.port}`)).filter((c) => !own.has(c));
+  const natLines = nat.filter((l) => ALWAYS_WRITTEN.has(lineChain(l)) || own.has(lineChain(l)));
+  const declared = natLines.filter((l) => l.startsWith(":"));
+  const rules = natLines.filter((l) => !l.startsWith(":"));
+  return [
+    "*filter", ...filter, "COMMIT",
+    "*nat", ...declared, ...gone.map((c) => `:${c} - [0:0]`), ...rules, ...gone.map((c) => `-X ${c}`), "COMMIT", "",
+  ].join("\n");
+}
+
+/** kube-proxy's `iptables-restore --noflush` input for a full sync (its own chains only). */
+export function kubeProxyFullSyncInput(spec: RestoreInputSpec): string {
+  const { filter, nat } = kubeProxySyncInput(spec);
+  return ["*filter", ...filter, "COMMIT", "*nat", ...nat, "COMMIT", ""].join("\n");
+}

@@ -12,7 +12,7 @@ import { LabError, spawnIn } from "./netns.js";
 import type { ListenerPlan } from "./topology.js";
 
 /** Path of a bundled agent script. */
-export function agentScript(name: "servers.mjs" | "agent.mjs"): string {
+export function agentScript(name: "servers.mjs" | "agent.mjs" | "kernel-timer.mjs"): string {
   const path = fileURLToPath(new URL(`./agents/${name}`, import.meta.url));
   if (!existsSync(path)) throw new LabError(`the lab's agent script ${path} is missing (run npm run build, which copies lib/lab/agents/ to dist/lab/agents/)`);
   return path;

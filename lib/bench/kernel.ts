@@ -1,0 +1,293 @@
+/**
+ * What the kernel pays for kube-proxy's rules (`npm run kernel-bench`,
+ * root): for each size and each mode (iptables with the legacy back end,
+ * iptables with the nf_tables back end, kube-proxy's nftables mode), in a
+ * throwaway network namespace that plays the node:
+ *
+ * - new connections from the node to the first Service port in kube-proxy's
+ *   order, to the last one, and to a NodePort, against a same-namespace
+ *   baseline measured just before the rules were loaded (a direct connection
+ *   to the same endpoint with no rules at all): each a fresh conntrack entry,
+ *   so the nat rules are walked every time;
+ * - a full sync (`iptables-restore --noflush` of kube-proxy's whole input;
+ *   `nft -f` of its whole transaction) into rules already in place, as a
+ *   periodic or restart sync does;
+ * - one Service's endpoint change as kube-proxy writes it today (a minimal
+ *   `--noflush` restore; a transaction of the Service's chains);
+ * - memory: the machine's unreclaimable slab and vmalloc use before and after
+ *   the load (/proc/meminfo); machine-wide, so other work on the machine
+ *   shows up in it too.
+ *
+ * Everything for one size runs in one process, mode after mode, so the
+ * comparison holds on a noisy machine.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, release, tmpdir } from "node:os";
+import { join } from "node:path";
+import { generateCluster } from "../generate/generate.js";
+import { generatedClusterSpec, kubeProxyNftablesEndpointChange, kubeProxyNftablesInput } from "../generate/nftables.js";
+import { kubeProxyFullSyncInput, kubeProxyPartialSyncInput, kubeProxyRestoreInput, type RestoreInputService, type RestoreInputSpec } from "../generate/restore-input.js";
+import { agentScript, ServerProcess } from "../lab/agents.js";
+import { execIn, ipBatch, LabError, withNamespaces } from "../lab/netns.js";
+
+/** How kube-proxy programs the node. */
+export type KernelMode = "iptables-legacy" | "iptables-nft" | "nftables";
+
+/** Every mode, in the order they are measured. */
+export const KERNEL_MODES: readonly KernelMode[] = ["iptables-legacy", "iptables-nft", "nftables"];
+
+/** A median and 99th percentile (nearest rank) of samples. */
+export interface SampleStats {
+  median: number;
+  p99: number;
+  n: number;
+}
+
+/** One mode at one size. */
+export interface KernelBenchEntry {
+  mode: KernelMode;
+  servicePorts: number;
+  /** Bytes of the input a full sync sends (iptables-restore text or nft transaction). */
+  fullSyncBytes: number;
+  /** Bytes of the endpoint-change input. */
+  endpointChangeBytes: number;
+  /** Microseconds from connect() to the connection being established. */
+  connectUs: { baseline: SampleStats; first: SampleStats; last: SampleStats; nodePort: SampleStats };
+  /** Milliseconds, program start included. */
+  syncMs: { full: SampleStats; endpointChange: SampleStats };
+  /** kB of SUnreclaim + VmallocUsed (/proc/meminfo) after the load minus before; machine-wide. */
+  kernelMemoryKB: number;
+}
+
+/** The whole run. */
+export interface KernelBenchResult {
+  format: "kube-iptables-lab/kernel-bench@1";
+  date: string;
+  machine: { cpus: number; cpu: string; kernel: string; node: string; loadAverageAtStart: number[]; loadAverageAtEnd: number[] };
+  tools: { iptables: string; nft: string };
+  method: {
+    seed: number; endpointsMax: number; nodePortShare: number; warmup: number; samples: number; syncRuns: number;
+    targets: { first: string; last: string; nodePort: string; endpointChange: string };
+  };
+  entries: KernelBenchEntry[];
+}
+
+/** Options of a run. */
+export interface KernelBenchOptions {
+  /** Numbers of Service ports (default 1000, 5000, 10000, 20000). */
+  sizes?: number[];
+  modes?: readonly KernelMode[];
+  /** Measured connections per target (default 1000), after `warmup` rounds (default 100). */
+  samples?: number;
+  warmup?: number;
+  /** Full syncs and endpoint changes timed per mode and size (default 7). */
+  syncRuns?: number;
+  seed?: number;
+  /** Progress lines (to standard error in the command). */
+  progress?: (line: string) => void;
+}
+
+const ENDPOINTS_MAX = 8;
+const NODE_PORT_SHARE = 0.1;
+const SERVER_PORT = 8080;
+/** The measured Services' endpoints: pods on this node, addresses of the node namespace itself. */
+const LOCAL_PODS = ["10.244.0.2", "10.244.0.3"];
+const NEW_POD = "10.244.0.4";
+
+/** Median and nearest-rank 99th percentile. */
+export function sampleStats(values: number[]): SampleStats {
+  if (values.length === 0) throw new RangeError("sampleStats: no samples");
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  const median = s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+  const p99 = s[Math.min(s.length - 1, Math.ceil(0.99 * s.length) - 1)]!;
+  const round = (x: number) => Math.round(x * 10) / 10;
+  return { median: round(median), p99: round(p99), n: s.length };
+}
+
+/** The generated cluster, with the measured Service ports' endpoints moved onto this node's pods (so a server answers). */
+function benchSpec(size: number, seed: number): { spec: RestoreInputSpec; first: number; last: number; nodePort: number; changed: number } {
+  const nodePorts = Math.min(2768, Math.max(1, Math.round(size * NODE_PORT_SHARE)));
+  const cluster = generateCluster({ services: size, endpointsMax: ENDPOINTS_MAX, seed, nodePorts, style: "modern", affinityShare: 0.05 });
+  const spec = generatedClusterSpec(cluster);
+  const n = spec.services.length;
+  let nodePort = -1;
+  for (let i = n - 1; i >= 0; i--) if (spec.services[i]!.nodePort !== undefined) { nodePort = i; break; }
+  if (nodePort < 0) throw new LabError(`no NodePort among ${n} Service ports`);
+  const pods = LOCAL_PODS.map((ip) => ({ ip, port: SERVER_PORT, local: true }));
+  for (const i of new Set([0, n - 1, nodePort])) {
+    const { affinitySeconds: _affinity, ...rest } = spec.services[i]!;
+    void _affinity;
+    spec.services[i] = { ...rest, protocol: "tcp", endpoints: pods };
+  }
+  const changed = Math.floor(n / 2);
+  return { spec, first: 0, last: n - 1, nodePort, changed };
+}
+
+/** The node namespace: eth0 with the node IP, cni0 with the pods' addresses, a default route for the Service range (nothing leaves the namespace). */
+async function setUpNode(ns: string, nodeIP: string): Promise<void> {
+  await ipBatch(ns, [
+    // veth pairs with both ends in this namespace (a kernel may lack dummy devices); the peers carry nothing.
+    "link add eth0 type veth peer name eth0-peer", `addr add ${nodeIP}/24 dev eth0`, "link set eth0-peer up", "link set eth0 up",
+    "link add cni0 type veth peer name cni0-peer", "link set cni0-peer up", "addr add 10.244.0.1/24 dev cni0", ...[...LOCAL_PODS, NEW_POD].map((ip) => `addr add ${ip}/32 dev cni0`), "link set cni0 up",
+    "route add default dev eth0",
+  ]);
+}
+
+function memoryKB(): number {
+  const text = readFileSync("/proc/meminfo", "utf8");
+  const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(text)?.[1] ?? NaN);
+  return field("SUnreclaim") + field("VmallocUsed");
+}
+
+interface TimerJob {
+  connect?: { targets: { name: string; host: string; port: number }[]; warmup: number; samples: number };
+  commands?: { name: string; cmd: string; args: string[]; inputFile?: string }[];
+}
+interface TimerResult {
+  connect?: Record<string, number[]>;
+  commands?: { name: string; ms: number; status: number | null; stderr: string }[];
+  error?: string;
+}
+
+async function runTimer(ns: string, dir: string, job: TimerJob): Promise<TimerResult> {
+  const file = join(dir, `job-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(file, JSON.stringify(job));
+  const r = await execIn(ns, process.execPath, [agentScript("kernel-timer.mjs"), file], { timeoutMs: 1_800_000 });
+  let out: TimerResult;
+  try {
+    out = JSON.parse(r.stdout) as TimerResult;
+  } catch {
+    throw new LabError(`kernel timer in ${ns}: ${(r.stderr.trim() || r.error || `status ${r.status}`).split("\n")[0]}`);
+  }
+  if (out.error) throw new LabError(`kernel timer in ${ns}: ${out.error}`);
+  for (const c of out.commands ?? []) if (c.status !== 0) throw new LabError(`${c.name} failed (status ${c.status}): ${c.stderr.split("\n")[0]}`);
+  return out;
+}
+
+interface ModeInputs {
+  load: { cmd: string; args: string[]; text: string };
+  full: { cmd: string; args: string[]; text: string };
+  /** Alternating changes: before -> after, then back. */
+  change: { cmd: string; args: string[]; forth: string; back: string };
+}
+
+function modeInputs(mode: KernelMode, spec: RestoreInputSpec, changed: number): ModeInputs {
+  const before = spec.services[changed]!;
+  const after: RestoreInputService = { ...before, endpoints: [...before.endpoints.slice(0, -1), { ip: NEW_POD, port: before.endpoints.at(-1)?.port ?? SERVER_PORT, local: true }] };
+  const afterSpec = { ...spec, services: spec.services.map((s, i) => (i === changed ? after : s)) };
+  if (mode === "nftables") {
+    const nft = { cmd: "nft", args: ["-f", "-"] };
+    return {
+      load: { ...nft, text: kubeProxyNftablesInput(spec) },
+      full: { ...nft, text: kubeProxyNftablesInput(spec, { firstSync: false }) },
+      change: { ...nft, forth: kubeProxyNftablesEndpointChange(spec, before, after), back: kubeProxyNftablesEndpointChange(afterSpec, after, before) },
+    };
+  }
+  const restore = mode === "iptables-legacy" ? "iptables-legacy-restore" : "iptables-nft-restore";
+  return {
+    load: { cmd: restore, args: [], text: kubeProxyRestoreInput({ ...spec, flannel: false }) },
+    full: { cmd: restore, args: ["--noflush"], text: kubeProxyFullSyncInput(spec) },
+    change: { cmd: restore, args: ["--noflush"], forth: kubeProxyPartialSyncInput(spec, before, after), back: kubeProxyPartialSyncInput(afterSpec, after, before) },
+  };
+}
+
+async function measureMode(mode: KernelMode, size: number, seed: number, o: Required<Omit<KernelBenchOptions, "progress" | "sizes" | "modes">>, dir: string): Promise<KernelBenchEntry> {
+  const { spec, first, last, nodePort, changed } = benchSpec(size, seed);
+  const inputs = modeInputs(mode, spec, changed);
+  const files = {
+    load: join(dir, `${mode}-load`), full: join(dir, `${mode}-full`), forth: join(dir, `${mode}-forth`), back: join(dir, `${mode}-back`),
+  };
+  writeFileSync(files.load, inputs.load.text);
+  writeFileSync(files.full, inputs.full.text);
+  writeFileSync(files.forth, inputs.change.forth);
+  writeFileSync(files.back, inputs.change.back);
+  return withNamespaces(["kbench"], async (set) => {
+    const ns = set.names.kbench!;
+    await setUpNode(ns, spec.node.nodeIP);
+    const server = await ServerProcess.start(ns, [{ protocol: "tcp", address: "0.0.0.0", port: SERVER_PORT, why: "the measured endpoints" }]);
+    try {
+      const connectJob = (targets: { name: string; host: string; port: number }[]) => ({ connect: { targets, warmup: o.warmup, samples: o.samples } });
+      const baseline = await runTimer(ns, dir, connectJob([{ name: "baseline", host: LOCAL_PODS[0]!, port: SERVER_PORT }]));
+      const memBefore = memoryKB();
+      await runTimer(ns, dir, { commands: [{ name: `${inputs.load.cmd} (load)`, cmd: inputs.load.cmd, args: inputs.load.args, inputFile: files.load }] });
+      const kernelMemoryKB = memoryKB() - memBefore;
+      const svc = (i: number) => spec.services[i]!;
+      const timed = await runTimer(ns, dir, connectJob([
+        { name: "first", host: svc(first).clusterIP, port: svc(first).port },
+        { name: "last", host: svc(last).clusterIP, port: svc(last).port },
+        { name: "nodePort", host: spec.node.nodeIP, port: svc(nodePort).nodePort! },
+      ]));
+      const commands: TimerJob["commands"] = [];
+      for (let i = 0; i < o.syncRuns; i++) {
+        commands.push({ name: "full", cmd: inputs.full.cmd, args: inputs.full.args, inputFile: files.full });
+        commands.push({ name: "change", cmd: inputs.change.cmd, args: inputs.change.args, inputFile: i % 2 === 0 ? files.forth : files.back });
+      }
+      const syncs = (await runTimer(ns, dir, { commands })).commands!;
+      // The rules still route the Services after all those syncs.
+      const after = await runTimer(ns, dir, { connect: { targets: [{ name: "check", host: svc(last).clusterIP, port: svc(last).port }], warmup: 0, samples: 3 } });
+      if (after.connect!.check!.length !== 3) throw new LabError(`${mode}: the last Service no longer answers after the syncs`);
+      const c = timed.connect!;
+      return {
+        mode, servicePorts: spec.services.length,
+        fullSyncBytes: Buffer.byteLength(inputs.full.text), endpointChangeBytes: Buffer.byteLength(inputs.change.forth),
+        connectUs: { baseline: sampleStats(baseline.connect!.baseline!), first: sampleStats(c.first!), last: sampleStats(c.last!), nodePort: sampleStats(c.nodePort!) },
+        syncMs: {
+          full: sampleStats(syncs.filter((s) => s.name === "full").map((s) => s.ms)),
+          endpointChange: sampleStats(syncs.filter((s) => s.name === "change").map((s) => s.ms)),
+        },
+        kernelMemoryKB,
+      };
+    } finally {
+      server.stop();
+    }
+  });
+}
+
+function version(cmd: string, args: string[]): string {
+  try {
+    return execFileSync(cmd, args, { encoding: "utf8", timeout: 10_000 }).trim().split("\n")[0]!;
+  } catch {
+    return "unknown";
+  }
+}
+
+/** Run the measurement. Needs root (network namespaces), iptables 1.8 (legacy and nft) and nft. */
+export async function measureKernel(options: KernelBenchOptions = {}): Promise<KernelBenchResult> {
+  const sizes = options.sizes ?? [1000, 5000, 10000, 20000];
+  const modes = options.modes ?? KERNEL_MODES;
+  const o = { samples: options.samples ?? 1000, warmup: options.warmup ?? 100, syncRuns: options.syncRuns ?? 7, seed: options.seed ?? 1 };
+  const progress = options.progress ?? (() => {});
+  const dir = mkdtempSync(join(tmpdir(), "kil-kbench-"));
+  const loadAverageAtStart = loadavg().map((x) => Math.round(x * 100) / 100);
+  const entries: KernelBenchEntry[] = [];
+  let targets: KernelBenchResult["method"]["targets"] | null = null;
+  try {
+    for (const size of sizes) {
+      for (const mode of modes) {
+        progress(`${size} Service ports, ${mode} ...`);
+        const e = await measureMode(mode, size, o.seed, o, dir);
+        progress(`  connect median µs: baseline ${e.connectUs.baseline.median}, first ${e.connectUs.first.median}, last ${e.connectUs.last.median}, NodePort ${e.connectUs.nodePort.median}; full sync ${e.syncMs.full.median} ms, endpoint change ${e.syncMs.endpointChange.median} ms`);
+        entries.push(e);
+      }
+      if (!targets) {
+        const { spec, first, last, nodePort, changed } = benchSpec(size, o.seed);
+        const name = (i: number) => `${spec.services[i]!.namespace}/${spec.services[i]!.name}:${spec.services[i]!.portName}`;
+        targets = { first: `${name(first)} (position 1)`, last: `the last Service port (position ${last + 1} of ${spec.services.length})`, nodePort: `the last Service port with a NodePort (position ${nodePort + 1})`, endpointChange: `the middle Service port (position ${changed + 1}): its last endpoint replaced` };
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return {
+    format: "kube-iptables-lab/kernel-bench@1",
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, cpu: cpus()[0]?.model.trim() ?? "unknown", kernel: release(), node: process.version, loadAverageAtStart, loadAverageAtEnd: loadavg().map((x) => Math.round(x * 100) / 100) },
+    tools: { iptables: version("iptables-legacy", ["--version"]), nft: version("nft", ["--version"]) },
+    method: { seed: o.seed, endpointsMax: ENDPOINTS_MAX, nodePortShare: NODE_PORT_SHARE, warmup: o.warmup, samples: o.samples, syncRuns: o.syncRuns, targets: targets! },
+    entries,
+  };
+}
+
+
