@@ -52,7 +52,7 @@ export {
   type GenerateOptions, type GenerateStyle, type GeneratedCluster, type GeneratedService, type GeneratedEndpoint, type GeneratedNode,
 } from "./generate/generate.js";
 export {
-  kubeProxyRestoreInput, kubeProxySyncInput, servicePortName,
+  kubeProxyRestoreInput, kubeProxySyncInput, kubeProxyFullSyncInput, kubeProxyPartialSyncInput, endpointSets, servicePortName, type EndpointSets,
   type RestoreInputSpec, type RestoreInputService, type RestoreInputEndpoint, type RestoreInputNode,
 } from "./generate/restore-input.js";
 export {

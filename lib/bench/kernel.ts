@@ -54,7 +54,7 @@ export interface KernelBenchEntry {
   endpointChangeBytes: number;
   /** Microseconds from connect() to the connection being established. */
   connectUs: { baseline: SampleStats; first: SampleStats; last: SampleStats; nodePort: SampleStats };
-  /** Milliseconds, program start included. */
+  /** Milliseconds, program start included (`n` may be below `syncRuns` when the budget ran out). */
   syncMs: { full: SampleStats; endpointChange: SampleStats };
   /** kB of SUnreclaim + VmallocUsed (/proc/meminfo) after the load minus before; machine-wide. */
   kernelMemoryKB: number;
@@ -67,10 +67,12 @@ export interface KernelBenchResult {
   machine: { cpus: number; cpu: string; kernel: string; node: string; loadAverageAtStart: number[]; loadAverageAtEnd: number[] };
   tools: { iptables: string; nft: string };
   method: {
-    seed: number; endpointsMax: number; nodePortShare: number; warmup: number; samples: number; syncRuns: number;
+    seed: number; endpointsMax: number; nodePortShare: number; warmup: number; samples: number; syncRuns: number; syncBudgetMs: number; maxFullSyncMs: number;
     targets: { first: string; last: string; nodePort: string; endpointChange: string };
   };
   entries: KernelBenchEntry[];
+  /** Sizes a mode was not measured at, and why. */
+  skipped: { mode: KernelMode; servicePorts: number; reason: string }[];
 }
 
 /** Options of a run. */
@@ -78,11 +80,15 @@ export interface KernelBenchOptions {
   /** Numbers of Service ports (default 1000, 5000, 10000, 20000). */
   sizes?: number[];
   modes?: readonly KernelMode[];
-  /** Measured connections per target (default 1000), after `warmup` rounds (default 100). */
+  /** Measured connections per target (default 1000), in 10 blocks, each after `warmup` rounds that are not kept (default 50); the baseline gets three connections per round. */
   samples?: number;
   warmup?: number;
-  /** Full syncs and endpoint changes timed per mode and size (default 7). */
+  /** Full syncs and endpoint changes timed per mode and size (default 7), fewer when they reach `syncBudgetMs`. */
   syncRuns?: number;
+  /** Time allowed for each kind of sync per mode and size (default 90 000 ms); at least one of each is always timed. */
+  syncBudgetMs?: number;
+  /** A mode is not measured at the next size when its full sync, scaled with the square of the size, would take longer than this (default 60 000 ms). */
+  maxFullSyncMs?: number;
   seed?: number;
   /** Progress lines (to standard error in the command). */
   progress?: (line: string) => void;
@@ -94,6 +100,8 @@ const SERVER_PORT = 8080;
 /** The measured Services' endpoints: pods on this node, addresses of the node namespace itself. */
 const LOCAL_PODS = ["10.244.0.2", "10.244.0.3"];
 const NEW_POD = "10.244.0.4";
+/** Blocks of connection rounds, alternating between the node and its twin without rules. */
+const BLOCKS = 10;
 
 /** Median and nearest-rank 99th percentile. */
 export function sampleStats(values: number[]): SampleStats {
@@ -116,11 +124,8 @@ function benchSpec(size: number, seed: number): { spec: RestoreInputSpec; first:
   for (let i = n - 1; i >= 0; i--) if (spec.services[i]!.nodePort !== undefined) { nodePort = i; break; }
   if (nodePort < 0) throw new LabError(`no NodePort among ${n} Service ports`);
   const pods = LOCAL_PODS.map((ip) => ({ ip, port: SERVER_PORT, local: true }));
-  for (const i of new Set([0, n - 1, nodePort])) {
-    const { affinitySeconds: _affinity, ...rest } = spec.services[i]!;
-    void _affinity;
-    spec.services[i] = { ...rest, protocol: "tcp", endpoints: pods };
-  }
+  // Without affinity, so every measured connection takes the same path (the random pick), not a remembered one.
+  for (const i of new Set([0, n - 1, nodePort])) spec.services[i] = { ...spec.services[i]!, protocol: "tcp", endpoints: pods, affinitySeconds: undefined };
   const changed = Math.floor(n / 2);
   return { spec, first: 0, last: n - 1, nodePort, changed };
 }
@@ -203,44 +208,60 @@ async function measureMode(mode: KernelMode, size: number, seed: number, o: Requ
   writeFileSync(files.full, inputs.full.text);
   writeFileSync(files.forth, inputs.change.forth);
   writeFileSync(files.back, inputs.change.back);
-  return withNamespaces(["kbench"], async (set) => {
+  return withNamespaces(["kbench", "kbase"], async (set) => {
     const ns = set.names.kbench!;
-    await setUpNode(ns, spec.node.nodeIP);
-    const server = await ServerProcess.start(ns, [{ protocol: "tcp", address: "0.0.0.0", port: SERVER_PORT, why: "the measured endpoints" }]);
+    const base = set.names.kbase!;
+    await Promise.all([setUpNode(ns, spec.node.nodeIP), setUpNode(base, spec.node.nodeIP)]);
+    const servers = await Promise.all([ns, base].map((n) => ServerProcess.start(n, [{ protocol: "tcp", address: "0.0.0.0", port: SERVER_PORT, why: "the measured endpoints" }])));
     try {
-      const connectJob = (targets: { name: string; host: string; port: number }[]) => ({ connect: { targets, warmup: o.warmup, samples: o.samples } });
-      const baseline = await runTimer(ns, dir, connectJob([{ name: "baseline", host: LOCAL_PODS[0]!, port: SERVER_PORT }]));
       const memBefore = memoryKB();
       await runTimer(ns, dir, { commands: [{ name: `${inputs.load.cmd} (load)`, cmd: inputs.load.cmd, args: inputs.load.args, inputFile: files.load }] });
       const kernelMemoryKB = memoryKB() - memBefore;
       const svc = (i: number) => spec.services[i]!;
-      const timed = await runTimer(ns, dir, connectJob([
+      // Blocks of rounds alternate between the node with the rules and a twin namespace without any rule
+      // (the baseline), so that a busy machine slows both alike.
+      const targets = [
         { name: "first", host: svc(first).clusterIP, port: svc(first).port },
         { name: "last", host: svc(last).clusterIP, port: svc(last).port },
         { name: "nodePort", host: spec.node.nodeIP, port: svc(nodePort).nodePort! },
-      ]));
-      const commands: TimerJob["commands"] = [];
-      for (let i = 0; i < o.syncRuns; i++) {
-        commands.push({ name: "full", cmd: inputs.full.cmd, args: inputs.full.args, inputFile: files.full });
-        commands.push({ name: "change", cmd: inputs.change.cmd, args: inputs.change.args, inputFile: i % 2 === 0 ? files.forth : files.back });
+      ];
+      const samples: Record<string, number[]> = { baseline: [], first: [], last: [], nodePort: [] };
+      const perBlock = Math.ceil(o.samples / BLOCKS);
+      for (let b = 0; b < BLOCKS; b++) {
+        const rounds = Math.min(perBlock, o.samples - b * perBlock);
+        if (rounds <= 0) break;
+        const timed = await runTimer(ns, dir, { connect: { targets, warmup: o.warmup, samples: rounds } });
+        // As many connections per round as the node's timer makes, so both processes are equally warm.
+        const plain = await runTimer(base, dir, { connect: { targets: targets.map((t) => ({ name: t.name, host: LOCAL_PODS[0]!, port: SERVER_PORT })), warmup: o.warmup, samples: rounds } });
+        for (const [k, v] of Object.entries(timed.connect!)) samples[k]!.push(...v);
+        for (const v of Object.values(plain.connect!)) samples.baseline!.push(...v);
       }
-      const syncs = (await runTimer(ns, dir, { commands })).commands!;
+      // One command per timer run, so that slow modes stop at the budget.
+      const timeRuns = async (name: string, cmd: string, args: string[], fileOf: (i: number) => string): Promise<number[]> => {
+        const times: number[] = [];
+        for (let i = 0, spent = 0; i < o.syncRuns && (i === 0 || spent < o.syncBudgetMs); i++) {
+          const ms = (await runTimer(ns, dir, { commands: [{ name, cmd, args, inputFile: fileOf(i) }] })).commands![0]!.ms;
+          times.push(ms);
+          spent += ms;
+        }
+        return times;
+      };
+      const full = await timeRuns("full sync", inputs.full.cmd, inputs.full.args, () => files.full);
+      // Each change undoes the previous one, so the endpoint chain goes away and comes back.
+      const change = await timeRuns("endpoint change", inputs.change.cmd, inputs.change.args, (i) => (i % 2 === 0 ? files.forth : files.back));
+      if (change.length % 2 === 1) await runTimer(ns, dir, { commands: [{ name: "endpoint change back", cmd: inputs.change.cmd, args: inputs.change.args, inputFile: files.back }] });
       // The rules still route the Services after all those syncs.
       const after = await runTimer(ns, dir, { connect: { targets: [{ name: "check", host: svc(last).clusterIP, port: svc(last).port }], warmup: 0, samples: 3 } });
       if (after.connect!.check!.length !== 3) throw new LabError(`${mode}: the last Service no longer answers after the syncs`);
-      const c = timed.connect!;
       return {
         mode, servicePorts: spec.services.length,
         fullSyncBytes: Buffer.byteLength(inputs.full.text), endpointChangeBytes: Buffer.byteLength(inputs.change.forth),
-        connectUs: { baseline: sampleStats(baseline.connect!.baseline!), first: sampleStats(c.first!), last: sampleStats(c.last!), nodePort: sampleStats(c.nodePort!) },
-        syncMs: {
-          full: sampleStats(syncs.filter((s) => s.name === "full").map((s) => s.ms)),
-          endpointChange: sampleStats(syncs.filter((s) => s.name === "change").map((s) => s.ms)),
-        },
+        connectUs: { baseline: sampleStats(samples.baseline!), first: sampleStats(samples.first!), last: sampleStats(samples.last!), nodePort: sampleStats(samples.nodePort!) },
+        syncMs: { full: sampleStats(full), endpointChange: sampleStats(change) },
         kernelMemoryKB,
       };
     } finally {
-      server.stop();
+      for (const sv of servers) sv.stop();
     }
   });
 }
@@ -255,19 +276,35 @@ function version(cmd: string, args: string[]): string {
 
 /** Run the measurement. Needs root (network namespaces), iptables 1.8 (legacy and nft) and nft. */
 export async function measureKernel(options: KernelBenchOptions = {}): Promise<KernelBenchResult> {
-  const sizes = options.sizes ?? [1000, 5000, 10000, 20000];
+  const sizes = options.sizes ?? [1000, 2500, 5000, 10000, 20000];
   const modes = options.modes ?? KERNEL_MODES;
-  const o = { samples: options.samples ?? 1000, warmup: options.warmup ?? 100, syncRuns: options.syncRuns ?? 7, seed: options.seed ?? 1 };
+  const o = {
+    samples: options.samples ?? 1000, warmup: options.warmup ?? 50, syncRuns: options.syncRuns ?? 7, seed: options.seed ?? 1,
+    syncBudgetMs: options.syncBudgetMs ?? 90_000, maxFullSyncMs: options.maxFullSyncMs ?? 60_000,
+  };
   const progress = options.progress ?? (() => {});
   const dir = mkdtempSync(join(tmpdir(), "kil-kbench-"));
   const loadAverageAtStart = loadavg().map((x) => Math.round(x * 100) / 100);
   const entries: KernelBenchEntry[] = [];
+  const skipped: KernelBenchResult["skipped"] = [];
+  const tooSlow = new Map<KernelMode, string>();
   let targets: KernelBenchResult["method"]["targets"] | null = null;
   try {
     for (const size of sizes) {
       for (const mode of modes) {
+        const slow = tooSlow.get(mode);
+        if (slow) {
+          skipped.push({ mode, servicePorts: size, reason: slow });
+          progress(`${size} Service ports, ${mode}: skipped (${slow})`);
+          continue;
+        }
         progress(`${size} Service ports, ${mode} ...`);
         const e = await measureMode(mode, size, o.seed, o, dir);
+        // Full syncs grow at least with the square of the size in these tools; stop a mode before a size it would not finish in time.
+        const next = sizes[sizes.indexOf(size) + 1];
+        const predicted = next === undefined ? 0 : e.syncMs.full.median * (next / size) ** 2;
+        if (predicted > o.maxFullSyncMs)
+          tooSlow.set(mode, `a full sync of ${size} Service ports took ${(e.syncMs.full.median / 1000).toFixed(1)} s (median of ${e.syncMs.full.n}); growing with the square of the size, ${next} would take about ${(predicted / 1000).toFixed(0)} s, over the run's limit of ${o.maxFullSyncMs / 1000} s`);
         progress(`  connect median µs: baseline ${e.connectUs.baseline.median}, first ${e.connectUs.first.median}, last ${e.connectUs.last.median}, NodePort ${e.connectUs.nodePort.median}; full sync ${e.syncMs.full.median} ms, endpoint change ${e.syncMs.endpointChange.median} ms`);
         entries.push(e);
       }
@@ -285,8 +322,12 @@ export async function measureKernel(options: KernelBenchOptions = {}): Promise<K
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model.trim() ?? "unknown", kernel: release(), node: process.version, loadAverageAtStart, loadAverageAtEnd: loadavg().map((x) => Math.round(x * 100) / 100) },
     tools: { iptables: version("iptables-legacy", ["--version"]), nft: version("nft", ["--version"]) },
-    method: { seed: o.seed, endpointsMax: ENDPOINTS_MAX, nodePortShare: NODE_PORT_SHARE, warmup: o.warmup, samples: o.samples, syncRuns: o.syncRuns, targets: targets! },
+    method: {
+      seed: o.seed, endpointsMax: ENDPOINTS_MAX, nodePortShare: NODE_PORT_SHARE, warmup: o.warmup, samples: o.samples,
+      syncRuns: o.syncRuns, syncBudgetMs: o.syncBudgetMs, maxFullSyncMs: o.maxFullSyncMs, targets: targets!,
+    },
     entries,
+    skipped,
   };
 }
 

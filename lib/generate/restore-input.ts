@@ -322,7 +322,9 @@ export function kubeProxyRestoreInput(spec: RestoreInputSpec): string {
     out.push(`-A FLANNEL-FWD -s ${clusterCIDR} -m comment --comment "flanneld forward" -j ACCEPT`);
     out.push(`-A FLANNEL-FWD -d ${clusterCIDR} -m comment --comment "flanneld forward" -j ACCEPT`);
   }
-  out.push(KUBE_PROXY_MARK, ...sync.filter);
+  // One push per line: spreading a large cluster's lines into one call overflows the stack.
+  out.push(KUBE_PROXY_MARK);
+  for (const l of sync.filter) out.push(l);
   out.push(BUILTIN_MARK);
   out.push("# kubelet: -I INPUT/OUTPUT -j KUBE-FIREWALL; kube-proxy: -I of its jumps (when missing), so they end up first; flannel: -A FORWARD");
   const lbFirewall = `-m conntrack --ctstate NEW -m comment --comment "kubernetes load balancer firewall" -j KUBE-PROXY-FIREWALL`;
@@ -355,7 +357,8 @@ export function kubeProxyRestoreInput(spec: RestoreInputSpec): string {
     out.push(`-A FLANNEL-POSTRTG -s ${clusterCIDR} ! -d 224.0.0.0/4 ${c} -j MASQUERADE --random-fully`);
     out.push(`-A FLANNEL-POSTRTG ! -s ${clusterCIDR} -d ${clusterCIDR} ${c} -j MASQUERADE --random-fully`);
   }
-  out.push(KUBE_PROXY_MARK, ...sync.nat);
+  out.push(KUBE_PROXY_MARK);
+  for (const l of sync.nat) out.push(l);
   out.push(BUILTIN_MARK);
   out.push("# kube-proxy: -I of its jumps; flannel: -A POSTROUTING");
   out.push(`-A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES`);

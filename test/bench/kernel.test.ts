@@ -34,14 +34,24 @@ describe("kernel-bench", () => {
     expect(ref.format).toBe("kube-iptables-lab/kernel-bench@1");
     const sizes = [...new Set(ref.entries.map((e: { servicePorts: number }) => e.servicePorts))];
     expect(sizes.length).toBeGreaterThanOrEqual(3);
-    for (const size of sizes) expect(ref.entries.filter((e: { servicePorts: number }) => e.servicePorts === size).map((e: { mode: string }) => e.mode)).toEqual([...KERNEL_MODES]);
+    type Row = { servicePorts: number; mode: string };
+    for (const size of sizes) {
+      const measured = ref.entries.filter((e: Row) => e.servicePorts === size).map((e: Row) => e.mode);
+      const skipped = ref.skipped.filter((e: Row) => e.servicePorts === size).map((e: Row) => e.mode);
+      expect([...measured, ...skipped].sort(), `${size} Service ports: every mode measured or skipped with a reason`).toEqual([...KERNEL_MODES].sort());
+    }
+    expect(ref.entries.filter((e: Row) => e.servicePorts === 1000).map((e: Row) => e.mode)).toEqual([...KERNEL_MODES]);
+    for (const s of ref.skipped) expect(s.reason).toMatch(/took/);
   });
 
   it.runIf(availability.ok || required)("runs on a tiny size and writes the reference file's shape", async () => {
     if (!availability.ok) throw new Error(`kernel tests required (KIL_REQUIRE_KERNEL=1) but unavailable: ${availability.reason}`);
     const r = await measureKernel({ sizes: [40], samples: 20, warmup: 2, syncRuns: 2 });
     const ref = JSON.parse(readFileSync("data/kernel-bench/reference.json", "utf8"));
-    expect(shape(r)).toEqual(shape(ref));
+    // The tiny run skips nothing; the reference's skipped rows have the shape of this one.
+    expect(r.skipped).toEqual([]);
+    expect(shape({ ...r, skipped: [{ mode: "nftables", servicePorts: 1, reason: "" }] })).toEqual(shape({ ...ref, skipped: [{ mode: "nftables", servicePorts: 1, reason: "" }] }));
+    for (const s of ref.skipped) expect(shape(s)).toEqual(shape({ mode: "nftables", servicePorts: 1, reason: "" }));
     expect(r.entries.map((e) => e.mode)).toEqual([...KERNEL_MODES]);
     for (const e of r.entries) {
       expect(e.servicePorts).toBe(40);

@@ -4,7 +4,9 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { kubeProxyRestoreInput, kubeProxySyncInput, parseDump, serviceChainName, type RestoreInputSpec } from "../../lib/index.js";
+import {
+  endpointChainName, kubeProxyPartialSyncInput, kubeProxyRestoreInput, kubeProxySyncInput, parseDump, serviceChainName, servicePortName, type RestoreInputSpec,
+} from "../../lib/index.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const read = (p: string) => readFileSync(`${root}${p}`, "utf8");
@@ -85,4 +87,42 @@ describe("kube-proxy's sync input", () => {
       `-A ${fw} -m comment --comment "other traffic to ns/lb will be dropped by KUBE-PROXY-FIREWALL"`,
     ]);
   });
+});
+
+describe("kube-proxy's partial sync input (an endpoint change)", () => {
+  const spec = JSON.parse(read("data/wordpress-today/cluster.json")) as RestoreInputSpec;
+  const before = spec.services.find((s) => s.name === "heketi-storage-endpoints")!;
+  const after = { ...before, endpoints: [...before.endpoints.slice(0, 2), { ip: "172.16.1.13", port: 1, local: false }] };
+  const text = kubeProxyPartialSyncInput(spec, before, after);
+  const nat = text.slice(text.indexOf("*nat"));
+  const name = servicePortName(after);
+
+  it("rewrites KUBE-SERVICES whole (a rule per Service port) but only the changed Service's own chains", () => {
+    const full = kubeProxySyncInput(spec).nat.filter((l) => l.startsWith("-A KUBE-SERVICES "));
+    expect(nat.split("\n").filter((l) => l.startsWith("-A KUBE-SERVICES "))).toHaveLength(full.length);
+    const svcChains = new Set([...nat.matchAll(/^-A (KUBE-(?:SVC|SEP|EXT|SVL|FW)-\w+) /gm)].map((m) => m[1]));
+    const own = [serviceChainName(name, "tcp"), ...after.endpoints.map((e) => endpointChainName(name, "tcp", `${e.ip}:${e.port}`))];
+    expect([...svcChains].sort()).toEqual(own.sort());
+  });
+
+  it("declares and deletes the chain of the endpoint that left", () => {
+    const gone = endpointChainName(name, "tcp", "172.16.1.12:1");
+    expect(nat).toContain(`:${gone} - [0:0]`);
+    expect(nat.trim().split("\n").slice(-2)).toEqual([`-X ${gone}`, "COMMIT"]);
+  });
+});
+
+describe("kube-proxy's restore input for a large node", () => {
+  it("writes a Service port with 45 000 endpoint chains (more lines than a function call can take as arguments)", () => {
+    const spec: RestoreInputSpec = {
+      node: { clusterCIDR: "10.0.0.0/8", podCIDR: "10.0.0.0/24", nodeIP: "192.168.0.2" },
+      services: [{
+        namespace: "big", name: "svc", portName: "", protocol: "tcp", clusterIP: "172.30.0.10", port: 80,
+        endpoints: Array.from({ length: 45_000 }, (_, i) => ({ ip: `10.${1 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}`, port: 8080, local: false })),
+      }],
+      flannel: false,
+    };
+    const text = kubeProxyRestoreInput(spec);
+    expect(text.match(/-j DNAT --to-destination /g)).toHaveLength(45_000);
+  }, 60_000);
 });
