@@ -3,7 +3,7 @@
 // committed reference run (data/kernel-bench/reference.json), so the lesson that reads that
 // file reads what the command writes. Needs root, iptables-legacy, iptables-nft and nft;
 // skipped with one line without them unless KIL_REQUIRE_KERNEL=1.
-// Runtime on the 2-core development machine: about 10 s.
+// Runtime on the 2-core development machine: 20 to 60 s, depending on what else runs.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { KERNEL_MODES, measureKernel, sampleStats } from "../../lib/bench/kernel.js";
@@ -55,8 +55,10 @@ describe("kernel-bench", () => {
     expect(r.entries.map((e) => e.mode)).toEqual([...KERNEL_MODES]);
     for (const e of r.entries) {
       expect(e.servicePorts).toBe(40);
+      // The baseline's timer makes as many connections per round as the node's (three targets).
+      expect(e.connectUs.baseline.n).toBe(60);
       for (const s of [e.connectUs.baseline, e.connectUs.first, e.connectUs.last, e.connectUs.nodePort]) {
-        expect(s.n).toBe(20);
+        if (s !== e.connectUs.baseline) expect(s.n).toBe(20);
         expect(s.median).toBeGreaterThan(0);
         expect(s.p99).toBeGreaterThanOrEqual(s.median);
       }
