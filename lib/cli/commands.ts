@@ -113,6 +113,8 @@ const format: Command = {
     const r = loadDump(args.positionals[0], io.err);
     if (!r) return 1;
     const text = formatDump(r.dump);
+    // An empty ruleset is 0 bytes, as iptables-save writes it: nothing to print, not even a newline.
+    if (text === "") return 0;
     // io.out adds the final "\n"; a CRLF file keeps its "\r" so the output is byte-identical.
     io.out(text.endsWith("\n") ? text.slice(0, -1) : text);
     return 0;

@@ -166,6 +166,16 @@ const multiport: MatchReader = {
   },
 };
 
+/** The longest start of `text` that fits in `max` UTF-8 bytes, whole characters only. */
+export function truncateUtf8(text: string, max: number): string {
+  if (utf8Length(text) <= max) return text;
+  let end = Math.min(text.length, max);
+  while (end > 0 && utf8Length(text.slice(0, end)) > max) end--;
+  // Never end between the two halves of a surrogate pair.
+  if (end > 0 && (text.charCodeAt(end - 1) & 0xfc00) === 0xd800) end--;
+  return text.slice(0, end);
+}
+
 /** Longest comment the kernel stores (XT_MAX_COMMENT_LEN - 1). */
 export const MAX_COMMENT_LENGTH = 255;
 
@@ -174,9 +184,8 @@ const comment: MatchReader = {
   build(opts) {
     const o = opts.find((x) => x.name === "--comment");
     if (!o) return err("comment: expected --comment TEXT", opts[0]?.token);
-    const bytes = utf8Length(o.args[0].text);
-    if (bytes > MAX_COMMENT_LENGTH) return err(`--comment: text is ${bytes} bytes long: the kernel stores at most ${MAX_COMMENT_LENGTH}`, o.args[0]);
-    return { kind: "comment", text: o.args[0].text };
+    // iptables copies the first 255 bytes into the rule and drops the rest (rule.ts warns).
+    return { kind: "comment", text: truncateUtf8(o.args[0].text, MAX_COMMENT_LENGTH) };
   },
 };
 

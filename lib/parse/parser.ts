@@ -12,10 +12,16 @@ import { readRuleParts, type RuleProblem } from "./rule.js";
 import { IPVS_MESSAGE, looksLikeIpvsMode, recognizeForeignInput } from "./recognize.js";
 import { validateTable } from "./validate.js";
 
-/** Where the text came from. */
+/** Where the text came from, and how it is meant to be loaded. */
 export interface ParseOptions {
   /** File name used in diagnostics (`-` or `<stdin>` for standard input). */
   file?: string;
+  /**
+   * Judge the counters as `iptables-restore -c` does (it reads them, so they must be numbers);
+   * by default as plain `iptables-restore`, which ignores a chain's counters and checks only a
+   * rule's `[..:..]` brackets.
+   */
+  counters?: boolean;
 }
 
 /** The model, plus every problem found, in line order. */
@@ -90,10 +96,19 @@ export function parseDump(text: string, options: ParseOptions = {}): ParseResult
   // Inside an unknown table every line up to its COMMIT is kept without further errors.
   let skipping = false;
 
+  // iptables-restore stops at the first line it cannot take; a CRLF file fails at its first line, so one error says it.
+  let crReported = false;
+  const reportCr = (lineNo: number, column: number, message: string) => {
+    if (crReported) return;
+    crReported = true;
+    report(lineNo, column, `${message} (the line ends with a carriage return, \\r, which iptables reads as part of the line: save the file with LF line endings)`);
+  };
+
   for (let idx = 0; idx < lines.length; idx++) {
     const lineNo = idx + 1;
     let line = lines[idx];
-    if (line.endsWith("\r")) line = line.slice(0, -1);
+    const cr = line.endsWith("\r");
+    if (cr) line = line.slice(0, -1);
     else if (eol === "\r\n" && !mixedEol) {
       mixedEol = true;
       report(lineNo, line.length + 1, "line ends with LF while the file uses CRLF: line endings will be printed as CRLF", "warning");
@@ -103,34 +118,50 @@ export function parseDump(text: string, options: ParseOptions = {}): ParseResult
       keep(lineNo, line);
       continue;
     }
-    if (line.indexOf("\0") >= 0) {
-      report(lineNo, line.indexOf("\0") + 1, "line contains a NUL byte: expected text");
-      keep(lineNo, line);
-      continue;
+    const full = line;
+    const nul = line.indexOf("\0");
+    if (nul >= 0) {
+      // iptables-restore handles each line as a C string: it ends at the first NUL byte.
+      if (nul > 0) report(lineNo, nul + 1, `NUL byte: iptables-restore reads the line only up to it and ignores the ${full.length - nul} characters from there`, "warning");
+      line = line.slice(0, nul);
     }
     const first = line.charCodeAt(0);
-    if (line.length === 0 || /^[ \t]*$/.test(line)) {
+    if (full.length === 0) {
+      if (cr) reportCr(lineNo, 1, "a line holding only '\\r' is an empty command (iptables: Bad argument `')");
       pending.push({ kind: "blank", line: lineNo, text: line });
       continue;
     }
     if (first === 35 /* # */) {
-      pending.push({ kind: "comment", line: lineNo, text: line });
+      pending.push({ kind: "comment", line: lineNo, text: full });
       continue;
     }
     if (skipping && first !== 42 /* * */) {
-      keep(lineNo, line);
-      if (/^COMMIT[ \t]*$/.test(line)) skipping = false;
+      keep(lineNo, full);
+      if (line === "COMMIT") skipping = false;
       continue;
     }
-    if (first === 42 /* * */) {
-      const name = line.slice(1).trim();
-      if (open) closeTable(null);
+    if (line.length === 0 || /^[ \t]*$/.test(line)) {
+      // Not an empty line for iptables-restore: in a table it is a rule with no command, elsewhere a line it cannot take.
+      report(lineNo, 1, open ? `${nul === 0 ? "a NUL byte at the start of the line leaves" : "a line of only spaces or tabs is"} a rule with no command: iptables-restore refuses it (no command specified)` : "a line of only spaces or tabs outside a table: iptables-restore refuses it; leave the line empty");
+      keep(lineNo, full);
+      continue;
+    }
+    if (first === 42 /* * */ && !open) {
+      // iptables-restore takes the first word after '*' as the table name and ignores the rest of the line.
+      const name = line.slice(1).split(/[ \t]+/).find((w) => w !== "") ?? "";
+      if (cr && /[ \t]*$/.exec(line)![0] === "") {
+        reportCr(lineNo, 2, `unable to initialize table '${name}\\r'`);
+        skipping = true;
+        keep(lineNo, full);
+        continue;
+      }
       skipping = !isTableName(name);
       if (!isTableName(name)) {
         report(lineNo, 2, `unknown table '${name}': expected raw, mangle, nat, filter or security`);
-        keep(lineNo, line);
+        keep(lineNo, full);
         continue;
       }
+      if (line.slice(1).trim() !== name) report(lineNo, line.indexOf(name) + name.length + 1, `text after the table name: iptables-restore ignores it, and so does the kit`, "warning");
       if (dump.tables.some((t) => t.name === name))
         report(lineNo, 2, `table ${name} appears twice: iptables-restore would replace the first with the second`, "warning");
       const table: Table = { name, line: lineNo, leading: takePending(), chains: [], commit: null };
@@ -138,35 +169,49 @@ export function parseDump(text: string, options: ParseOptions = {}): ParseResult
       open = { table, chains: new Map(), last: null };
       continue;
     }
-    if (/^COMMIT[ \t]*$/.test(line)) {
+    if (first === 42 /* * */) {
+      // Inside a table, iptables-restore reads a '*' line as a rule and fails; the table above lacks its COMMIT.
+      closeTable(null);
+      idx--;
+      continue;
+    }
+    if (line === "COMMIT" && nul < 0 && !cr) {
       if (!open) {
         report(lineNo, 1, "COMMIT outside a table: expected a *table line before it");
         keep(lineNo, line);
         continue;
       }
+      if (idx === lines.length - 1 && !finalNewline)
+        report(lineNo, 7, "COMMIT without a newline after it: iptables-legacy-restore refuses it (it compares the line with \"COMMIT\\n\"), iptables-nft-restore takes it", "warning");
       closeTable(lineNo);
       continue;
+    }
+    if (cr && !(first === 58 /* : */ && line.slice(1).split(/[ \t]+/).filter((w) => w !== "").length >= 3)) {
+      // A chain declaration with counters keeps working ('[0:0]\r' still reads); anything else ends in an error.
+      reportCr(lineNo, line.length + 1, /^COMMIT[ \t]*$/.test(line) ? "COMMIT followed by '\\r' is not COMMIT (iptables: Bad argument `COMMIT')" : `iptables reads the last word of this line with '\\r' at its end and refuses it`);
     }
     if (first === 58 /* : */) {
       if (!open) {
         report(lineNo, 1, "chain declaration outside a table: expected a *table line before it");
-        keep(lineNo, line);
+        keep(lineNo, full);
         continue;
       }
-      if (!declareChain(open, line, lineNo, takePending, report)) keep(lineNo, line);
+      if (!declareChain(open, line, lineNo, takePending, report, options.counters ?? false)) keep(lineNo, full);
       continue;
     }
-    if (first === 45 /* - */ || first === 91 /* [ */) {
+    if (first === 45 /* - */ || first === 91 /* [ */ || ((first === 32 || first === 9) && open)) {
       if (!open) {
         report(lineNo, 1, "rule outside a table: expected a *table line (such as *filter) before it");
-        keep(lineNo, line);
+        keep(lineNo, full);
         continue;
       }
-      if (!readStatement(open, line, lineNo, takePending, giveBack, report)) keep(lineNo, line);
+      if (!readStatement(open, line, lineNo, takePending, giveBack, report, options.counters ?? false)) keep(lineNo, full);
       continue;
     }
-    report(lineNo, 1, "cannot read this line: expected '# comment', '*table', ':CHAIN POLICY [pkts:bytes]', '-A CHAIN rule...' or 'COMMIT'");
-    keep(lineNo, line);
+    report(lineNo, 1, open
+      ? `cannot read this line: iptables-restore reads it as a rule and refuses its first word '${line.split(/[ \t]/)[0]}' (Bad argument); expected '# comment' (at the start of the line), ':CHAIN POLICY [pkts:bytes]', '-A CHAIN rule...' or 'COMMIT'`
+      : "cannot read this line: expected '# comment', '*table', ':CHAIN POLICY [pkts:bytes]', '-A CHAIN rule...' or 'COMMIT'");
+    keep(lineNo, full);
   }
   if (open) closeTable(null);
   dump.trailer = takePending();
@@ -186,13 +231,41 @@ function stripCr(line: string): string {
 
 type Report = (line: number, column: number, message: string, severity?: "error" | "warning") => void;
 
-function declareChain(open: OpenTable, line: string, lineNo: number, takePending: () => Extra[], report: Report): boolean {
-  const m = /^:([^ \t]*)(?:[ \t]+([^ \t]+))?(?:[ \t]+([^ \t]+))?[ \t]*$/.exec(line);
-  if (!m || !m[1]) {
+/**
+ * Counters as iptables reads them with sscanf("[%llu:%llu]"): each number after optional blanks and
+ * a sign, a negative one wrapping around 2^64 as strtoull does; anything after the `]` ignored.
+ * null when they are not numbers.
+ */
+function readCounters(text: string): Counters | null {
+  const m = /^\[[ \t]*([+-]?[0-9]+):[ \t]*([+-]?[0-9]+)\]/.exec(text);
+  return m ? { packets: unsignedLongLong(m[1]), bytes: unsignedLongLong(m[2]) } : null;
+}
+
+/** A decimal number as strtoull keeps it: modulo 2^64 when negative, 2^64-1 when too large. */
+function unsignedLongLong(text: string): string {
+  const negative = text.startsWith("-");
+  let v = BigInt(text.replace(/^[+-]/, ""));
+  const max = (1n << 64n) - 1n;
+  if (v > max) return max.toString();
+  if (negative && v !== 0n) v = (1n << 64n) - v;
+  return v.toString();
+}
+
+/** A number for a counter as C's sscanf("%llu") reads the start of a word, or null when the word does not start with one. */
+function counterNumber(text: string): string | null {
+  const m = /^[ \t]*([+-]?[0-9]+)/.exec(text);
+  return m ? unsignedLongLong(m[1]) : null;
+}
+
+function declareChain(open: OpenTable, line: string, lineNo: number, takePending: () => Extra[], report: Report, withCounters: boolean): boolean {
+  // iptables-restore splits the line at blanks (strtok): chain, policy, and with -c the counters; the rest is ignored.
+  const words = [...line.slice(1).matchAll(/[^ \t]+/g)];
+  const [nameWord, policyWord, countersWord] = words;
+  if (!nameWord) {
     report(lineNo, 2, "expected ':CHAIN POLICY [packets:bytes]'");
     return false;
   }
-  const [, name, policyText, countersText] = m;
+  const name = nameWord[0], policyText = policyWord?.[0], countersText = countersWord?.[0];
   const table = open.table.name;
   const builtin = isBuiltinChain(table, name);
   if (name.length > MAX_CHAIN_NAME_LENGTH) {
@@ -207,7 +280,7 @@ function declareChain(open: OpenTable, line: string, lineNo: number, takePending
     report(lineNo, line.length + 1, `expected a policy after ':${name}' (${builtin ? "ACCEPT or DROP" : "'-' for a user chain"})`);
     return false;
   }
-  const policyColumn = line.indexOf(policyText, name.length + 1) + 1;
+  const policyColumn = policyWord!.index! + 2;
   let policy: Policy | null = null;
   if (builtin) {
     if (policyText === "ACCEPT" || policyText === "DROP") policy = policyText;
@@ -220,15 +293,18 @@ function declareChain(open: OpenTable, line: string, lineNo: number, takePending
     report(lineNo, policyColumn, `user chain ${name} cannot have a policy: expected '-' (only ${BUILTIN_CHAINS[table].join(", ")} in table ${table} take ACCEPT or DROP)`);
     return false;
   }
-  let counters = null;
-  if (countersText !== undefined) {
-    const c = COUNTERS.exec(countersText);
-    if (!c) {
-      report(lineNo, line.lastIndexOf(countersText) + 1, `expected counters as [packets:bytes], got '${countersText}'`);
+  let counters: Counters | null = null;
+  if (countersText !== undefined || (withCounters && policyText !== "-")) {
+    counters = countersText === undefined ? null : readCounters(countersText);
+    const column = countersWord ? countersWord.index! + 2 : line.length + 1;
+    if (!counters && withCounters && policyText !== "-") {
+      report(lineNo, column, `invalid policy counters for chain '${name}': expected [packets:bytes]${countersText === undefined ? "" : `, got '${countersText}'`} (iptables-restore -c reads them)`);
       return false;
     }
-    counters = { packets: c[1], bytes: c[2] };
+    if (!counters && countersText !== undefined && policyText !== "-")
+      report(lineNo, column, `counters '${countersText}' are not [packets:bytes]: iptables-restore ignores them (with -c it refuses them)`, "warning");
   }
+  if (words.length > 3) report(lineNo, words[3].index! + 2, `text after the counters: iptables-restore ignores it, and so does the kit`, "warning");
   const existing = open.chains.get(name);
   if (existing && !builtin) {
     report(lineNo, 2, `chain ${name} is declared twice in table ${table} (first on line ${existing.line})`);
@@ -246,25 +322,63 @@ function declareChain(open: OpenTable, line: string, lineNo: number, takePending
   return true;
 }
 
+/**
+ * The `[packets:bytes]` at the start of a rule line as iptables-restore splits it (up to the first `]`,
+ * packets before the first `:`), with the values -c would load; without -c the values are not read.
+ */
+function readRuleCounters(line: string, lineNo: number, withCounters: boolean, report: Report): { counters: Counters; end: number } | null {
+  const close = line.indexOf("]");
+  if (close < 0) {
+    report(lineNo, 1, "counters without their ']': expected [packets:bytes] (iptables: need ])");
+    return null;
+  }
+  const inner = line.slice(1, close).replace(/^:+/, "");
+  const colon = inner.indexOf(":");
+  if (colon < 0 || colon === inner.length - 1) {
+    report(lineNo, 1, `counters '${line.slice(0, close + 1)}': expected [packets:bytes] (iptables: need ${colon < 0 ? ":" : "]"})`);
+    return null;
+  }
+  const packets = counterNumber(inner.slice(0, colon)), bytes = counterNumber(inner.slice(colon + 1));
+  if (packets === null || bytes === null) {
+    const what = packets === null ? "packet" : "byte";
+    if (withCounters) {
+      report(lineNo, 2, `-c ${what} counter not numeric: expected [packets:bytes], got '${line.slice(0, close + 1)}'`);
+      return null;
+    }
+    report(lineNo, 2, `counters '${line.slice(0, close + 1)}' are not numbers: iptables-restore ignores them (with -c it refuses them)`, "warning");
+  } else if (!COUNTERS.test(line.slice(0, close + 1)))
+    report(lineNo, 2, `counters '${line.slice(0, close + 1)}' read as [${packets}:${bytes}], as iptables-restore -c reads them`, "warning");
+  return { counters: { packets: packets ?? "0", bytes: bytes ?? "0" }, end: close + 1 };
+}
+
 /** Read a rule line or one of the other commands iptables-restore accepts (-I, -R, -D, -N, -X, -F, -Z, -P). */
 function readStatement(
-  open: OpenTable, line: string, lineNo: number, takePending: () => Extra[], giveBack: (extras: Extra[]) => void, report: Report,
+  open: OpenTable, line: string, lineNo: number, takePending: () => Extra[], giveBack: (extras: Extra[]) => void, report: Report, withCounters: boolean,
 ): boolean {
-  const lexed = tokenizeLine(line);
+  // `[packets:bytes]` only at the very start of the line; iptables-restore reads the rule from just after the `]`.
+  let counters: Counters | null = null;
+  let from = 0;
+  if (line.charCodeAt(0) === 91 /* [ */) {
+    const rc = readRuleCounters(line, lineNo, withCounters, report);
+    if (!rc) return false;
+    counters = rc.counters;
+    from = rc.end;
+  }
+  const lexed = tokenizeLine(from === 0 ? line : " ".repeat(from) + line.slice(from));
   if (!lexed.ok) {
     report(lineNo, lexed.column, lexed.message);
     return false;
   }
   const tokens = lexed.tokens;
-  let i = 0;
-  let counters: Counters | null = null;
-  const c = tokens[0].text.charCodeAt(0) === 91 /* [ */ ? COUNTERS.exec(tokens[0].text) : null;
-  if (c && !tokens[0].quoted) {
-    counters = { packets: c[1], bytes: c[2] };
-    i = 1;
+  const i = 0;
+  // Three of iptables' 254 arguments are its own; with -c, the counters take three more.
+  const most = MAX_RULE_WORDS - (withCounters && counters ? 3 : 0);
+  if (tokens.length > most) {
+    report(lineNo, tokens[most].start + 1, `${tokens.length} words: iptables-restore takes at most ${most} words in one rule ("Parser cannot handle more arguments")`);
+    return false;
   }
-  if (tokens.length - i > MAX_RULE_WORDS) {
-    report(lineNo, tokens[i + MAX_RULE_WORDS].start + 1, `${tokens.length - i} words: iptables-restore takes at most ${MAX_RULE_WORDS} words in one rule ("Parser cannot handle more arguments")`);
+  if (tokens.length === 0) {
+    report(lineNo, from + 1, "expected a command such as -A CHAIN after the counters (iptables: no command specified)");
     return false;
   }
   const cmd = tokens[i];

@@ -8,9 +8,10 @@ import type { Match } from "../model/matches.js";
 import type { Target } from "../model/targets.js";
 import { isBuiltinChain } from "../model/tables.js";
 import type { Token } from "./lexer.js";
-import { MATCH_READERS, isBuildError, type MatchReader, type RawOption } from "./matches.js";
+import { MATCH_READERS, MAX_COMMENT_LENGTH, isBuildError, type MatchReader, type RawOption } from "./matches.js";
+import { utf8Length } from "../math/utf8.js";
 import { KNOWN_UNMODELLED_TARGETS, TARGET_READERS, type TargetReader } from "./targets.js";
-import { protocolName, readCidr, readProtocol } from "./values.js";
+import { portRangeWarning, protocolName, readCidr, readPortRange, readProtocol, strtoui } from "./values.js";
 
 /** A problem found while reading a rule, at a 1-based column. */
 export interface RuleProblem {
@@ -111,7 +112,9 @@ export function readRuleParts(tokens: Token[], ctx: RuleContext, problems: RuleP
     failed = true;
   };
 
-  const current = (): Builder | null => target ?? builders[builders.length - 1] ?? null;
+  // The part (module or target) written last: iptables takes matches after the target too (`-j ACCEPT -m comment ...`).
+  let last: Builder | null = null;
+  const current = (): Builder | null => last;
 
   let i = 0;
   while (i < tokens.length && !failed) {
@@ -137,17 +140,17 @@ export function readRuleParts(tokens: Token[], ctx: RuleContext, problems: RuleP
       const name = nameTok.text;
       if (generic === "match") {
         const reader = MATCHES.get(name) ?? null;
-        builders.push({
+        builders.push((last = {
           name, reader, tokens: [t, nameTok], options: [], isTarget: false, goto: false, implicit: false,
           unsupported: reader ? null : `match module '${name}' is not modelled`,
-        });
+        }));
       } else {
         if (target) {
           error(t, "a rule has one target: -j/-g given twice");
           break;
         }
         const reader = generic === "jump" ? TARGETS.get(name) ?? null : null;
-        target = {
+        target = last = {
           name, reader, tokens: [t, nameTok], options: [], isTarget: true, goto: generic === "goto", implicit: false,
           unsupported: null,
         };
@@ -254,7 +257,7 @@ export function readRuleParts(tokens: Token[], ctx: RuleContext, problems: RuleP
         name = canonicalOption(target.reader, t.text);
         if (name) owner = target;
       }
-      if (!owner && !target) {
+      if (!owner) {
         for (let b = builders.length - 1; b >= 0 && !owner; b--) {
           const r = builders[b].reader;
           if (!r || builders[b].unsupported) continue;
@@ -295,10 +298,16 @@ export function readRuleParts(tokens: Token[], ctx: RuleContext, problems: RuleP
         i += 1 + nargs;
         continue;
       }
+      // iptables reads options with getopt over the modules loaded so far: when each of them is one the kit
+      // models (or there is none), nobody knows this option and iptables stops with "unknown option".
+      if (!builders.some((b) => b.reader === null && b.name !== "") && !(target && target.reader === null && target.name !== "")) {
+        error(t, `unknown option "${t.text}"${cur?.name ? ` (${cur.isTarget ? cur.name : `-m ${cur.name}`} has no such option)` : ""}`);
+        break;
+      }
       // An option nobody models: keep it with the part it belongs to, verbatim.
       let keeper = cur;
       if (!keeper) {
-        keeper = { name: "", reader: null, tokens: [], options: [], isTarget: false, goto: false, implicit: false, unsupported: null };
+        keeper = last = { name: "", reader: null, tokens: [], options: [], isTarget: false, goto: false, implicit: false, unsupported: null };
         builders.push(keeper);
       }
       keeper.unsupported ??= keeper.name
@@ -326,6 +335,10 @@ export function readRuleParts(tokens: Token[], ctx: RuleContext, problems: RuleP
 
   const matches: Match[] = [];
   const warn = (t: Token, message: string) => problems.push({ column: t.start + 1, message, severity: "warning" });
+  for (const b of [...builders, ...(target && target.reader === null ? [target] : [])]) {
+    const bad = dscpProblem(b.name, b.tokens);
+    if (bad) error(bad.token, bad.message);
+  }
   for (const b of builders) {
     if (b.unsupported !== null || b.reader === null) {
       const reason = b.unsupported ?? `match module '${b.name}' is not modelled`;
@@ -343,6 +356,14 @@ export function readRuleParts(tokens: Token[], ctx: RuleContext, problems: RuleP
       error(b.tokens[0], problem);
       continue;
     }
+    for (const o of b.options) {
+      const range = o.args[0] && (o.name === "--sport" || o.name === "--dport") ? readPortRange(o.args[0].text) : null;
+      const backwards = range?.ok ? portRangeWarning(range.value, o.args[0].text) : null;
+      if (backwards) warn(o.args[0], backwards);
+    }
+    const commentText = m.kind === "comment" ? b.options.find((o) => o.name === "--comment")!.args[0] : null;
+    if (commentText && m.kind === "comment" && m.text !== commentText.text)
+      warn(commentText, `--comment: text is ${utf8Length(commentText.text)} bytes long: the kernel keeps its first ${MAX_COMMENT_LENGTH} bytes, and so does the kit (iptables-save prints them)`);
     matches.push(m);
   }
 
@@ -376,6 +397,26 @@ export function readRuleParts(tokens: Token[], ctx: RuleContext, problems: RuleP
   if (built) checkTargetProtocol(built, ip, target!, error);
   if (failed) return null;
   return { counters, ip, matches, target: built };
+}
+
+/** The DiffServ class names libxt_dscp knows. */
+const DSCP_CLASSES = new Set(["CS0", "CS1", "CS2", "CS3", "CS4", "CS5", "CS6", "CS7", "BE", "AF11", "AF12", "AF13", "AF21", "AF22", "AF23", "AF31", "AF32", "AF33", "AF41", "AF42", "AF43", "EF"]);
+
+/**
+ * `-m dscp` and `-j DSCP` are kept without being modelled, but iptables checks their values:
+ * a DSCP is 0 to 63, a class one of the DiffServ names.
+ */
+function dscpProblem(module: string, tokens: Token[]): { token: Token; message: string } | null {
+  if (module !== "dscp" && module !== "DSCP") return null;
+  for (let k = 0; k + 1 < tokens.length; k++) {
+    const name = tokens[k].text, arg = tokens[k + 1];
+    if (name === "--dscp" || name === "--set-dscp") {
+      const n = strtoui(arg.text);
+      if (n === null || n > 63) return { token: arg, message: `${module}: bad value for option "${name}", or out of range (0-63)` };
+    } else if ((name === "--dscp-class" || name === "--set-dscp-class") && !DSCP_CLASSES.has(arg.text.toUpperCase()))
+      return { token: arg, message: `${module}: invalid DSCP class '${arg.text}': expected BE, EF, CS0-CS7 or AF11-AF43` };
+  }
+  return null;
 }
 
 const PORT_PROTOCOLS = ["tcp", "udp", "sctp", "dccp"];

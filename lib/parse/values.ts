@@ -57,17 +57,31 @@ export function protocolNumber(name: string): number {
   return name === "all" ? 0 : PROTOCOL_NUMBERS[name] ?? Number(name);
 }
 
-/** Read a port number or service name. */
+/**
+ * A whole word read as xtables_strtoui does: C's strtoul in base 0 (`0x` hex, a leading `0` octal,
+ * else decimal; an optional `+`, never `-`), every character used. null when it is not a number.
+ */
+export function strtoui(text: string): number | null {
+  const m = /^\+?(?:0[xX]([0-9a-fA-F]+)|0([0-7]*)|([1-9][0-9]*))$/.exec(text);
+  if (!m) return null;
+  if (m[1] !== undefined) return parseInt(m[1], 16);
+  if (m[2] !== undefined) return m[2] === "" ? 0 : parseInt(m[2], 8);
+  return Number(m[3]);
+}
+
+/** Read a port number (as iptables does: decimal, `0x` hex or `0` octal) or service name. */
 export function readPort(text: string): Read<number> {
-  if (/^[0-9]+$/.test(text)) {
-    const n = Number(text);
-    return n <= 65535 ? ok(n) : fail(`port ${text} is out of range: expected 0 to 65535`);
-  }
+  const n = strtoui(text);
+  if (n !== null) return n <= 65535 ? ok(n) : fail(`port ${text} is out of range: expected 0 to 65535`);
   const known = SERVICE_PORTS[text];
   return known !== undefined ? ok(known) : fail(`expected a port number (0-65535), got '${text}'`);
 }
 
-/** Read `a`, `a:b`, `:b` or `a:` as an inclusive range. */
+/**
+ * Read `a`, `a:b`, `:b` or `a:` as an inclusive range. A range whose first port is above the second
+ * (`65535:1`) is read, since iptables-save prints one a kernel holds; iptables-restore refuses it
+ * (see portRangeWarning).
+ */
 export function readPortRange(text: string): Read<PortRange> {
   const colon = text.indexOf(":");
   if (colon < 0) {
@@ -78,8 +92,13 @@ export function readPortRange(text: string): Read<PortRange> {
   if (!lo.ok) return lo;
   const hi = colon === text.length - 1 ? ok(65535) : readPort(text.slice(colon + 1));
   if (!hi.ok) return hi;
-  if (lo.value > hi.value) return fail(`invalid port range '${text}': the first port is above the second`);
   return ok({ min: lo.value, max: hi.value });
+}
+
+/** What to say about a range written backwards, or null for an ordinary one. */
+export function portRangeWarning(range: PortRange, text: string): string | null {
+  if (range.min <= range.max) return null;
+  return `port range '${text}' has its first port above the second: it matches no port, and iptables-restore 1.8.9 refuses it (invalid portrange (min > max)); it is read because iptables-save prints such a range when a kernel holds one`;
 }
 
 /** Read an unsigned integer as C's strtoul(base 0) does: `0x` hex, leading `0` octal, else decimal. */
@@ -105,14 +124,44 @@ export function readValueMask(text: string): Read<{ value: number; mask: number;
 }
 
 /**
- * Read `a.b.c.d`, `a.b.c.d/len` or `a.b.c.d/mask`. Host bits are cleared, as
- * iptables does for `-s`/`-d`; `-m conntrack` keeps them (`keepHostBits`).
+ * An address as iptables reads `-s`/`-d` (xtables_ipparse_any): up to four dot-separated numbers,
+ * each in C's base 0 (`010` is 8, `0x10` is 16), missing ones taken as 0 (`1.2.3` is 1.2.3.0,
+ * `10` is 10.0.0.0); failing that, the numeric forms the resolver takes (inet_aton: `0x01020304`,
+ * `1.2.772`). null when it is neither (a host name, which the kit does not resolve).
+ */
+export function readIptablesAddress(text: string): number | null {
+  const parts = text.split(".");
+  if (parts.length <= 4) {
+    const bytes = parts.map(strtoui);
+    if (bytes.every((b) => b !== null && b <= 255)) return (((bytes[0] ?? 0) << 24 | (bytes[1] ?? 0) << 16 | (bytes[2] ?? 0) << 8 | (bytes[3] ?? 0)) >>> 0);
+  }
+  return inetAton(text);
+}
+
+/** glibc's inet_aton: one to four numbers (base 0), the last one filling the bytes left. */
+function inetAton(text: string): number | null {
+  const parts = text.split(".");
+  if (parts.length > 4) return null;
+  const nums = parts.map((p) => (/^[0-9]/.test(p) ? strtoui(p) : null));
+  if (nums.some((n) => n === null)) return null;
+  const last = nums[nums.length - 1]!;
+  const lead = nums.slice(0, -1) as number[];
+  if (lead.some((n) => n > 255) || last >= 2 ** (8 * (4 - lead.length))) return null;
+  let value = 0;
+  for (const n of lead) value = value * 256 + n;
+  return (value * 2 ** (8 * (4 - lead.length)) + last) >>> 0;
+}
+
+/**
+ * Read `address`, `address/len` or `address/mask` as iptables does (see readIptablesAddress; the
+ * length in base 0 too, a dotted mask in full). Host bits are cleared, as iptables does for
+ * `-s`/`-d`; `-m conntrack` keeps them (`keepHostBits`).
  */
 export function readCidr(text: string, keepHostBits = false): Read<Cidr> {
   if (text.includes(":")) return fail(`'${text}' is an IPv6 address: this kit reads IPv4 iptables-save dumps only`);
-  const slash = text.indexOf("/");
+  const slash = text.lastIndexOf("/");
   const addrText = slash < 0 ? text : text.slice(0, slash);
-  const addr = parseIPv4(addrText);
+  const addr = readIptablesAddress(addrText);
   if (addr === null) {
     return fail(
       /^[A-Za-z]/.test(addrText)
@@ -124,14 +173,14 @@ export function readCidr(text: string, keepHostBits = false): Read<Cidr> {
     keepHostBits ? { address: formatIPv4(addr), prefix: maskToPrefix(mask), mask: formatIPv4(mask) } : makeCidr(addr, mask);
   if (slash < 0) return ok(cidr(0xffffffff));
   const maskText = text.slice(slash + 1);
-  if (/^[0-9]+$/.test(maskText)) {
-    const len = Number(maskText);
-    if (len > 32) return fail(`prefix length /${maskText} is out of range: expected 0 to 32`);
+  if (!maskText.includes(".")) {
+    const len = strtoui(maskText);
+    if (len === null || len > 32) return fail(`expected a prefix length 0 to 32 or a dotted mask after '/', got '${maskText}'`);
     return ok(cidr(prefixToMask(len)));
   }
-  const mask = parseIPv4(maskText);
-  if (mask === null) return fail(`expected a prefix length or a dotted mask after '/', got '${maskText}'`);
-  return ok(cidr(mask));
+  const parts = maskText.split(".").map(strtoui);
+  if (parts.length !== 4 || parts.some((b) => b === null || b > 255)) return fail(`expected a prefix length or a dotted mask after '/', got '${maskText}'`);
+  return ok(cidr(((parts[0]! << 24) | (parts[1]! << 16) | (parts[2]! << 8) | parts[3]!) >>> 0));
 }
 
 /** 2^31, the scale of the kernel's statistic probabilities. */

@@ -126,9 +126,15 @@ describe("format", () => {
     expect(await run("format", WORDPRESS)).toEqual({ code: 0, stdout: wordpress, stderr: "" });
   });
 
-  it("prints a CRLF dump back byte for byte", async () => {
+  it("refuses a CRLF dump as iptables-restore does, at its first table", async () => {
     const crlf = wordpress.replace(/\n/g, "\r\n");
-    expect(await run("format", file("crlf.save", crlf))).toEqual({ code: 0, stdout: crlf, stderr: "" });
+    const r = await run("format", file("crlf.save", crlf));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/crlf\.save:2:2: unable to initialize table 'filter\\r'/);
+  });
+
+  it("prints an empty ruleset as 0 bytes, as iptables-save does", async () => {
+    expect(await run("format", file("empty.save", ""))).toEqual({ code: 0, stdout: "", stderr: "" });
   });
 
   it("prints restore input as iptables-save would", async () => {

@@ -41,7 +41,7 @@ describe("diagnostics", () => {
       "3:4 rule in undeclared chain NOPE: declare it with ':NOPE - [0:0]' earlier in table filter",
       "4:25 --dport: port 70000 is out of range: expected 0 to 65535",
       "5:13 -s: expected an IPv4 address, got the host name 'kube-node-1.invalid' (iptables resolves names when loading; use the address)",
-      "6:1 cannot read this line: expected '# comment', '*table', ':CHAIN POLICY [pkts:bytes]', '-A CHAIN rule...' or 'COMMIT'",
+      "6:1 cannot read this line: iptables-restore reads it as a rule and refuses its first word 'what' (Bad argument); expected '# comment' (at the start of the line), ':CHAIN POLICY [pkts:bytes]', '-A CHAIN rule...' or 'COMMIT'",
       "7:13 -j MISSING: no chain called 'MISSING' is declared in table filter before this line, and it is not a known target",
       "9:1 COMMIT outside a table: expected a *table line before it",
     ]);
@@ -86,8 +86,11 @@ describe("chains", () => {
     expect(errorsOf("*filter", ":", ":USER", ":INPUT ACCEPT [x:y]", "COMMIT")).toEqual([
       "2:2 expected ':CHAIN POLICY [packets:bytes]'",
       "3:6 expected a policy after ':USER' ('-' for a user chain)",
-      "4:15 expected counters as [packets:bytes], got '[x:y]'",
     ]);
+    // Counters that are not numbers: ignored by iptables-restore, refused by iptables-restore -c.
+    const text = ["*filter", ":INPUT ACCEPT [x:y]", "COMMIT", ""].join("\n");
+    expect(located(parse(text).warnings)).toEqual(["2:15 counters '[x:y]' are not [packets:bytes]: iptables-restore ignores them (with -c it refuses them)"]);
+    expect(located(parseDump(text, { counters: true }).errors)).toEqual(["2:15 invalid policy counters for chain 'INPUT': expected [packets:bytes], got '[x:y]' (iptables-restore -c reads them)"]);
   });
 });
 
@@ -166,23 +169,26 @@ describe("words and values", () => {
     expect(formatDump(r.dump)).toBe('*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -m comment --comment "no end -j ACCEPT\nCOMMIT\n');
   });
 
-  it("a comment over 255 bytes", () => {
-    expect(errorsOf("*filter", `-A INPUT -m comment --comment ${"c".repeat(256)} -j ACCEPT`, "COMMIT")).toEqual([
-      "2:31 --comment: text is 256 bytes long: the kernel stores at most 255",
-    ]);
+  it("a comment over 255 bytes: kept to its first 255 bytes, as the kernel keeps it, with a warning", () => {
+    const r = parse(["*filter", `-A INPUT -m comment --comment ${"c".repeat(256)} -j ACCEPT`, "COMMIT", ""].join("\n"));
+    expect(r.errors).toEqual([]);
+    expect(located(r.warnings)).toEqual(["2:31 --comment: text is 256 bytes long: the kernel keeps its first 255 bytes, and so does the kit (iptables-save prints them)"]);
+    expect(formatDump(r.dump)).toContain(`--comment ${"c".repeat(255)} -j ACCEPT`);
   });
 
-  it("ports out of range and reversed ranges", () => {
+  it("ports out of range are errors; a reversed range is read with a warning, as iptables-save can print one", () => {
     expect(errorsOf("*filter", "-A INPUT -p tcp --dport 70000 -j ACCEPT", "-A INPUT -p tcp --dport 9000:8000 -j ACCEPT", "COMMIT")).toEqual([
       "2:25 --dport: port 70000 is out of range: expected 0 to 65535",
-      "3:25 --dport: invalid port range '9000:8000': the first port is above the second",
     ]);
+    const r = parse(["*filter", "-A INPUT -p tcp -m tcp --dport 65535:1 -j ACCEPT", "COMMIT", ""].join("\n"));
+    expect(located(r.warnings)).toEqual(["2:32 port range '65535:1' has its first port above the second: it matches no port, and iptables-restore 1.8.9 refuses it (invalid portrange (min > max)); it is read because iptables-save prints such a range when a kernel holds one"]);
+    expect(formatDump(r.dump)).toContain("-A INPUT -p tcp -m tcp --dport 65535:1 -j ACCEPT\n");
   });
 
   it("a host name, an IPv6 address and a bad prefix in -s/-d", () => {
     expect(errorsOf("*filter", "-A INPUT -s kube-node-1.invalid -j ACCEPT", "-A INPUT -d 10.0.0.0/33 -j ACCEPT", "-A INPUT -s 10.0.0.300 -j ACCEPT", "COMMIT")).toEqual([
       "2:13 -s: expected an IPv4 address, got the host name 'kube-node-1.invalid' (iptables resolves names when loading; use the address)",
-      "3:13 -d: prefix length /33 is out of range: expected 0 to 32",
+      "3:13 -d: expected a prefix length 0 to 32 or a dotted mask after '/', got '33'",
       "4:13 -s: expected an IPv4 address, got '10.0.0.300'",
     ]);
   });
@@ -202,7 +208,7 @@ describe("unparseable lines", () => {
     const text = "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nhello world\n-A INPUT -j ACCEPT\nCOMMIT\n";
     const r = parse(text);
     expect(located(r.errors)).toEqual([
-      "5:1 cannot read this line: expected '# comment', '*table', ':CHAIN POLICY [pkts:bytes]', '-A CHAIN rule...' or 'COMMIT'",
+      "5:1 cannot read this line: iptables-restore reads it as a rule and refuses its first word 'hello' (Bad argument); expected '# comment' (at the start of the line), ':CHAIN POLICY [pkts:bytes]', '-A CHAIN rule...' or 'COMMIT'",
     ]);
     const input = r.dump.tables[0].chains[0];
     expect(input.rules[0].leading).toEqual([{ kind: "unparsed", line: 5, text: "hello world" }]);

@@ -48,10 +48,14 @@ describe("hostile input", () => {
     expect(r.errors.map((e) => [e.line, e.column])).toEqual([[2, 1]]);
   });
 
-  it("NUL bytes, reported where they are", () => {
-    const r = parseChecked("*filter\n-A INPUT -j\0ACCEPT\n\0\nCOMMIT\n");
-    expect(located(r.errors)).toEqual(["2:12 line contains a NUL byte: expected text", "3:1 line contains a NUL byte: expected text"]);
-    expect(formatDump(r.dump)).toContain("-A INPUT -j\0ACCEPT\n\0\n");
+  it("NUL bytes end the line for iptables-restore: what follows is ignored, said where it is", () => {
+    const r = parseChecked("*filter\n-A INPUT -j\0ACCEPT\n\0\n-A INPUT -j ACCEPT\0 junk\nCOMMIT\n");
+    expect(located(r.errors)).toEqual(["2:10 -j expects a target or chain name", "3:1 a NUL byte at the start of the line leaves a rule with no command: iptables-restore refuses it (no command specified)"]);
+    expect(located(r.warnings)).toEqual([
+      "2:12 NUL byte: iptables-restore reads the line only up to it and ignores the 7 characters from there",
+      "4:19 NUL byte: iptables-restore reads the line only up to it and ignores the 6 characters from there",
+    ]);
+    expect(formatDump(r.dump)).toContain("-A INPUT -j\0ACCEPT\n\0\n-A INPUT -j ACCEPT\n");
   });
 
   it("random binary garbage", () => {

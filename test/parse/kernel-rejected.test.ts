@@ -22,9 +22,7 @@ const DELIBERATE: Record<string, { ours: "error" | "warning"; why: string }> = {
   "unterminated-quote": { ours: "error", why: "iptables takes the rest of the line and its newline into the comment; a saved dump never has this" },
   "old-negation-form": { ours: "warning", why: "dumps saved before iptables 1.4.3 use it, so it is read with a warning and printed back the same way" },
   "unknown-match": { ours: "warning", why: "the kit cannot know every extension: an unknown module is kept verbatim and the rule flagged" },
-  "unknown-option": { ours: "warning", why: "kept verbatim and flagged, like an unknown module" },
-  "option-without-protocol": { ours: "warning", why: "kept verbatim and flagged, like an unknown module" },
-  "comment-256": { ours: "error", why: "the kernel silently truncates to 255 bytes; the kit says so instead of changing the text" },
+  "port-range-reversed": { ours: "warning", why: "iptables-save prints such a range when a kernel holds one (loaded by an older iptables), so the kit reads it back; it matches no port" },
   "hostname-localhost": { ours: "error", why: "iptables resolves names when loading; a dump holds addresses, so the kit asks for one" },
 };
 

@@ -116,14 +116,14 @@ describe("comment", () => {
     });
   });
 
-  it("takes 255 bytes and refuses 256 (counted in UTF-8 bytes)", () => {
-    expect(one(`-A INPUT -m comment --comment ${"c".repeat(255)} -j ACCEPT`).errors).toEqual([]);
-    expect(located(one(`-A INPUT -m comment --comment ${"c".repeat(256)} -j ACCEPT`).errors)).toEqual([
-      "2:31 --comment: text is 256 bytes long: the kernel stores at most 255",
-    ]);
-    expect(located(one(`-A INPUT -m comment --comment "${"é".repeat(128)}" -j ACCEPT`).errors)).toEqual([
-      "2:31 --comment: text is 256 bytes long: the kernel stores at most 255",
-    ]);
+  it("keeps 255 bytes and the first 255 of a longer one, with a warning (counted in UTF-8 bytes), as the kernel does", () => {
+    expect(one(`-A INPUT -m comment --comment ${"c".repeat(255)} -j ACCEPT`).warnings).toEqual([]);
+    const long = one(`-A INPUT -m comment --comment ${"c".repeat(256)} -j ACCEPT`);
+    expect(long.errors).toEqual([]);
+    expect(long.rule!.matches).toEqual([{ kind: "comment", text: "c".repeat(255) }]);
+    expect(located(long.warnings)).toEqual(["2:31 --comment: text is 256 bytes long: the kernel keeps its first 255 bytes, and so does the kit (iptables-save prints them)"]);
+    // 128 two-byte characters are 256 bytes: the 128th does not fit whole.
+    expect(one(`-A INPUT -m comment --comment "${"é".repeat(128)}" -j ACCEPT`).rule!.matches).toEqual([{ kind: "comment", text: "é".repeat(127) }]);
   });
 });
 

@@ -46,25 +46,23 @@ describe("an unknown match module", () => {
   });
 });
 
-describe("an unknown option of a known module", () => {
-  const line = "-A INPUT -p tcp -m tcp --dport 80 --ecn-tcp-cwr -j ACCEPT";
-
-  it("turns that module into an unsupported part with its exact text", () => {
-    const { rule, errors, warnings, printed } = one(line);
-    expect(errors).toEqual([]);
-    expect(rule!.matches).toEqual([
-      { kind: "unsupported", module: "tcp", text: "-m tcp --dport 80 --ecn-tcp-cwr", reason: "option --ecn-tcp-cwr of -m tcp is not modelled" },
-    ]);
-    expect(isFlagged(rule!)).toBe(true);
-    expect(located(warnings)).toEqual(["2:17 kept but not modelled: option --ecn-tcp-cwr of -m tcp is not modelled"]);
-    expect(printed).toBe(line);
+describe("an unknown option", () => {
+  it("of a module the kit models is an error, as iptables says: unknown option", () => {
+    const { rule, errors } = one("-A INPUT -p tcp -m tcp --dport 80 --tcp-dlags SYN SYN -j ACCEPT");
+    expect(rule).toBeUndefined();
+    expect(located(errors)).toEqual(['2:35 unknown option "--tcp-dlags" (-m tcp has no such option)']);
   });
 
-  it("an option of no module is kept on its own", () => {
-    const { rule, warnings, printed } = one("-A INPUT --nosuchoption 3 -j ACCEPT");
-    expect(rule!.matches).toEqual([{ kind: "unsupported", module: "", text: "--nosuchoption 3", reason: "option --nosuchoption belongs to no module the kit models" }]);
-    expect(located(warnings)).toEqual(["2:10 kept but not modelled: option --nosuchoption belongs to no module the kit models"]);
-    expect(printed).toBe("-A INPUT --nosuchoption 3 -j ACCEPT");
+  it("of no module at all is an error too", () => {
+    expect(located(one("-A INPUT --nosuchoption 3 -j ACCEPT").errors)).toEqual(['2:10 unknown option "--nosuchoption"']);
+  });
+
+  it("after a module the kit does not model may be that module's: kept with it and flagged", () => {
+    const { rule, errors, warnings, printed } = one("-A INPUT -m ecn --ecn-tcp-cwr -p tcp -m tcp --dport 80 --ecn-tcp-ece -j ACCEPT");
+    expect(errors).toEqual([]);
+    expect(rule!.matches.map((m) => m.kind)).toEqual(["unsupported", "unsupported"]);
+    expect(warnings).toHaveLength(2);
+    expect(printed).toBe("-A INPUT -p tcp -m ecn --ecn-tcp-cwr -m tcp --dport 80 --ecn-tcp-ece -j ACCEPT");
   });
 });
 
@@ -88,10 +86,8 @@ describe("an unmodelled target", () => {
     expect(printed).toBe("-A FORWARD -j TCPMSS");
   });
 
-  it("an unknown option of a modelled target is kept the same way", () => {
-    const { rule, printed } = one("-A INPUT -j LOG --log-prefix x --log-something", "filter");
-    expect(rule!.target).toMatchObject({ kind: "unsupported", name: "LOG", text: "-j LOG --log-prefix x --log-something" });
-    expect(printed).toBe("-A INPUT -j LOG --log-prefix x --log-something");
+  it("an unknown option of a modelled target is an error, as in iptables", () => {
+    expect(located(one("-A INPUT -j LOG --log-prefix x --log-something", "filter").errors)).toEqual(['2:32 unknown option "--log-something" (LOG has no such option)']);
   });
 });
 
@@ -99,7 +95,7 @@ describe("a whole dump with unsupported parts", () => {
   it("round-trips byte for byte, with no errors", () => {
     const text = dump([
       "-A INPUT -m foo --bar 1 -j ACCEPT",
-      "-A INPUT -p tcp -m tcp --dport 80 --ecn-tcp-cwr -j ACCEPT",
+      "-A INPUT -p tcp -m ecn --ecn-tcp-cwr -j ACCEPT",
       "-A INPUT -m hashlimit --hashlimit-upto 50/min --hashlimit-mode srcip --hashlimit-name http -j ACCEPT",
     ]).replace("*filter\n", "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n");
     const r = parse(text);
