@@ -8,6 +8,7 @@ import type { Chain, Counters, Diagnostic, Dump, Extra, Policy, Rule, Table, Tab
 import { BUILTIN_CHAINS, MAX_CHAIN_NAME_LENGTH, isBuiltinChain, isTableName } from "../model/tables.js";
 import { formatRule } from "../format/format.js";
 import { tokenizeLine, utf8Length, type Token } from "./lexer.js";
+import { counterNumber, unsignedLongLong } from "./values.js";
 import { readRuleParts, type RuleProblem } from "./rule.js";
 import { IPVS_MESSAGE, looksLikeIpvsMode, recognizeForeignInput } from "./recognize.js";
 import { validateTable } from "./validate.js";
@@ -186,7 +187,8 @@ export function parseDump(text: string, options: ParseOptions = {}): ParseResult
       closeTable(lineNo);
       continue;
     }
-    if (cr && !(first === 58 /* : */ && line.slice(1).split(/[ \t]+/).filter((w) => w !== "").length >= 3)) {
+    const ruleLine = first === 45 /* - */ || first === 91 /* [ */ || ((first === 32 || first === 9) && open !== null);
+    if (cr && !ruleLine && !(first === 58 /* : */ && line.slice(1).split(/[ \t]+/).filter((w) => w !== "").length >= 3)) {
       // A chain declaration with counters keeps working ('[0:0]\r' still reads); anything else ends in an error.
       reportCr(lineNo, line.length + 1, /^COMMIT[ \t]*$/.test(line) ? "COMMIT followed by '\\r' is not COMMIT (iptables: Bad argument `COMMIT')" : `iptables reads the last word of this line with '\\r' at its end and refuses it`);
     }
@@ -199,13 +201,17 @@ export function parseDump(text: string, options: ParseOptions = {}): ParseResult
       if (!declareChain(open, line, lineNo, takePending, report, options.counters ?? false)) keep(lineNo, full);
       continue;
     }
-    if (first === 45 /* - */ || first === 91 /* [ */ || ((first === 32 || first === 9) && open)) {
+    if (ruleLine) {
       if (!open) {
         report(lineNo, 1, "rule outside a table: expected a *table line (such as *filter) before it");
         keep(lineNo, full);
         continue;
       }
-      if (!readStatement(open, line, lineNo, takePending, giveBack, report, options.counters ?? false)) keep(lineNo, full);
+      // A '\r' stays at the end of the last word, as for iptables: a number or a comment may still take it.
+      const shown: Report = cr ? (l, c, m, severity) => report(l, c, m.replace(/\r/g, "\\r"), severity) : report;
+      const read = readStatement(open, cr ? `${line}\r` : line, lineNo, takePending, giveBack, shown, options.counters ?? false);
+      if (!read && cr) reportCr(lineNo, line.length + 1, "iptables reads the last word of this line with '\\r' at its end");
+      if (!read) keep(lineNo, full);
       continue;
     }
     report(lineNo, 1, open
@@ -233,28 +239,13 @@ type Report = (line: number, column: number, message: string, severity?: "error"
 
 /**
  * Counters as iptables reads them with sscanf("[%llu:%llu]"): each number after optional blanks and
- * a sign, a negative one wrapping around 2^64 as strtoull does; anything after the `]` ignored.
+ * a sign, a negative one wrapping around 2^64 as strtoull does; anything after the numbers ignored.
  * null when they are not numbers.
  */
 function readCounters(text: string): Counters | null {
-  const m = /^\[[ \t]*([+-]?[0-9]+):[ \t]*([+-]?[0-9]+)\]/.exec(text);
+  // sscanf has both numbers once the second is read: the closing ']' is not needed.
+  const m = /^\[[ \t]*([+-]?[0-9]+):[ \t]*([+-]?[0-9]+)/.exec(text);
   return m ? { packets: unsignedLongLong(m[1]), bytes: unsignedLongLong(m[2]) } : null;
-}
-
-/** A decimal number as strtoull keeps it: modulo 2^64 when negative, 2^64-1 when too large. */
-function unsignedLongLong(text: string): string {
-  const negative = text.startsWith("-");
-  let v = BigInt(text.replace(/^[+-]/, ""));
-  const max = (1n << 64n) - 1n;
-  if (v > max) return max.toString();
-  if (negative && v !== 0n) v = (1n << 64n) - v;
-  return v.toString();
-}
-
-/** A number for a counter as C's sscanf("%llu") reads the start of a word, or null when the word does not start with one. */
-function counterNumber(text: string): string | null {
-  const m = /^[ \t]*([+-]?[0-9]+)/.exec(text);
-  return m ? unsignedLongLong(m[1]) : null;
 }
 
 function declareChain(open: OpenTable, line: string, lineNo: number, takePending: () => Extra[], report: Report, withCounters: boolean): boolean {

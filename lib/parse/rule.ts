@@ -11,7 +11,7 @@ import type { Token } from "./lexer.js";
 import { MATCH_READERS, MAX_COMMENT_LENGTH, isBuildError, type MatchReader, type RawOption } from "./matches.js";
 import { utf8Length } from "../math/utf8.js";
 import { KNOWN_UNMODELLED_TARGETS, TARGET_READERS, type TargetReader } from "./targets.js";
-import { portRangeWarning, protocolName, readCidr, readPortRange, readProtocol, strtoui } from "./values.js";
+import { counterNumber, portRangeWarning, protocolName, readCidr, readPortRange, readProtocol, strtoui } from "./values.js";
 
 /** A problem found while reading a rule, at a 1-based column. */
 export interface RuleProblem {
@@ -159,13 +159,18 @@ export function readRuleParts(tokens: Token[], ctx: RuleContext, problems: RuleP
       continue;
     }
     if (generic === "counters") {
-      const p = tokens[i + 1], b = tokens[i + 2];
-      if (!p || !b || !/^[0-9]+$/.test(p.text) || !/^[0-9]+$/.test(b.text)) {
-        error(t, "-c expects two numbers: packets and bytes");
+      // iptables reads `-c P B` (or `-c P,B`) with sscanf("%llu"): each word need only start with a number.
+      const p = tokens[i + 1];
+      const comma = p ? p.text.indexOf(",", 1) : -1;
+      const b = comma >= 0 ? null : tokens[i + 2];
+      const packets = p ? counterNumber(comma >= 0 ? p.text.slice(0, comma) : p.text) : null;
+      const bytes = comma >= 0 ? counterNumber(p!.text.slice(comma + 1)) : b && !b.text.startsWith("-") && !b.text.startsWith("!") ? counterNumber(b.text) : null;
+      if (packets === null || bytes === null) {
+        error(t, `-c expects two numbers: packets and bytes (iptables: -c ${packets === null ? "packet" : "byte"} counter not numeric)`);
         break;
       }
-      counters = { packets: p.text, bytes: b.text };
-      i += 3;
+      counters = { packets, bytes };
+      i += comma >= 0 ? 2 : 3;
       continue;
     }
     if (generic !== undefined) {

@@ -69,6 +69,22 @@ export function strtoui(text: string): number | null {
   return Number(m[3]);
 }
 
+/** A decimal number as strtoull keeps it: modulo 2^64 when negative, 2^64-1 when too large. */
+export function unsignedLongLong(text: string): string {
+  const negative = text.startsWith("-");
+  let v = BigInt(text.replace(/^[+-]/, ""));
+  const max = (1n << 64n) - 1n;
+  if (v > max) return max.toString();
+  if (negative && v !== 0n) v = (1n << 64n) - v;
+  return v.toString();
+}
+
+/** A counter as C's sscanf("%llu") reads the start of a word, as a decimal string; null when the word does not start with a number. */
+export function counterNumber(text: string): string | null {
+  const m = /^[ \t\r\n]*([+-]?[0-9]+)/.exec(text);
+  return m ? unsignedLongLong(m[1]) : null;
+}
+
 /** Read a port number (as iptables does: decimal, `0x` hex or `0` octal) or service name. */
 export function readPort(text: string): Read<number> {
   const n = strtoui(text);

@@ -107,7 +107,10 @@ describe("-A rules", () => {
   });
 
   it("rejects -c without two numbers", () => {
-    expect(located(one("-A INPUT -c 10 -j ACCEPT").errors)).toEqual(["2:10 -c expects two numbers: packets and bytes"]);
+    expect(located(one("-A INPUT -c 10 -j ACCEPT").errors)).toEqual(["2:10 -c expects two numbers: packets and bytes (iptables: -c byte counter not numeric)"]);
+    // As iptables reads them (sscanf): the start of each word, or P,B in one word.
+    expect(one("-A INPUT -c 10x 0x20 -j ACCEPT").rule!.counters).toEqual({ packets: "10", bytes: "0" });
+    expect(one("-A INPUT -c 10,20 -j ACCEPT").rule!.counters).toEqual({ packets: "10", bytes: "20" });
   });
 
   it("reads a rule without a target (it only counts packets)", () => {
@@ -255,9 +258,13 @@ describe("CRLF files", () => {
     expect(formatDump(r.dump)).toBe(crlf);
   });
 
-  it("one stray '\\r' at the end of a rule is an error at that line", () => {
+  it("one stray '\\r' at the end of a rule stays in its last word, as for iptables: an error after a target, not after a number", () => {
     const r = parse("*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j ACCEPT\r\nCOMMIT\n");
-    expect(located(r.errors)).toEqual(["3:19 iptables reads the last word of this line with '\\r' at its end and refuses it (the line ends with a carriage return, \\r, which iptables reads as part of the line: save the file with LF line endings)"]);
+    expect(located(r.errors)).toEqual([
+      "3:13 -j ACCEPT\\r: no chain called 'ACCEPT\\r' is declared in table filter before this line, and it is not a known target",
+      "3:19 iptables reads the last word of this line with '\\r' at its end (the line ends with a carriage return, \\r, which iptables reads as part of the line: save the file with LF line endings)",
+    ]);
+    expect(parse("*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j ACCEPT -c 1 84\r\nCOMMIT\n").errors).toEqual([]);
   });
 
   it("a chain declaration with counters takes the '\\r' in its counters, as iptables does", () => {
