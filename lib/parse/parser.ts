@@ -325,11 +325,13 @@ function readRuleCounters(line: string, lineNo: number, withCounters: boolean, r
   }
   const inner = line.slice(1, close).replace(/^:+/, "");
   const colon = inner.indexOf(":");
-  if (colon < 0 || colon === inner.length - 1) {
+  // strtok: with nothing between ':' and ']', the bytes are whatever follows up to the next ']' or the end.
+  const bytesText = colon < 0 ? "" : colon < inner.length - 1 ? inner.slice(colon + 1) : line.slice(close + 1).replace(/^\]+/, "").split("]")[0];
+  if (colon < 0 || bytesText === "") {
     report(lineNo, 1, `counters '${line.slice(0, close + 1)}': expected [packets:bytes] (iptables: need ${colon < 0 ? ":" : "]"})`);
     return null;
   }
-  const packets = counterNumber(inner.slice(0, colon)), bytes = counterNumber(inner.slice(colon + 1));
+  const packets = counterNumber(inner.slice(0, colon)), bytes = counterNumber(bytesText);
   if (packets === null || bytes === null) {
     const what = packets === null ? "packet" : "byte";
     if (withCounters) {
