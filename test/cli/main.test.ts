@@ -130,7 +130,7 @@ describe("format", () => {
     const crlf = wordpress.replace(/\n/g, "\r\n");
     const r = await run("format", file("crlf.save", crlf));
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/crlf\.save:2:2: unable to initialize table 'filter\\r'/);
+    expect(r.stderr).toMatch(/crlf\.save:2:2: error: unable to initialize table 'filter\\r'/);
   });
 
   it("prints an empty ruleset as 0 bytes, as iptables-save does", async () => {
