@@ -421,8 +421,8 @@ function showAnswer(t: Traced, c: ConnectionRequest): void {
   t.outcomes.forEach((o, i) => {
     const details = element("details", undefined, "outcome");
     if (i === 0) details.open = true;
-    details.append(element("summary", `Outcome ${o.title}: the path, marks, NAT and later packets`));
-    for (const html of [o.pathHtml, o.markHtml, o.natHtml, o.followUpHtml]) {
+    details.append(element("summary", `Outcome ${o.title}: the hooks, every rule, marks, NAT and later packets`));
+    for (const html of [o.hooksHtml, o.pathHtml, o.markHtml, o.natHtml, o.followUpHtml]) {
       const part = element("div");
       putViewHtml(part, html);
       details.append(part);

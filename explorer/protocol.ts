@@ -106,6 +106,8 @@ export interface Traced {
   sankeyHtml: string;
   outcomes: {
     title: string;
+    /** The hook map with this outcome's path (and its reply's) drawn on it. */
+    hooksHtml: string;
     pathHtml: string;
     markHtml: string;
     natHtml: string;

@@ -23,6 +23,7 @@ import { markTable } from "../lib/views/mark-table.js";
 import { dnatTable } from "../lib/views/dnat-table.js";
 import { snatTable } from "../lib/views/snat-table.js";
 import { affinityTable } from "../lib/views/affinity-table.js";
+import { hookMap } from "../lib/views/hook-map.js";
 import { simulationSankey } from "../lib/views/simulation-sankey.js";
 import { escapeHtml } from "../lib/views/escape.js";
 import { formatPercent } from "../lib/math/fraction.js";
@@ -196,6 +197,7 @@ function trace(connection: ConnectionRequest): Traced {
     sankeyHtml: traceSankey(t, { services: h.services, id: "explorer-trace" }),
     outcomes: t.outcomes.map((o, i) => ({
       title: outcomeTitle(o, i),
+      hooksHtml: hookMap({ dump: h.parsed.dump, outcome: o, id: `explorer-hooks-${i + 1}`, title: `Where the packet goes through netfilter (outcome #${i + 1}; the reply dashed)` }),
       pathHtml: rulePathTable(o, { title: `Every rule met, in order (outcome #${i + 1})`, maxRun: RUN_SHOWN }),
       markHtml: markTable(o, h.parsed.dump, { title: "Marks" }),
       natHtml: dnatTable(o) + snatTable(o),

@@ -104,6 +104,8 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
     expect(rows.join("\n")).toContain("10.253.25.4:80");
     expect(rows.join("\n")).toContain("10.253.84.4:80");
     expect(await page.$$eval("#sankey svg path", (ps) => ps.length)).toBeGreaterThan(3);
+    // The first outcome, open, draws its path on the hook map.
+    expect(await page.$$eval("#outcomes details[open] .kil-hook-map svg", (svgs) => svgs.length)).toBe(1);
     expect(page.url()).toContain("#v=1&dump=wordpress-today&src=10.253.51.9&dst=10.254.42.62:80&proto=tcp&in=cni0");
     // The same page, the same question, from the CLI: identical JSON.
     const cli = spawnSync(process.execPath, [path.join(root, "dist/cli/bin.js"), "trace", "data/wordpress-today/iptables-save.txt", "--node", "data/wordpress-today/node.json", "--src", "10.253.51.9", "--dst", "10.254.42.62:80", "--in", "cni0", "--json"], { cwd: root, encoding: "utf8" });
