@@ -1,4 +1,5 @@
 /** The bundled examples the explorer offers: which dump, which node, and where they live in the kit. */
+import { LESSON_EXAMPLES } from "../lib/lessons/examples.js";
 
 export interface ExampleInfo {
   id: string;
@@ -17,11 +18,11 @@ export interface NodeInfo {
 
 /** Every bundled dump, in the order the picker shows them. */
 export const EXAMPLES: readonly ExampleInfo[] = [
-  { id: "wordpress", title: "wordpress: the post's node k8s01 in 2018 (iptables 1.4.21)", node: "wordpress", dumpPath: "data/wordpress/iptables-save.txt" },
-  { id: "wordpress-today", title: "wordpress-today: the same Services as today's kube-proxy writes them", node: "wordpress-today", dumpPath: "data/wordpress-today/iptables-save.txt" },
-  { id: "wordpress-scaled", title: "wordpress-scaled: the 2018 node after wordpress scaled to 3 pods", node: "wordpress", dumpPath: "data/wordpress-scaled/iptables-save.txt" },
-  { id: "policies-today", title: "policies-today: traffic policies, source ranges, external IPs, Services without endpoints", node: "policies-today", dumpPath: "data/policies-today/iptables-save.txt" },
-  { id: "link-scope-today", title: "link-scope-today: pod links with only a link-scope address (which source MASQUERADE picks)", node: "link-scope-today", dumpPath: "data/link-scope-today/iptables-save.txt" },
+  { id: "wordpress", title: "wordpress: the post's node k8s01 in 2018 (iptables 1.4.21)", node: LESSON_EXAMPLES["wordpress"], dumpPath: "data/wordpress/iptables-save.txt" },
+  { id: "wordpress-today", title: "wordpress-today: the same Services as today's kube-proxy writes them", node: LESSON_EXAMPLES["wordpress-today"], dumpPath: "data/wordpress-today/iptables-save.txt" },
+  { id: "wordpress-scaled", title: "wordpress-scaled: the 2018 node after wordpress scaled to 3 pods", node: LESSON_EXAMPLES["wordpress-scaled"], dumpPath: "data/wordpress-scaled/iptables-save.txt" },
+  { id: "policies-today", title: "policies-today: traffic policies, source ranges, external IPs, Services without endpoints", node: LESSON_EXAMPLES["policies-today"], dumpPath: "data/policies-today/iptables-save.txt" },
+  { id: "link-scope-today", title: "link-scope-today: pod links with only a link-scope address (which source MASQUERADE picks)", node: LESSON_EXAMPLES["link-scope-today"], dumpPath: "data/link-scope-today/iptables-save.txt" },
 ];
 
 /** Every bundled node description. */

@@ -4,7 +4,7 @@
  * pod on another node, the node itself, a pod calling its own Service),
  * worked out from the node description instead of typed in.
  */
-import { formatIPv4, parseIPv4 } from "../lib/model/address.js";
+import { cidrContains, formatIPv4, makeCidr, parseIPv4, prefixToMask } from "../lib/model/address.js";
 import type { NodeBrief, ServiceBrief } from "./protocol.js";
 
 export interface ClientPreset {
@@ -38,8 +38,7 @@ function readCidr(text: string | null): Net | null {
   const address = parseIPv4(ip);
   const bits = bitsText === undefined ? 32 : Number(bitsText);
   if (address === null || !Number.isInteger(bits) || bits < 0 || bits > 32) return null;
-  const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-  return { base: (address & mask) >>> 0, bits, own: address };
+  return { base: (address & prefixToMask(bits)) >>> 0, bits, own: address };
 }
 
 /** A host of the network that is none of `taken`, starting at `first` (or null when the network is too small). */
@@ -124,10 +123,7 @@ export function clientPresets(node: NodeBrief, service: ServiceBrief | null): Cl
 }
 
 function inNet(net: Net, ip: string): boolean {
-  const a = parseIPv4(ip);
-  if (a === null) return false;
-  const mask = net.bits === 0 ? 0 : (0xffffffff << (32 - net.bits)) >>> 0;
-  return ((a & mask) >>> 0) === net.base;
+  return cidrContains(makeCidr(net.base, prefixToMask(net.bits)), ip);
 }
 
 /** Where a Service port can be reached: its cluster IP, its NodePort on the node, its external and load balancer IPs. */

@@ -8,6 +8,7 @@
  * A dump a user pasted or opened never goes into the address.
  */
 import { EXPLORER_FORMAT_VERSION, explorerHash } from "../lib/views/explorer-link.js";
+import { splitHostPort } from "../lib/trace/packet.js";
 import type { ConnectionRequest } from "./protocol.js";
 
 /** Everything the address can say, each part null when it says nothing. */
@@ -60,20 +61,13 @@ export function writeState(state: ExplorerState): string {
   return explorerHash(state);
 }
 
-/** `IP` or `IP:PORT`, as the command line's --src and --dst take them. */
-export function splitHostPort(text: string): { ip: string; port: number | null } | null {
-  const m = /^([0-9.]+)(?::([0-9]+))?$/.exec(text.trim());
-  if (!m) return null;
-  return { ip: m[1], port: m[2] === undefined ? null : Number(m[2]) };
-}
-
 /** The connection a state asks for, or the reason it is not complete. */
 export function connectionOfState(state: ExplorerState): { connection: ConnectionRequest } | { problem: string } {
   if (!state.src) return { problem: "choose a client: its source address (IP or IP:PORT)" };
   if (!state.dst) return { problem: "choose a destination: IP:PORT" };
-  const src = splitHostPort(state.src);
+  const src = splitHostPort(state.src.trim());
   if (!src) return { problem: `source '${state.src}': expected IP or IP:PORT` };
-  const dst = splitHostPort(state.dst);
+  const dst = splitHostPort(state.dst.trim());
   if (!dst || dst.port === null) return { problem: `destination '${state.dst}': expected IP:PORT` };
   const connection: ConnectionRequest = {
     protocol: state.proto ?? "tcp",

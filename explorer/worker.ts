@@ -27,6 +27,7 @@ import { hookMap } from "../lib/views/hook-map.js";
 import { simulationSankey } from "../lib/views/simulation-sankey.js";
 import { escapeHtml } from "../lib/views/escape.js";
 import { formatPercent } from "../lib/math/fraction.js";
+import { utf8Length } from "../lib/math/utf8.js";
 import { DUMP_TEXT, NODE_TEXT } from "./example-data.js";
 import { findExample, findNode } from "./examples.js";
 import type { ConnectionRequest, DumpSource, Loaded, NodeBrief, NodeSource, Reply, Request, ServiceBrief, Simulated, Traced } from "./protocol.js";
@@ -145,7 +146,7 @@ function load(id: number, dump: DumpSource, nodeSource: NodeSource): Loaded {
   held = ok ? { parsed, services: list, node, dumpName: name, nodeName } : null;
   return {
     file: name,
-    bytes: dump.kind === "file" ? dump.bytes.byteLength : new TextEncoder().encode(text).length,
+    bytes: dump.kind === "file" ? dump.bytes.byteLength : utf8Length(text),
     lines: text.length === 0 ? 0 : lines().length - (text.endsWith("\n") ? 1 : 0),
     rules,
     errors: listDiagnostics(parsed.errors, lines),

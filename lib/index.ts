@@ -45,7 +45,8 @@ export {
 export { createRandom, type Random } from "./trace/random.js";
 export { checkAnswer, closeTo, exerciseHtml, type ExerciseResult, type ExerciseSpec } from "./lessons/exercise.js";
 export { lessonTable, dumpLines, linesMentioning, preformatted } from "./lessons/html.js";
-export { openLesson, dataPath, LESSON_EXAMPLES, type LessonData } from "./lessons/open.js";
+export { openLesson, dataPath, type LessonData } from "./lessons/open.js";
+export { LESSON_EXAMPLES } from "./lessons/examples.js";
 export { applyMark, markMatches } from "./trace/marks.js";
 export {
   generateDump, generateCluster,

@@ -92,14 +92,7 @@ export function externalReferences(html) {
   return found;
 }
 
-export function escapeHtml(value) {
-  return String(value)
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&#39;");
-}
+export { escapeHtml } from "./site/html.mjs";
 
 const cellText = (v) => (Array.isArray(v) ? v.join("") : String(v ?? ""));
 

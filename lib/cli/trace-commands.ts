@@ -4,7 +4,7 @@ import { traceConnection, TraceInputError } from "../trace/trace.js";
 import { PathLimitError } from "../trace/engine.js";
 import { formatDiagnostic } from "../parse/errors.js";
 import { simulationEvents, type TimedConnection } from "../trace/simulate.js";
-import type { ConnectionSpec, Protocol } from "../trace/packet.js";
+import { splitHostPort, type ConnectionSpec, type Protocol } from "../trace/packet.js";
 import { readArgs, UsageError } from "./args.js";
 import { InputError, loadDump, readInput } from "./io.js";
 import { toJson } from "../json/json-text.js";
@@ -32,9 +32,9 @@ export function loadNodeFile(path: string): NodeContext {
 }
 
 function hostPort(text: string, what: string, needPort: boolean): { ip: string; port?: number } {
-  const m = /^([0-9.]+)(?::([0-9]+))?$/.exec(text);
-  if (!m || (needPort && m[2] === undefined)) throw new InputError(`${what} '${text}': expected ${needPort ? "IP:PORT" : "IP[:PORT]"}`);
-  return { ip: m[1], ...(m[2] !== undefined ? { port: Number(m[2]) } : {}) };
+  const hp = splitHostPort(text);
+  if (!hp || (needPort && hp.port === null)) throw new InputError(`${what} '${text}': expected ${needPort ? "IP:PORT" : "IP[:PORT]"}`);
+  return { ip: hp.ip, ...(hp.port !== null ? { port: hp.port } : {}) };
 }
 
 const trace: Command = {

@@ -12,15 +12,7 @@ import { loadNodeContext, type NodeContext } from "../node/context.js";
 import { parseDump } from "../parse/parser.js";
 import { services, type KubeService } from "../services/catalog.js";
 import { show as showHtml } from "../views/display.js";
-
-/** The bundled examples, and the node description each is read with. */
-export const LESSON_EXAMPLES: Readonly<Record<string, string>> = {
-  wordpress: "wordpress",
-  "wordpress-today": "wordpress-today",
-  "wordpress-scaled": "wordpress",
-  "policies-today": "policies-today",
-  "link-scope-today": "link-scope-today",
-};
+import { LESSON_EXAMPLES } from "./examples.js";
 
 /** What a lesson starts from. */
 export interface LessonData {

@@ -55,3 +55,9 @@ export function endpointText(ip: string, port: number): string {
 export function tupleText(t: Tuple): string {
   return `${t.protocol} ${t.src}:${t.sport} -> ${t.dst}:${t.dport}`;
 }
+
+/** `IP` or `IP:PORT`, as the command line's --src and --dst and the explorer's fields take them; `null` when it is neither. */
+export function splitHostPort(text: string): { ip: string; port: number | null } | null {
+  const m = /^([0-9.]+)(?::([0-9]+))?$/.exec(text);
+  return m ? { ip: m[1], port: m[2] === undefined ? null : Number(m[2]) } : null;
+}

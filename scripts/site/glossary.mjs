@@ -5,6 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { escapeHtml } from "./html.mjs";
+import { replaceInProse } from "./prose.mjs";
 
 /** The terms of notebooks/glossary.json. */
 export function readGlossary(root) {
@@ -33,39 +34,21 @@ function formPatterns(terms) {
 export function linkTerms(document, roots, terms, href = "glossary.html") {
   const patterns = formPatterns(terms);
   const linked = new Set();
-  const visit = (node) => {
-    if (node.nodeType === 1) {
-      if (SKIP.has(node.tagName.toUpperCase())) return;
-      for (const child of [...node.childNodes]) visit(child);
-      return;
+  replaceInProse(document, roots, SKIP, (data) => {
+    let best = null;
+    for (const p of patterns) {
+      if (linked.has(p.id)) continue;
+      const m = p.re.exec(data);
+      if (m && (best === null || m.index < best.index)) best = { index: m.index, length: m[0].length, id: p.id };
     }
-    // A text node already joined to the one before it is no longer in the page.
-    if (node.nodeType !== 3 || !node.parentNode) return;
-    mergeFollowingText(node);
-    let text = node;
-    for (;;) {
-      let best = null;
-      for (const p of patterns) {
-        if (linked.has(p.id)) continue;
-        const m = p.re.exec(text.data);
-        if (m && (best === null || m.index < best.index)) best = { index: m.index, length: m[0].length, id: p.id };
-      }
-      if (!best) return;
-      linked.add(best.id);
-      const word = text.data.slice(best.index, best.index + best.length);
-      const after = text.data.slice(best.index + best.length);
-      text.data = text.data.slice(0, best.index);
-      const a = document.createElement("a");
-      a.setAttribute("href", `${href}#${best.id}`);
-      a.setAttribute("class", "kil-term");
-      a.textContent = word;
-      const rest = document.createTextNode(after);
-      text.parentNode.insertBefore(a, text.nextSibling);
-      a.parentNode.insertBefore(rest, a.nextSibling);
-      text = rest;
-    }
-  };
-  for (const root of roots) visit(root);
+    if (!best) return null;
+    linked.add(best.id);
+    const a = document.createElement("a");
+    a.setAttribute("href", `${href}#${best.id}`);
+    a.setAttribute("class", "kil-term");
+    a.textContent = data.slice(best.index, best.index + best.length);
+    return { index: best.index, length: best.length, node: a };
+  });
   return [...linked];
 }
 
@@ -74,12 +57,4 @@ export function glossaryBody(terms) {
   const sorted = [...terms].sort((a, b) => a.term.localeCompare(b.term, "en", { sensitivity: "base" }));
   const entries = sorted.map((t) => `<dt id="${escapeHtml(t.id)}">${escapeHtml(t.term)}</dt>\n<dd>${escapeHtml(t.definition).replace(/`([^`]+)`/g, "<code>$1</code>")}</dd>`);
   return `<h1>Glossary</h1>\n<p class="lead">The words the lessons use, in one place. Each lesson links a term here the first time it uses it.</p>\n<dl class="kil-glossary">\n${entries.join("\n")}\n</dl>`;
-}
-
-/** The HTML parser can split one run of text at character references (`&amp;`): join it again, so a formula or a term is found whole. */
-function mergeFollowingText(node) {
-  while (node.nextSibling && node.nextSibling.nodeType === 3) {
-    node.data += node.nextSibling.data;
-    node.nextSibling.remove();
-  }
 }

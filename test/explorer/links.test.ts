@@ -2,7 +2,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { explorerHash, explorerLink, explorerQuestion, loadNodeContext, parseDump, traceConnection, type ConnectionSpec } from "../../lib/index.js";
+import { LESSON_EXAMPLES, explorerHash, explorerLink, explorerQuestion, loadNodeContext, parseDump, traceConnection, type ConnectionSpec } from "../../lib/index.js";
 import { connectionOfState, readState, writeState } from "../../explorer/url-state.js";
 import { clientPresets, nodeAddress, serviceDestinations } from "../../explorer/presets.js";
 import type { NodeBrief, ServiceBrief } from "../../explorer/protocol.js";
@@ -115,7 +115,7 @@ describe("the lessons' links into the explorer", () => {
   });
 
   it("each trace in Node without an input error, on a bundled example", () => {
-    const nodes: Record<string, string> = { wordpress: "wordpress", "wordpress-scaled": "wordpress", "wordpress-today": "wordpress-today", "policies-today": "policies-today", "link-scope-today": "link-scope-today" };
+    const nodes = LESSON_EXAMPLES;
     for (const [lesson, list] of Object.entries(cases)) {
       for (const c of list) {
         expect(nodes[c.dump], `${lesson}: ${c.label}`).toBeDefined();
