@@ -12,6 +12,11 @@ can be read and shown on the site). Prints one JSON object on stdout:
 
 and exits 0 whenever that object was printed: the caller
 (scripts/run-notebooks.mjs) decides what a failure means.
+
+A kernel that does not answer its first request (jupyter_client picks free
+ports and another process can take one before the kernel binds it) is
+started once more; no cell has run then, so nothing is hidden, and the
+object carries "restarted": the first attempt's message.
 """
 
 import json
@@ -34,18 +39,40 @@ def failing_cell(notebook, client):
     return last_index
 
 
-def main():
-    source, target, kernel, timeout = sys.argv[1:5]
+def never_started(error, notebook):
+    """True when the kernel failed before any cell was sent to it."""
+    started = any(cell.cell_type == "code" and cell.get("execution_count") for cell in notebook.cells)
+    return not started and isinstance(error, RuntimeError) and "Kernel di" in str(error)
+
+
+def execute_once(source, kernel, timeout):
+    """Reads and executes the notebook; returns (notebook, client, error or None)."""
     notebook = nbformat.read(source, as_version=4)
     client = NotebookClient(
         notebook,
         kernel_name=kernel,
         timeout=int(timeout),
+        startup_timeout=120,
         resources={"metadata": {"path": os.path.dirname(os.path.abspath(source))}},
     )
-    result = {"status": "ok"}
     try:
         client.execute()
+    except Exception as error:  # classified by the caller
+        return notebook, client, error
+    return notebook, client, None
+
+
+def main():
+    source, target, kernel, timeout = sys.argv[1:5]
+    notebook, client, error = execute_once(source, kernel, timeout)
+    restarted = None
+    if error is not None and never_started(error, notebook):
+        restarted = f"{type(error).__name__}: {error}"
+        notebook, client, error = execute_once(source, kernel, timeout)
+    result = {"status": "ok"}
+    try:
+        if error is not None:
+            raise error
     except CellTimeoutError as error:
         result = {"status": "timeout", "cell": failing_cell(notebook, client), "message": str(error)}
     except DeadKernelError as error:
@@ -54,6 +81,8 @@ def main():
         result = {"status": "cell-error", "cell": failing_cell(notebook, client), "message": str(error)}
     except Exception as error:  # the kernel did not start, the file is not a notebook, ...
         result = {"status": "error", "cell": None, "message": f"{type(error).__name__}: {error}"}
+    if restarted is not None:
+        result["restarted"] = restarted
     nbformat.write(notebook, target)
     print(json.dumps(result))
 

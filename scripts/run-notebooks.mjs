@@ -175,6 +175,7 @@ function execute(run, nb, executed) {
     const why = r.error ? r.error.message : lastLines(stripAnsi(r.stderr ?? ""), 30);
     report = { status: "error", cell: null, message: `execute-notebook.py exited ${r.status ?? r.signal}: ${why}` };
   }
+  if (report.restarted) console.log(`      the kernel did not answer and was started again (${report.restarted})`);
   return { report, executed: readJson(executed) };
 }
 
