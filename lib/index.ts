@@ -47,6 +47,8 @@ export { checkAnswer, closeTo, exerciseHtml, type ExerciseResult, type ExerciseS
 export { lessonTable, dumpLines, linesMentioning, preformatted } from "./lessons/html.js";
 export { openLesson, dataPath, type LessonData } from "./lessons/open.js";
 export { LESSON_EXAMPLES } from "./lessons/examples.js";
+// The language of labels (KIL_LANG, set by the tslab-zh-CN kernel, reaches it through openLesson).
+export { setLanguage, language, t, addPhrases, missingPhrases, LANGUAGES, type Language, type Phrases } from "./i18n/language.js";
 export { applyMark, markMatches } from "./trace/marks.js";
 export {
   generateDump, generateCluster,

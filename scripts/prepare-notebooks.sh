@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Makes the notebooks runnable: registers the tslab kernel inside the
-# project's .jupyter/ folder (never the user's own Jupyter) and links
+# project's .jupyter/ folder (never the user's own Jupyter), and beside it
+# tslab-zh-CN, the same kernel with KIL_LANG=zh-CN in its environment (the
+# Chinese lessons name it; openLesson reads KIL_LANG), and links
 # notebooks/node_modules/kube-iptables-lab to the project root, so notebook
 # cells `import ... from "kube-iptables-lab"` and get the built dist/.
 # Idempotent and fast; called by setup.sh and by the notebook runner.
@@ -36,6 +38,30 @@ if [ ! -f "$spec" ]; then
     exit 1
   fi
 fi
+
+# One kernel per translated edition: tslab's own spec with the language in its env.
+for lang in zh-CN; do
+  edition="$JUPYTER_DATA_DIR/kernels/tslab-$lang"
+  mkdir -p "$edition"
+  "${python:-python3}" - "$spec" "$edition/kernel.json" "$lang" <<'PY'
+import json, sys
+spec, out, lang = sys.argv[1:]
+with open(spec) as f:
+    kernel = json.load(f)
+kernel["display_name"] = f"TypeScript ({lang})"
+kernel["env"] = {**kernel.get("env", {}), "KIL_LANG": lang}
+text = json.dumps(kernel, ensure_ascii=False, indent=1) + "\n"
+try:
+    with open(out) as f:
+        same = f.read() == text
+except FileNotFoundError:
+    same = False
+if not same:
+    with open(out, "w") as f:
+        f.write(text)
+    print(f"prepare-notebooks: registered the tslab-{lang} kernel (KIL_LANG={lang}) in .jupyter/")
+PY
+done
 
 link="notebooks/node_modules/kube-iptables-lab"
 if [ "$(readlink "$link" 2>/dev/null || true)" != "../.." ]; then

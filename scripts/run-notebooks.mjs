@@ -1,15 +1,18 @@
 #!/usr/bin/env node
-// Executes the notebooks with the tslab kernel and fails on any error.
+// Executes the notebooks with their kernels and fails on any error.
 //
-//   node scripts/run-notebooks.mjs                 # every notebooks/*.ipynb, in name order
+//   node scripts/run-notebooks.mjs                 # notebooks/*.ipynb (then each edition's), in name order
+//   node scripts/run-notebooks.mjs notebooks/zh-CN/*.ipynb
 //   node scripts/run-notebooks.mjs notebooks/00-setup-check.ipynb
 //   node scripts/run-notebooks.mjs --help
 //
 // Each notebook is executed once by nbclient (scripts/execute-notebook.py),
-// the library nbconvert itself uses, with the tslab kernel; the executed copy
-// goes to test-output/notebooks/ (also when a cell fails: it then holds the
-// error, for reading and for the site) and the source notebooks are never
-// written. A line is printed before each notebook starts, so a long run
+// the library nbconvert itself uses, with the kernel its metadata names
+// (tslab when it names none; the Chinese lessons name tslab-zh-CN, which sets
+// KIL_LANG=zh-CN); the executed copy goes to test-output/notebooks/, in the
+// notebook's own folder under notebooks/ (test-output/notebooks/zh-CN/ for
+// the Chinese edition), also when a cell fails: it then holds the error, for
+// reading and for the site. The source notebooks are never written. A line is printed before each notebook starts, so a long run
 // shows where it is. A notebook fails when:
 //   - a cell fails (tslab reports a thrown error or a TypeScript compile
 //     error as a failed execution), runs longer than the timeout, or the
@@ -36,8 +39,10 @@ const defaultOutDir = path.join(root, "test-output", "notebooks");
 
 const usage = `usage: node scripts/run-notebooks.mjs [options] [NOTEBOOK.ipynb ...]
 
-Executes the notebooks (all of notebooks/*.ipynb when none is named) with the
-tslab kernel, once each, and writes the executed copies to test-output/notebooks/.
+Executes the notebooks (notebooks/*.ipynb, then each edition's notebooks/LANG/*.ipynb,
+when none is named), once each, with the kernel each names in its metadata (default
+tslab), and writes the executed copies to test-output/notebooks/ (zh-CN/ for the
+Chinese edition).
 
 options:
   --twice            execute each clean notebook a second time and fail when an output differs
@@ -160,11 +165,11 @@ const readJson = (file) => (fs.existsSync(file) ? JSON.parse(fs.readFileSync(fil
 
 // Executes one notebook once with nbclient: { report, executed } where report
 // is what scripts/execute-notebook.py printed and executed the copy it wrote.
-function execute(run, nb, executed) {
+function execute(run, nb, executed, kernel) {
   fs.rmSync(executed, { force: true });
   const r = spawnSync(
     run.python,
-    [path.join(root, "scripts", "execute-notebook.py"), nb, executed, "tslab", String(run.timeout)],
+    [path.join(root, "scripts", "execute-notebook.py"), nb, executed, kernel, String(run.timeout)],
     { cwd: root, env: run.env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 }
   );
   const lastLine = (r.stdout ?? "").trim().split("\n").pop() ?? "";
@@ -188,10 +193,11 @@ const failureKinds = {
 
 // The problems of one notebook's single execution (and, with --twice, a second one to compare).
 function checkNotebook(run, nb) {
-  const name = path.basename(nb);
-  const executedPath = path.join(run.outDir, name);
+  const executedPath = path.join(run.outDir, notebookName(nb));
+  fs.mkdirSync(path.dirname(executedPath), { recursive: true });
   const source = JSON.parse(fs.readFileSync(nb, "utf8"));
-  const { report, executed } = execute(run, nb, executedPath);
+  const kernel = kernelOf(source);
+  const { report, executed } = execute(run, nb, executedPath, kernel);
   if (report.status !== "ok") {
     const cell = report.cell ?? null;
     const problems = executed ? findProblems(executed).filter((p) => cell === null || p.cell < cell + 1) : [];
@@ -207,7 +213,7 @@ function checkNotebook(run, nb) {
   }
   const problems = findProblems(executed);
   if (run.twice && problems.length === 0) {
-    const again = execute(run, nb, executedPath);
+    const again = execute(run, nb, executedPath, kernel);
     if (again.report.status !== "ok" || !again.executed) {
       return [{ cell: again.report.cell === null ? null : again.report.cell + 1, kind: "second run failed", text: stripAnsi(again.report.message ?? "") }];
     }
@@ -220,16 +226,39 @@ function checkNotebook(run, nb) {
   return problems;
 }
 
-// The notebooks to run: the ones named, or every notebooks/*.ipynb in name order.
+// The kernel a notebook names in its metadata (tslab when it names none).
+export function kernelOf(notebook) {
+  return notebook.metadata?.kernelspec?.name || "tslab";
+}
+
+// A notebook's name as printed and as its executed copy is filed: its path under
+// notebooks/ (zh-CN/01-x.ipynb), or its file name when it lies elsewhere.
+export function notebookName(nb) {
+  const relative = path.relative(path.join(root, "notebooks"), nb);
+  return relative.startsWith("..") || path.isAbsolute(relative) ? path.basename(nb) : relative;
+}
+
+// The editions run after the English lessons, each from its folder notebooks/LANG/.
+// zh-CN joins the default run once every lesson finds its data through the package
+// (openLesson), so the same code cells run from notebooks/zh-CN/.
+const EDITIONS = [];
+
+// The .ipynb files of a folder, in name order.
+function notebooksIn(dir) {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith(".ipynb"))
+    .sort()
+    .map((f) => path.join(dir, f));
+}
+
+// The notebooks to run: the ones named, or every notebooks/*.ipynb and then each edition's, in name order.
 function notebookPaths(named) {
   const notebooks =
     named.length > 0
       ? named.map((a) => path.resolve(a))
-      : fs
-          .readdirSync(path.join(root, "notebooks"))
-          .filter((f) => f.endsWith(".ipynb"))
-          .sort()
-          .map((f) => path.join(root, "notebooks", f));
+      : [path.join(root, "notebooks"), ...EDITIONS.map((lang) => path.join(root, "notebooks", lang))].flatMap(notebooksIn);
   if (notebooks.length === 0) fail("no notebooks/*.ipynb found");
   for (const nb of notebooks) if (!fs.existsSync(nb)) fail(`no such notebook: ${nb}`);
   return notebooks;
@@ -249,7 +278,7 @@ function main() {
   fs.mkdirSync(run.outDir, { recursive: true });
   const failed = [];
   notebooks.forEach((nb, i) => {
-    const name = path.basename(nb);
+    const name = notebookName(nb);
     console.log(`run   ${name} (${i + 1} of ${notebooks.length})`);
     const started = Date.now();
     const problems = checkNotebook(run, nb);

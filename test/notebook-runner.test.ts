@@ -13,12 +13,12 @@ const runner = path.join(root, "scripts", "run-notebooks.mjs");
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "kil-runner-"));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
-// A clean tslab notebook with the given [cell_type, source] cells.
-function writeNotebook(name: string, cells: Array<["code" | "markdown", string]>): string {
+// A clean notebook with the given [cell_type, source] cells, for the tslab kernel unless another is named.
+function writeNotebook(name: string, cells: Array<["code" | "markdown", string]>, kernel = "tslab"): string {
   const notebook = {
     nbformat: 4,
     nbformat_minor: 5,
-    metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" } },
+    metadata: { kernelspec: { name: kernel, display_name: "TypeScript", language: "typescript" } },
     cells: cells.map(([type, source], i) => ({
       cell_type: type,
       id: `cell-${i}`,
@@ -83,4 +83,27 @@ describe("notebook runner", () => {
     // Two kernel starts in a subprocess, not a speed assertion.
     5 * 60_000
   );
+
+  it(
+    "runs a notebook with the kernel its metadata names: tslab-zh-CN sets KIL_LANG=zh-CN",
+    () => {
+      const chinese = writeNotebook("chinese.ipynb", [["code", "console.log(`KIL_LANG=${process.env.KIL_LANG}`)"]], "tslab-zh-CN");
+      const out = path.join(work, "executed-zh");
+      const r = run(["--out-dir", out, chinese]);
+      expect(r.status, r.stdout + r.stderr).toBe(0);
+      const executed = JSON.parse(fs.readFileSync(path.join(out, "chinese.ipynb"), "utf8"));
+      expect(executed.cells[0].outputs[0].text).toEqual(["KIL_LANG=zh-CN\n"]);
+    },
+    // One kernel start in a subprocess, not a speed assertion.
+    5 * 60_000
+  );
+
+  it("files an edition's executed copy in its folder (zh-CN/NN-name.ipynb), with tslab when the metadata names no kernel", async () => {
+    const { kernelOf, notebookName } = await import("../scripts/run-notebooks.mjs");
+    expect(notebookName(path.join(root, "notebooks", "zh-CN", "01-the-wordpress-service.ipynb"))).toBe(path.join("zh-CN", "01-the-wordpress-service.ipynb"));
+    expect(notebookName(path.join(root, "notebooks", "01-the-wordpress-service.ipynb"))).toBe("01-the-wordpress-service.ipynb");
+    expect(notebookName(path.join(work, "elsewhere.ipynb"))).toBe("elsewhere.ipynb");
+    expect(kernelOf({ metadata: {} })).toBe("tslab");
+    expect(kernelOf({ metadata: { kernelspec: { name: "tslab-zh-CN" } } })).toBe("tslab-zh-CN");
+  });
 });

@@ -4,6 +4,7 @@
  * answer away when it is wrong.
  */
 import { escapeHtml } from "../views/escape.js";
+import { t } from "../i18n/language.js";
 
 /** The verdict on one answer. */
 export interface ExerciseResult {
@@ -39,12 +40,14 @@ function defaultEquals(a: unknown, b: unknown): boolean {
   return a === b;
 }
 
-/** Judge an answer (`null`/`undefined` means not answered yet). */
+/** Judge an answer (`null`/`undefined` means not answered yet); the texts are given in the current language (`t`). */
 export function checkAnswer<T>(given: T | null | undefined, expected: T, spec: ExerciseSpec<T>): ExerciseResult {
-  const answer = `${spec.answer ?? answerText(expected)}. ${spec.why}`;
-  if (given === null || given === undefined) return { correct: null, message: "Not answered yet: replace null with your answer and run the cell again.", hint: spec.hint, answer };
+  const why = t(spec.why);
+  const hint = t(spec.hint);
+  const answer = t("{}. {}", spec.answer !== undefined ? t(spec.answer) : answerText(expected), why);
+  if (given === null || given === undefined) return { correct: null, message: t("Not answered yet: replace null with your answer and run the cell again."), hint, answer };
   const ok = (spec.equals ?? defaultEquals)(given, expected);
-  return ok ? { correct: true, message: `Right. ${spec.why}`, hint: spec.hint, answer } : { correct: false, message: "Not quite.", hint: spec.hint, answer };
+  return ok ? { correct: true, message: t("Right. {}", why), hint, answer } : { correct: false, message: t("Not quite."), hint, answer };
 }
 
 /** A probability answer given as a number is right within `tolerance` of the exact value. */
@@ -63,7 +66,7 @@ export function exerciseHtml(result: ExerciseResult): string {
   const style = `border-left:4px solid ${color};padding:6px 10px;margin:4px 0;font-family:system-ui,sans-serif`;
   const head = `<strong style="color:${color}">${mark}</strong> ${escapeHtml(result.message)}`;
   if (result.correct) return `<div class="kil-exercise" style="${style}">${head}</div>`;
-  const hint = `<p style="margin:4px 0"><strong>Hint:</strong> ${escapeHtml(result.hint)}</p>`;
-  const answer = `<details style="margin:4px 0"><summary>The answer (open it once you have tried)</summary><p style="margin:4px 0">${escapeHtml(result.answer)}</p></details>`;
+  const hint = `<p style="margin:4px 0"><strong>${escapeHtml(t("Hint:"))}</strong> ${escapeHtml(result.hint)}</p>`;
+  const answer = `<details style="margin:4px 0"><summary>${escapeHtml(t("The answer (open it once you have tried)"))}</summary><p style="margin:4px 0">${escapeHtml(result.answer)}</p></details>`;
   return `<div class="kil-exercise" style="${style}">${head}${hint}${answer}</div>`;
 }

@@ -8,13 +8,14 @@ import type { Dump } from "../model/dump.js";
 import { allRules } from "../model/predicates.js";
 import { escapeHtml } from "../views/escape.js";
 import { tableHtml, viewHtml, type Html } from "../views/html.js";
+import { t } from "../i18n/language.js";
 
-/** A plain table in the views' style; cells are escaped unless given as markup (`{ html }`). */
+/** A plain table in the views' style; cells are escaped unless given as markup (`{ html }`); the header and caption are given in the current language (`t`). */
 export function lessonTable(header: string[], rows: (string | number | Html)[][], caption?: string): string {
-  return viewHtml("lesson-table", tableHtml({ caption, head: header, rows }));
+  return viewHtml("lesson-table", tableHtml({ caption: caption ? t(caption) : caption, head: header.map((h) => t(h)), rows }));
 }
 
-/** Lines of the dump's file with their numbers, as a preformatted block; `highlight` lines are marked. */
+/** Lines of the dump's file with their numbers, as a preformatted block; `highlight` lines are marked; the title is given in the current language. */
 export function dumpLines(text: string, lines: number[], options: { highlight?: number[]; title?: string } = {}): string {
   const all = text.split(/\r?\n/);
   const marked = new Set(options.highlight ?? []);
@@ -23,7 +24,7 @@ export function dumpLines(text: string, lines: number[], options: { highlight?: 
     const style = marked.has(n) ? "background:#fff3c4" : "";
     return `${gap}<span style="${style}"><span style="color:#595959;user-select:none">${String(n).padStart(4)}  </span>${escapeHtml(all[n - 1] ?? "")}</span>`;
   }).join("\n");
-  const title = options.title ? `<div style="font:600 13px system-ui,sans-serif;margin:6px 0 2px">${escapeHtml(options.title)}</div>` : "";
+  const title = options.title ? `<div style="font:600 13px system-ui,sans-serif;margin:6px 0 2px">${escapeHtml(t(options.title))}</div>` : "";
   return `${title}<pre class="kil-dump" tabindex="0" style="font:12px/1.45 ui-monospace,monospace;background:#fafafa;border:1px solid #ddd;padding:6px 8px;overflow-x:auto;white-space:pre">${body}</pre>`;
 }
 
