@@ -12,7 +12,7 @@ export {
 export { parseDump, type ParseOptions, type ParseResult } from "./parse/parser.js";
 export { tokenizeLine, type Token } from "./parse/lexer.js";
 export { formatDiagnostic } from "./parse/errors.js";
-export { formatProbability } from "./parse/values.js";
+export { formatProbability } from "./math/probability.js";
 export { formatDump, formatRule, formatChainDeclaration } from "./format/format.js";
 export { saveString } from "./format/quote.js";
 export {
@@ -42,7 +42,7 @@ export {
   simulateConnections, simulationEvents, CONNTRACK_TIMEOUT, sampleSplit, drawOutcome,
   type TimedConnection, type SimulationEvent, type SimulationOptions, type SampledShare,
 } from "./trace/simulate.js";
-export { createRandom, type Random } from "./trace/random.js";
+export { createRandom, type Random } from "./math/random.js";
 export { checkAnswer, closeTo, exerciseHtml, type ExerciseResult, type ExerciseSpec } from "./lessons/exercise.js";
 export { lessonTable, dumpLines, linesMentioning, preformatted } from "./lessons/html.js";
 export { openLesson, dataPath, type LessonData } from "./lessons/open.js";
@@ -79,7 +79,7 @@ export {
 export {
   compareConnection, outcomeProblems, compareRecent, natLineCounts, kernelLineCounts, simulatorRecent, kernelText, outcomeText,
   type ConnectionObservation, type ConnectionComparison,
-} from "./lab/compare.js";
+} from "./lab/kernel-vs-simulator.js";
 export { goodnessOfFit, binomialTwoSided, chiSquareSurvival, chiSquareCritical, gammaQ, lnGamma, type FitResult } from "./lab/stats.js";
 export { Lab, withLab, labEnvironment, type LabOptions, type LabEnvironment } from "./lab/lab.js";
 export {

@@ -16,7 +16,7 @@ import { generateCluster } from "../generate/generate.js";
 import { loadNodeContext } from "../node/context.js";
 import { parseDump } from "../parse/parser.js";
 import { services as readServices } from "../services/catalog.js";
-import { createRandom } from "../trace/random.js";
+import { createRandom } from "../math/random.js";
 import { simulationEvents, type TimedConnection } from "../trace/simulate.js";
 import type { Protocol } from "../trace/packet.js";
 import { reachable } from "./workload.js";

@@ -8,7 +8,7 @@ import type { NodeContext } from "../node/context.js";
 import type { KubeService } from "../services/catalog.js";
 import { add, equals, type Fraction } from "../math/fraction.js";
 import type { ConnectionSpec, Protocol } from "../trace/packet.js";
-import { createRandom } from "../trace/random.js";
+import { createRandom } from "../math/random.js";
 import { traceConnection, type TraceOptions } from "../trace/trace.js";
 
 /** Service ports a client can reach: a ClusterIP and at least one endpoint. */

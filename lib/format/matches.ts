@@ -2,7 +2,8 @@
 import type { Cidr } from "../model/address.js";
 import type { Negatable } from "../model/dump.js";
 import type { ConntrackMatch, Match, PortRange } from "../model/matches.js";
-import { formatProbability, protocolNumber } from "../parse/values.js";
+import { formatProbability } from "../math/probability.js";
+import { protocolNumber } from "../model/protocols.js";
 import { hex, saveString } from "./quote.js";
 
 const TCP_FLAGS: [string, number][] = [["FIN", 1], ["SYN", 2], ["RST", 4], ["PSH", 8], ["ACK", 16], ["URG", 32]];

@@ -12,7 +12,7 @@ import { BUILTIN_CHAINS } from "../model/tables.js";
 import type { TableName } from "../model/dump.js";
 import { saveString } from "../format/quote.js";
 import { endpointChainName, serviceChainName } from "../services/chain-names.js";
-import { createRandom, type Random } from "../trace/random.js";
+import { createRandom, type Random } from "../math/random.js";
 import { namespaceName, randomInt, randomUnit, serviceName, servicePorts, shuffle, type PortShape } from "./names.js";
 import { savedProbability } from "./probability.js";
 

@@ -3,7 +3,7 @@
  * Service names and port names, drawn from small word lists with a seeded
  * generator.
  */
-import type { Random } from "../trace/random.js";
+import type { Random } from "../math/random.js";
 
 /** A uniform integer in [0, n). */
 export function randomInt(random: Random, n: number): number {

@@ -5,7 +5,7 @@
  * decimals. So a 2018 dump shows `0.33332999982` where kube-proxy wrote
  * `0.33333`.
  */
-import { formatProbability, readProbability } from "../parse/values.js";
+import { formatProbability, kernelProbability } from "../math/probability.js";
 
 /**
  * Format a double with `digits` decimals exactly as Go's `%0.<digits>f` does:
@@ -49,9 +49,7 @@ export function savedProbability(n: number, style: "2018" | "modern"): string {
   const key = `${style}/${n}`;
   let text = printed.get(key);
   if (text === undefined) {
-    const read = readProbability(kubeProxyProbability(n, style));
-    if (!read.ok) throw new Error(read.message);
-    text = formatProbability(read.value.kernel);
+    text = formatProbability(kernelProbability(Number(kubeProxyProbability(n, style))));
     printed.set(key, text);
   }
   return text;

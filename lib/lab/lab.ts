@@ -11,7 +11,7 @@ import { parseDump } from "../parse/parser.js";
 import type { NodeContext } from "../node/context.js";
 import type { ConnectionSpec, Protocol } from "../trace/packet.js";
 import { ClientAgent, ServerProcess } from "./agents.js";
-import type { ConnectionObservation } from "./compare.js";
+import type { ConnectionObservation } from "./kernel-vs-simulator.js";
 import { createNamespaces, execIn, LabError, NamespaceShell, removeNamespaces, type NamespaceSet } from "./netns.js";
 import { countedRules, parseRecentFiles, parseSavedCounters, type KernelRecentLists } from "./observe.js";
 import { buildLab, farRole, planLab, type ClientPlacement, type LabPlan } from "./topology.js";

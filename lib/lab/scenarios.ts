@@ -24,7 +24,7 @@ import type { ConnectionSpec, Protocol } from "../trace/packet.js";
 import { emptyState, tupleKey, type NetState } from "../trace/state.js";
 import { connectionOf, traceConnection, type Trace, type TraceOutcome } from "../trace/trace.js";
 import { simulateConnections, type TimedConnection } from "../trace/simulate.js";
-import { compareConnection, type ConnectionComparison, type ConnectionObservation } from "./compare.js";
+import { compareConnection, type ConnectionComparison, type ConnectionObservation } from "./kernel-vs-simulator.js";
 import { labEnvironment, withLab, type Lab, type LabEnvironment } from "./lab.js";
 import { goodnessOfFit, type FitResult } from "./stats.js";
 import type { ClientPlacement } from "./topology.js";

@@ -7,9 +7,8 @@ import type {
 } from "../model/matches.js";
 import type { Negatable } from "../model/dump.js";
 import type { Token } from "./lexer.js";
-import {
-  protocolName, readCidr, readPortRange, readProbability, readProtocol, readUnsigned, readValueMask, type Read,
-} from "./values.js";
+import { protocolName } from "../model/protocols.js";
+import { readCidr, readPortRange, readProbability, readProtocol, readUnsigned, readValueMask, type Read } from "./values.js";
 import { formatIPv4, parseIPv4 } from "../model/address.js";
 import { readIcmpType } from "./icmp.js";
 import { utf8Length } from "../math/utf8.js";

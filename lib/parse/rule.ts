@@ -11,7 +11,8 @@ import type { Token } from "./lexer.js";
 import { MATCH_READERS, MAX_COMMENT_LENGTH, isBuildError, type MatchReader, type RawOption } from "./matches.js";
 import { utf8Length } from "../math/utf8.js";
 import { KNOWN_UNMODELLED_TARGETS, TARGET_READERS, type TargetReader } from "./targets.js";
-import { counterNumber, portRangeWarning, protocolName, readCidr, readPortRange, readProtocol, strtoui } from "./values.js";
+import { protocolName } from "../model/protocols.js";
+import { counterNumber, portRangeWarning, readCidr, readPortRange, readProtocol, strtoui } from "./values.js";
 
 /** A problem found while reading a rule, at a 1-based column. */
 export interface RuleProblem {

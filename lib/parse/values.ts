@@ -5,6 +5,8 @@
  */
 import { formatIPv4, makeCidr, maskToPrefix, parseIPv4, prefixToMask, type Cidr } from "../model/address.js";
 import type { PortRange } from "../model/matches.js";
+import { protocolByName } from "../model/protocols.js";
+import { PROBABILITY_SCALE, kernelProbability } from "../math/probability.js";
 
 /** A value or the reason it could not be read. */
 export type Read<T> = { ok: true; value: T } | { ok: false; message: string };
@@ -19,42 +21,14 @@ const SERVICE_PORTS: Record<string, number> = {
   pop3s: 995, mysql: 3306, postgresql: 5432,
 };
 
-/**
- * Protocol numbers iptables-save prints by name: the names of Debian's
- * /etc/protocols (netbase), which iptables looks up with getprotobynumber().
- * A number missing here is printed as a number, as iptables does.
- */
-const PROTOCOL_NAMES: Record<number, string> = {
-  1: "icmp", 2: "igmp", 3: "ggp", 4: "ipencap", 5: "st", 6: "tcp", 8: "egp", 9: "igp", 12: "pup", 17: "udp",
-  20: "hmp", 22: "xns-idp", 27: "rdp", 29: "iso-tp4", 33: "dccp", 36: "xtp", 37: "ddp", 38: "idpr-cmtp",
-  41: "ipv6", 43: "ipv6-route", 44: "ipv6-frag", 45: "idrp", 46: "rsvp", 47: "gre", 50: "esp", 51: "ah",
-  57: "skip", 58: "ipv6-icmp", 59: "ipv6-nonxt", 60: "ipv6-opts", 73: "rspf", 81: "vmtp", 88: "eigrp",
-  89: "ospf", 93: "ax.25", 94: "ipip", 97: "etherip", 98: "encap", 103: "pim", 108: "ipcomp", 112: "vrrp",
-  115: "l2tp", 124: "isis", 132: "sctp", 133: "fc", 135: "mobility-header", 136: "udplite", 137: "mpls-in-ip",
-  138: "manet", 139: "hip", 140: "shim6", 141: "wesp", 142: "rohc", 143: "ethernet",
-};
-const PROTOCOL_NUMBERS: Record<string, number> = Object.fromEntries(
-  Object.entries(PROTOCOL_NAMES).map(([n, name]) => [name, Number(n)]),
-);
-
 /** Read a protocol name (any case) or number into its number; `all` is 0. */
 export function readProtocol(text: string): Read<number> {
   const lower = text.toLowerCase();
   if (lower === "all") return ok(0);
   if (lower === "icmpv6") return ok(58);
-  const n = /^[0-9]+$/.test(lower) ? Number(lower) : PROTOCOL_NUMBERS[lower];
+  const n = /^[0-9]+$/.test(lower) ? Number(lower) : protocolByName(lower);
   if (n === undefined || n > 255) return fail(`unknown protocol '${text}': expected a name such as tcp, udp, icmp, sctp or a number 0-255`);
   return ok(n);
-}
-
-/** The model's name for a protocol number, as `-p` prints it: `tcp`, `all` for 0, else the number. */
-export function protocolName(n: number): string {
-  return n === 0 ? "all" : PROTOCOL_NAMES[n] ?? String(n);
-}
-
-/** The number of a protocol as the model names it (the inverse of protocolName). */
-export function protocolNumber(name: string): number {
-  return name === "all" ? 0 : PROTOCOL_NUMBERS[name] ?? Number(name);
 }
 
 /**
@@ -199,29 +173,11 @@ export function readCidr(text: string, keepHostBits = false): Read<Cidr> {
   return ok(cidr(((parts[0]! << 24) | (parts[1]! << 16) | (parts[2]! << 8) | parts[3]!) >>> 0));
 }
 
-/** 2^31, the scale of the kernel's statistic probabilities. */
-export const PROBABILITY_SCALE = 0x80000000;
-
 /** Read a probability as libxt_statistic does: `lround(p * 2^31)`. */
 export function readProbability(text: string): Read<{ printed: string; kernel: number; value: number }> {
   if (!/^(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$/.test(text)) return fail(`expected a probability between 0 and 1, got '${text}'`);
   const p = Number(text);
   if (!(p >= 0 && p <= 1)) return fail(`probability ${text} is out of range: expected 0 to 1`);
-  // p * 2^31 is exact in binary floating point, so this is the kernel's lround().
-  const kernel = Math.round(p * PROBABILITY_SCALE);
+  const kernel = kernelProbability(p);
   return ok({ printed: text, kernel, value: kernel / PROBABILITY_SCALE });
-}
-
-/**
- * Print `kernel / 2^31` with 11 decimals exactly as C's printf("%.11f") does
- * (round half to even on the exact binary value), using integers only.
- */
-export function formatProbability(kernel: number): string {
-  const scaled = BigInt(kernel) * 10n ** 11n;
-  const den = BigInt(PROBABILITY_SCALE);
-  let q = scaled / den;
-  const r = scaled % den;
-  if (r * 2n > den || (r * 2n === den && q % 2n === 1n)) q += 1n;
-  const digits = q.toString().padStart(12, "0");
-  return `${digits.slice(0, -11)}.${digits.slice(-11)}`;
 }

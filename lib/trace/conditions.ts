@@ -4,7 +4,7 @@
  * model), or a random branch (`-m statistic --mode random`).
  */
 import { cidrContains, formatCidr, formatIPv4, parseIPv4, type Cidr } from "../model/address.js";
-import { protocolNumber } from "../parse/values.js";
+import { protocolNumber } from "../model/protocols.js";
 import type { Negatable, Rule } from "../model/dump.js";
 import type { ConntrackState, Match, PortRange, RecentMatch } from "../model/matches.js";
 import { formatMatch } from "../format/matches.js";

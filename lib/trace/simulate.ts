@@ -6,7 +6,7 @@
 import type { Dump } from "../model/dump.js";
 import type { NodeContext } from "../node/context.js";
 import { fraction, type Fraction } from "../math/fraction.js";
-import { createRandom, type Random } from "./random.js";
+import { createRandom, type Random } from "../math/random.js";
 import { connectionOf, traceConnection, type TraceOutcome } from "./trace.js";
 import { DEFAULT_SOURCE_PORT, type ConnectionSpec, type Protocol } from "./packet.js";
 import { emptyState, tupleKey, type ConntrackEntry, type NetState, type RecentLists } from "./state.js";

@@ -12,7 +12,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseDump, type Diagnostic } from "../../lib/index.js";
-import { createRandom, type Random } from "../../lib/trace/random.js";
+import { createRandom, type Random } from "../../lib/math/random.js";
 import { execIn, netnsAvailable, withNetns, type Backend } from "../support/netns.js";
 import { repo } from "../parse/support.js";
 
