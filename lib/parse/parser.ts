@@ -6,7 +6,7 @@
  */
 import type { Chain, Counters, Diagnostic, Dump, Extra, Policy, Rule, Table, TableName } from "../model/dump.js";
 import { BUILTIN_CHAINS, MAX_CHAIN_NAME_LENGTH, isBuiltinChain, isTableName } from "../model/tables.js";
-import { formatRule } from "../format/format.js";
+import { sameRule } from "../model/same-rule.js";
 import { tokenizeLine, utf8Length, type Token } from "./lexer.js";
 import { counterNumber, unsignedLongLong } from "./values.js";
 import { readRuleParts, type RuleProblem } from "./rule.js";
@@ -455,9 +455,8 @@ function readStatement(
       } else {
         const wanted = ruleFrom(chain, i + 2);
         if (!wanted) return false;
-        // Compared as printed, so two spellings of one rule are the same rule, as for iptables.
-        const text = formatRule({ ...wanted, counters: null });
-        index = chain.rules.findIndex((r) => formatRule({ ...r, counters: null }) === text);
+        // Compared as the kernel holds them, so two spellings of one rule are the same rule, as for iptables.
+        index = chain.rules.findIndex((r) => sameRule(r, wanted));
         if (index < 0) {
           report(lineNo, cmd.start + 1, `${command} ${chain.name}: no rule in chain ${chain.name} matches this one`);
           return false;
