@@ -8,13 +8,14 @@ import { tupleText } from "../trace/packet.js";
 import { escapeHtml } from "./escape.js";
 import { codeText, markup, tableHtml, viewHtml, type Row, type ViewOptions } from "./html.js";
 import { probabilityCell, verdictText } from "./outcomes.js";
+import { t } from "../i18n/language.js";
 
 /** One connection to compare: a trace, with a label such as `outside client → ClusterIP`. */
 export type DecisionCase = Trace | { label: string; trace: Trace };
 
 function caseOf(c: DecisionCase): { label: string; trace: Trace } {
-  if ("trace" in c) return c;
-  const from = c.origin.local ? "from this node" : `in on ${c.origin.interface ?? "?"}`;
+  if ("trace" in c) return { label: t(c.label), trace: c.trace };
+  const from = c.origin.local ? t("from this node") : t("in on {}", c.origin.interface ?? "?");
   return { label: `${tupleText(c.packet)} (${from})`, trace: c };
 }
 
@@ -24,13 +25,14 @@ export function decisionTable(cases: readonly DecisionCase[], options: ViewOptio
   for (const c of cases.map(caseOf)) {
     const outcomes = c.trace.outcomes;
     if (outcomes.length === 0) {
-      rows.push({ className: "kil-group", cells: [c.label, { content: "no outcome", colSpan: 7 }] });
+      rows.push({ className: "kil-group", cells: [c.label, { content: t("no outcome"), colSpan: 7 }] });
       continue;
     }
     outcomes.forEach((o, k) => {
       const accepted = o.verdict === "accepted";
-      const dnat = o.dnat ? `${o.dnat.from} → ${o.dnat.to}${o.dnat.line !== null ? ` (line ${o.dnat.line})` : ` (${o.dnat.target})`}` : "none";
-      const snat = o.snat ? `${o.snat.target} → ${o.snat.to}${o.snat.line !== null ? ` (line ${o.snat.line}` : " ("}${o.snat.interface ? `${o.snat.line !== null ? ", " : ""}out of ${o.snat.interface}` : ""})` : "none";
+      const dnat = o.dnat ? `${o.dnat.from} → ${o.dnat.to} (${o.dnat.line !== null ? t("line {}", o.dnat.line) : o.dnat.target})` : t("none");
+      const snatWhere = [o.snat?.line != null ? t("line {}", o.snat.line) : "", o.snat?.interface ? t("out of {}", o.snat.interface) : ""].filter(Boolean).join(t(", "));
+      const snat = o.snat ? `${o.snat.target} → ${o.snat.to} (${snatWhere})` : t("none");
       const verdict = accepted ? `<span class="kil-yes">${escapeHtml(verdictText(o))}</span>` : o.verdict === "uncertain" ? `<span class="kil-warn">${escapeHtml(verdictText(o))}</span>` : `<span class="kil-no">${escapeHtml(verdictText(o))}</span>`;
       const cells: Row = [
         probabilityCell(o.probability),
@@ -45,6 +47,6 @@ export function decisionTable(cases: readonly DecisionCase[], options: ViewOptio
       rows.push({ className: k === 0 ? "kil-group" : undefined, cells });
     });
   }
-  const table = tableHtml({ head: ["case", "probability", "endpoint", "DNAT", "SNAT", "source the receiver sees", "mark", "verdict"], rows });
+  const table = tableHtml({ head: [t("case"), t("probability"), t("endpoint"), "DNAT", "SNAT", t("source the receiver sees"), t("mark"), t("verdict")], rows });
   return viewHtml("decisions", table, { title: options.title ?? "Decisions, connection by connection", caption: options.caption });
 }

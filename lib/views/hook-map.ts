@@ -14,6 +14,7 @@ import { escapeHtml, truncate } from "./escape.js";
 import { chartId } from "./ids.js";
 import { viewHtml, type ViewOptions } from "./html.js";
 import { OKABE_ITO } from "./style.js";
+import { t } from "../i18n/language.js";
 
 /** Tables at each hook in the order the kernel calls them (priorities raw -300, mangle -150, nat DNAT -100, filter 0, security 50, nat SNAT 100). */
 export const TABLES_AT_HOOK: Readonly<Record<Hook, readonly TableName[]>> = {
@@ -131,7 +132,7 @@ function hookLines(hook: Hook, jumps: Map<string, string[]>): { text: string; ki
     lines.push({ text: `${table}${note}`, kind: "table" });
     const to = jumps.get(`${hook} ${table}`) ?? [];
     for (const c of to.slice(0, MAX_JUMPS)) lines.push({ text: `→ ${truncate(c, 20)}`, kind: "jump" });
-    if (to.length > MAX_JUMPS) lines.push({ text: `→ ${to.length - MAX_JUMPS} more`, kind: "jump" });
+    if (to.length > MAX_JUMPS) lines.push({ text: `→ ${t("{} more", to.length - MAX_JUMPS)}`, kind: "jump" });
   }
   return lines;
 }
@@ -213,11 +214,11 @@ function drawBox(place: Place, b: Box, lines: Record<Hook, ReturnType<typeof hoo
   if (place === "route-in" || place === "route-out") {
     const cx = b.x + b.w / 2, cy = b.y + b.h / 2;
     return `<g><polygon points="${cx},${b.y} ${b.x + b.w},${cy} ${cx},${b.y + b.h} ${b.x},${cy}" fill="#fff8e1" stroke="${stroke}" stroke-width="${width}"/>` +
-      `<text x="${cx}" y="${cy + 4}" text-anchor="middle" font-size="11">${escapeHtml(LABELS[place])}</text></g>`;
+      `<text x="${cx}" y="${cy + 4}" text-anchor="middle" font-size="11">${escapeHtml(t(LABELS[place]))}</text></g>`;
   }
   if (!(HOOKS as readonly string[]).includes(place)) {
     return `<g><rect x="${b.x}" y="${b.y}" width="${b.w}" height="${b.h}" rx="20" fill="#f2f2f2" stroke="${stroke}" stroke-width="${width}"/>` +
-      `<text x="${b.x + b.w / 2}" y="${b.y + b.h / 2 + 4}" text-anchor="middle" font-size="12">${escapeHtml(LABELS[place])}</text></g>`;
+      `<text x="${b.x + b.w / 2}" y="${b.y + b.h / 2 + 4}" text-anchor="middle" font-size="12">${escapeHtml(t(LABELS[place]))}</text></g>`;
   }
   const rows = lines[place as Hook].map((l, i) => {
     const y = b.y + 38 + i * LINE;
@@ -252,11 +253,11 @@ export function hookMap(options: HookMapOptions = {}): string {
   const marker = (name: string, color: string) =>
     `<marker id="${id}-${name}" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="10" markerHeight="10" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="${color}"/></marker>`;
   const legend = o
-    ? `<g font-size="12"><line x1="20" y1="16" x2="50" y2="16" stroke="${OKABE_ITO.blue}" stroke-width="4"/><text x="56" y="20">the packet</text>` +
-      (reply.length ? `<line x1="150" y1="16" x2="180" y2="16" stroke="${OKABE_ITO.vermillion}" stroke-width="2.5" stroke-dasharray="7 4"/><text x="186" y="20">the reply</text>` : "") + `</g>`
+    ? `<g font-size="12"><line x1="20" y1="16" x2="50" y2="16" stroke="${OKABE_ITO.blue}" stroke-width="4"/><text x="56" y="20">${escapeHtml(t("the packet"))}</text>` +
+      (reply.length ? `<line x1="150" y1="16" x2="180" y2="16" stroke="${OKABE_ITO.vermillion}" stroke-width="2.5" stroke-dasharray="7 4"/><text x="186" y="20">${escapeHtml(t("the reply"))}</text>` : "") + `</g>`
     : "";
-  const loopLabel = `<text x="${boxes.in.x + boxes.in.w / 2 + 10}" y="${height - 18}" font-size="11" fill="#444">via lo: a packet the node sends to itself comes back in here</text>`;
-  const title = o ? `Netfilter hooks, with the path of ${o.before.protocol} ${o.before.src} → ${o.before.dst}:${o.before.dport}` : "Netfilter hooks, routing decisions and tables";
+  const loopLabel = `<text x="${boxes.in.x + boxes.in.w / 2 + 10}" y="${height - 18}" font-size="11" fill="#444">${escapeHtml(t("via lo: a packet the node sends to itself comes back in here"))}</text>`;
+  const title = o ? t("Netfilter hooks, with the path of {}", `${o.before.protocol} ${o.before.src} → ${o.before.dst}:${o.before.dport}`) : t("Netfilter hooks, routing decisions and tables");
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" id="${id}" viewBox="0 0 ${W} ${height}" width="${W}" height="${height}" role="img" aria-label="${escapeHtml(title)}" font-family="system-ui,sans-serif" fill="#1b1b1b">` +
     `<title>${escapeHtml(title)}</title><defs>${marker("arrow", "#777")}${marker("arrow-packet", OKABE_ITO.blue)}${marker("arrow-reply", OKABE_ITO.vermillion)}</defs>` +
     `${legend}${base.join("")}${over.join("")}${(Object.keys(boxes) as Place[]).map((p) => drawBox(p, boxes[p], lines, visited.has(p))).join("")}${loopLabel}</svg>`;

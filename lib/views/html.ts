@@ -6,6 +6,7 @@
  */
 import { escapeHtml, truncate } from "./escape.js";
 import { styleElement, VIEW_CLASS } from "./style.js";
+import { t } from "../i18n/language.js";
 
 /** Markup built by the views (already escaped); plain strings are always escaped. */
 export interface Html {
@@ -78,16 +79,16 @@ export function tableHtml(t: { caption?: string; head: HeadCell[]; rows: Row[]; 
 
 /** Options every view accepts. */
 export interface ViewOptions {
-  /** A heading above the view (escaped). */
+  /** A heading above the view (escaped; given in the current language, `t`). */
   title?: string;
-  /** A note below the view (escaped). */
+  /** A note below the view (escaped; given in the current language, `t`). */
   caption?: string;
 }
 
-/** The outer element of a view: scoped class, the shared stylesheet, title, body, caption. */
+/** The outer element of a view: scoped class, the shared stylesheet, title and caption (in the current language), body. */
 export function viewHtml(kind: string, body: string, options: ViewOptions = {}, extraClass = ""): string {
-  const title = options.title ? `<div class="kil-title">${escapeHtml(options.title)}</div>` : "";
-  const caption = options.caption ? `<p class="kil-caption">${escapeHtml(options.caption)}</p>` : "";
+  const title = options.title ? `<div class="kil-title">${escapeHtml(t(options.title))}</div>` : "";
+  const caption = options.caption ? `<p class="kil-caption">${escapeHtml(t(options.caption))}</p>` : "";
   return `<div class="${VIEW_CLASS} kil-${kind}${extraClass ? ` ${extraClass}` : ""}">${styleElement()}${title}${body}${caption}</div>`;
 }
 

@@ -4,6 +4,7 @@
  */
 import type { KubeEndpoint, KubeService } from "../services/catalog.js";
 import { ONE, formatFraction, formatPercent, fraction, subtract, type Fraction } from "../math/fraction.js";
+import { t } from "../i18n/language.js";
 
 /** `namespace/name` plus `:port` for a named port; the chain name when the dump had no comments. */
 export function serviceLabel(s: KubeService): string {
@@ -21,12 +22,12 @@ const FIXED: Record<string, string> = {
   "KUBE-FORWARD": "accept marked and tracked pod traffic",
 };
 
-/** What a chain stands for: `default/wordpress-01-svc` for its KUBE-SVC chain, `endpoint 10.253.25.4:80` for a KUBE-SEP chain. */
+/** What a chain stands for: `default/wordpress-01-svc` for its KUBE-SVC chain, `endpoint 10.253.25.4:80` for a KUBE-SEP chain (in the current language). */
 export function chainMeaning(chain: string, services: readonly KubeService[] = []): string | null {
-  if (FIXED[chain]) return FIXED[chain];
+  if (FIXED[chain]) return t(FIXED[chain]);
   for (const s of services) {
     if (s.chain === chain) return serviceLabel(s);
-    for (const e of s.endpoints) if (e.chain === chain) return `endpoint ${e.ip}:${e.port}`;
+    for (const e of s.endpoints) if (e.chain === chain) return t("endpoint {}", `${e.ip}:${e.port}`);
   }
   return null;
 }
@@ -54,20 +55,21 @@ export function remainingBefore(endpoints: readonly KubeEndpoint[]): Fraction[] 
 
 /** `line 166: 0.5 of the rest = 33.333% overall`, `line 165: 0.33332999982 = 33.333%`, `line 167: the rest = 33.333%`. */
 export function endpointRuleText(ep: KubeEndpoint, rest: Fraction): string {
-  const where = ep.line !== null ? `line ${ep.line}: ` : "";
   const overall = formatPercent(ep.probability);
-  if (!ep.ruleProbability) return rest.num === rest.den ? `${where}every connection = ${overall}` : `${where}the rest = ${overall}`;
-  const p = compactProbability(ep.ruleProbability.printed);
-  return rest.num === rest.den ? `${where}${p} = ${overall}` : `${where}${p} of the rest = ${overall} overall`;
+  const p = ep.ruleProbability ? compactProbability(ep.ruleProbability.printed) : "";
+  const what = !ep.ruleProbability
+    ? rest.num === rest.den ? t("every connection = {}", overall) : t("the rest = {}", overall)
+    : rest.num === rest.den ? `${p} = ${overall}` : t("{} of the rest = {} overall", p, overall);
+  return ep.line !== null ? t("line {}: {}", ep.line, what) : what;
 }
 
 /** The long form for tooltips and tables: the printed value, the kernel's n/2^31, the rest reaching the rule, and the exact result. */
 export function endpointRuleDetail(ep: KubeEndpoint, rest: Fraction): string {
   const parts: string[] = [];
   if (ep.ruleProbability) {
-    parts.push(`--probability ${ep.ruleProbability.printed}: the kernel keeps ${ep.ruleProbability.kernel}/2^31 = ${formatFraction(ruleFraction(ep))}`);
-  } else parts.push("no statistic match: takes every connection that reaches it");
-  parts.push(`reached by ${formatFraction(rest)} = ${formatPercent(rest)} of new connections`);
-  parts.push(`effective: ${formatFraction(ep.probability)} = ${formatPercent(ep.probability)}`);
-  return parts.join("; ");
+    parts.push(`--probability ${ep.ruleProbability.printed}: ${t("the kernel keeps {}", `${ep.ruleProbability.kernel}/2^31 = ${formatFraction(ruleFraction(ep))}`)}`);
+  } else parts.push(t("no statistic match: takes every connection that reaches it"));
+  parts.push(t("reached by {} of new connections", `${formatFraction(rest)} = ${formatPercent(rest)}`));
+  parts.push(t("effective: {}", `${formatFraction(ep.probability)} = ${formatPercent(ep.probability)}`));
+  return parts.join(t("; "));
 }

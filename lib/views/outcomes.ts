@@ -3,6 +3,7 @@ import type { Outcome } from "../trace/engine.js";
 import type { Trace } from "../trace/trace.js";
 import { formatFraction, formatPercent, type Fraction } from "../math/fraction.js";
 import { hex } from "../format/quote.js";
+import { t } from "../i18n/language.js";
 
 /** One outcome, several, or a trace (all its outcomes). */
 export type OutcomeSource = Outcome | readonly Outcome[] | Trace;
@@ -12,6 +13,11 @@ export function outcomeList(source: OutcomeSource): readonly Outcome[] {
   if (Array.isArray(source)) return source as readonly Outcome[];
   if ("outcomes" in (source as object)) return (source as Trace).outcomes;
   return [source as Outcome];
+}
+
+/** How an outcome ended in one word of the current language: accepted, dropped, rejected, uncertain. */
+export function verdictWord(o: Outcome): string {
+  return t(o.verdict);
 }
 
 /** `1/2 (50%)`, or `100%` for certainty. */
@@ -36,8 +42,9 @@ export function markText(value: number): string {
 
 /** How an outcome ended, in words: `accepted, out of flannel.1`, `dropped at line 27`. */
 export function verdictText(o: Outcome): string {
-  if (o.verdict === "accepted") return o.delivery === "local" ? "accepted, delivered locally" : `accepted, out of ${o.outInterface ?? "?"}`;
-  const where = o.line !== null ? ` at line ${o.line}` : "";
-  if (o.verdict === "rejected") return `rejected${where}${o.rejectWith ? ` (${o.rejectWith})` : ""}`;
-  return `${o.verdict}${where}`;
+  if (o.verdict === "accepted") return o.delivery === "local" ? t("accepted, delivered locally") : t("accepted, out of {}", o.outInterface ?? "?");
+  const verdict = t(o.verdict);
+  const where = o.line !== null ? t("{} at line {}", verdict, o.line) : verdict;
+  if (o.verdict === "rejected") return `${where}${o.rejectWith ? ` (${o.rejectWith})` : ""}`;
+  return where;
 }

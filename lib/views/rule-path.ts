@@ -10,6 +10,7 @@ import { markup, tableHtml, viewHtml, type Row, type ViewOptions } from "./html.
 import { failingCondition, highlightRule } from "./rule-text.js";
 import { probabilityCell, verdictText } from "./outcomes.js";
 import { tupleText } from "../trace/packet.js";
+import { t } from "../i18n/language.js";
 
 /** Options of `rulePathTable`. */
 export interface RulePathOptions extends ViewOptions {
@@ -45,20 +46,22 @@ function collapsedSteps(steps: readonly Step[], maxRun: number): Map<number, num
 
 function resultHtml(s: Step): string {
   if (s.kind !== "rule") return escapeHtml(s.action ?? "");
-  const branch = s.probability ? ` <span class="kil-dim">(random branch, ${escapeHtml(formatFraction(s.probability))})</span>` : "";
+  const branch = s.probability ? ` <span class="kil-dim">(${escapeHtml(t("random branch, {}", formatFraction(s.probability)))})</span>` : "";
   if (s.matched) {
     const notes = s.reason ? `<br><span class="kil-dim">${escapeHtml(s.reason)}</span>` : "";
-    return `<span class="kil-yes">matched</span>: ${escapeHtml(s.action ?? "")}${branch}${notes}`;
+    return `<span class="kil-yes">${escapeHtml(t("matched"))}</span>: ${escapeHtml(s.action ?? "")}${branch}${notes}`;
   }
   const f = s.reason ? failingCondition(s.rule, s.reason) : null;
   const why = f ? `<code>${escapeHtml(f.part)}</code>: ${escapeHtml(f.why)}` : escapeHtml(s.reason ?? "");
-  return `<span class="kil-no">no</span>: ${why}${branch}`;
+  return `<span class="kil-no">${escapeHtml(t("no"))}</span>: ${why}${branch}`;
 }
 
-const LEGEND =
-  `<ul class="kil-legend"><li><code><span class="kil-hit">-d 10.0.0.1/32</span></code> conditions that matched</li>` +
-  `<li><code><span class="kil-miss">-d 10.0.0.1/32</span></code> the condition that failed</li>` +
-  `<li><code><span class="kil-target">-j TARGET</span></code> what the rule does (bold)</li></ul>`;
+/** What the highlights in the rule column mean. */
+function legendHtml(): string {
+  return `<ul class="kil-legend"><li><code><span class="kil-hit">-d 10.0.0.1/32</span></code> ${escapeHtml(t("conditions that matched"))}</li>` +
+    `<li><code><span class="kil-miss">-d 10.0.0.1/32</span></code> ${escapeHtml(t("the condition that failed"))}</li>` +
+    `<li><code><span class="kil-target">-j TARGET</span></code> ${escapeHtml(t("what the rule does (bold)"))}</li></ul>`;
+}
 
 /** Table of the rules one outcome met, in order, with the matching part (or the failing condition) highlighted. */
 export function rulePathTable(outcome: Outcome, options: RulePathOptions = {}): string {
@@ -70,7 +73,7 @@ export function rulePathTable(outcome: Outcome, options: RulePathOptions = {}): 
     const hidden = collapsed.get(i);
     if (hidden !== undefined) {
       hiddenUntil = i + hidden;
-      rows.push({ className: "kil-skipped", cells: [{ content: `… ${hidden} more rules of ${s.chain ?? "this chain"} did not match (steps ${i + 1} to ${i + hidden})`, colSpan: 7 }] });
+      rows.push({ className: "kil-skipped", cells: [{ content: `… ${t("{} more rules of {} did not match (steps {} to {})", hidden, s.chain ?? t("this chain"), i + 1, i + hidden)}`, colSpan: 7 }] });
       return;
     }
     if (options.hideNonMatching && s.kind === "rule" && !s.matched) return;
@@ -93,7 +96,7 @@ export function rulePathTable(outcome: Outcome, options: RulePathOptions = {}): 
       ],
     });
   });
-  const table = tableHtml({ head: [{ text: "#", className: "kil-num" }, "hook", "table", "chain", { text: "line", className: "kil-num" }, "rule", "result"], rows });
-  const summary = `<p class="kil-caption">${escapeHtml(tupleText(outcome.before))} → ${escapeHtml(tupleText(outcome.after))}: ${escapeHtml(verdictText(outcome))}, probability ${escapeHtml(probabilityCell(outcome.probability))}</p>`;
-  return viewHtml("rule-path", `${summary}${table}${LEGEND}`, { title: options.title ?? "The rules on this path", caption: options.caption });
+  const table = tableHtml({ head: [{ text: "#", className: "kil-num" }, t("hook"), t("table"), t("chain"), { text: t("line"), className: "kil-num" }, t("rule"), t("result")], rows });
+  const summary = `<p class="kil-caption">${escapeHtml(tupleText(outcome.before))} → ${escapeHtml(tupleText(outcome.after))}: ${escapeHtml(t("{}, probability {}", verdictText(outcome), probabilityCell(outcome.probability)))}</p>`;
+  return viewHtml("rule-path", `${summary}${table}${legendHtml()}`, { title: options.title ?? "The rules on this path", caption: options.caption });
 }

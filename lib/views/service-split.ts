@@ -12,6 +12,7 @@ import { ONE, ZERO, add, formatFraction, formatPercent, fraction, multiply, subt
 import { FlowBuilder, type FlowGraph } from "./flow.js";
 import { endpointRuleDetail, endpointRuleText, remainingBefore, serviceLabel } from "./labels.js";
 import { renderSankey, type SankeyOptions } from "./sankey.js";
+import { t } from "../i18n/language.js";
 
 /** Options of the service split's layout. */
 export interface ServiceSplitGraphOptions {
@@ -59,7 +60,7 @@ export function serviceSplitGraph(service: KubeService, dump?: Dump, options: Se
   const returning = affinity ? options.returningShare ?? fraction(1, 2) : ZERO;
   const fresh = subtract(ONE, returning);
   const svcLabel = [service.chain, `= ${name}`];
-  if (service.affinity) svcLabel.push(`ClientIP affinity, ${service.affinity.timeoutSeconds} s`);
+  if (service.affinity) svcLabel.push(t("ClientIP affinity, {} s", service.affinity.timeoutSeconds));
   const svc = `svc:${service.chain}`;
   const notes: string[] = [];
 
@@ -68,26 +69,26 @@ export function serviceSplitGraph(service: KubeService, dump?: Dump, options: Se
   const hasNode = service.nodePort !== null;
   const entries = (hasCluster ? 1 : 0) + (hasNode ? 1 : 0);
   const shares = options.entryShares ?? { clusterIP: entries ? fraction(1, entries) : ZERO, nodePort: entries ? fraction(1, entries) : ZERO };
-  if (hasCluster || hasNode) b.node("chain:KUBE-SERVICES", "dispatch", ["KUBE-SERVICES", "= service portals"]);
+  if (hasCluster || hasNode) b.node("chain:KUBE-SERVICES", "dispatch", ["KUBE-SERVICES", `= ${t("service portals")}`]);
   if (hasCluster) {
     const e = b.node("entry:cluster-ip", "entry", [`ClusterIP ${service.clusterIP}:${service.port}/${proto}`]);
     const r = entryRule(dump, service, "KUBE-SERVICES");
-    b.link(e, "chain:KUBE-SERVICES", "flow", { exact: shares.clusterIP }, r?.line ?? null, `new connections to ${service.clusterIP}:${service.port}/${proto} enter nat PREROUTING (from outside) or OUTPUT (from this node) and jump to KUBE-SERVICES`);
+    b.link(e, "chain:KUBE-SERVICES", "flow", { exact: shares.clusterIP }, r?.line ?? null, t("new connections to {} enter nat PREROUTING (from outside) or OUTPUT (from this node) and jump to KUBE-SERVICES", `${service.clusterIP}:${service.port}/${proto}`));
     b.node(svc, "service", svcLabel);
-    b.link("chain:KUBE-SERVICES", svc, "flow", { exact: shares.clusterIP }, r?.line ?? null, r ? `line ${r.line}: ${r.raw}` : `the rule for ${service.clusterIP}:${service.port} jumps to ${service.chain}`);
+    b.link("chain:KUBE-SERVICES", svc, "flow", { exact: shares.clusterIP }, r?.line ?? null, r ? t("line {}: {}", r.line, r.raw) : t("the rule for {} jumps to {}", `${service.clusterIP}:${service.port}`, service.chain));
   }
   if (hasNode) {
-    const e = b.node("entry:node-port", "entry", [`NodePort :${service.nodePort}/${proto}`, "on the node's own addresses"]);
+    const e = b.node("entry:node-port", "entry", [`NodePort :${service.nodePort}/${proto}`, t("on the node's own addresses")]);
     const nr = nodePortsRule(dump);
     const r = entryRule(dump, service, "KUBE-NODEPORTS");
-    b.link(e, "chain:KUBE-SERVICES", "flow", { exact: shares.nodePort }, null, `new connections to port ${service.nodePort} of a node address enter KUBE-SERVICES, match no ClusterIP rule and reach its last rule`);
-    b.node("chain:KUBE-NODEPORTS", "dispatch", ["KUBE-NODEPORTS", "= NodePorts"]);
-    b.link("chain:KUBE-SERVICES", "chain:KUBE-NODEPORTS", "flow", { exact: shares.nodePort }, nr?.line ?? null, nr ? `line ${nr.line}: ${nr.raw}` : "KUBE-SERVICES' last rule (-m addrtype --dst-type LOCAL) jumps to KUBE-NODEPORTS");
+    b.link(e, "chain:KUBE-SERVICES", "flow", { exact: shares.nodePort }, null, t("new connections to port {} of a node address enter KUBE-SERVICES, match no ClusterIP rule and reach its last rule", service.nodePort!));
+    b.node("chain:KUBE-NODEPORTS", "dispatch", ["KUBE-NODEPORTS", `= ${t("NodePorts")}`]);
+    b.link("chain:KUBE-SERVICES", "chain:KUBE-NODEPORTS", "flow", { exact: shares.nodePort }, nr?.line ?? null, nr ? t("line {}: {}", nr.line, nr.raw) : t("KUBE-SERVICES' last rule (-m addrtype --dst-type LOCAL) jumps to KUBE-NODEPORTS"));
     b.node(svc, "service", svcLabel);
-    b.link("chain:KUBE-NODEPORTS", svc, "flow", { exact: shares.nodePort }, r?.line ?? null, r ? `line ${r.line}: ${r.raw}` : `the rule for port ${service.nodePort} jumps to ${service.chain}`);
+    b.link("chain:KUBE-NODEPORTS", svc, "flow", { exact: shares.nodePort }, r?.line ?? null, r ? t("line {}: {}", r.line, r.raw) : t("the rule for port {} jumps to {}", service.nodePort!, service.chain));
   }
   b.node(svc, "service", svcLabel);
-  if (entries === 2 && !options.entryShares) notes.push("The ClusterIP and the NodePort are drawn as equal shares of the traffic (the rules do not say how clients divide between them); the split after the KUBE-SVC chain is the same for both.");
+  if (entries === 2 && !options.entryShares) notes.push(t("The ClusterIP and the NodePort are drawn as equal shares of the traffic (the rules do not say how clients divide between them); the split after the KUBE-SVC chain is the same for both."));
 
   // Endpoints, in rule order.
   const rests = remainingBefore(service.endpoints);
@@ -98,39 +99,40 @@ export function serviceSplitGraph(service: KubeService, dump?: Dump, options: Se
     const rest = rests[i];
     const sep = `sep:${ep.chain}`;
     const ruleText = endpointRuleText(ep, rest);
-    const sepLabel = [ep.chain, `new: ${ruleText}`];
-    if (affinity && ep.affinityLine !== null && returning.num > 0n) sepLabel.push(`returning: line ${ep.affinityLine} (xt_recent)`);
-    const dnat = ep.dnatLine !== null ? `line ${ep.dnatLine}: DNAT to ${ep.ip}:${ep.port}` : `DNAT to ${ep.ip}:${ep.port}`;
+    const sepLabel = [ep.chain, t("new: {}", ruleText)];
+    if (affinity && ep.affinityLine !== null && returning.num > 0n) sepLabel.push(t("returning: line {} (xt_recent)", ep.affinityLine));
+    const dnatTo = t("DNAT to {}", `${ep.ip}:${ep.port}`);
+    const dnat = ep.dnatLine !== null ? t("line {}: {}", ep.dnatLine, dnatTo) : dnatTo;
     b.node(sep, "endpoint-chain", sepLabel, [...sepLabel, dnat, endpointRuleDetail(ep, rest)].join("\n"));
     const target = `endpoint:${ep.ip}:${ep.port}`;
-    const who = affinity ? "of new clients" : "of connections";
+    const who = affinity ? t("of new clients") : t("of connections");
     const pText = ep.probability.den === 1n ? formatPercent(ep.probability) : `${formatPercent(ep.probability)} = ${formatFraction(ep.probability)}`;
     b.node(target, "endpoint", [`${ep.ip}:${ep.port}`, pText], `${ep.ip}:${ep.port}\n${formatFraction(ep.probability)} = ${formatPercent(ep.probability)} ${who}`);
     const detail = endpointRuleDetail(ep, rest);
-    b.link(svc, sep, "flow", { exact: multiply(fresh, ep.probability) }, ep.line, `${affinity ? "new client: " : ""}${ruleText}\n${detail}`);
+    b.link(svc, sep, "flow", { exact: multiply(fresh, ep.probability) }, ep.line, `${affinity ? t("new client: ") : ""}${ruleText}\n${detail}`);
     if (affinity && ep.affinityLine !== null && returning.num > 0n) {
       b.link(svc, sep, "affinity", { exact: multiply(returning, ep.probability) }, ep.affinityLine,
-        `returning client: line ${ep.affinityLine} finds the client in list ${ep.recentList ?? ep.chain} (seen less than ${service.affinity!.timeoutSeconds} s ago) and sends it back to ${ep.chain}`);
+        t("returning client: line {} finds the client in list {} (seen less than {} s ago) and sends it back to {}", ep.affinityLine, ep.recentList ?? ep.chain, service.affinity!.timeoutSeconds, ep.chain));
     }
     b.link(sep, target, "flow", { exact: ep.probability }, ep.dnatLine, dnat);
   });
   if (shown < service.endpoints.length) {
     const more = service.endpoints.slice(shown);
     const p = more.reduce((acc, e) => add(acc, e.probability), ZERO);
-    const label = [`${more.length} ${shown ? "more " : ""}endpoints`, `${formatPercent(p)} together`];
+    const label = [shown ? t("{} more endpoints", more.length) : t("{} endpoints", more.length), t("{} together", formatPercent(p))];
     const id = b.node("more-endpoints", "others", label, `${label.join(", ")}: ${more.map((e) => `${e.ip}:${e.port}`).slice(0, 40).join(", ")}${more.length > 40 ? ", …" : ""}`);
-    b.link(svc, id, "flow", { exact: p }, null, `${more.length} endpoints drawn as one (option maxEndpoints): ${formatFraction(p)} = ${formatPercent(p)}`);
-    notes.push(`${more.length} of ${service.endpoints.length} endpoints are drawn as one box (option maxEndpoints).`);
+    b.link(svc, id, "flow", { exact: p }, null, t("{} endpoints drawn as one (option maxEndpoints): {}", more.length, `${formatFraction(p)} = ${formatPercent(p)}`));
+    notes.push(t("{} of {} endpoints are drawn as one box (option maxEndpoints).", more.length, service.endpoints.length));
   }
   if (service.fallThrough.num > 0n) {
-    const f = b.node("fall-through", "chain", ["no endpoint rule matched", "returns to KUBE-SERVICES, not DNATed"]);
-    b.link(svc, f, "flow", { exact: service.fallThrough }, null, `${formatFraction(service.fallThrough)} of connections match no endpoint rule`);
+    const f = b.node("fall-through", "chain", [t("no endpoint rule matched"), t("returns to KUBE-SERVICES, not DNATed")]);
+    b.link(svc, f, "flow", { exact: service.fallThrough }, null, t("{} of connections match no endpoint rule", formatFraction(service.fallThrough)));
   }
-  if (service.endpoints.length === 0) notes.push(`${name} has no endpoints in this dump.`);
+  if (service.endpoints.length === 0) notes.push(t("{} has no endpoints in this dump.", name));
   if (affinity && returning.num > 0n) {
     notes.push(
-      `Hatched bands: returning clients (ClientIP affinity), drawn as ${formatFraction(returning)} of the connections for illustration (option returningShare). ` +
-        "A returning client goes back to the endpoint it was first sent to, so each endpoint still receives its share of new clients."
+      `${t("Hatched bands: returning clients (ClientIP affinity), drawn as {} of the connections for illustration (option returningShare).", formatFraction(returning))} ` +
+        t("A returning client goes back to the endpoint it was first sent to, so each endpoint still receives its share of new clients.")
     );
   }
   return b.graph("probability", notes);

@@ -11,6 +11,7 @@ import { ZERO, add, formatFraction, formatPercent, type Fraction } from "../math
 import { FlowBuilder, type FlowGraph, type FlowNodeKind } from "./flow.js";
 import { chainMeaning, compactProbability } from "./labels.js";
 import { renderSankey, type SankeyOptions } from "./sankey.js";
+import { t } from "../i18n/language.js";
 
 /** Options of the trace layout. */
 export interface TraceGraphOptions {
@@ -53,14 +54,16 @@ export function natHops(o: Outcome): Hop[] {
 /** How an outcome ends, as a node: kind, label lines and tooltip. */
 export function outcomeEnd(o: Outcome): { kind: FlowNodeKind; label: string[]; title: string } {
   if (o.verdict === "accepted") {
-    if (o.delivery === "local") return { kind: "delivered", label: ["delivered locally", `to ${o.after.dst}:${o.after.dport}`], title: `delivered to a process on this node, ${o.after.src}:${o.after.sport} -> ${o.after.dst}:${o.after.dport}` };
-    const src = o.snat ? `as ${o.snat.to} (${o.snat.target}${o.snat.line !== null ? ` line ${o.snat.line}` : ""})` : `source ${o.after.src}:${o.after.sport} kept`;
-    return { kind: "delivered", label: [`out of ${o.outInterface ?? "?"}`, src], title: `leaves ${o.outInterface ?? "?"} as ${o.after.src}:${o.after.sport} -> ${o.after.dst}:${o.after.dport}${o.snat ? `\nsource NAT: ${o.snat.why}` : ""}` };
+    if (o.delivery === "local") return { kind: "delivered", label: [t("delivered locally"), t("to {}", `${o.after.dst}:${o.after.dport}`)], title: t("delivered to a process on this node, {}", `${o.after.src}:${o.after.sport} -> ${o.after.dst}:${o.after.dport}`) };
+    const src = o.snat ? t("as {}", `${o.snat.to} (${o.snat.target}${o.snat.line !== null ? ` ${t("line {}", o.snat.line)}` : ""})`) : t("source {} kept", `${o.after.src}:${o.after.sport}`);
+    const out = o.outInterface ?? "?";
+    return { kind: "delivered", label: [t("out of {}", out), src], title: `${t("leaves {} as {}", out, `${o.after.src}:${o.after.sport} -> ${o.after.dst}:${o.after.dport}`)}${o.snat ? `\n${t("source NAT: {}", o.snat.why)}` : ""}` };
   }
-  const where = o.line !== null ? ` at line ${o.line}` : "";
-  if (o.verdict === "dropped") return { kind: "dropped", label: [`dropped${where}`], title: o.reason ?? "dropped" };
-  if (o.verdict === "rejected") return { kind: "dropped", label: [`rejected${where}`, o.rejectWith ?? ""].filter(Boolean), title: o.reason ?? "rejected" };
-  return { kind: "uncertain", label: [`uncertain${where}`], title: o.reason ?? "uncertain" };
+  const verdict = t(o.verdict);
+  const label = o.line !== null ? t("{} at line {}", verdict, o.line) : verdict;
+  if (o.verdict === "dropped") return { kind: "dropped", label: [label], title: o.reason ?? verdict };
+  if (o.verdict === "rejected") return { kind: "dropped", label: [label, o.rejectWith ?? ""].filter(Boolean), title: o.reason ?? verdict };
+  return { kind: "uncertain", label: [label], title: o.reason ?? verdict };
 }
 
 function chainKind(name: string): FlowNodeKind {
@@ -74,7 +77,7 @@ function chainKind(name: string): FlowNodeKind {
 export function traceGraph(trace: Trace, options: TraceGraphOptions = {}): FlowGraph {
   const b = new FlowBuilder();
   const p = trace.packet;
-  const from = trace.origin.local ? "from a process on this node" : `arriving on ${trace.origin.interface ?? "?"}`;
+  const from = trace.origin.local ? t("from a process on this node") : t("arriving on {}", trace.origin.interface ?? "?");
   const entry = b.node("packet", "entry", [`${p.protocol} ${p.src}:${p.sport}`, `→ ${p.dst}:${p.dport}`, from]);
   const through = new Map<string, Fraction>();
   const paths = trace.outcomes.map((o) => {
@@ -93,9 +96,9 @@ export function traceGraph(trace: Trace, options: TraceGraphOptions = {}): FlowG
     hops.forEach((h, i) => {
       const set = via.get(ids[i + 1]) ?? new Set<string>();
       const p = /--probability (\S+)/.exec(h.step.rule);
-      if (h.affinity) set.add(`line ${h.step.line} (affinity)`);
-      else if (p) set.add(`line ${h.step.line} (p ${compactProbability(p[1])})`);
-      else if (h.chain.startsWith("KUBE-SEP-")) set.add(`line ${h.step.line}`);
+      if (h.affinity) set.add(t("line {} (affinity)", String(h.step.line)));
+      else if (p) set.add(`${t("line {}", String(h.step.line))} (p ${compactProbability(p[1])})`);
+      else if (h.chain.startsWith("KUBE-SEP-")) set.add(t("line {}", String(h.step.line)));
       via.set(ids[i + 1], set);
     });
   for (const { o, hops, ids } of paths) {
@@ -106,13 +109,13 @@ export function traceGraph(trace: Trace, options: TraceGraphOptions = {}): FlowG
       const label = [h.chain];
       if (meaning) label.push(`= ${meaning}`);
       const rules = [...via.get(id)!];
-      label.push(`${formatPercent(total)} of connections${rules.length ? `, via ${rules.join(", ")}` : ""}`);
-      b.node(id, chainKind(h.chain), label, [...label, `entered by line ${h.step.line}: ${h.step.rule}`].join("\n"));
+      label.push(rules.length ? t("{} of connections, via {}", formatPercent(total), rules.join(t(", "))) : t("{} of connections", formatPercent(total)));
+      b.node(id, chainKind(h.chain), label, [...label, t("entered by line {}: {}", String(h.step.line), h.step.rule)].join("\n"));
     });
     const dest = `${o.after.dst}:${o.after.dport}`;
     const destId = `dest:${dest}`;
-    const destLabel = o.dnat ? [dest, `DNAT${o.dnat.line !== null ? ` line ${o.dnat.line}` : ` (${o.dnat.target})`}`] : [dest, "destination not rewritten"];
-    b.node(destId, o.dnat ? "endpoint" : "chain", destLabel, o.dnat ? `${o.dnat.target} ${o.dnat.from} -> ${o.dnat.to}${o.dnat.chain ? ` in ${o.dnat.chain}` : ""}` : undefined);
+    const destLabel = o.dnat ? [dest, `DNAT${o.dnat.line !== null ? ` ${t("line {}", o.dnat.line)}` : ` (${o.dnat.target})`}`] : [dest, t("destination not rewritten")];
+    b.node(destId, o.dnat ? "endpoint" : "chain", destLabel, o.dnat ? `${o.dnat.target} ${o.dnat.from} -> ${o.dnat.to}${o.dnat.chain ? ` ${t("in {}", o.dnat.chain)}` : ""}` : undefined);
     const end = outcomeEnd(o);
     const endId = b.node(`end:${end.label.join(" ")}`, end.kind, end.label, end.title);
     const chain = [...ids, destId, endId];
@@ -123,9 +126,9 @@ export function traceGraph(trace: Trace, options: TraceGraphOptions = {}): FlowG
       let line: number | null = null;
       if (hop) {
         line = hop.step.line;
-        const branch = hop.step.probability ? ` (random: ${formatFraction(hop.step.probability)}${statisticText(hop.step.rule)})` : "";
-        title = `line ${hop.step.line}${branch}: ${hop.step.rule}\n${title}`;
-        if (affinity) title = `returning client: the xt_recent list already has the source\n${title}`;
+        const branch = hop.step.probability ? ` (${t("random: {}", formatFraction(hop.step.probability))}${statisticText(hop.step.rule)})` : "";
+        title = `${t("line {}{}: {}", String(hop.step.line), branch, hop.step.rule)}\n${title}`;
+        if (affinity) title = `${t("returning client: the xt_recent list already has the source")}\n${title}`;
       }
       b.link(chain[i], chain[i + 1], affinity ? "affinity" : "flow", { exact: o.probability }, line, title);
     }
@@ -135,7 +138,7 @@ export function traceGraph(trace: Trace, options: TraceGraphOptions = {}): FlowG
 
 function statisticText(rule: string): string {
   const m = /--probability (\S+)/.exec(rule);
-  return m ? `, rule says ${compactProbability(m[1])}` : "";
+  return m ? `${t(", ")}${t("rule says {}", compactProbability(m[1]))}` : "";
 }
 
 /** Sankey diagram of where one traced connection can go, each band an outcome's exact probability. */

@@ -3,16 +3,19 @@ import { escapeHtml } from "./escape.js";
 import { codeText, markup, tableHtml, viewHtml, type Row, type ViewOptions } from "./html.js";
 import type { TraceOutcome } from "../trace/trace.js";
 import { outcomeList, probabilityCell, type OutcomeSource } from "./outcomes.js";
+import { t } from "../i18n/language.js";
 
 /** Table of each outcome's verdict: accepted (and where it went), dropped or rejected (where and why), the final packet and mark. */
 export function verdictTable(source: OutcomeSource, options: ViewOptions = {}): string {
   const rows: Row[] = outcomeList(source).map((o, i) => {
-    const verdict = o.verdict === "accepted" ? `<span class="kil-yes">accepted</span>` : o.verdict === "uncertain" ? `<span class="kil-warn">uncertain</span>` : `<span class="kil-no">${escapeHtml(o.verdict)}</span>`;
+    const cls = o.verdict === "accepted" ? "kil-yes" : o.verdict === "uncertain" ? "kil-warn" : "kil-no";
+    const verdict = `<span class="${cls}">${escapeHtml(t(o.verdict))}</span>`;
     // A traced outcome knows the Service port it reached and its next hop; a bare engine outcome does not.
     const traced = o as Partial<TraceOutcome>;
-    const hop = traced.nextHop && traced.nextHop !== o.after.dst ? ` toward ${traced.nextHop}` : "";
-    const where = o.verdict === "accepted" ? (o.delivery === "local" ? "delivered to a process on the node" : `sent out of ${o.outInterface ?? "?"}${hop}`) : o.rejectWith ? `answered with ${o.rejectWith}` : "";
-    const service: string = traced.service === undefined ? "" : traced.service ?? "none: no Service rule matched";
+    const out = o.outInterface ?? "?";
+    const sent = traced.nextHop && traced.nextHop !== o.after.dst ? t("sent out of {} toward {}", out, traced.nextHop) : t("sent out of {}", out);
+    const where = o.verdict === "accepted" ? (o.delivery === "local" ? t("delivered to a process on the node") : sent) : o.rejectWith ? t("answered with {}", o.rejectWith) : "";
+    const service: string = traced.service === undefined ? "" : traced.service ?? t("none: no Service rule matched");
     return [
       { content: i + 1, className: "kil-num" },
       probabilityCell(o.probability),
@@ -25,6 +28,6 @@ export function verdictTable(source: OutcomeSource, options: ViewOptions = {}): 
       o.reason ?? "",
     ];
   });
-  const table = tableHtml({ head: [{ text: "outcome", className: "kil-num" }, "probability", "verdict", "Service port", "where", "packet at the end", "mark", { text: "line", className: "kil-num" }, "why"], rows });
+  const table = tableHtml({ head: [{ text: t("outcome"), className: "kil-num" }, t("probability"), t("verdict"), t("Service port"), t("where"), t("packet at the end"), t("mark"), { text: t("line"), className: "kil-num" }, t("why")], rows });
   return viewHtml("verdicts", table, { title: options.title ?? "Verdicts", caption: options.caption });
 }
