@@ -6,7 +6,8 @@
 import { parseDump, type ParseResult } from "../lib/parse/parser.js";
 import { formatDiagnostic } from "../lib/parse/errors.js";
 import { services as findServices, type KubeService } from "../lib/services/catalog.js";
-import { loadNodeContext, nodeFromIpJson, type NodeContext } from "../lib/node/context.js";
+import { checkIpJson, loadNodeContext, nodeFromIpJson, type NodeContext } from "../lib/node/context.js";
+import { loadJsonText } from "../lib/json/input.js";
 import { traceConnection, type Trace } from "../lib/trace/trace.js";
 import { simulateConnections, type TimedConnection } from "../lib/trace/simulate.js";
 import type { Outcome } from "../lib/trace/engine.js";
@@ -68,22 +69,20 @@ function dumpText(source: DumpSource): { name: string; text: string } {
   return { name: source.name, text: source.text };
 }
 
-function readJson(name: string, text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new Error(`${name}: not valid JSON (${(e as Error).message})`);
-  }
+/** What `ip -j addr` or `ip -j route` printed, checked against its schema (errors located in the file). */
+function ipJson(kind: "ipAddr" | "ipRoute", file: { name: string; text: string }): unknown {
+  return loadJsonText(file.text, file.name, (value, name) => (checkIpJson(kind, value, name), value));
 }
 
 function loadNode(source: NodeSource): { node: NodeContext; name: string } {
   if (source.kind === "example") {
     const info = findNode(source.id);
     if (!info || NODE_TEXT[source.id] === undefined) throw new Error(`no bundled node named '${source.id}'`);
-    return { node: loadNodeContext(readJson(info.path, NODE_TEXT[source.id]), info.path), name: info.path };
+    return { node: loadJsonText(NODE_TEXT[source.id], info.path, loadNodeContext), name: info.path };
   }
-  if (source.kind === "json") return { node: loadNodeContext(readJson(source.name, source.text), source.name), name: source.name };
-  const description = nodeFromIpJson(readJson(source.addr.name, source.addr.text), readJson(source.route.name, source.route.text), source.name || "node");
+  // The same schema check as the command line's, compiled ahead of time (the page's policy forbids eval), errors at their line.
+  if (source.kind === "json") return { node: loadJsonText(source.text, source.name, loadNodeContext), name: source.name };
+  const description = nodeFromIpJson(ipJson("ipAddr", source.addr), ipJson("ipRoute", source.route), source.name || "node", { addr: source.addr.name, route: source.route.name });
   if (source.clusterCIDR) description.clusterCIDR = source.clusterCIDR;
   if (source.podCIDR) description.podCIDR = source.podCIDR;
   if (source.serviceCIDR) description.serviceCIDR = source.serviceCIDR;

@@ -2,9 +2,14 @@
 import { readFileSync } from "node:fs";
 import { diagnosticLines } from "../parse/errors.js";
 import { parseDump, type ParseResult } from "../parse/parser.js";
+import { JsonInputError, loadJsonText } from "../json/input.js";
 
-/** A problem with the input (exit code 1), printed as one line. */
-export class InputError extends Error {}
+/** A problem with the input (exit code 1), printed as one line; `located` lines are already in the compiler form and printed as they are. */
+export class InputError extends Error {
+  constructor(message: string, readonly located = false) {
+    super(message);
+  }
+}
 
 /** Read a file, or standard input for `-`. */
 export function readInput(path: string): string {
@@ -33,6 +38,16 @@ export function loadDump(path: string, stderr: (s: string) => void): ParseResult
     return null;
   }
   return result;
+}
+
+/** Read a JSON input file and hand its value to `load` (which checks it against its schema); its problems are located input errors. */
+export function loadJsonFile<T>(path: string, load: (value: unknown, file: string) => T): T {
+  try {
+    return loadJsonText(readInput(path), inputName(path), load);
+  } catch (e) {
+    if (e instanceof JsonInputError) throw new InputError(e.message, true);
+    throw e;
+  }
 }
 
 export { toJson } from "../json/json-text.js";

@@ -54,7 +54,7 @@ export function main(argv: string[], channels: Io): number | Promise<number> {
       return 2;
     }
     if (e instanceof InputError) {
-      io.err(`kube-iptables-lab ${name}: ${e.message}`);
+      io.err(e.located ? e.message : `kube-iptables-lab ${name}: ${e.message}`);
       return command.troubleStatus ?? 1;
     }
     // A mistake of ours rather than the user's: still one line, never a stack trace.

@@ -1,34 +1,26 @@
 /** The subcommands that run the simulator: trace, simulate, node-context. */
-import { loadNodeContext, nodeFromIpJson, NodeContextError, type NodeContext } from "../node/context.js";
+import { checkIpJson, loadNodeContext, nodeFromIpJson, NodeContextError, type NodeContext } from "../node/context.js";
+import { checkShape } from "../json/shape.js";
 import { traceConnection, TraceInputError } from "../trace/trace.js";
 import { PathLimitError } from "../trace/engine.js";
 import { formatDiagnostic } from "../parse/errors.js";
 import { simulationEvents, type TimedConnection } from "../trace/simulate.js";
 import { splitHostPort, type ConnectionSpec, type Protocol } from "../trace/packet.js";
 import { readArgs, UsageError } from "./args.js";
-import { InputError, loadDump, readInput } from "./io.js";
+import { InputError, inputName, loadDump, loadJsonFile } from "./io.js";
 import { toJson } from "../json/json-text.js";
 import { traceJson } from "../json/trace-json.js";
 import type { Command } from "./commands.js";
 import { simulationReport, traceReport } from "./report.js";
 
-function readJson(path: string): unknown {
-  const text = readInput(path);
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new InputError(`${path}: not valid JSON (${(e as Error).message})`);
-  }
+/** Load a node description file; its problems are input errors at their line and column. */
+export function loadNodeFile(path: string): NodeContext {
+  return loadJsonFile(path, loadNodeContext);
 }
 
-/** Load a node description file, turning its problems into one-line input errors. */
-export function loadNodeFile(path: string): NodeContext {
-  try {
-    return loadNodeContext(readJson(path), path);
-  } catch (e) {
-    if (e instanceof NodeContextError) throw new InputError(e.message);
-    throw e;
-  }
+/** Read simulate's connections file: a JSON list of connections (schemas/connections.schema.json). */
+function loadConnectionsFile(path: string): TimedConnection[] {
+  return loadJsonFile(path, (value, file) => checkShape<TimedConnection[]>("connections", value, file));
 }
 
 function hostPort(text: string, what: string, needPort: boolean): { ip: string; port?: number } {
@@ -104,14 +96,8 @@ const simulate: Command = {
     const seed = args.values["--seed"] === undefined ? 1 : Number(args.values["--seed"]);
     if (!Number.isInteger(seed)) throw new UsageError("--seed: expected an integer");
     const node = loadNodeFile(args.values["--node"]);
-    const list = readJson(args.values["--connections"]);
-    const file = args.values["--connections"];
-    if (!Array.isArray(list)) throw new InputError(`${file}: expected a JSON list of { time, src, dst, dport, protocol?, from? }`);
-    const connections: TimedConnection[] = list.map((c: Record<string, unknown>, i: number) => {
-      if (typeof c.time !== "number" || typeof c.src !== "string" || typeof c.dst !== "string" || typeof c.dport !== "number")
-        throw new InputError(`${file}: connection ${i + 1}: expected { time: seconds, src: "IP", dst: "IP", dport: PORT }`);
-      return c as unknown as TimedConnection;
-    });
+    const file = inputName(args.values["--connections"]);
+    const connections = loadConnectionsFile(args.values["--connections"]);
     const r = loadDump(args.positionals[0], io.err);
     if (!r) return 1;
     try {
@@ -156,7 +142,11 @@ const nodeContext: Command = {
     const args = readArgs(argv, this.spec);
     for (const required of ["--addr", "--route"]) if (!args.values[required]) throw new UsageError(`${required} is required`);
     try {
-      const node = nodeFromIpJson(readJson(args.values["--addr"]), readJson(args.values["--route"]), args.values["--name"] ?? "node");
+      const addrFile = args.values["--addr"];
+      const routeFile = args.values["--route"];
+      const addr = loadJsonFile(addrFile, (value, file) => (checkIpJson("ipAddr", value, file), value));
+      const route = loadJsonFile(routeFile, (value, file) => (checkIpJson("ipRoute", value, file), value));
+      const node = nodeFromIpJson(addr, route, args.values["--name"] ?? "node", { addr: inputName(addrFile), route: inputName(routeFile) });
       if (args.values["--cluster-cidr"]) node.clusterCIDR = args.values["--cluster-cidr"];
       if (args.values["--pod-cidr"]) node.podCIDR = args.values["--pod-cidr"];
       if (args.values["--service-cidr"]) node.serviceCIDR = args.values["--service-cidr"];

@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 import { netnsAvailable, LabError } from "../lab/netns.js";
 import { parseScenarioFile, ScenarioError, verifyScenarios, type ScenarioFile, type ScenarioResult, type VerifyReport } from "../lab/scenarios.js";
 import { readArgs, UsageError, type ArgSpec } from "./args.js";
-import { InputError, inputName, loadDump, readInput, toJson } from "./io.js";
+import { InputError, loadDump, loadJsonFile, readInput, toJson } from "./io.js";
 import type { Io } from "./commands.js";
 import { loadNodeFile } from "./trace-commands.js";
 
@@ -65,15 +65,6 @@ export function agreementTable(results: ScenarioResult[]): string {
   return lines.join("\n").trimEnd();
 }
 
-function readJsonFile(path: string): unknown {
-  const text = readInput(path);
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new InputError(`${inputName(path)}: not valid JSON (${(e as Error).message})`);
-  }
-}
-
 /** `verify DUMP --node NODE.json --scenarios FILE.json [--json] [--write RESULTS.json]`. */
 export const verify: AsyncCommand = {
   name: "verify",
@@ -97,13 +88,7 @@ export const verify: AsyncCommand = {
     for (const required of ["--node", "--scenarios"]) if (!args.values[required]) throw new UsageError(`${required} is required`);
     const node = loadNodeFile(args.values["--node"]);
     const scenariosPath = args.values["--scenarios"];
-    let scenarios: ScenarioFile;
-    try {
-      scenarios = parseScenarioFile(readJsonFile(scenariosPath), inputName(scenariosPath));
-    } catch (e) {
-      if (e instanceof ScenarioError) throw new InputError(e.message);
-      throw e;
-    }
+    const scenarios: ScenarioFile = loadJsonFile(scenariosPath, parseScenarioFile);
     const only = args.values["--only"]?.split(",").filter((s) => s !== "");
     if (only) {
       const unknown = only.filter((id) => !scenarios.scenarios.some((s) => s.id === id));

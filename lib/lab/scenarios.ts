@@ -28,9 +28,14 @@ import { compareConnection, type ConnectionComparison, type ConnectionObservatio
 import { labEnvironment, withLab, type Lab, type LabEnvironment } from "./lab.js";
 import { goodnessOfFit, type FitResult } from "./stats.js";
 import type { ClientPlacement } from "./topology.js";
+import { problemsText, shapeProblems, type ShapeProblem } from "../json/shape.js";
 
-/** A problem in a scenario file: where, and what was expected. */
-export class ScenarioError extends Error {}
+/** A problem in a scenario file: where, and what was expected (`problems` holds each one by JSON path when the file is wrong). */
+export class ScenarioError extends Error {
+  constructor(message: string, readonly problems: ShapeProblem[] = []) {
+    super(message);
+  }
+}
 
 /** A connection as a scenario gives it. */
 export interface ScenarioConnection {
@@ -86,90 +91,20 @@ export interface ScenarioFile {
   scenarios: Scenario[];
 }
 
-const MAX_SPLIT_CONNECTIONS = 5000;
-const MAX_STEPS = 200;
-const MAX_WAIT_SECONDS = 30;
-const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
-
-function obj(v: unknown, where: string): Record<string, unknown> {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new ScenarioError(`${where}: expected a JSON object`);
-  return v as Record<string, unknown>;
-}
-
-function str(v: unknown, where: string): string {
-  if (typeof v !== "string" || v === "") throw new ScenarioError(`${where}: expected a non-empty string`);
-  return v;
-}
-
-function int(v: unknown, where: string, min: number, max: number): number {
-  if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) throw new ScenarioError(`${where}: expected an integer from ${min} to ${max}`);
-  return v;
-}
-
-function ip(v: unknown, where: string): string {
-  const s = str(v, where);
-  if (!IPV4.test(s)) throw new ScenarioError(`${where}: expected an IPv4 address, got '${s}'`);
-  return s;
-}
-
-function readConnection(v: unknown, where: string): ScenarioConnection {
-  const o = obj(v, where);
-  for (const k of Object.keys(o)) {
-    if (!["protocol", "src", "sport", "dst", "dport", "from", "timeoutMs"].includes(k)) throw new ScenarioError(`${where}: unknown field '${k}'`);
-  }
-  const c: ScenarioConnection = { src: ip(o.src, `${where}.src`), dst: ip(o.dst, `${where}.dst`), dport: int(o.dport, `${where}.dport`, 1, 65535) };
-  if (o.protocol !== undefined) {
-    if (o.protocol !== "tcp" && o.protocol !== "udp") throw new ScenarioError(`${where}.protocol: expected "tcp" or "udp"`);
-    c.protocol = o.protocol;
-  }
-  if (o.sport !== undefined) c.sport = int(o.sport, `${where}.sport`, 1, 65535);
-  if (o.timeoutMs !== undefined) c.timeoutMs = int(o.timeoutMs, `${where}.timeoutMs`, 100, 60_000);
-  if (o.from !== undefined) {
-    if (o.from === "local") c.from = "local";
-    else c.from = { interface: str(obj(o.from, `${where}.from`).interface, `${where}.from.interface`) };
-  }
-  return c;
-}
-
-/** Read and check a scenario file's JSON. */
+/** Read and check a scenario file's JSON (schemas/scenarios.schema.json); throws ScenarioError naming each problem's path. */
 export function parseScenarioFile(json: unknown, file = "scenarios.json"): ScenarioFile {
-  const o = obj(json, file);
-  if (o.format !== "kube-iptables-lab/scenarios@1") throw new ScenarioError(`${file}: format: expected "kube-iptables-lab/scenarios@1"`);
-  const significance = o.significance === undefined ? 1e-6 : o.significance;
-  if (typeof significance !== "number" || !(significance > 0 && significance < 1)) throw new ScenarioError(`${file}: significance: expected a number between 0 and 1`);
-  if (!Array.isArray(o.scenarios) || o.scenarios.length === 0) throw new ScenarioError(`${file}: scenarios: expected a non-empty list`);
-  const ids = new Set<string>();
-  const scenarios = o.scenarios.map((raw: unknown, i: number): Scenario => {
-    const where = `${file}: scenarios[${i}]`;
-    const s = obj(raw, where);
-    const id = str(s.id, `${where}.id`);
-    if (ids.has(id)) throw new ScenarioError(`${where}.id: '${id}' is used twice`);
-    ids.add(id);
-    const at = `${file}: scenario ${id}`;
-    const question = str(s.question, `${at}.question`);
-    const kind = s.kind ?? "connection";
-    if (kind === "connection") return { kind, id, question, connect: readConnection(s.connect, `${at}.connect`) };
-    if (kind === "split") {
-      return { kind, id, question, connect: readConnection(s.connect, `${at}.connect`), connections: int(s.connections, `${at}.connections`, 2, MAX_SPLIT_CONNECTIONS) };
-    }
-    if (kind === "sequence") {
-      if (!Array.isArray(s.steps) || s.steps.length === 0 || s.steps.length > MAX_STEPS) throw new ScenarioError(`${at}.steps: expected a list of 1 to ${MAX_STEPS} steps`);
-      const steps = s.steps.map((st: unknown, k: number): SequenceStep => {
-        const w = `${at}.steps[${k}]`;
-        const so = obj(st, w);
-        if (so.wait !== undefined) {
-          if (typeof so.wait !== "number" || !(so.wait > 0 && so.wait <= MAX_WAIT_SECONDS)) throw new ScenarioError(`${w}.wait: expected seconds, more than 0 and at most ${MAX_WAIT_SECONDS}`);
-          return { wait: so.wait };
-        }
-        return { connect: readConnection(so.connect, `${w}.connect`), ...(so.label !== undefined ? { label: str(so.label, `${w}.label`) } : {}) };
-      });
-      const out: SequenceScenario = { kind, id, question, steps };
-      if (s.recentSeconds !== undefined) out.recentSeconds = int(s.recentSeconds, `${at}.recentSeconds`, 1, 3600);
-      return out;
-    }
-    throw new ScenarioError(`${at}.kind: expected "connection", "split" or "sequence", got ${JSON.stringify(kind)}`);
-  });
-  return { format: "kube-iptables-lab/scenarios@1", significance, scenarios };
+  const problems = shapeProblems("scenarios", json);
+  const checked = json as { significance?: number; scenarios: (Omit<Scenario, "kind"> & { kind?: Scenario["kind"] })[] };
+  if (problems.length === 0) {
+    const seen = new Set<string>();
+    checked.scenarios.forEach((s, i) => {
+      if (seen.has(s.id)) problems.push({ path: ["scenarios", i, "id"], message: `${JSON.stringify(s.id)} is used twice` });
+      seen.add(s.id);
+    });
+  }
+  if (problems.length > 0) throw new ScenarioError(problemsText(file, problems), problems);
+  const scenarios = checked.scenarios.map((s) => ({ ...s, kind: s.kind ?? "connection" }) as Scenario);
+  return { format: "kube-iptables-lab/scenarios@1", significance: checked.significance ?? 1e-6, scenarios };
 }
 
 function connectionsOf(s: Scenario): ScenarioConnection[] {

@@ -4,6 +4,7 @@
  * decisions, `-m addrtype`, and the source address MASQUERADE picks.
  */
 import { makeCidr, parseIPv4, prefixToMask, type Cidr } from "../model/address.js";
+import { problemsText, shapeProblems, type ShapeProblem } from "../json/shape.js";
 
 /** An address configured on an interface, with its prefix length (`172.16.1.10/24`). */
 export interface InterfaceAddress {
@@ -15,7 +16,6 @@ export interface InterfaceAddress {
 
 /** Scopes of an IPv4 address; only `global` addresses are chosen as a source for traffic leaving the node. */
 export type AddressScope = "global" | "site" | "link" | "host";
-const SCOPES: readonly AddressScope[] = ["global", "site", "link", "host"];
 
 /** A network interface of the node. */
 export interface NodeInterface {
@@ -79,22 +79,23 @@ export interface RouteDecision {
   route: NodeRoute | null;
 }
 
-/** A node description problem: which field, and what was expected. */
-export class NodeContextError extends Error {}
-
-function cidrOf(text: string, where: string): Cidr {
-  if (text === "default") return makeCidr(0, 0);
-  const [a, p] = text.split("/");
-  const addr = parseIPv4(a);
-  const prefix = p === undefined ? 32 : Number(p);
-  if (addr === null || !Number.isInteger(prefix) || prefix < 0 || prefix > 32)
-    throw new NodeContextError(`${where}: expected an IPv4 network such as 10.0.0.0/16, got '${text}'`);
-  return makeCidr(addr, prefixToMask(prefix));
+/** A node description problem: which field, and what was expected (`problems` holds each one by JSON path when a description is wrong). */
+export class NodeContextError extends Error {
+  constructor(message: string, readonly problems: ShapeProblem[] = []) {
+    super(message);
+  }
 }
 
-function ipOf(text: unknown, where: string): string {
-  if (typeof text !== "string" || parseIPv4(text) === null) throw new NodeContextError(`${where}: expected an IPv4 address, got ${JSON.stringify(text)}`);
-  return text;
+/** Refuse a node description: every problem, the first in the message. */
+function refuse(file: string, problems: ShapeProblem[]): never {
+  throw new NodeContextError(problemsText(file, problems), problems);
+}
+
+/** The kernel's network for a checked "a.b.c.d/len" (a plain address is a /32), or 0.0.0.0/0 for "default". */
+function cidrOf(text: string): Cidr {
+  if (text === "default") return makeCidr(0, 0);
+  const [a, p] = text.split("/");
+  return makeCidr(parseIPv4(a)!, prefixToMask(p === undefined ? 32 : Number(p)));
 }
 
 /** Connected routes the kernel adds for each interface address, unless listed already. */
@@ -111,22 +112,29 @@ function withConnectedRoutes(interfaces: NodeInterface[], routes: NodeRoute[]): 
   return out;
 }
 
+/** A node description as schemas/node.schema.json allows it (checked before it is read). */
+interface NodeDescription {
+  name?: string;
+  interfaces: { name: string; addresses: (string | { address: string; scope?: AddressScope })[] }[];
+  routes?: { dst: string; via?: string; dev?: string; src?: string; type?: NodeRoute["type"] }[];
+  clusterCIDR?: string | null;
+  podCIDR?: string | null;
+  serviceCIDR?: string | null;
+  peers?: { name?: string; address: string; podCIDR?: string | null }[];
+  ipForward?: boolean;
+  recentListSize?: number;
+}
+
 /**
  * One interface address of a node description: `"a.b.c.d/len"`, or `{ "address": "a.b.c.d/len", "scope": "link" }`
  * for an address whose scope is not global. Without a scope, 127.0.0.0/8 is `host` (the kernel gives loopback
  * addresses host scope) and any other address `global`, as `ip addr add` makes it.
  */
-function readAddress(a: unknown, where: string): InterfaceAddress {
-  const o = typeof a === "object" && a !== null && !Array.isArray(a) ? (a as Record<string, unknown>) : null;
-  const text = o ? o.address : a;
-  if (typeof text !== "string") throw new NodeContextError(`${where}: expected "a.b.c.d/len" or { "address": "a.b.c.d/len", "scope": "link" }`);
+function readAddress(a: NodeDescription["interfaces"][number]["addresses"][number]): InterfaceAddress {
+  const text = typeof a === "string" ? a : a.address;
   const [ip, p] = text.split("/");
-  ipOf(ip, where);
-  const prefix = p === undefined ? 32 : Number(p);
-  if (!Number.isInteger(prefix) || prefix < 0 || prefix > 32) throw new NodeContextError(`${where}: expected a prefix length 0-32 in '${text}'`);
-  const scope = o?.scope ?? defaultScope(ip);
-  if (!SCOPES.includes(scope as AddressScope)) throw new NodeContextError(`${where}.scope: expected one of ${SCOPES.join(", ")}, got ${JSON.stringify(scope)}`);
-  return { address: ip, prefix, scope: scope as AddressScope };
+  const scope = typeof a === "string" ? undefined : a.scope;
+  return { address: ip, prefix: p === undefined ? 32 : Number(p), scope: scope ?? defaultScope(ip) };
 }
 
 /** The scope the kernel gives an address added without one. */
@@ -134,88 +142,70 @@ function defaultScope(ip: string): AddressScope {
   return parseIPv4(ip)! >>> 24 === 127 ? "host" : "global";
 }
 
-/** Read the kit's documented node JSON (`kube-iptables-lab/node@1`, see data/wordpress/README.md). */
+/** What the schema cannot say about routes: each names an interface of the node, and a unicast route has one. */
+function routeProblems(d: NodeDescription): ShapeProblem[] {
+  const names = new Set(d.interfaces.map((i) => i.name));
+  const problems: ShapeProblem[] = [];
+  (d.routes ?? []).forEach((r, n) => {
+    if (r.dev !== undefined && !names.has(r.dev)) problems.push({ path: ["routes", n, "dev"], message: `no interface called ${JSON.stringify(r.dev)}` });
+    if ((r.type ?? "unicast") === "unicast" && r.dev === undefined) problems.push({ path: ["routes", n], message: 'a unicast route needs an output interface ("dev")' });
+  });
+  return problems;
+}
+
+/** Read the kit's documented node JSON (`kube-iptables-lab/node@1`, schemas/node.schema.json); throws NodeContextError naming each problem's path. */
 export function loadNodeContext(json: unknown, file = "node.json"): NodeContext {
-  const at = (path: string) => `${file}: ${path}`;
-  if (typeof json !== "object" || json === null || Array.isArray(json)) throw new NodeContextError(`${file}: expected a JSON object describing the node`);
-  const o = json as Record<string, unknown>;
-  if (!Array.isArray(o.interfaces)) throw new NodeContextError(`${at("interfaces")}: expected a list of { name, addresses }`);
-  const interfaces: NodeInterface[] = o.interfaces.map((i: unknown, n: number) => {
-    const r = i as Record<string, unknown>;
-    if (typeof r?.name !== "string" || !Array.isArray(r.addresses)) throw new NodeContextError(`${at(`interfaces[${n}]`)}: expected { name, addresses: ["a.b.c.d/len", ...] }`);
-    return {
-      name: r.name,
-      addresses: r.addresses.map((a: unknown, k: number) => readAddress(a, at(`interfaces[${n}].addresses[${k}]`))),
-    };
-  });
-  const routesIn = o.routes ?? [];
-  if (!Array.isArray(routesIn)) throw new NodeContextError(`${at("routes")}: expected a list of { dst, via?, dev, src? }`);
-  const routes: NodeRoute[] = routesIn.map((x: unknown, n: number) => {
-    const r = x as Record<string, unknown>;
-    const where = at(`routes[${n}]`);
-    if (typeof r?.dst !== "string") throw new NodeContextError(`${where}.dst: expected "default" or a network such as 10.253.0.0/16`);
-    const type = (r.type ?? "unicast") as NodeRoute["type"];
-    if (!["unicast", "blackhole", "unreachable", "prohibit", "local", "broadcast"].includes(type)) throw new NodeContextError(`${where}.type: unknown route type '${String(r.type)}'`);
-    const dev = r.dev === undefined ? null : String(r.dev);
-    if (dev !== null && !interfaces.some((i) => i.name === dev)) throw new NodeContextError(`${where}.dev: no interface called '${dev}'`);
-    if (type === "unicast" && dev === null) throw new NodeContextError(`${where}.dev: a unicast route needs an output interface`);
-    return {
-      dst: cidrOf(r.dst, `${where}.dst`),
-      via: r.via === undefined ? null : ipOf(r.via, `${where}.via`),
-      dev,
-      src: r.src === undefined ? null : ipOf(r.src, `${where}.src`),
-      type,
-    };
-  });
-  const optCidr = (k: string) => (o[k] === undefined || o[k] === null ? null : cidrOf(String(o[k]), at(k)));
-  const peers = Array.isArray(o.peers)
-    ? o.peers.map((p: unknown, n: number) => {
-      const r = p as Record<string, unknown>;
-      return { name: String(r.name ?? `peer${n}`), address: ipOf(r.address, at(`peers[${n}].address`)), podCIDR: r.podCIDR ? String(r.podCIDR) : null };
-    })
-    : [];
+  const shape = shapeProblems("node", json);
+  if (shape.length > 0) refuse(file, shape);
+  const d = json as NodeDescription;
+  const semantic = routeProblems(d);
+  if (semantic.length > 0) refuse(file, semantic);
+  const interfaces: NodeInterface[] = d.interfaces.map((i) => ({ name: i.name, addresses: i.addresses.map(readAddress) }));
+  const routes: NodeRoute[] = (d.routes ?? []).map((r) => ({
+    dst: cidrOf(r.dst), via: r.via ?? null, dev: r.dev ?? null, src: r.src ?? null, type: r.type ?? "unicast",
+  }));
+  const optCidr = (v: string | null | undefined) => (v === undefined || v === null ? null : cidrOf(v));
   return {
-    name: typeof o.name === "string" ? o.name : "node",
+    name: d.name ?? "node",
     interfaces,
     routes: withConnectedRoutes(interfaces, routes),
-    clusterCIDR: optCidr("clusterCIDR"),
-    podCIDR: optCidr("podCIDR"),
-    serviceCIDR: optCidr("serviceCIDR"),
-    peers,
-    ipForward: o.ipForward === undefined ? true : Boolean(o.ipForward),
-    recentListSize: recentListSizeOf(o.recentListSize, at("recentListSize")),
+    clusterCIDR: optCidr(d.clusterCIDR),
+    podCIDR: optCidr(d.podCIDR),
+    serviceCIDR: optCidr(d.serviceCIDR),
+    peers: (d.peers ?? []).map((p, n) => ({ name: p.name ?? `peer${n}`, address: p.address, podCIDR: p.podCIDR ?? null })),
+    ipForward: d.ipForward ?? true,
+    recentListSize: d.recentListSize ?? DEFAULT_RECENT_LIST_SIZE,
   };
 }
 
-function recentListSizeOf(value: unknown, where: string): number {
-  if (value === undefined) return DEFAULT_RECENT_LIST_SIZE;
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1)
-    throw new NodeContextError(`${where}: expected the xt_recent module's ip_list_tot, a whole number of at least 1, got ${JSON.stringify(value)}`);
-  return value;
+/** Check what `ip -j addr show` (`ipAddr`) or `ip -j route show` (`ipRoute`) printed; throws NodeContextError naming each problem's path. */
+export function checkIpJson(kind: "ipAddr" | "ipRoute", json: unknown, file: string): void {
+  const problems = shapeProblems(kind, json);
+  if (problems.length > 0) refuse(file, problems);
 }
 
+type IpAddrEntry = { ifname: string; addr_info?: Record<string, unknown>[] };
+type IpRouteEntry = { dst: string; gateway?: string; dev?: string; prefsrc?: string; type?: string };
+
 /** Build the node JSON from `ip -j addr show` and `ip -j route show` output captured on a real node. */
-export function nodeFromIpJson(addrJson: unknown, routeJson: unknown, name = "node"): Record<string, unknown> {
-  if (!Array.isArray(addrJson)) throw new NodeContextError("ip -j addr: expected a JSON list of interfaces (the output of `ip -j addr show`)");
-  if (!Array.isArray(routeJson)) throw new NodeContextError("ip -j route: expected a JSON list of routes (the output of `ip -j route show`)");
-  const interfaces = addrJson.map((i: Record<string, unknown>, n: number) => {
-    if (typeof i.ifname !== "string") throw new NodeContextError(`ip -j addr: entry ${n} has no ifname`);
-    const info = Array.isArray(i.addr_info) ? (i.addr_info as Record<string, unknown>[]) : [];
+export function nodeFromIpJson(addrJson: unknown, routeJson: unknown, name = "node", files = { addr: "ip -j addr", route: "ip -j route" }): Record<string, unknown> {
+  checkIpJson("ipAddr", addrJson, files.addr);
+  checkIpJson("ipRoute", routeJson, files.route);
+  const interfaces = (addrJson as IpAddrEntry[]).map((i) => {
+    const info = (i.addr_info ?? []).filter((a) => a.family === "inet");
     return {
       name: i.ifname,
-      addresses: info.filter((a) => a.family === "inet" && !a.secondary).concat(info.filter((a) => a.family === "inet" && a.secondary)).map(addressEntry),
+      addresses: info.filter((a) => !a.secondary).concat(info.filter((a) => a.secondary)).map(addressEntry),
     };
   });
-  const routes = routeJson
-    .filter((r: Record<string, unknown>) => typeof r.dst === "string")
-    .map((r: Record<string, unknown>) => {
-      const route: Record<string, unknown> = { dst: r.dst };
-      if (r.gateway) route.via = r.gateway;
-      if (r.dev) route.dev = r.dev;
-      if (r.prefsrc) route.src = r.prefsrc;
-      if (r.type && r.type !== "unicast") route.type = r.type;
-      return route;
-    });
+  const routes = (routeJson as IpRouteEntry[]).map((r) => {
+    const route: Record<string, unknown> = { dst: r.dst };
+    if (r.gateway) route.via = r.gateway;
+    if (r.dev) route.dev = r.dev;
+    if (r.prefsrc) route.src = r.prefsrc;
+    if (r.type && r.type !== "unicast") route.type = r.type;
+    return route;
+  });
   return { format: "kube-iptables-lab/node@1", name, interfaces, routes };
 }
 

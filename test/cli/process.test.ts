@@ -122,11 +122,11 @@ describe("a closed pipe (| head) ends every command quietly with status 0", () =
 });
 
 describe("no stack trace reaches the user", () => {
-  it("an unexpected failure is one line, status 1", () => {
-    // `ip -j addr` output holding a null where an interface belongs: nothing checks for it before it is read.
+  it("a null where an interface belongs is a located error, status 1", () => {
+    // `ip -j addr` output holding a null where an interface belongs: checked against its schema before it is read.
     const r = cli(["node-context", "--addr", "-", "--route", join(repo, "data/bring-your-own/ip-route.json")], "[null]");
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^kube-iptables-lab node-context: [^\n]+\n$/);
+    expect(r.stderr).toMatch(/^<stdin>:1:2: error: \[0\]: expected an interface as `ip -j addr` prints it[^\n]*, got null\n$/);
     expect(r.stderr).not.toMatch(/\bat .*:\d+:\d+/);
   });
 });
