@@ -32,7 +32,7 @@ type Validator = ((data: unknown) => boolean) & { errors?: SchemaError[] | null 
 
 /** The problems of `value` as a `name` file; empty when it is valid. */
 export function shapeProblems(name: SchemaName, value: unknown): ShapeProblem[] {
-  const validate = validators[name] as unknown as Validator;
+  const validate = validators[name] as Validator;
   if (validate(value)) return [];
   return usefulErrors(validate.errors ?? []).map((e) => problemOf(e, value));
 }

@@ -40,7 +40,7 @@ describe("npm pack, then npm install of the tarball", () => {
     // What a git checkout holds (no dist/); node_modules shared, as npm would install the same devDependencies.
     const source = join(dir, "source");
     mkdirSync(source);
-    for (const f of ["package.json", "package-lock.json", "README.md", "LICENSE", "tsconfig.json", "tsconfig.build.json", "lib", "data"]) cpSync(join(repo, f), join(source, f), { recursive: true });
+    for (const f of ["package.json", "package-lock.json", "README.md", "LICENSE", "tsconfig.json", "tsconfig.build.json", "lib", "data", "schemas", "scripts"]) cpSync(join(repo, f), join(source, f), { recursive: true });
     symlinkSync(join(repo, "node_modules"), join(source, "node_modules"));
     const packed = JSON.parse(sh("npm", ["pack", "--json", "--pack-destination", dir], source))[0];
     const files: string[] = packed.files.map((f: { path: string }) => f.path);
