@@ -7,6 +7,8 @@ import { EXAMPLES, NODES, findExample } from "./examples.js";
 import { clientPresets, serviceDestinations, type ClientPreset } from "./presets.js";
 import type { ConnectionRequest, DumpSource, Loaded, NodeBrief, NodeSource, Reply, Request, ServiceBrief, TimedRequest, Traced } from "./protocol.js";
 import { connectionOfState, readState, writeState, type ExplorerState } from "./url-state.js";
+import { followPageLanguage } from "./translate-page.js";
+import { language, t } from "../lib/i18n/language.js";
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -56,7 +58,7 @@ function startWorker(): Worker {
   };
   w.onerror = (event) => {
     stopProgress();
-    setStatus(`The worker stopped: ${event.message || "unknown error"}`, "problem");
+    setStatus(t("The worker stopped: {}", event.message || t("unknown error")), "problem");
     for (const [id, entry] of waiting) entry.resolve({ type: "failed", id, message: "the worker stopped" });
     waiting.clear();
   };
@@ -69,7 +71,8 @@ type Question = Request extends infer R ? (R extends Request ? Omit<R, "id"> : n
 function ask(request: Question, label: string, transfer: Transferable[] = []): Promise<Reply> {
   worker ??= startWorker();
   const id = nextId++;
-  const full = { ...request, id } as Request;
+  // The worker's views write in the page's language.
+  const full = { ...request, id, lang: language() } as Request;
   progressStage = label;
   startProgress();
   return new Promise((resolve) => {
@@ -188,22 +191,23 @@ function showLoaded(l: Loaded): void {
         list.append(li);
       }
     }
-    diagnostics.append(element("h3", `${l.errors.length + l.moreErrors} error${l.errors.length + l.moreErrors === 1 ? "" : "s"}, ${l.warnings.length + l.moreWarnings} warning${l.warnings.length + l.moreWarnings === 1 ? "" : "s"}`));
+    const errorCount = l.errors.length + l.moreErrors, warningCount = l.warnings.length + l.moreWarnings;
+    diagnostics.append(element("h3", `${t(errorCount === 1 ? "{} error" : "{} errors", errorCount)}${t(", ")}${t(warningCount === 1 ? "{} warning" : "{} warnings", warningCount)}`));
     diagnostics.append(list);
-    if (l.moreErrors || l.moreWarnings) diagnostics.append(element("p", `… and ${l.moreErrors} more errors and ${l.moreWarnings} more warnings not listed.`, "note"));
+    if (l.moreErrors || l.moreWarnings) diagnostics.append(element("p", t("… and {} more errors and {} more warnings not listed.", l.moreErrors, l.moreWarnings), "note"));
   }
   // A new dump (or node) makes the last answer stale.
   $("answer").hidden = true;
   $("tl-result").replaceChildren();
   if (l.services === null) {
     const errors = l.errors.length + l.moreErrors;
-    setStatus(`${l.file}: ${errors} error${errors === 1 ? "" : "s"}; nothing can be traced until ${errors === 1 ? "it is" : "they are"} fixed (${l.lines} lines read in ${seconds} s).`, "problem");
+    setStatus(t(errors === 1 ? "{}: {} error; nothing can be traced until it is fixed ({} lines read in {} s)." : "{}: {} errors; nothing can be traced until they are fixed ({} lines read in {} s).", l.file, errors, l.lines, seconds), "problem");
   } else {
-    setStatus(`${l.file}: ${l.lines} lines, ${l.rules} rules, ${l.services.length} Service ports, read in ${seconds} s.`, "ok");
+    setStatus(t("{}: {} lines, {} rules, {} Service ports, read in {} s.", l.file, l.lines, l.rules, l.services.length, seconds), "ok");
   }
   showNode(l.node, l.nodeError);
   fillServices(l.services ?? []);
-  setViewHtml("catalog", l.services === null ? "" : l.catalogHtml || `<p class="note">${l.services.length} Service ports: too many to list here; find them with the search in section 3.</p>`);
+  setViewHtml("catalog", l.services === null ? "" : l.catalogHtml || `<p class="note">${t("{} Service ports: too many to list here; find them with the search in section 3.", l.services.length)}</p>`);
 }
 
 function showNode(node: NodeBrief | null, error: string | null): void {
@@ -211,16 +215,16 @@ function showNode(node: NodeBrief | null, error: string | null): void {
   box.replaceChildren();
   const inSelect = $<HTMLSelectElement>("in");
   const keep = inSelect.value;
-  inSelect.replaceChildren(option("", "(inferred from the routes)"));
+  inSelect.replaceChildren(option("", t("(inferred from the routes)")));
   if (!node) {
-    box.append(element("p", error ? `The node cannot be used: ${error}` : "No node description yet.", "problem"));
+    box.append(element("p", error ? t("The node cannot be used: {}", error) : t("No node description yet."), "problem"));
     return;
   }
   for (const i of node.interfaces) inSelect.append(option(i.name, i.name, i.name === keep));
   const table = element("table");
-  table.append(element("caption", `Node ${node.name}`));
+  table.append(element("caption", t("Node {}", node.name)));
   const head = element("tr");
-  head.append(element("th", "interface"), element("th", "addresses"));
+  head.append(element("th", t("interface")), element("th", t("addresses")));
   table.append(head);
   for (const i of node.interfaces) {
     const row = element("tr");
@@ -270,7 +274,7 @@ function chooseService(id: string, setDestination: boolean): void {
   target.replaceChildren();
   if (page.service) {
     const destinations = serviceDestinations(page.service, page.loaded?.node ?? null);
-    target.append(...destinations.map((d) => option(`${d.protocol} ${d.dst}`, d.label)));
+    target.append(...destinations.map((d) => option(`${d.protocol} ${d.dst}`, t(d.label))));
     if (setDestination && destinations[0]) applyDestination(destinations[0].dst, destinations[0].protocol);
   }
   fillPresets();
@@ -286,9 +290,9 @@ function fillPresets(): void {
   const select = $<HTMLSelectElement>("preset");
   const keep = select.value;
   page.presets = node ? clientPresets(node, page.service) : [];
-  select.replaceChildren(option("", "(choose a kind of client)"));
+  select.replaceChildren(option("", t("(choose a kind of client)")));
   for (const p of page.presets) {
-    const o = option(p.id, p.src ? `${p.label}: ${p.src}` : `${p.label} (not on this node)`, p.id === keep);
+    const o = option(p.id, p.src ? `${t(p.label)}${t(": ")}${p.src}` : t("{} (not on this node)", t(p.label)), p.id === keep);
     o.disabled = p.src === null;
     select.append(o);
   }
@@ -297,7 +301,7 @@ function fillPresets(): void {
 
 function showPresetNote(): void {
   const p = page.presets.find((x) => x.id === $<HTMLSelectElement>("preset").value);
-  $("preset-note").textContent = p ? p.note : "";
+  $("preset-note").textContent = p ? t(p.note) : "";
 }
 
 function applyPreset(id: string): void {
@@ -393,12 +397,12 @@ async function traceForm(): Promise<void> {
   setProblem("");
   const run = ++traceRun;
   writeAddress(state);
-  const reply = await ask({ type: "trace", connection: asked.connection }, "tracing the connection");
+  const reply = await ask({ type: "trace", connection: asked.connection }, t("tracing the connection"));
   if (run !== traceRun) return;
   if (reply.type !== "traced") {
     setProblem(reply.type === "failed" ? reply.message : "unexpected answer");
     $("answer").hidden = true;
-    setStatus("The connection could not be traced.", "problem");
+    setStatus(t("The connection could not be traced."), "problem");
     countAnswer("traced");
     return;
   }
@@ -406,22 +410,22 @@ async function traceForm(): Promise<void> {
   countAnswer("traced");
 }
 
-function showAnswer(t: Traced, c: ConnectionRequest): void {
+function showAnswer(traced: Traced, c: ConnectionRequest): void {
   const answer = $("answer");
   answer.hidden = false;
-  const n = t.outcomes.length;
-  $("answer-lead").textContent = `${c.protocol} ${c.src} -> ${c.dst}:${c.dport}: ${n} possible outcome${n === 1 ? "" : "s"}, traced in ${t.milliseconds.toFixed(1)} ms.`;
+  const n = traced.outcomes.length;
+  $("answer-lead").textContent = `${c.protocol} ${c.src} -> ${c.dst}:${c.dport}: ${t(n === 1 ? "{} possible outcome, traced in {} ms." : "{} possible outcomes, traced in {} ms.", n, traced.milliseconds.toFixed(1))}`;
   const warnings = $("warnings");
-  warnings.replaceChildren(...t.warnings.map((w) => element("li", w)));
-  warnings.hidden = t.warnings.length === 0;
-  setViewHtml("summary", t.summaryHtml);
-  setViewHtml("sankey", t.sankeyHtml);
+  warnings.replaceChildren(...traced.warnings.map((w) => element("li", w)));
+  warnings.hidden = traced.warnings.length === 0;
+  setViewHtml("summary", traced.summaryHtml);
+  setViewHtml("sankey", traced.sankeyHtml);
   const box = $("outcomes");
   box.replaceChildren();
-  t.outcomes.forEach((o, i) => {
+  traced.outcomes.forEach((o, i) => {
     const details = element("details", undefined, "outcome");
     if (i === 0) details.open = true;
-    details.append(element("summary", `Outcome ${o.title}: the hooks, every rule, marks, NAT and later packets`));
+    details.append(element("summary", t("Outcome {}: the hooks, every rule, marks, NAT and later packets", o.title)));
     for (const html of [o.hooksHtml, o.pathHtml, o.markHtml, o.natHtml, o.followUpHtml]) {
       const part = element("div");
       putViewHtml(part, html);
@@ -429,10 +433,10 @@ function showAnswer(t: Traced, c: ConnectionRequest): void {
     }
     box.append(details);
   });
-  $("trace-json").textContent = t.json;
+  $("trace-json").textContent = traced.json;
   answer.scrollIntoView({ block: "start" });
-  $("command").textContent = t.command;
-  setStatus(`Traced: ${n} outcome${n === 1 ? "" : "s"}.`, "ok");
+  $("command").textContent = traced.command;
+  setStatus(t(n === 1 ? "Traced: {} outcome." : "Traced: {} outcomes.", n), "ok");
 }
 
 function writeAddress(state: ExplorerState): void {
@@ -448,7 +452,7 @@ function writeAddress(state: ExplorerState): void {
 function showTimeline(): void {
   const list = $("tl-list");
   list.replaceChildren(
-    ...page.timeline.map((c) => element("li", `t=${c.time}s ${c.label ? `${c.label}: ` : ""}${c.protocol} ${c.src}${c.sport !== undefined ? `:${c.sport}` : ""} -> ${c.dst}:${c.dport}${c.from === "local" ? " (from the node)" : c.from ? ` (on ${c.from.interface})` : ""}`)),
+    ...page.timeline.map((c) => element("li", `t=${c.time}s ${c.label ? `${c.label}: ` : ""}${c.protocol} ${c.src}${c.sport !== undefined ? `:${c.sport}` : ""} -> ${c.dst}:${c.dport}${c.from === "local" ? ` (${t("from the node")})` : c.from ? ` (${t("on {}", c.from.interface)})` : ""}`)),
   );
 }
 
@@ -459,14 +463,14 @@ async function runTimeline(): Promise<void> {
     return;
   }
   const seed = Number($<HTMLInputElement>("tl-seed").value);
-  const reply = await ask({ type: "simulate", connections: page.timeline, seed: Number.isInteger(seed) ? seed : 1 }, "running the timeline");
+  const reply = await ask({ type: "simulate", connections: page.timeline, seed: Number.isInteger(seed) ? seed : 1 }, t("running the timeline"));
   if (reply.type !== "simulated") {
     $("tl-result").replaceChildren(element("p", reply.type === "failed" ? reply.message : "unexpected answer", "problem"));
     countAnswer("simulated");
     return;
   }
   putViewHtml($("tl-result"), reply.simulated.timelineHtml + reply.simulated.recentHtml + reply.simulated.sankeyHtml);
-  setStatus(`Timeline of ${page.timeline.length} connection${page.timeline.length === 1 ? "" : "s"}.`, "ok");
+  setStatus(t(page.timeline.length === 1 ? "Timeline of {} connection." : "Timeline of {} connections.", page.timeline.length), "ok");
   countAnswer("simulated");
 }
 
@@ -559,15 +563,15 @@ async function readFileText(input: HTMLInputElement): Promise<{ name: string; te
 
 function wire(): void {
   const exampleSelect = $<HTMLSelectElement>("example");
-  exampleSelect.append(...EXAMPLES.map((e) => option(e.id, e.title)));
-  exampleSelect.append(option("", "(your own dump, loaded below)"));
+  exampleSelect.append(...EXAMPLES.map((e) => option(e.id, t(e.title))));
+  exampleSelect.append(option("", t("(your own dump, loaded below)")));
   exampleSelect.addEventListener("change", () => {
     if (exampleSelect.value) {
       void loadExample(exampleSelect.value).then(() => writeAddress(formState()));
     }
   });
   const nodeSelect = $<HTMLSelectElement>("node-choice");
-  nodeSelect.append(option("", "the example's own node"), ...NODES.map((n) => option(n.id, `${n.title} (${n.path})`)));
+  nodeSelect.append(option("", t("the example's own node")), ...NODES.map((n) => option(n.id, `${n.title} (${n.path})`)));
   nodeSelect.addEventListener("change", () => {
     page.nodeOverride = nodeSelect.value || null;
     void reloadNode(nodeSourceFor(page.example));
@@ -603,7 +607,7 @@ function wire(): void {
     const addr = await readFileText($<HTMLInputElement>("addr-file"));
     const route = await readFileText($<HTMLInputElement>("route-file"));
     if (!addr || !route) {
-      $("node-summary").replaceChildren(element("p", "Choose both files: the output of ip -j addr and of ip -j route.", "problem"));
+      $("node-summary").replaceChildren(element("p", t("Choose both files: the output of ip -j addr and of ip -j route."), "problem"));
       return;
     }
     const value = (id: string) => $<HTMLInputElement>(id).value.trim() || undefined;
@@ -641,13 +645,13 @@ function wire(): void {
   $("copy-json").addEventListener("click", async () => {
     try {
       await navigator.clipboard.writeText($("trace-json").textContent ?? "");
-      $("copy-status").textContent = "copied";
+      $("copy-status").textContent = t("copied");
     } catch {
       const range = document.createRange();
       range.selectNodeContents($("trace-json"));
       getSelection()?.removeAllRanges();
       getSelection()?.addRange(range);
-      $("copy-status").textContent = "selected: press Ctrl+C (or ⌘C) to copy";
+      $("copy-status").textContent = t("selected: press Ctrl+C (or ⌘C) to copy");
     }
   });
   const large = $<HTMLInputElement>("large-type");
@@ -667,6 +671,7 @@ function wire(): void {
 /** Start the page: the questions bundled with it, the form, then what the address asks. */
 export function start(questions: (id: string) => PageState["questions"]): void {
   QUESTIONS_OF = questions;
+  followPageLanguage();
   wire();
   void openFromAddress();
 }

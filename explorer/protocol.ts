@@ -41,10 +41,12 @@ export interface TimedRequest extends ConnectionRequest {
   label?: string;
 }
 
-export type Request =
+/** A question for the worker; `lang` is the page's language, which the worker's views write in. */
+export type Request = (
   | { type: "load"; id: number; dump: DumpSource; node: NodeSource }
   | { type: "trace"; id: number; connection: ConnectionRequest }
-  | { type: "simulate"; id: number; connections: TimedRequest[]; seed: number };
+  | { type: "simulate"; id: number; connections: TimedRequest[]; seed: number }
+) & { lang?: string };
 
 /** A Service port, in brief, for the picker and the presets. */
 export interface ServiceBrief {

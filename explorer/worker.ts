@@ -33,6 +33,7 @@ import { DUMP_TEXT, NODE_TEXT } from "./example-data.js";
 import { findExample, findNode } from "./examples.js";
 import type { ConnectionRequest, DumpSource, Loaded, NodeBrief, NodeSource, Reply, Request, ServiceBrief, Simulated, Traced } from "./protocol.js";
 import { commandLine } from "./command-line.js";
+import { setLanguage, t } from "../lib/i18n/language.js";
 
 /** What the worker holds between questions. */
 interface Held {
@@ -161,17 +162,17 @@ function load(id: number, dump: DumpSource, nodeSource: NodeSource): Loaded {
 }
 
 function outcomeTitle(o: Outcome, i: number): string {
-  const where = o.verdict === "accepted" ? (o.dnat ? `to ${o.after.dst}:${o.after.dport}` : o.delivery === "local" ? "delivered on the node" : `out of ${o.outInterface}`) : o.verdict;
+  const where = o.verdict === "accepted" ? (o.dnat ? t("to {}", `${o.after.dst}:${o.after.dport}`) : o.delivery === "local" ? t("delivered on the node") : t("out of {}", String(o.outInterface))) : t(o.verdict);
   return `#${i + 1} (${formatPercent(o.probability)}) ${where}`;
 }
 
 function followUpHtml(o: Trace["outcomes"][number]): string {
-  if (!o.followUp) return `<p class="note">${o.verdict === "accepted" ? "No later packets were traced." : "The connection ends here: nothing follows."}</p>`;
+  if (!o.followUp) return `<p class="note">${escapeHtml(o.verdict === "accepted" ? t("No later packets were traced.") : t("The connection ends here: nothing follows."))}</p>`;
   const parts: string[] = [];
-  o.followUp.original.forEach((p, i) => parts.push(rulePathTable(p, { title: `The client's next packet${o.followUp!.original.length > 1 ? ` (${i + 1})` : ""}: ${p.verdict}` })));
-  if (o.followUp.reply.length === 0) parts.push(`<p class="note">No reply is traced for this outcome.</p>`);
+  o.followUp.original.forEach((p, i) => parts.push(rulePathTable(p, { title: `${t("The client's next packet")}${o.followUp!.original.length > 1 ? ` (${i + 1})` : ""}: ${t(p.verdict)}` })));
+  if (o.followUp.reply.length === 0) parts.push(`<p class="note">${escapeHtml(t("No reply is traced for this outcome."))}</p>`);
   o.followUp.reply.forEach((p, i) =>
-    parts.push(rulePathTable(p, { title: `The reply${o.followUp!.reply.length > 1 ? ` (${i + 1})` : ""}: ${p.before.src}:${p.before.sport} -> ${p.before.dst}:${p.before.dport}, the client gets ${p.after.src}:${p.after.sport} -> ${p.after.dst}:${p.after.dport} (${p.verdict})` })),
+    parts.push(rulePathTable(p, { title: `${t("The reply")}${o.followUp!.reply.length > 1 ? ` (${i + 1})` : ""}: ${p.before.src}:${p.before.sport} -> ${p.before.dst}:${p.before.dport}${t(", ")}${t("the client gets {}", `${p.after.src}:${p.after.sport} -> ${p.after.dst}:${p.after.dport}`)} (${t(p.verdict)})` })),
   );
   return parts.join("\n");
 }
@@ -229,6 +230,7 @@ function simulate(connections: TimedConnection[], seed: number): Simulated {
 self.onmessage = (event: MessageEvent<Request>) => {
   const request = event.data;
   try {
+    if (request.lang !== undefined) setLanguage(request.lang);
     if (request.type === "load") post({ type: "loaded", id: request.id, loaded: load(request.id, request.dump, request.node) });
     else if (request.type === "trace") post({ type: "traced", id: request.id, traced: trace(request.connection) });
     else if (request.type === "simulate") post({ type: "simulated", id: request.id, simulated: simulate(request.connections, request.seed) });

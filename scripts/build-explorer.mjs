@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Builds the explorer (explorer/) into a folder of the static site:
 //
-//   explore.html   the page (explorer/page.html)
+//   explore.html   the page (explorer/page.html), in English
+//   zh-CN/explore.html  the same page in Simplified Chinese (<html lang="zh-CN">: the page's
+//                  script puts its text and the library's views into that language)
 //   explore.css    its stylesheet
 //   explore.js     one classic script: the page's code with the worker's
 //                  code inside it as a string (a page opened from file://
@@ -47,6 +49,19 @@ export function forbiddenInBundle(code) {
   return found;
 }
 
+/** The page of an edition (`lang`, a folder below the English page): its language, links to the shared files one level up, the language switch back to English. */
+export function editionPage(html, lang) {
+  const swap = (from, to) => {
+    if (!html.includes(from)) throw new Error(`explorer/page.html has no ${from}`);
+    html = html.replace(from, to);
+  };
+  swap('<html lang="en">', `<html lang="${lang}">`);
+  swap('href="explore.css"', 'href="../explore.css"');
+  swap('src="explore.js"', 'src="../explore.js"');
+  swap(`<a class="language-switch" href="${lang}/explore.html" hreflang="${lang}" lang="${lang}">中文</a>`, '<a class="language-switch" href="../explore.html" hreflang="en" lang="en">English</a>');
+  return html;
+}
+
 /** Build the explorer into `outDir`; returns the written files and their sizes. */
 export async function buildExplorer(outDir) {
   const worker = await bundle("worker.ts");
@@ -55,9 +70,11 @@ export async function buildExplorer(outDir) {
     const bad = forbiddenInBundle(code);
     if (bad.length) throw new Error(`the explorer's ${name} bundle must not load Node modules or evaluate code: ${bad.join(", ")}`);
   }
-  fs.mkdirSync(outDir, { recursive: true });
+  fs.mkdirSync(path.join(outDir, "zh-CN"), { recursive: true });
+  const html = fs.readFileSync(path.join(root, "explorer", "page.html"), "utf8");
   const files = {
-    "explore.html": fs.readFileSync(path.join(root, "explorer", "page.html"), "utf8"),
+    "explore.html": html,
+    "zh-CN/explore.html": editionPage(html, "zh-CN"),
     "explore.css": fs.readFileSync(path.join(root, "explorer", "explore.css"), "utf8"),
     "explore.js": page,
   };

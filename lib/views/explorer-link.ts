@@ -11,6 +11,7 @@
  */
 import type { ConnectionSpec } from "../trace/packet.js";
 import { escapeHtml } from "./escape.js";
+import { t } from "../i18n/language.js";
 
 /** The version of the address format written today. */
 export const EXPLORER_FORMAT_VERSION = 1;
@@ -56,7 +57,7 @@ export function explorerQuestion(dump: string, spec: ConnectionSpec): ExplorerQu
   };
 }
 
-/** An HTML link that opens the explorer on this connection (`page` is the explorer's address relative to the linking page). */
+/** An HTML link that opens the explorer on this connection (`page` is the explorer's address relative to the linking page; the label is given in the current language). */
 export function explorerLink(dump: string, spec: ConnectionSpec, label: string, page = "explore.html"): string {
-  return `<a class="kil-explorer-link" href="${escapeHtml(page + explorerHash(explorerQuestion(dump, spec)))}">${escapeHtml(label)}</a>`;
+  return `<a class="kil-explorer-link" href="${escapeHtml(page + explorerHash(explorerQuestion(dump, spec)))}">${escapeHtml(t(label))}</a>`;
 }

@@ -31,8 +31,8 @@ export interface Watch {
   dialogs: string[];
 }
 
-/** A new page of the explorer at `hash`, network off, everything it tries recorded. */
-export async function openExplorer(browser: Browser, hash = "", viewport = { width: 1280, height: 900 }): Promise<{ page: Page; watch: Watch }> {
+/** A new page of the explorer (`file`, below the built site) at `hash`, network off, everything it tries recorded. */
+export async function openExplorer(browser: Browser, hash = "", viewport = { width: 1280, height: 900 }, file = "explore.html"): Promise<{ page: Page; watch: Watch }> {
   const context = await browser.newContext({ viewport, offline: true });
   const page = await context.newPage();
   const watch: Watch = { requests: [], errors: [], dialogs: [] };
@@ -54,7 +54,7 @@ export async function openExplorer(browser: Browser, hash = "", viewport = { wid
     watch.dialogs.push(d.message());
     void d.dismiss();
   });
-  await page.goto(`file://${path.join(siteDir, "explore.html")}${hash}`);
+  await page.goto(`file://${path.join(siteDir, file)}${hash}`);
   return { page, watch };
 }
 

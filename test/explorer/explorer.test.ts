@@ -294,4 +294,33 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
     expect(watch).toEqual({ requests: [], errors: [], dialogs: [] });
     await page.context().close();
   }, 60_000);
+
+  it("follows the page's language: zh-CN/explore.html shows its labels and its answer in Chinese, the dump's text as it is", async () => {
+    const hash = "#v=1&dump=wordpress&src=172.16.1.100&dst=10.254.42.62:80&proto=tcp";
+    const { page, watch } = await openExplorer(browser, hash, { width: 1280, height: 900 }, "zh-CN/explore.html");
+    await waitForAnswer(page, "traced", 0);
+    expect(await page.getAttribute("html", "lang")).toBe("zh-CN");
+    expect(await page.textContent("h1")).toBe("探索器");
+    expect(await page.textContent("#trace")).toBe("追踪这个连接");
+    expect(await page.textContent("#status")).toMatch(/^已追踪：2 种结果。$/);
+    // The answer: the library's views in Chinese, the addresses and chains from the dump unchanged.
+    const summary = await page.textContent("#summary");
+    expect(summary).toContain("连接的去向");
+    expect(summary).toContain("裁决");
+    expect(summary).toContain("10.253.25.4:80");
+    expect(await page.textContent("#outcomes")).toContain("KUBE-SVC-QYS3VDMSAZUOTSWJ");
+    // The JSON is the command line's, whatever the page's language.
+    expect(await page.textContent("#trace-json")).toBe(expectedJson("wordpress", { src: "172.16.1.100", dst: "10.254.42.62", dport: 80 }));
+    await page.screenshot({ path: path.join(shotDir, "zh-CN.png"), fullPage: false });
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(watch).toEqual({ requests: [], errors: [], dialogs: [] });
+    await page.context().close();
+    // The English page is still English, and each links to the other.
+    const en = await openExplorer(browser, hash);
+    await waitForAnswer(en.page, "traced", 0);
+    expect(await en.page.textContent("h1")).toBe("Explorer");
+    expect(await en.page.getAttribute("a.language-switch", "href")).toBe("zh-CN/explore.html");
+    expect(await en.page.textContent("#summary")).toContain("verdict");
+    await en.page.context().close();
+  }, 60_000);
 });
