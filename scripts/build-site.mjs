@@ -1,15 +1,22 @@
 #!/usr/bin/env node
 // Builds the static site site/ from the executed notebooks in
-// test-output/notebooks/ (written by scripts/run-notebooks.mjs):
+// test-output/notebooks/ (written by scripts/run-notebooks.mjs), in two
+// editions: English at the top of site/, Simplified Chinese in site/zh-CN/
+// (from test-output/notebooks/zh-CN/), with the same file names, each page
+// with a switch to the same page in the other language
+// (scripts/site/editions.mjs):
 //
 //   site/index.html        every lesson: what it answers, what it needs, its length
 //   site/NN-name.html      one page per notebook (nbconvert --to html --template lab),
 //                          finished by scripts/site/pages.mjs: navigation, formulas
 //                          rendered, glossary terms linked, the lesson's cases as
 //                          links into the explorer (explorer/lesson-cases.json)
-//   site/glossary.html     notebooks/glossary.json
+//   site/glossary.html     notebooks/glossary.json (both languages' terms)
 //   site/search.html       search over the lessons' prose (search-index.js, search.js)
 //   site/explore.html      the explorer (scripts/build-explorer.mjs)
+//   site/zh-CN/...         the same pages in Chinese; a lesson not yet translated has
+//                          no page there: the index lists it as such, and its English
+//                          page's switch leads to the Chinese index
 //
 // The pages must open from disk with no network. nbconvert's HTML templates
 // load require.js, the widgets manager and MathJax from a CDN (Debian's build
@@ -31,7 +38,8 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { buildExplorer } from "./build-explorer.mjs";
-import { glossaryBody, readGlossary } from "./site/glossary.mjs";
+import { EDITIONS, languageSwitch, otherEdition, pageHref, toSiteRoot } from "./site/editions.mjs";
+import { glossaryBody, glossarySections, readGlossary, termsIn } from "./site/glossary.mjs";
 import { finishLessonPage } from "./site/pages.mjs";
 import { indexBody, sitePage } from "./site/pages-extra.mjs";
 import { searchBody, searchIndexScript } from "./site/search.mjs";
@@ -40,28 +48,36 @@ import { notebookTitle, readSeries } from "./site/series.mjs";
 import { explorerHash, explorerQuestion } from "../dist/views/explorer-link.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const executedDir = path.join(root, "test-output", "notebooks");
 const templates = path.join(root, "scripts", "nbconvert");
 
-const usage = `usage: node scripts/build-site.mjs [--out DIR]
+const usage = `usage: node scripts/build-site.mjs [--out DIR] [--notebooks DIR] [--executed DIR]
 
-Builds the static site from the executed notebooks in test-output/notebooks/
+Builds the static site, in English and in Chinese (site/zh-CN/), from the
+executed notebooks in test-output/notebooks/ and test-output/notebooks/zh-CN/
 (node scripts/run-notebooks.mjs writes them).
 
 options:
-  --out DIR   where the site goes (default site/; the tests use test-output/site)
-  -h, --help  show this help
+  --out DIR        where the site goes (default site/; the tests use test-output/site)
+  --notebooks DIR  the lessons, series.json and glossary.json (default notebooks/;
+                   the Chinese lessons in its zh-CN/)
+  --executed DIR   the executed lessons (default test-output/notebooks/)
+  -h, --help       show this help
 
 environment: SOURCE_DATE_EPOCH (seconds) is the build date the index shows.
 exit status: 0 built, 1 the build failed, 2 wrong usage`;
 
-/** The site folder named by --out (default site/); prints the usage and exits on --help or wrong usage. */
-function readSiteDir(argv) {
+/** The folders named by --out, --notebooks and --executed; prints the usage and exits on --help or wrong usage. */
+function readOptions(argv) {
   let values;
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { out: { type: "string" }, help: { type: "boolean", short: "h", default: false } },
+      options: {
+        out: { type: "string" },
+        notebooks: { type: "string" },
+        executed: { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+      },
     }));
   } catch (error) {
     console.error(`build-site: ${error.message}\n${usage}`);
@@ -71,7 +87,12 @@ function readSiteDir(argv) {
     console.log(usage);
     process.exit(0);
   }
-  return values.out === undefined ? path.join(root, "site") : path.resolve(values.out);
+  const folder = (value, fallback) => (value === undefined ? fallback : path.resolve(value));
+  return {
+    siteDir: folder(values.out, path.join(root, "site")),
+    notebooksDir: folder(values.notebooks, path.join(root, "notebooks")),
+    executedRoot: folder(values.executed, path.join(root, "test-output", "notebooks")),
+  };
 }
 
 // An address that leaves the site folder: a scheme (http:, file:, ...) other
@@ -130,40 +151,31 @@ export function buildDate() {
   return date.toISOString().replace(/\.\d+Z$/, "Z");
 }
 
-/** A lesson's cases as explorer links. */
-export function caseLinks(cases, lesson) {
-  return (cases[lesson] ?? []).map((c) => ({ label: c.label, href: `explore.html${explorerHash(explorerQuestion(c.dump, c))}` }));
+/**
+ * A lesson's cases as links into the explorer at `explorer`. On a Chinese page a case keeps its
+ * English label (marked as English) until explorer/lesson-cases.json gives it one in `labels`.
+ */
+export function caseLinks(cases, lesson, { explorer = "explore.html", lang = "en" } = {}) {
+  return (cases[lesson] ?? []).map((c) => {
+    const label = lang === "en" ? c.label : c.labels?.[lang];
+    return { label: label ?? c.label, lang: label ? undefined : "en", href: `${explorer}${explorerHash(explorerQuestion(c.dump, c))}` };
+  });
 }
 
-async function main() {
-  const siteDir = readSiteDir(process.argv.slice(2));
-  const sources = fs
-    .readdirSync(path.join(root, "notebooks"))
-    .filter((f) => f.endsWith(".ipynb"))
-    .sort();
-  if (sources.length === 0) throw new Error("no notebooks/*.ipynb found");
-
-  fs.rmSync(siteDir, { recursive: true, force: true });
-  fs.mkdirSync(siteDir, { recursive: true });
-
-  const entries = sources.map((file) => {
-    const executed = path.join(executedDir, file);
-    const missing = !fs.existsSync(executed);
-    const notebook = JSON.parse(fs.readFileSync(missing ? path.join(root, "notebooks", file) : executed, "utf8"));
-    return {
-      file,
-      executed,
-      missing,
-      failed: !missing && hasErrors(notebook),
-      title: notebookTitle(notebook, file.replace(/\.ipynb$/, "")),
-      page: file.replace(/\.ipynb$/, ".html"),
-    };
+/** One edition's lessons: which have an executed notebook, and whether it ran cleanly. */
+function editionEntries(series, edition, executedRoot) {
+  const executedDir = path.join(executedRoot, edition.dir);
+  return series.map((lesson) => {
+    const executed = path.join(executedDir, lesson.file);
+    const missing = !lesson.translated || !fs.existsSync(executed);
+    const notebook = missing ? null : JSON.parse(fs.readFileSync(executed, "utf8"));
+    return { ...lesson, executed, missing, failed: notebook !== null && hasErrors(notebook), title: notebook ? notebookTitle(notebook, lesson.name) : lesson.title };
   });
-  const present = entries.filter((e) => !e.missing);
-  if (present.length === 0) {
-    throw new Error("no executed notebooks in test-output/notebooks/: run node scripts/run-notebooks.mjs first");
-  }
+}
 
+/** Write the pages of nbconvert for the executed notebooks into `dir`. */
+function convertNotebooks(files, dir) {
+  fs.mkdirSync(dir, { recursive: true });
   const r = spawnSync(
     "jupyter",
     [
@@ -177,53 +189,98 @@ async function main() {
       "--HTMLExporter.exclude_input_prompt=True",
       "--HTMLExporter.exclude_output_prompt=True",
       "--output-dir",
-      siteDir, ...present.map((e) => e.executed)],
+      dir, ...files],
     { cwd: root, env: projectEnv(), encoding: "utf8" }
   );
   if (r.error || r.status !== 0) {
     throw new Error(`jupyter nbconvert --to html failed (${r.error?.message ?? `exit ${r.status}`}):\n${r.stderr}`);
   }
+}
 
-  const cases = readLessonCases();
-  const series = readSeries(root);
-  const terms = readGlossary(root);
+/**
+ * Build one edition into siteDir/edition.dir: its lesson pages, index, glossary and search.
+ * `pages` tells, per edition, which lessons have a page (for the switch and the navigation).
+ */
+function buildEdition(siteDir, edition, { entries, pages, cases, glossary, builtAt }) {
+  const dir = path.join(siteDir, edition.dir);
+  const other = otherEdition(edition);
+  const present = entries.filter((e) => !e.missing);
+  fs.mkdirSync(dir, { recursive: true });
+  if (present.length > 0) convertNotebooks(present.map((e) => e.executed), dir);
+  // The explorer of the same language when the build wrote one, else the English one.
+  const explorer = fs.existsSync(path.join(dir, "explore.html")) ? "explore.html" : `${toSiteRoot(edition)}explore.html`;
+  const switchTo = (page) => languageSwitch(edition, pageHref(edition, other, page));
+  const terms = termsIn(glossary, edition.lang);
   const problems = [];
   const sections = [];
   for (const e of present) {
-    const page = path.join(siteDir, e.page);
-    const lesson = series.find((l) => l.file === e.file);
+    const page = path.join(dir, e.page);
+    const counterpart = pages.get(other.lang).has(e.name);
     const done = finishLessonPage(fs.readFileSync(page, "utf8"), {
-      lesson, series, caseLinks: caseLinks(cases, lesson.name), terms,
+      lesson: e,
+      series: entries,
+      caseLinks: caseLinks(cases, e.name, { explorer, lang: edition.lang }),
+      terms,
+      edition,
+      hasPage: (l) => pages.get(edition.lang).has(l.name),
+      explorer,
+      languageSwitch: counterpart ? switchTo(e.page) : languageSwitch(edition, pageHref(edition, other, "index.html"), true),
     });
-    for (const m of done.leftoverMath) problems.push(`${e.page}: a formula was not rendered: ${m}`);
+    for (const m of done.leftoverMath) problems.push(`${path.join(edition.dir, e.page)}: a formula was not rendered: ${m}`);
     sections.push(...done.sections);
     fs.writeFileSync(page, done.html);
   }
+  const w = edition.words;
+  const frame = (page, extra = {}) => ({ edition, explorer, languageSwitch: switchTo(page), ...extra });
   const status = new Map(entries.map((e) => [e.file, e]));
-  fs.writeFileSync(path.join(siteDir, "index.html"), sitePage("kube-iptables-lab: the lessons", indexBody(series, status, buildDate())));
-  fs.writeFileSync(path.join(siteDir, "glossary.html"), sitePage("Glossary · kube-iptables-lab", glossaryBody(terms)));
-  fs.writeFileSync(path.join(siteDir, "search.html"), sitePage("Search · kube-iptables-lab", searchBody(), { scripts: ["search-index.js", "search.js"] }));
-  fs.writeFileSync(path.join(siteDir, "search-index.js"), searchIndexScript(sections, series));
-  fs.copyFileSync(path.join(root, "scripts", "site", "search.js"), path.join(siteDir, "search.js"));
-  fs.copyFileSync(path.join(root, "scripts", "site", "site.css"), path.join(siteDir, "site.css"));
-  const explorer = await buildExplorer(siteDir);
+  fs.writeFileSync(path.join(dir, "index.html"), sitePage(w.indexTitle, indexBody(entries, status, builtAt, { edition, explorer }), frame("index.html")));
+  fs.writeFileSync(path.join(dir, "glossary.html"), sitePage(w.glossaryTitle, glossaryBody(terms, edition), frame("glossary.html")));
+  fs.writeFileSync(path.join(dir, "search.html"), sitePage(w.searchTitle, searchBody(edition), frame("search.html", { scripts: ["search-index.js", "search.js"] })));
+  const searchable = [...sections, ...glossarySections(terms.filter((t) => !t.untranslated))];
+  fs.writeFileSync(path.join(dir, "search-index.js"), searchIndexScript(searchable, [...present, { page: "glossary.html", title: w.glossary }]));
+  fs.copyFileSync(path.join(root, "scripts", "site", "search.js"), path.join(dir, "search.js"));
+  return { problems, sections: searchable.length, terms: terms.length, pages: present.length };
+}
 
-  for (const file of fs.readdirSync(siteDir).filter((f) => f.endsWith(".html"))) {
+async function main() {
+  const { siteDir, notebooksDir, executedRoot } = readOptions(process.argv.slice(2));
+  fs.rmSync(siteDir, { recursive: true, force: true });
+  fs.mkdirSync(siteDir, { recursive: true });
+
+  const editions = EDITIONS.map((edition) => ({ edition, entries: editionEntries(readSeries(root, edition.lang, notebooksDir), edition, executedRoot) }));
+  if (editions[0].entries.length === 0) throw new Error(`no lessons (NN-name.ipynb) in ${notebooksDir}`);
+  if (editions[0].entries.every((e) => e.missing)) {
+    throw new Error(`no executed notebooks in ${executedRoot}: run node scripts/run-notebooks.mjs first`);
+  }
+  const pages = new Map(editions.map(({ edition, entries }) => [edition.lang, new Set(entries.filter((e) => !e.missing).map((e) => e.name))]));
+
+  // The explorer first: the lesson pages link to the explorer of their own language when there is one.
+  const explorer = await buildExplorer(siteDir);
+  fs.copyFileSync(path.join(root, "scripts", "site", "site.css"), path.join(siteDir, "site.css"));
+  const context = { pages, cases: readLessonCases(), glossary: readGlossary(root, notebooksDir), builtAt: buildDate() };
+  const built = editions.map(({ edition, entries }) => ({ edition, entries, ...buildEdition(siteDir, edition, { entries, ...context }) }));
+
+  const problems = built.flatMap((b) => b.problems);
+  for (const file of fs.readdirSync(siteDir, { recursive: true }).filter((f) => f.endsWith(".html"))) {
     for (const ref of externalReferences(fs.readFileSync(path.join(siteDir, file), "utf8"))) {
       problems.push(`${file}: ${ref}`);
     }
   }
   if (problems.length > 0) {
-    throw new Error(`pages of site/ still load from outside the site:\n  ${problems.join("\n  ")}`);
+    throw new Error(`pages of site/ still load from outside the site or show TeX:\n  ${problems.join("\n  ")}`);
   }
 
-  for (const e of entries) {
-    const note = e.missing ? " (not executed)" : e.failed ? " (ran with errors)" : "";
-    console.log(`site/${e.missing ? "-" : e.page}  ${e.title}${note}`);
+  for (const { edition, entries, pages: count, terms, sections } of built) {
+    const prefix = `site/${edition.dir ? `${edition.dir}/` : ""}`;
+    for (const e of entries) {
+      const note = !e.translated ? " (not yet translated)" : e.missing ? " (not executed)" : e.failed ? " (ran with errors)" : "";
+      console.log(`${prefix}${e.missing ? "-" : e.page}  ${e.title}${note}`);
+    }
+    console.log(`${prefix}index.html, glossary.html, search.html  ${count} lesson pages, ${terms} terms, ${sections} sections searchable (${edition.name})`);
   }
-  console.log(`site/explore.html  the explorer (explore.js ${(explorer["explore.js"] / 1024).toFixed(0)} KiB)`);
-  console.log(`site/glossary.html, site/search.html  ${terms.length} terms, ${sections.length} sections searchable`);
-  console.log(`site: ${path.relative(process.cwd(), path.join(siteDir, "index.html")) || "site/index.html"} (${present.length} lesson pages, the explorer, glossary and search; no network references)`);
+  const zh = fs.existsSync(path.join(siteDir, "zh-CN", "explore.html")) ? " and site/zh-CN/explore.html" : "";
+  console.log(`site/explore.html${zh}  the explorer (explore.js ${(explorer["explore.js"] / 1024).toFixed(0)} KiB)`);
+  console.log(`site: ${path.relative(process.cwd(), path.join(siteDir, "index.html")) || "site/index.html"} (no network references)`);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

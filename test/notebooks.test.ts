@@ -104,14 +104,16 @@ describe("notebooks execute", () => {
 });
 
 // The site built from the executed notebooks opens from disk in Chromium with
-// the network off: every lesson page renders its tables and diagrams, shows no
-// error output, runs no script, sits in the series with its previous and next
-// lesson, links its terms to the glossary and its cases to the explorer, shows
-// no formula as TeX, and has no serious accessibility problem (axe-core);
-// search finds the lessons' words.
+// the network off, in both editions (English, and Chinese in zh-CN/ for the
+// lessons translated and executed so far): every lesson page renders its
+// tables and diagrams, shows no error output, runs no script, sits in the
+// series with its previous and next lesson, switches to the same lesson in the
+// other language, links its terms to the glossary and its cases to the
+// explorer, shows no formula as TeX, and has no serious accessibility problem
+// (axe-core); search finds each edition's words (test/site/check-edition.ts).
 describe("static site", () => {
   it(
-    "opens from disk in headless Chromium with no network, every lesson rendered",
+    "opens from disk in headless Chromium with no network, every lesson rendered, in both languages",
     async () => {
       const executed = path.join(root, "test-output", "notebooks");
       const missing = notebookFiles.filter((f) => !fs.existsSync(path.join(executed, f)));
@@ -124,6 +126,7 @@ describe("static site", () => {
         console.warn("static site: skipped the browser check: /usr/bin/chromium is not installed");
         return;
       }
+      const { checkEdition } = await import("./site/check-edition.js");
       const { chromium } = await import("playwright-core");
       const browser = await chromium.launch({
         executablePath: "/usr/bin/chromium",
@@ -138,93 +141,26 @@ describe("static site", () => {
           outside.push(url);
           return route.abort();
         });
-        await page.goto(`file://${path.join(siteDir, "index.html")}`);
-        const all = await page.$$eval("a[href$='.html']", (as) => as.map((a) => a.getAttribute("href")!));
-        for (const other of ["explore.html", "glossary.html", "search.html"]) expect(all, `the index links ${other}`).toContain(other);
-        expect(fs.existsSync(path.join(siteDir, "explore.js")), "the explorer is built into the site").toBe(true);
-        const links = all.filter((l) => /^\d\d-/.test(l));
-        expect(links).toEqual(notebookFiles.map((f) => f.replace(/\.ipynb$/, ".html")));
-        // The index says of each lesson what it answers, what it needs and how long it takes.
-        const rows = await page.$$eval("table.kil-series tbody tr", (trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => (td as HTMLElement).innerText.trim())));
-        expect(rows).toHaveLength(notebookFiles.length);
-        for (const r of rows) expect(r[3], `length of ${r[1]}`).toMatch(/^\d+ min$/);
-        const cases = JSON.parse(fs.readFileSync(path.join(root, "explorer", "lesson-cases.json"), "utf8")).lessons as Record<string, unknown[]>;
-        const glossary = fs.readFileSync(path.join(siteDir, "glossary.html"), "utf8");
-        const axe = fs.readFileSync(path.join(root, "node_modules", "axe-core", "axe.min.js"), "utf8");
-        const serious = async (name: string) => {
-          await page.evaluate(axe);
-          const found = await page.evaluate(async () => {
-            const run = (window as unknown as { axe: { run(d: Document, o: object): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run;
-            return (await run(document, { resultTypes: ["violations"], preload: false })).violations
-              .filter((v) => v.impact === "serious" || v.impact === "critical")
-              .map((v) => `${v.id} (${v.nodes.length}: ${v.nodes.slice(0, 2).map((n) => n.target.join(" ")).join("; ")})`);
-          });
-          expect(found, `${name}: serious accessibility problems`).toEqual([]);
+        const series = notebookFiles.map((f) => f.replace(/\.ipynb$/, ".html"));
+        // The Chinese pages: the lessons translated in notebooks/zh-CN/ and executed into test-output/notebooks/zh-CN/.
+        const chinese = series.filter((p) =>
+          [path.join(notebooksDir, "zh-CN"), path.join(executed, "zh-CN")].every((d) => fs.existsSync(path.join(d, p.replace(/\.html$/, ".ipynb"))))
+        );
+        const shared = {
+          series,
+          cases: JSON.parse(fs.readFileSync(path.join(root, "explorer", "lesson-cases.json"), "utf8")).lessons as Record<string, unknown[]>,
+          axe: fs.readFileSync(path.join(root, "node_modules", "axe-core", "axe.min.js"), "utf8"),
         };
-        await serious("index.html");
-        let termLinks = 0;
-        for (const [i, link] of links.entries()) {
-          await page.goto(`file://${path.join(siteDir, link)}`);
-          const found = await page.evaluate(() => ({
-            tables: document.querySelectorAll("table").length,
-            svgs: document.querySelectorAll("svg path").length,
-            errors: document.querySelectorAll("[data-mime-type='application/vnd.jupyter.stderr'], .jp-OutputArea-output.jp-RenderedText[data-mime-type*='error']").length,
-            title: document.querySelector("h1")?.textContent ?? "",
-            scripts: document.querySelectorAll("script").length,
-            lang: document.documentElement.lang,
-            place: document.querySelector(".kil-place")?.textContent ?? "",
-            prev: document.querySelector("nav.kil-site-nav-top a[rel=prev]")?.getAttribute("href") ?? null,
-            next: document.querySelector("nav.kil-site-nav-top a[rel=next]")?.getAttribute("href") ?? null,
-            terms: [...document.querySelectorAll("a.kil-term")].map((a) => a.getAttribute("href")!),
-            // Exercises: the answer, and the check's code that holds it, are folded until opened.
-            exercises: document.querySelectorAll(".kil-exercise").length,
-            foldedAnswers: document.querySelectorAll(".kil-exercise details:not([open])").length,
-            foldedChecks: document.querySelectorAll("details.kil-check-code:not([open])").length,
-            // Prose only: code and the formulas' TeX sources aside, no formula is left as TeX.
-            math: (() => {
-              const body = document.body.cloneNode(true) as HTMLElement;
-              for (const e of body.querySelectorAll("annotation, code, pre, script, style")) e.remove();
-              return /\$\$|\\\(|\\\[/.test(body.textContent ?? "");
-            })(),
-          }));
-          expect(found.title, `${link}: no title`).not.toBe("");
-          expect(found.tables + found.svgs, `${link}: no table and no diagram`).toBeGreaterThan(0);
-          expect(found.errors, `${link}: error output on the page`).toBe(0);
-          expect(found.scripts, `${link}: a lesson page runs no script`).toBe(0);
-          expect(found.lang).toBe("en");
-          expect(found.place, `${link}: its place in the series`).toBe(`Lesson ${link.slice(0, 2)}, ${i + 1} of ${links.length}`);
-          expect(found.prev, `${link}: previous lesson`).toBe(links[i - 1] ?? null);
-          expect(found.next, `${link}: next lesson`).toBe(links[i + 1] ?? null);
-          expect(found.math, `${link}: a formula left as TeX`).toBe(false);
-          expect(found.foldedAnswers, `${link}: every exercise keeps its answer folded`).toBe(found.exercises);
-          expect(found.foldedChecks, `${link}: every exercise's check code is folded`).toBeGreaterThanOrEqual(found.exercises > 0 ? 1 : 0);
-          for (const href of found.terms) expect(glossary, `${link}: ${href} has no entry`).toContain(`<dt id="${href.replace("glossary.html#", "")}">`);
-          expect(new Set(found.terms).size, `${link}: a term linked twice`).toBe(found.terms.length);
-          termLinks += found.terms.length;
-          const tryIt = await page.$$eval("nav a[href^='explore.html#v=1&']", (as) => as.length);
-          expect(tryIt, `${link}: its cases are linked to the explorer`).toBe(cases[link.replace(/\.html$/, "")]?.length ?? -1);
-          await serious(link);
-          await page.screenshot({ path: path.join(siteDir, link.replace(/\.html$/, ".png")) });
-        }
-        expect(termLinks, "lessons link their terms to the glossary").toBeGreaterThan(links.length * 3);
-        await page.goto(`file://${path.join(siteDir, "glossary.html")}`);
-        await serious("glossary.html");
-        // Search works from disk: a word of the lessons finds its sections, and a result opens its lesson.
-        await page.goto(`file://${path.join(siteDir, "search.html")}?q=${encodeURIComponent("KUBE-MARK-MASQ masquerade")}`);
-        const results = await page.$$eval("#kil-search-results li a", (as) => as.map((a) => a.getAttribute("href")!));
-        expect(results.length, "search results").toBeGreaterThan(2);
-        expect(await page.textContent("#kil-search-status")).toMatch(/^\d+ sections? found/);
-        await serious("search.html");
-        await page.goto(`file://${path.join(siteDir, "search.html")}?q=${encodeURIComponent("no-such-word-anywhere")}`);
-        expect(await page.textContent("#kil-search-status")).toContain("Nothing found");
-        await page.goto(`file://${path.join(siteDir, results[0])}`);
-        expect(await page.evaluate(() => document.querySelector("h1")?.textContent ?? "")).not.toBe("");
+        const english = await checkEdition(page, siteDir, "en", { ...shared, pages: series, otherPages: chinese, query: "KUBE-MARK-MASQ masquerade", nothing: "no-such-word-anywhere" });
+        expect(english, "lessons link their terms to the glossary").toBeGreaterThan(series.length * 3);
+        const zh = await checkEdition(page, siteDir, "zh-CN", { ...shared, pages: chinese, otherPages: series, query: "规则", nothing: "量子纠缠" });
+        expect(zh, "Chinese lessons link their terms to the glossary").toBeGreaterThanOrEqual(chinese.length * 3);
         expect(outside, "pages tried to load from the network").toEqual([]);
       } finally {
         await browser.close();
       }
     },
-    5 * 60_000
+    10 * 60_000
   );
 });
 

@@ -1,10 +1,15 @@
 // Search that works from disk: the build writes the lessons' prose, section by
 // section, into search-index.js (a classic script: a page opened from file://
 // cannot fetch a file beside it), and search.html looks the words up in it
-// with search.js. A query matches a section holding every word of it as a
-// substring, so Chinese text, which has no spaces, is found as well.
+// with search.js. Each edition has its own index, of its own pages and its
+// glossary. A query matches a section holding every word of it as a
+// substring, so Chinese text, which has no spaces, is found as well. When no
+// section holds a Chinese query as written, search.js splits it at particles
+// ("地址转换的规则": "地址转换" and "规则"), and then into pairs of
+// neighbouring characters (bigrams), of which a section must hold two in three.
 
 import { escapeHtml } from "./html.mjs";
+import { editionOf } from "./editions.mjs";
 
 const HEADINGS = new Set(["H1", "H2", "H3"]);
 
@@ -42,13 +47,15 @@ export function searchIndexScript(sections, lessons) {
   return `// The lessons' prose, section by section, for search.html (built by scripts/build-site.mjs).\nwindow.KIL_SEARCH = ${json};\n`;
 }
 
-/** The body of search.html: the form, and where search.js writes the results. */
-export function searchBody() {
-  return `<h1>Search the lessons</h1>
-<form class="kil-search" action="search.html" method="get" role="search"><label for="kil-q">Words to find</label> <input id="kil-q" name="q" type="search" autofocus> <button type="submit">Search</button></form>
-<p id="kil-search-status" role="status"></p>
+/** The body of search.html in the edition's language: the form, where search.js writes the results, and the words it writes them with. */
+export function searchBody(edition = editionOf("en")) {
+  const w = edition.words;
+  const status = Object.entries(w.searchStatus).map(([key, text]) => ` data-${key}="${escapeHtml(text)}"`).join("");
+  return `<h1>${escapeHtml(w.searchHeading)}</h1>
+<form class="kil-search" action="search.html" method="get" role="search"><label for="kil-q">${escapeHtml(w.searchWords)}</label> <input id="kil-q" name="q" type="search" autofocus> <button type="submit">${escapeHtml(w.searchButton)}</button></form>
+<p id="kil-search-status" role="status"${status}></p>
 <ol id="kil-search-results"></ol>
-<noscript><p>Search needs JavaScript; the <a href="index.html">list of lessons</a> and the <a href="glossary.html">glossary</a> do not.</p></noscript>`;
+<noscript><p>${w.searchNoScript}</p></noscript>`;
 }
 
 export { escapeHtml };
