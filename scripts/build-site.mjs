@@ -151,13 +151,19 @@ export function buildDate() {
   return date.toISOString().replace(/\.\d+Z$/, "Z");
 }
 
+/** The labels of the explorer's cases in `lang`, by their English label (scripts/site/case-labels.LANG.json; none for English). */
+export function readCaseLabels(lang) {
+  const file = path.join(root, "scripts", "site", `case-labels.${lang}.json`);
+  return lang === "en" || !fs.existsSync(file) ? {} : JSON.parse(fs.readFileSync(file, "utf8")).labels;
+}
+
 /**
- * A lesson's cases as links into the explorer at `explorer`. On a Chinese page a case keeps its
- * English label (marked as English) until explorer/lesson-cases.json gives it one in `labels`.
+ * A lesson's cases as links into the explorer at `explorer`, labelled from `labels` (readCaseLabels)
+ * on a page in another language than English; a case without a label there keeps its English one, marked as English.
  */
-export function caseLinks(cases, lesson, { explorer = "explore.html", lang = "en" } = {}) {
+export function caseLinks(cases, lesson, { explorer = "explore.html", lang = "en", labels = {} } = {}) {
   return (cases[lesson] ?? []).map((c) => {
-    const label = lang === "en" ? c.label : c.labels?.[lang];
+    const label = lang === "en" ? c.label : labels[c.label];
     return { label: label ?? c.label, lang: label ? undefined : "en", href: `${explorer}${explorerHash(explorerQuestion(c.dump, c))}` };
   });
 }
@@ -211,6 +217,7 @@ function buildEdition(siteDir, edition, { entries, pages, cases, glossary, built
   const explorer = fs.existsSync(path.join(dir, "explore.html")) ? "explore.html" : `${toSiteRoot(edition)}explore.html`;
   const switchTo = (page) => languageSwitch(edition, pageHref(edition, other, page));
   const terms = termsIn(glossary, edition.lang);
+  const labels = readCaseLabels(edition.lang);
   const problems = [];
   const sections = [];
   for (const e of present) {
@@ -219,7 +226,7 @@ function buildEdition(siteDir, edition, { entries, pages, cases, glossary, built
     const done = finishLessonPage(fs.readFileSync(page, "utf8"), {
       lesson: e,
       series: entries,
-      caseLinks: caseLinks(cases, e.name, { explorer, lang: edition.lang }),
+      caseLinks: caseLinks(cases, e.name, { explorer, lang: edition.lang, labels }),
       terms,
       edition,
       hasPage: (l) => pages.get(edition.lang).has(l.name),

@@ -24,7 +24,7 @@ const english = {
     tryIt: "Try this lesson's cases in the explorer:",
     viewLabel: "a view of the lesson",
     checkCode: "The check's code (it holds the answer: open it once you have tried)",
-    otherEditionMissing: "中文版：本课尚未翻译（中文目录）",
+    otherEditionMissing: "中文版：本课尚未翻译",
     indexTitle: "kube-iptables-lab: the lessons",
     indexLead: "How a Kubernetes Service forwards traffic through iptables, rule by rule, from one real node's rules: the lessons, executed, and an explorer to ask your own questions.",
     indexExplorer: (href) => `<a href="${href}"><strong>The explorer</strong></a>: ask your own question in this browser, with nothing installed. Pick the wordpress node or open your own <code>iptables-save</code> output, choose a client and a destination, and see every rule the connection meets, its exact chances, marks, NAT and what the server sees. Your dump never leaves your machine.`,

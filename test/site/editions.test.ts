@@ -7,6 +7,8 @@ import * as path from "node:path";
 import { parseHTML } from "linkedom";
 import { describe, expect, it } from "vitest";
 // @ts-ignore: plain JavaScript modules without type declarations
+import { caseLinks, readCaseLabels } from "../../scripts/build-site.mjs";
+// @ts-ignore
 import { editionOf, languageSwitch, pageHref } from "../../scripts/site/editions.mjs";
 // @ts-ignore
 import { glossaryBody, glossarySections, linkTerms, readGlossary, termsIn } from "../../scripts/site/glossary.mjs";
@@ -136,9 +138,23 @@ describe("the Chinese series and its navigation", () => {
     expect(html).toContain(`<label for="kil-q-top">搜索课程</label>`);
   });
 
+  it("labels the explorer's cases in Chinese on Chinese pages, and keeps an English label it has no translation for, marked as English", () => {
+    const cases = { "04-x": [
+      { label: "outside client → wordpress ClusterIP", dump: "wordpress", src: "172.16.1.100", dst: "10.254.42.62", dport: 80 },
+      { label: "a case nobody translated", dump: "wordpress", src: "172.16.1.100", dst: "10.254.0.1", dport: 443 },
+    ] };
+    const links = caseLinks(cases, "04-x", { explorer: "../explore.html", lang: "zh-CN", labels: readCaseLabels("zh-CN") });
+    expect(links.map((l: { label: string; lang?: string }) => [l.label, l.lang])).toEqual([
+      ["集群外的客户端 → wordpress 的 ClusterIP", undefined],
+      ["a case nobody translated", "en"],
+    ]);
+    expect(links[0].href).toMatch(/^\.\.\/explore\.html#v=1&/);
+    expect(caseLinks(cases, "04-x")[0]).toMatchObject({ label: "outside client → wordpress ClusterIP", href: expect.stringMatching(/^explore\.html#v=1&/) });
+  });
+
   it("leads an English page whose lesson is not translated to the Chinese index, saying so", () => {
     const link = languageSwitch(en, pageHref(en, zh, "index.html"), true);
-    expect(link).toBe(`<a class="kil-lang" href="zh-CN/index.html" hreflang="zh-CN" lang="zh-CN">中文版：本课尚未翻译（中文目录）</a>`);
+    expect(link).toBe(`<a class="kil-lang" href="zh-CN/index.html" hreflang="zh-CN" lang="zh-CN">中文版：本课尚未翻译</a>`);
   });
 
   it("lists every lesson on the Chinese index, linking only those with a page", () => {
