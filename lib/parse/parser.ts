@@ -8,8 +8,10 @@ import type { Chain, Counters, Diagnostic, Dump, Extra, Policy, Rule, Table, Tab
 import { BUILTIN_CHAINS, MAX_CHAIN_NAME_LENGTH, isBuiltinChain, isTableName } from "../model/tables.js";
 import { sameRule } from "../model/same-rule.js";
 import { tokenizeLine, utf8Length, type Token } from "./lexer.js";
-import { counterNumber, unsignedLongLong } from "./values.js";
-import { readRuleParts, type RuleProblem } from "./rule.js";
+import { counterNumber, unsignedLongLong, type Read } from "./values.js";
+import { readRuleParts, type RuleContext, type RuleProblem } from "./rule.js";
+import { Interner } from "./intern.js";
+import type { Cidr } from "../model/address.js";
 import { IPVS_MESSAGE, looksLikeIpvsMode, recognizeForeignInput } from "./recognize.js";
 import { validateTable } from "./validate.js";
 
@@ -37,6 +39,7 @@ interface OpenTable {
   chains: Map<string, Chain>;
   /** The chain the last rule went to: iptables-save writes a chain's rules together, so most look-ups are this one. */
   last: Chain | null;
+  scope: RuleScope;
 }
 
 const COUNTERS = /^\[([0-9]+):([0-9]+)\]$/;
@@ -90,10 +93,13 @@ export function parseDump(text: string, options: ParseOptions = {}): ParseResult
     return p;
   };
   const keep = (lineNo: number, textLine: string) => pending.push({ kind: "unparsed", line: lineNo, text: textLine });
-  // Extras of something a command removed (-D, -F, -X) go to the next statement, so no line is lost.
-  const giveBack = (extras: Extra[]) => {
-    pending = [...extras, ...pending];
+  const extras: ExtraLines = {
+    take: takePending,
+    giveBack: (lines) => {
+      pending = [...lines, ...pending];
+    },
   };
+  const strings = new Interner();
   // Inside an unknown table every line up to its COMMIT is kept without further errors.
   let skipping = false;
 
@@ -167,7 +173,8 @@ export function parseDump(text: string, options: ParseOptions = {}): ParseResult
         report(lineNo, 2, `table ${name} appears twice: iptables-restore would replace the first with the second`, "warning");
       const table: Table = { name, line: lineNo, leading: takePending(), chains: [], commit: null };
       dump.tables.push(table);
-      open = { table, chains: new Map(), last: null };
+      const chains = new Map<string, Chain>();
+      open = { table, chains, last: null, scope: new RuleScope(name, chains, strings) };
       continue;
     }
     if (first === 42 /* * */) {
@@ -209,7 +216,7 @@ export function parseDump(text: string, options: ParseOptions = {}): ParseResult
       }
       // A '\r' stays at the end of the last word, as for iptables: a number or a comment may still take it.
       const shown: Report = cr ? (l, c, m, severity) => report(l, c, m.replace(/\r/g, "\\r"), severity) : report;
-      const read = readStatement(open, cr ? `${line}\r` : line, lineNo, takePending, giveBack, shown, options.counters ?? false);
+      const read = readStatement(open, cr ? `${line}\r` : line, lineNo, extras, shown, options.counters ?? false);
       if (!read && cr) reportCr(lineNo, line.length + 1, "iptables reads the last word of this line with '\\r' at its end");
       if (!read) keep(lineNo, full);
       continue;
@@ -344,214 +351,298 @@ function readRuleCounters(line: string, lineNo: number, withCounters: boolean, r
   return { counters: { packets: packets ?? "0", bytes: bytes ?? "0" }, end: close + 1 };
 }
 
+/** One command line being read: its words, where it is, and the table it acts on. */
+interface Statement {
+  open: OpenTable;
+  tokens: Token[];
+  line: string;
+  lineNo: number;
+  counters: Counters | null;
+  report: Report;
+  extras: ExtraLines;
+  /** The command word (`-A`, `--delete`, ...) and the chain name after it, when there is one. */
+  cmd: Token;
+  chainTok: Token | undefined;
+}
+
+/** Where the comments and blank lines above a statement go. */
+interface ExtraLines {
+  /** The lines waiting above the statement being read (they become its `leading`). */
+  take(): Extra[];
+  /** Lines of something a command removed (-D, -F, -X): they go to the next statement, so no line is lost. */
+  giveBack(extras: Extra[]): void;
+}
+
 /** Read a rule line or one of the other commands iptables-restore accepts (-I, -R, -D, -N, -X, -F, -Z, -P). */
-function readStatement(
-  open: OpenTable, line: string, lineNo: number, takePending: () => Extra[], giveBack: (extras: Extra[]) => void, report: Report, withCounters: boolean,
-): boolean {
+function readStatement(open: OpenTable, line: string, lineNo: number, extras: ExtraLines, report: Report, withCounters: boolean): boolean {
+  const words = readCommandWords(line, lineNo, report, withCounters);
+  if (!words) return false;
+  const { tokens, counters } = words;
+  const cmd = tokens[0];
+  const s: Statement = { open, tokens, line, lineNo, counters, report, extras, cmd, chainTok: tokens[1] };
+  if (NEEDS_CHAIN.has(cmd.text) && !s.chainTok) {
+    report(lineNo, cmd.end + 1, `${cmd.text} expects a chain name`);
+    return false;
+  }
+  switch (cmd.text) {
+    case "-A": case "--append": case "-I": case "--insert":
+      return appendRule(s);
+    case "-R": case "--replace": case "-D": case "--delete":
+      return replaceOrDeleteRule(s);
+    case "-N": case "--new-chain":
+      return newChain(s);
+    case "-X": case "--delete-chain": case "-F": case "--flush":
+      return deleteOrFlushChains(s);
+    case "-Z": case "--zero":
+      return zeroCounters(s);
+    case "-P": case "--policy":
+      return setPolicy(s);
+    default:
+      report(lineNo, cmd.start + 1, `unsupported command '${cmd.text}': a dump holds -A rules (iptables-restore also takes -I, -R, -D, -N, -X, -F, -Z, -P)`);
+      return false;
+  }
+}
+
+/** The `[packets:bytes]` at the start of the line, if any, and the line's words, within iptables-restore's limits. */
+function readCommandWords(line: string, lineNo: number, report: Report, withCounters: boolean): { tokens: Token[]; counters: Counters | null } | null {
   // `[packets:bytes]` only at the very start of the line; iptables-restore reads the rule from just after the `]`.
   let counters: Counters | null = null;
   let from = 0;
   if (line.charCodeAt(0) === 91 /* [ */) {
     const rc = readRuleCounters(line, lineNo, withCounters, report);
-    if (!rc) return false;
+    if (!rc) return null;
     counters = rc.counters;
     from = rc.end;
   }
   const lexed = tokenizeLine(from === 0 ? line : " ".repeat(from) + line.slice(from));
   if (!lexed.ok) {
     report(lineNo, lexed.column, lexed.message);
-    return false;
+    return null;
   }
   const tokens = lexed.tokens;
-  const i = 0;
   // Three of iptables' 254 arguments are its own; with -c, the counters take three more.
   const most = MAX_RULE_WORDS - (withCounters && counters ? 3 : 0);
   if (tokens.length > most) {
     report(lineNo, tokens[most].start + 1, `${tokens.length} words: iptables-restore takes at most ${most} words in one rule ("Parser cannot handle more arguments")`);
-    return false;
+    return null;
   }
   if (tokens.length === 0) {
     report(lineNo, from + 1, "expected a command such as -A CHAIN after the counters (iptables: no command specified)");
+    return null;
+  }
+  return { tokens, counters };
+}
+
+/** The chain of this name in the table being read; a built-in chain is made on first use. */
+function chainOf(open: OpenTable, name: string): Chain | undefined {
+  if (open.last !== null && open.last.name === name) return open.last;
+  const found = open.chains.get(name);
+  if (found) return (open.last = found);
+  if (isBuiltinChain(open.table.name, name)) {
+    const chain: Chain = { name, builtin: true, policy: "ACCEPT", counters: null, line: null, leading: [], rules: [] };
+    open.chains.set(name, chain);
+    return chain;
+  }
+  return undefined;
+}
+
+function noChain(s: Statement, name: string, at: Token): false {
+  s.report(s.lineNo, at.start + 1, `${s.cmd.text} ${name}: no chain called ${name} in table ${s.open.table.name}`);
+  return false;
+}
+
+function ruleFrom(s: Statement, chain: Chain, from: number): Rule | null {
+  return readRule(s.open, chain, s.tokens.slice(from), s.line, s.lineNo, s.counters, s.report);
+}
+
+function isInsert(command: string): boolean {
+  return command === "-I" || command === "--insert";
+}
+
+/** `-A CHAIN rule...`, or `-I CHAIN [N] rule...`. */
+function appendRule(s: Statement): boolean {
+  const chainTok = s.chainTok!;
+  const chain = chainOf(s.open, chainTok.text);
+  if (!chain) {
+    s.report(s.lineNo, chainTok.start + 1, `rule in undeclared chain ${chainTok.text}: declare it with ':${chainTok.text} - [0:0]' earlier in table ${s.open.table.name}`);
     return false;
   }
-  const cmd = tokens[i];
-  const table = open.table.name;
-  const chainTok = tokens[i + 1];
-  const chainOf = (name: string): Chain | undefined => {
-    if (open.last !== null && open.last.name === name) return open.last;
-    const found = open.chains.get(name);
-    if (found) return (open.last = found);
-    if (isBuiltinChain(table, name)) {
-      const chain: Chain = { name, builtin: true, policy: "ACCEPT", counters: null, line: null, leading: [], rules: [] };
-      open.chains.set(name, chain);
-      return chain;
+  let rest = 2;
+  let position = chain.rules.length;
+  if (isInsert(s.cmd.text)) {
+    position = 0;
+    const n = s.tokens[rest];
+    if (n && /^[0-9]+$/.test(n.text)) {
+      const k = Number(n.text);
+      if (k < 1 || k > chain.rules.length + 1) {
+        s.report(s.lineNo, n.start + 1, `-I ${chain.name} ${k}: expected a position from 1 to ${chain.rules.length + 1}`);
+        return false;
+      }
+      position = k - 1;
+      rest++;
     }
-    return undefined;
-  };
-  if (!cmd) {
-    report(lineNo, 1, "expected a command such as -A CHAIN after the counters");
+  }
+  const rule = ruleFrom(s, chain, rest);
+  if (!rule) return false;
+  rule.leading = s.extras.take();
+  if (position === chain.rules.length) chain.rules.push(rule);
+  else chain.rules.splice(position, 0, rule);
+  return true;
+}
+
+/** `-R CHAIN N rule...`, `-D CHAIN N` or `-D CHAIN rule...` (the first rule that is the same rule). */
+function replaceOrDeleteRule(s: Statement): boolean {
+  const { tokens, chainTok, lineNo } = s;
+  const command = s.cmd.text;
+  const chain = chainOf(s.open, chainTok!.text);
+  if (!chain) return noChain(s, chainTok!.text, chainTok!);
+  const replace = command === "-R" || command === "--replace";
+  const n = tokens[2];
+  const byNumber = n !== undefined && !n.quoted && /^[0-9]+$/.test(n.text) && (replace || tokens.length === 3);
+  if (replace && !byNumber) {
+    s.report(lineNo, (n?.start ?? s.line.length) + 1, `${command} ${chain.name}: expected a rule number, then the new rule`);
     return false;
   }
-  const command = cmd.text;
-  const needsChain = NEEDS_CHAIN.has(command);
-  if (needsChain && !chainTok) {
-    report(lineNo, cmd.end + 1, `${command} expects a chain name`);
-    return false;
-  }
-  const ruleFrom = (chain: Chain, from: number) => readRule(open, chain, tokens.slice(from), line, lineNo, counters, report);
-  const noChain = (name: string, at: Token) => {
-    report(lineNo, at.start + 1, `${command} ${name}: no chain called ${name} in table ${table}`);
-    return false;
-  };
-  switch (command) {
-    case "-A": case "--append": case "-I": case "--insert": {
-      const chain = chainOf(chainTok.text);
-      if (!chain) {
-        report(lineNo, chainTok.start + 1, `rule in undeclared chain ${chainTok.text}: declare it with ':${chainTok.text} - [0:0]' earlier in table ${table}`);
-        return false;
-      }
-      let rest = i + 2;
-      let position = chain.rules.length;
-      if (command === "-I" || command === "--insert") {
-        position = 0;
-        const n = tokens[rest];
-        if (n && /^[0-9]+$/.test(n.text)) {
-          const k = Number(n.text);
-          if (k < 1 || k > chain.rules.length + 1) {
-            report(lineNo, n.start + 1, `-I ${chain.name} ${k}: expected a position from 1 to ${chain.rules.length + 1}`);
-            return false;
-          }
-          position = k - 1;
-          rest++;
-        }
-      }
-      const rule = ruleFrom(chain, rest);
-      if (!rule) return false;
-      rule.leading = takePending();
-      if (position === chain.rules.length) chain.rules.push(rule);
-      else chain.rules.splice(position, 0, rule);
-      return true;
-    }
-    case "-R": case "--replace": case "-D": case "--delete": {
-      const chain = chainOf(chainTok.text);
-      if (!chain) return noChain(chainTok.text, chainTok);
-      const replace = command === "-R" || command === "--replace";
-      const n = tokens[i + 2];
-      // `-D CHAIN N` deletes by number; `-D CHAIN rule...` deletes the first rule that is the same rule.
-      const byNumber = n !== undefined && !n.quoted && /^[0-9]+$/.test(n.text) && (replace || tokens.length === i + 3);
-      if (replace && !byNumber) {
-        report(lineNo, (n?.start ?? line.length) + 1, `${command} ${chain.name}: expected a rule number, then the new rule`);
-        return false;
-      }
-      let index: number;
-      let rule: Rule | null = null;
-      if (byNumber) {
-        index = Number(n.text) - 1;
-        if (index < 0 || index >= chain.rules.length) {
-          report(lineNo, n.start + 1, `${command} ${chain.name} ${n.text}: no such rule (chain ${chain.name} has ${chain.rules.length} rule${chain.rules.length === 1 ? "" : "s"})`);
-          return false;
-        }
-        if (replace && !(rule = ruleFrom(chain, i + 3))) return false;
-      } else {
-        const wanted = ruleFrom(chain, i + 2);
-        if (!wanted) return false;
-        // Compared as the kernel holds them, so two spellings of one rule are the same rule, as for iptables.
-        index = chain.rules.findIndex((r) => sameRule(r, wanted));
-        if (index < 0) {
-          report(lineNo, cmd.start + 1, `${command} ${chain.name}: no rule in chain ${chain.name} matches this one`);
-          return false;
-        }
-      }
-      const [old] = chain.rules.splice(index, 1);
-      if (rule) {
-        rule.leading = [...old.leading, ...takePending()];
-        chain.rules.splice(index, 0, rule);
-      } else giveBack(old.leading);
-      return true;
-    }
-    case "-N": case "--new-chain": {
-      const name = chainTok.text;
-      if (open.chains.has(name) || isBuiltinChain(table, name)) {
-        report(lineNo, chainTok.start + 1, `chain ${name} already exists in table ${table}`);
-        return false;
-      }
-      if (name.length > MAX_CHAIN_NAME_LENGTH) {
-        report(lineNo, chainTok.start + 1, `chain name '${name}' is ${name.length} characters long: the kernel allows at most ${MAX_CHAIN_NAME_LENGTH}`);
-        return false;
-      }
-      open.chains.set(name, { name, builtin: false, policy: null, counters: null, line: lineNo, leading: takePending(), rules: [] });
-      return true;
-    }
-    case "-X": case "--delete-chain": case "-F": case "--flush": {
-      const flush = command === "-F" || command === "--flush";
-      const at = chainTok ?? cmd;
-      const names = chainTok ? [chainTok.text] : [...open.chains.keys()].filter((n) => flush || !isBuiltinChain(table, n));
-      for (const name of names) {
-        const chain = chainOf(name);
-        if (!chain) return noChain(name, at);
-        if (flush) {
-          giveBack(chain.rules.flatMap((r) => r.leading));
-          chain.rules = [];
-          continue;
-        }
-        if (chain.builtin) {
-          report(lineNo, at.start + 1, `${command} ${name}: a built-in chain cannot be deleted`);
-          return false;
-        }
-        // The kernel refuses to delete a chain that still has rules, or that a rule jumps to.
-        if (chain.rules.length > 0) {
-          report(lineNo, at.start + 1, `${command} ${name}: chain ${name} still has rules: flush it with -F first`);
-          return false;
-        }
-        const user = [...open.chains.values()].find((u) => u.rules.some((r) => r.target?.kind === "jump" && r.target.chain === name));
-        if (user) {
-          report(lineNo, at.start + 1, `${command} ${name}: a rule in ${user.name} still jumps to ${name}`);
-          return false;
-        }
-        giveBack(chain.leading);
-        open.chains.delete(name);
-        open.last = null;
-      }
-      // Nothing of this line stays in the model; comments above it go to the next statement.
-      return true;
-    }
-    case "-Z": case "--zero": {
-      const chains = chainTok ? [chainOf(chainTok.text)] : [...open.chains.values()];
-      const n = tokens[i + 2];
-      const zero = { packets: "0", bytes: "0" };
-      for (const chain of chains) {
-        if (!chain) return noChain(chainTok.text, chainTok);
-        if (n) {
-          const rule = /^[0-9]+$/.test(n.text) ? chain.rules[Number(n.text) - 1] : undefined;
-          if (!rule) {
-            report(lineNo, n.start + 1, `${command} ${chain.name} ${n.text}: no such rule (chain ${chain.name} has ${chain.rules.length} rule${chain.rules.length === 1 ? "" : "s"})`);
-            return false;
-          }
-          if (rule.counters) rule.counters = zero;
-          continue;
-        }
-        if (chain.counters) chain.counters = zero;
-        for (const rule of chain.rules) if (rule.counters) rule.counters = zero;
-      }
-      return true;
-    }
-    case "-P": case "--policy": {
-      const chain = chainOf(chainTok.text);
-      const p = tokens[i + 2]?.text;
-      if (!chain || !chain.builtin) {
-        report(lineNo, chainTok.start + 1, `-P ${chainTok.text}: only built-in chains have a policy`);
-        return false;
-      }
-      if (p !== "ACCEPT" && p !== "DROP") {
-        report(lineNo, (tokens[i + 2]?.start ?? line.length) + 1, "-P: expected ACCEPT or DROP");
-        return false;
-      }
-      chain.policy = p;
-      return true;
-    }
-    default:
-      report(lineNo, cmd.start + 1, `unsupported command '${command}': a dump holds -A rules (iptables-restore also takes -I, -R, -D, -N, -X, -F, -Z, -P)`);
+  let index: number;
+  let rule: Rule | null = null;
+  if (byNumber) {
+    index = Number(n.text) - 1;
+    if (index < 0 || index >= chain.rules.length) {
+      s.report(lineNo, n.start + 1, `${command} ${chain.name} ${n.text}: no such rule (chain ${chain.name} has ${chain.rules.length} rule${chain.rules.length === 1 ? "" : "s"})`);
       return false;
+    }
+    if (replace && !(rule = ruleFrom(s, chain, 3))) return false;
+  } else {
+    const wanted = ruleFrom(s, chain, 2);
+    if (!wanted) return false;
+    // Compared as the kernel holds them, so two spellings of one rule are the same rule, as for iptables.
+    index = chain.rules.findIndex((r) => sameRule(r, wanted));
+    if (index < 0) {
+      s.report(lineNo, s.cmd.start + 1, `${command} ${chain.name}: no rule in chain ${chain.name} matches this one`);
+      return false;
+    }
+  }
+  const [old] = chain.rules.splice(index, 1);
+  if (rule) {
+    rule.leading = [...old.leading, ...s.extras.take()];
+    chain.rules.splice(index, 0, rule);
+  } else s.extras.giveBack(old.leading);
+  return true;
+}
+
+/** `-N CHAIN`. */
+function newChain(s: Statement): boolean {
+  const chainTok = s.chainTok!;
+  const name = chainTok.text;
+  const table = s.open.table.name;
+  if (s.open.chains.has(name) || isBuiltinChain(table, name)) {
+    s.report(s.lineNo, chainTok.start + 1, `chain ${name} already exists in table ${table}`);
+    return false;
+  }
+  if (name.length > MAX_CHAIN_NAME_LENGTH) {
+    s.report(s.lineNo, chainTok.start + 1, `chain name '${name}' is ${name.length} characters long: the kernel allows at most ${MAX_CHAIN_NAME_LENGTH}`);
+    return false;
+  }
+  s.open.chains.set(name, { name, builtin: false, policy: null, counters: null, line: s.lineNo, leading: s.extras.take(), rules: [] });
+  return true;
+}
+
+/** `-X [CHAIN]` deletes user chains, `-F [CHAIN]` empties chains; without a name, every one. */
+function deleteOrFlushChains(s: Statement): boolean {
+  const { open, chainTok, lineNo } = s;
+  const command = s.cmd.text;
+  const table = open.table.name;
+  const flush = command === "-F" || command === "--flush";
+  const at = chainTok ?? s.cmd;
+  const names = chainTok ? [chainTok.text] : [...open.chains.keys()].filter((n) => flush || !isBuiltinChain(table, n));
+  for (const name of names) {
+    const chain = chainOf(open, name);
+    if (!chain) return noChain(s, name, at);
+    if (flush) {
+      s.extras.giveBack(chain.rules.flatMap((r) => r.leading));
+      chain.rules = [];
+      continue;
+    }
+    if (chain.builtin) {
+      s.report(lineNo, at.start + 1, `${command} ${name}: a built-in chain cannot be deleted`);
+      return false;
+    }
+    // The kernel refuses to delete a chain that still has rules, or that a rule jumps to.
+    if (chain.rules.length > 0) {
+      s.report(lineNo, at.start + 1, `${command} ${name}: chain ${name} still has rules: flush it with -F first`);
+      return false;
+    }
+    const user = [...open.chains.values()].find((u) => u.rules.some((r) => r.target?.kind === "jump" && r.target.chain === name));
+    if (user) {
+      s.report(lineNo, at.start + 1, `${command} ${name}: a rule in ${user.name} still jumps to ${name}`);
+      return false;
+    }
+    s.extras.giveBack(chain.leading);
+    open.chains.delete(name);
+    open.last = null;
+  }
+  // Nothing of this line stays in the model; comments above it go to the next statement.
+  return true;
+}
+
+/** `-Z [CHAIN [N]]`: counters to zero. */
+function zeroCounters(s: Statement): boolean {
+  const { open, chainTok } = s;
+  const chains = chainTok ? [chainOf(open, chainTok.text)] : [...open.chains.values()];
+  const n = s.tokens[2];
+  const zero = { packets: "0", bytes: "0" };
+  for (const chain of chains) {
+    if (!chain) return noChain(s, chainTok!.text, chainTok!);
+    if (n) {
+      const rule = /^[0-9]+$/.test(n.text) ? chain.rules[Number(n.text) - 1] : undefined;
+      if (!rule) {
+        s.report(s.lineNo, n.start + 1, `${s.cmd.text} ${chain.name} ${n.text}: no such rule (chain ${chain.name} has ${chain.rules.length} rule${chain.rules.length === 1 ? "" : "s"})`);
+        return false;
+      }
+      if (rule.counters) rule.counters = zero;
+      continue;
+    }
+    if (chain.counters) chain.counters = zero;
+    for (const rule of chain.rules) if (rule.counters) rule.counters = zero;
+  }
+  return true;
+}
+
+/** `-P CHAIN ACCEPT|DROP`. */
+function setPolicy(s: Statement): boolean {
+  const chainTok = s.chainTok!;
+  const chain = chainOf(s.open, chainTok.text);
+  const p = s.tokens[2]?.text;
+  if (!chain || !chain.builtin) {
+    s.report(s.lineNo, chainTok.start + 1, `-P ${chainTok.text}: only built-in chains have a policy`);
+    return false;
+  }
+  if (p !== "ACCEPT" && p !== "DROP") {
+    s.report(s.lineNo, (s.tokens[2]?.start ?? s.line.length) + 1, "-P: expected ACCEPT or DROP");
+    return false;
+  }
+  chain.policy = p;
+  return true;
+}
+
+/** The rule reader's view of a table being read: one per table, updated for each rule. */
+class RuleScope implements RuleContext {
+  chain = "";
+  line = "";
+  /** The chain the last hasChain() found: its name string is then shared with the jump that named it. */
+  declared: Chain | undefined = undefined;
+  constructor(readonly table: TableName, private readonly chains: Map<string, Chain>, private readonly strings: Interner) {}
+
+  hasChain(name: string): boolean {
+    return (this.declared = this.chains.get(name)) !== undefined && !isBuiltinChain(this.table, name);
+  }
+
+  intern(text: string): string {
+    return this.strings.intern(text);
+  }
+
+  cidr(text: string): Read<Cidr> {
+    return this.strings.cidr(text);
   }
 }
 
@@ -559,16 +650,19 @@ function readStatement(
 function readRule(open: OpenTable, chain: Chain, words: Token[], line: string, lineNo: number, counters: Counters | null, report: Report): Rule | null {
   const table = open.table.name;
   const problems: RuleProblem[] = [];
+  const scope = open.scope;
+  scope.chain = chain.name;
+  scope.line = line;
   // The chain a jump names, as declared: its name string is shared with the jump, so later look-ups by name
   // (validation, the simulator) find it by identity instead of comparing text.
-  let declared: Chain | undefined;
-  const hasChain = (n: string) => (declared = open.chains.get(n)) !== undefined && !isBuiltinChain(table, n);
-  const parts = readRuleParts(words, { table, chain: chain.name, line, hasChain }, problems);
+  scope.declared = undefined;
+  const parts = readRuleParts(words, scope, problems);
   for (const p of problems) report(lineNo, p.column, p.message, p.severity);
   if (!parts) return null;
+  const declared = scope.declared as Chain | undefined;
   if (parts.target?.kind === "jump" && declared?.name === parts.target.chain) parts.target.chain = declared.name;
-  const column = (...names: string[]) => (words.find((t) => !t.quoted && names.includes(t.text))?.start ?? 0) + 1;
   if (chain.builtin) {
+    const column = (...names: string[]) => (words.find((t) => !t.quoted && names.includes(t.text))?.start ?? 0) + 1;
     if (parts.ip.outInterface && (chain.name === "PREROUTING" || chain.name === "INPUT")) {
       report(lineNo, column("-o", "--out-interface"), `-o cannot be used in ${chain.name}: the output interface is not known before routing`);
       return null;
@@ -579,7 +673,7 @@ function readRule(open: OpenTable, chain: Chain, words: Token[], line: string, l
     }
   }
   return {
-    line: lineNo, raw: line, leading: [], table, chain: chain.name,
+    line: lineNo, raw: line, leading: NO_EXTRAS, table, chain: chain.name,
     counters: counters ?? parts.counters, ip: parts.ip, matches: parts.matches, target: parts.target,
   };
 }

@@ -3,6 +3,7 @@
  * header options, then each match module, then the target. Options a module
  * does not model are kept verbatim as an unsupported part, never dropped.
  */
+import type { Cidr } from "../model/address.js";
 import type { Counters, IpHeaderMatch, Negatable, TableName } from "../model/dump.js";
 import type { Match } from "../model/matches.js";
 import type { Target } from "../model/targets.js";
@@ -12,7 +13,7 @@ import { MATCH_READERS, MAX_COMMENT_LENGTH, isBuildError, type MatchReader, type
 import { utf8Length } from "../math/utf8.js";
 import { KNOWN_UNMODELLED_TARGETS, TARGET_READERS, type TargetReader } from "./targets.js";
 import { protocolName } from "../model/protocols.js";
-import { counterNumber, portRangeWarning, readCidr, readPortRange, readProtocol, strtoui } from "./values.js";
+import { counterNumber, portRangeWarning, readPortRange, readProtocol, strtoui, type Read } from "./values.js";
 
 /** A problem found while reading a rule, at a 1-based column. */
 export interface RuleProblem {
@@ -28,6 +29,10 @@ export interface RuleContext {
   /** Whether a chain of this name exists in the table at this point. */
   hasChain(name: string): boolean;
   line: string;
+  /** The one copy of a string that repeats through the dump (interface names, comments, module names). */
+  intern(text: string): string;
+  /** An address as `-s`/`-d` read it; one shared value for each spelling that repeats. */
+  cidr(text: string): Read<Cidr>;
 }
 
 /** The typed parts of a rule line (everything after `-A CHAIN`). */
@@ -56,6 +61,8 @@ const GENERIC = new Map<string, HeaderKey | "match" | "jump" | "goto" | "counter
 // Words of a rule are fresh strings: looking one up as an object property makes V8 probe its table of every
 // interned string, which costs much more on a big dump than probing these small Maps.
 const MATCHES = new Map(Object.entries(MATCH_READERS));
+/** The modelled modules' names, so every builder shares one string per module. */
+const MATCH_NAMES = new Map(Object.keys(MATCH_READERS).map((name) => [name, name]));
 const TARGETS = new Map(Object.entries(TARGET_READERS));
 
 const HEADER_FLAG: Record<HeaderKey, string> = {
@@ -100,309 +107,384 @@ function sourceText(line: string, tokens: Token[]): string {
   return tokens.map((t) => line.slice(t.start, t.end)).join(" ");
 }
 
-/** Read the words after `-A CHAIN` into typed parts, collecting problems. */
+/** The state of reading one rule's words: what has been read so far, and whether an error stopped it. */
+interface Reading {
+  tokens: Token[];
+  ctx: RuleContext;
+  problems: RuleProblem[];
+  ip: IpHeaderMatch;
+  counters: Counters | null;
+  /** Match modules in the order written (an implicit `-p` match where its first option appears). */
+  builders: Builder[];
+  target: Builder | null;
+  /** The part (module or target) written last: iptables takes matches after the target too (`-j ACCEPT -m comment ...`). */
+  last: Builder | null;
+  /** A `!` waiting for the option it negates. */
+  invert: Token | null;
+  failed: boolean;
+}
+
+function fail(r: Reading, t: Token | undefined, message: string): void {
+  r.problems.push({ column: (t?.start ?? r.ctx.line.length) + 1, message, severity: "error" });
+  r.failed = true;
+}
+
+function warn(r: Reading, t: Token, message: string): void {
+  r.problems.push({ column: t.start + 1, message, severity: "warning" });
+}
+
+function isBang(t: Token): boolean {
+  return !t.quoted && t.text === "!";
+}
+
+/**
+ * Read the words after `-A CHAIN` into typed parts, collecting problems. Two passes: the words are
+ * sorted into the header, the match modules and the target (readWord), then each module and the
+ * target is built from its options (buildMatches, buildTarget).
+ */
 export function readRuleParts(tokens: Token[], ctx: RuleContext, problems: RuleProblem[]): RuleParts | null {
-  const ip: IpHeaderMatch = {};
-  let counters: Counters | null = null;
-  const builders: Builder[] = [];
-  let target: Builder | null = null;
-  let invert: Token | null = null;
-  let failed = false;
-  const error = (t: Token | undefined, message: string) => {
-    problems.push({ column: (t?.start ?? ctx.line.length) + 1, message, severity: "error" });
-    failed = true;
-  };
-
-  // The part (module or target) written last: iptables takes matches after the target too (`-j ACCEPT -m comment ...`).
-  let last: Builder | null = null;
-  const current = (): Builder | null => last;
-
+  const r: Reading = { tokens, ctx, problems, ip: {}, counters: null, builders: [], target: null, last: null, invert: null, failed: false };
   let i = 0;
-  while (i < tokens.length && !failed) {
-    const t = tokens[i];
-    if (!t.quoted && t.text === "!") {
-      if (invert) error(t, "'!' given twice: expected one '!' before an option");
-      invert = t;
-      i++;
-      continue;
-    }
-    // Only words starting with '-' can be generic options; looking others up would cost a hash of every value.
-    const generic = t.quoted || t.text.charCodeAt(0) !== 45 ? undefined : GENERIC.get(t.text);
-    if (generic === "match" || generic === "jump" || generic === "goto") {
-      const nameTok = tokens[i + 1];
-      if (!nameTok) {
-        error(t, `${t.text} expects a ${generic === "match" ? "match module" : "target or chain"} name`);
-        break;
-      }
-      if (invert) {
-        error(invert, `'!' cannot negate ${t.text}: put it before an option of the module`);
-        break;
-      }
-      const name = nameTok.text;
-      if (generic === "match") {
-        const reader = MATCHES.get(name) ?? null;
-        builders.push((last = {
-          name, reader, tokens: [t, nameTok], options: [], isTarget: false, goto: false, implicit: false,
-          unsupported: reader ? null : `match module '${name}' is not modelled`,
-        }));
-      } else {
-        if (target) {
-          error(t, "a rule has one target: -j/-g given twice");
-          break;
-        }
-        const reader = generic === "jump" ? TARGETS.get(name) ?? null : null;
-        target = last = {
-          name, reader, tokens: [t, nameTok], options: [], isTarget: true, goto: generic === "goto", implicit: false,
-          unsupported: null,
-        };
-      }
-      i += 2;
-      continue;
-    }
-    if (generic === "counters") {
-      // iptables reads `-c P B` (or `-c P,B`) with sscanf("%llu"): each word need only start with a number.
-      const p = tokens[i + 1];
-      const comma = p ? p.text.indexOf(",", 1) : -1;
-      const b = comma >= 0 ? null : tokens[i + 2];
-      const packets = p ? counterNumber(comma >= 0 ? p.text.slice(0, comma) : p.text) : null;
-      const bytes = comma >= 0 ? counterNumber(p!.text.slice(comma + 1)) : b && !b.text.startsWith("-") && !b.text.startsWith("!") ? counterNumber(b.text) : null;
-      if (packets === null || bytes === null) {
-        error(t, `-c expects two numbers: packets and bytes (iptables: -c ${packets === null ? "packet" : "byte"} counter not numeric)`);
-        break;
-      }
-      counters = { packets, bytes };
-      i += comma >= 0 ? 2 : 3;
-      continue;
-    }
-    if (generic !== undefined) {
-      const key = generic;
-      const flag = HEADER_FLAG[key];
-      if (ip[key] !== undefined) {
-        error(t, `${flag} given twice: expected at most one`);
-        break;
-      }
-      let inv = invert !== null;
-      let legacy = false;
-      invert = null;
-      if (key === "fragment") {
-        ip.fragment = { value: true, invert: inv };
-        i++;
-        continue;
-      }
-      let arg = tokens[i + 1];
-      if (arg && !arg.quoted && arg.text === "!") {
-        // Pre-1.4.3 position: `-s ! 10.0.0.0/8`.
-        if (inv) {
-          error(arg, "'!' given twice: expected one '!' before an option");
-          break;
-        }
-        inv = true;
-        legacy = true;
-        i++;
-        arg = tokens[i + 1];
-        problems.push({
-          column: tokens[i].start + 1,
-          message: `'${flag} !' is the pre-1.4.3 way to write '! ${flag}'; iptables 1.8.8 and later refuse it`,
-          severity: "warning",
-        });
-      }
-      if (!arg) {
-        error(t, `${flag} expects a value`);
-        break;
-      }
-      const neg = <T>(value: T): Negatable<T> => (legacy ? { value, invert: inv, legacyNegation: true } : { value, invert: inv });
-      if (key === "source" || key === "destination") {
-        const c = readCidr(arg.text);
-        if (!c.ok) {
-          error(arg, `${flag}: ${c.message}`);
-          break;
-        }
-        ip[key] = neg(c.value);
-      } else if (key === "protocol") {
-        const n = readProtocol(arg.text);
-        if (!n.ok) {
-          error(arg, `-p: ${n.message}`);
-          break;
-        }
-        if (n.value === 0) {
-          // iptables refuses `! -p all` ("rule would never match protocol").
-          if (inv) {
-            error(arg, `! -p ${arg.text}: a rule that excludes every protocol would never match`);
-            break;
-          }
-        } else if (n.value === 58) {
-          error(arg, `-p ${arg.text}: ICMPv6 belongs to ip6tables; this kit reads IPv4 iptables dumps only`);
-          break;
-        } else ip.protocol = neg(protocolName(n.value));
-      } else {
-        if (arg.text.length === 0 || arg.text.length > MAX_INTERFACE_LENGTH) {
-          error(arg, `${flag}: expected an interface name of 1 to ${MAX_INTERFACE_LENGTH} characters`);
-          break;
-        }
-        ip[key] = neg(arg.text);
-      }
-      i += 2;
-      continue;
-    }
+  while (i < tokens.length && !r.failed) i = readWord(r, i);
+  if (!r.failed && r.invert) fail(r, r.invert, "'!' at the end of the rule: expected an option after it");
+  if (r.failed) return null;
+  checkDscp(r);
+  const matches = buildMatches(r);
+  const target = r.target ? buildTarget(r, r.target) : null;
+  if (target) checkTargetProtocol(target, r.ip, r.target!, (t, message) => fail(r, t, message));
+  if (r.failed) return null;
+  return { counters: r.counters, ip: r.ip, matches, target };
+}
 
-    if (isOptionWord(t)) {
-      const cur = current();
-      const inv = invert;
-      invert = null;
-      // An unknown module keeps every option after it, as written.
-      if (cur && cur.unsupported !== null && cur.reader === null) {
-        if (inv) cur.tokens.push(inv);
-        cur.tokens.push(t);
-        i++;
-        while (i < tokens.length && !isOptionWord(tokens[i]) && !(tokens[i].text === "!" && !tokens[i].quoted)) cur.tokens.push(tokens[i++]);
-        continue;
-      }
-      let owner: Builder | null = null;
-      let name: string | undefined;
-      if (target?.reader) {
-        name = canonicalOption(target.reader, t.text);
-        if (name) owner = target;
-      }
-      if (!owner) {
-        for (let b = builders.length - 1; b >= 0 && !owner; b--) {
-          const r = builders[b].reader;
-          if (!r || builders[b].unsupported) continue;
-          name = canonicalOption(r, t.text);
-          if (name) owner = builders[b];
-        }
-      }
-      if (!owner && !target) {
-        // `-p tcp --dport 80` (or `-p icmp --icmp-type 8`) loads the protocol's match implicitly, where the option appears.
-        const proto = ip.protocol?.value;
-        const reader = proto ? MATCHES.get(proto) : undefined;
-        if (proto && (proto === "tcp" || proto === "udp" || proto === "sctp" || proto === "icmp") && reader && canonicalOption(reader, t.text)
-          && !builders.some((b) => b.name === proto)) {
-          owner = { name: proto, reader, tokens: [], options: [], isTarget: false, goto: false, implicit: true, unsupported: null };
-          builders.push(owner);
-          name = canonicalOption(reader, t.text);
-        }
-      }
-      if (owner && name) {
-        const nargs = owner.reader!.options[name];
-        const args = tokens.slice(i + 1, i + 1 + nargs);
-        if (args.length < nargs) {
-          error(t, `${t.text} expects ${nargs === 1 ? "a value" : `${nargs} values`}`);
-          break;
-        }
-        const invertible = owner.isTarget ? [] : ((owner.reader as MatchReader).invertible ?? []);
-        if (inv && !invertible.includes(name)) {
-          error(inv, `'!' cannot negate ${t.text}`);
-          break;
-        }
-        if (owner.options.some((o) => o.name === name)) {
-          error(t, `${t.text} given twice in ${owner.isTarget ? owner.name : `-m ${owner.name}`}: expected at most one`);
-          break;
-        }
-        owner.options.push({ name, invert: inv !== null, args, token: t });
-        if (inv) owner.tokens.push(inv);
-        owner.tokens.push(t, ...args);
-        i += 1 + nargs;
-        continue;
-      }
-      // iptables reads options with getopt over the modules loaded so far: when each of them is one the kit
-      // models (or there is none), nobody knows this option and iptables stops with "unknown option".
-      if (!builders.some((b) => b.reader === null && b.name !== "") && !(target && target.reader === null && target.name !== "")) {
-        error(t, `unknown option "${t.text}"${cur?.name ? ` (${cur.isTarget ? cur.name : `-m ${cur.name}`} has no such option)` : ""}`);
-        break;
-      }
-      // An option nobody models: keep it with the part it belongs to, verbatim.
-      let keeper = cur;
-      if (!keeper) {
-        keeper = last = { name: "", reader: null, tokens: [], options: [], isTarget: false, goto: false, implicit: false, unsupported: null };
-        builders.push(keeper);
-      }
-      keeper.unsupported ??= keeper.name
-        ? `option ${t.text} of ${keeper.isTarget ? keeper.name : `-m ${keeper.name}`} is not modelled`
-        : `option ${t.text} belongs to no module the kit models`;
-      if (inv) keeper.tokens.push(inv);
-      keeper.tokens.push(t);
-      i++;
-      while (i < tokens.length && !isOptionWord(tokens[i]) && !(tokens[i].text === "!" && !tokens[i].quoted)) keeper.tokens.push(tokens[i++]);
-      continue;
-    }
-
-    const cur = current();
-    if (cur && cur.unsupported !== null) {
-      if (invert) cur.tokens.push(invert);
-      invert = null;
-      cur.tokens.push(t);
-      i++;
-      continue;
-    }
-    error(t, `unexpected word '${t.text}': expected an option such as -s, -d, -p, -m or -j`);
+/** Read the word at `i` (with the words it takes); the index of the next word. */
+function readWord(r: Reading, i: number): number {
+  const t = r.tokens[i];
+  if (isBang(t)) {
+    if (r.invert) fail(r, t, "'!' given twice: expected one '!' before an option");
+    r.invert = t;
+    return i + 1;
   }
-  if (!failed && invert) error(invert, "'!' at the end of the rule: expected an option after it");
-  if (failed) return null;
+  // Only words starting with '-' can be generic options; looking others up would cost a hash of every value.
+  const generic = t.quoted || t.text.charCodeAt(0) !== 45 ? undefined : GENERIC.get(t.text);
+  if (generic === "match" || generic === "jump" || generic === "goto") return readPartName(r, i, generic);
+  if (generic === "counters") return readCounterOption(r, i);
+  if (generic !== undefined) return readHeaderOption(r, i, generic);
+  if (isOptionWord(t)) return readModuleOption(r, i);
+  const cur = r.last;
+  if (cur && cur.unsupported !== null) {
+    if (r.invert) cur.tokens.push(r.invert);
+    r.invert = null;
+    cur.tokens.push(t);
+    return i + 1;
+  }
+  fail(r, t, `unexpected word '${t.text}': expected an option such as -s, -d, -p, -m or -j`);
+  return i + 1;
+}
 
-  const matches: Match[] = [];
-  const warn = (t: Token, message: string) => problems.push({ column: t.start + 1, message, severity: "warning" });
-  for (const b of [...builders, ...(target && target.reader === null ? [target] : [])]) {
+/** `-m NAME`, `-j NAME` or `-g NAME`: start a match module or the target. */
+function readPartName(r: Reading, i: number, generic: "match" | "jump" | "goto"): number {
+  const t = r.tokens[i];
+  const nameTok = r.tokens[i + 1];
+  if (!nameTok) {
+    fail(r, t, `${t.text} expects a ${generic === "match" ? "match module" : "target or chain"} name`);
+    return i;
+  }
+  if (r.invert) {
+    fail(r, r.invert, `'!' cannot negate ${t.text}: put it before an option of the module`);
+    return i;
+  }
+  const name = nameTok.text;
+  if (generic === "match") {
+    const reader = MATCHES.get(name) ?? null;
+    r.builders.push((r.last = {
+      name: reader ? MATCH_NAMES.get(name)! : r.ctx.intern(name), reader, tokens: [t, nameTok], options: [], isTarget: false, goto: false, implicit: false,
+      unsupported: reader ? null : `match module '${name}' is not modelled`,
+    }));
+    return i + 2;
+  }
+  if (r.target) {
+    fail(r, t, "a rule has one target: -j/-g given twice");
+    return i;
+  }
+  const reader = generic === "jump" ? TARGETS.get(name) ?? null : null;
+  r.target = r.last = {
+    name, reader, tokens: [t, nameTok], options: [], isTarget: true, goto: generic === "goto", implicit: false, unsupported: null,
+  };
+  return i + 2;
+}
+
+/** `-c PACKETS BYTES` (or `-c P,B`), read as iptables does with sscanf("%llu"): each word need only start with a number. */
+function readCounterOption(r: Reading, i: number): number {
+  const t = r.tokens[i];
+  const p = r.tokens[i + 1];
+  const comma = p ? p.text.indexOf(",", 1) : -1;
+  const b = comma >= 0 ? null : r.tokens[i + 2];
+  const packets = p ? counterNumber(comma >= 0 ? p.text.slice(0, comma) : p.text) : null;
+  const bytes = comma >= 0 ? counterNumber(p!.text.slice(comma + 1)) : b && !b.text.startsWith("-") && !b.text.startsWith("!") ? counterNumber(b.text) : null;
+  if (packets === null || bytes === null) {
+    fail(r, t, `-c expects two numbers: packets and bytes (iptables: -c ${packets === null ? "packet" : "byte"} counter not numeric)`);
+    return i;
+  }
+  r.counters = { packets, bytes };
+  return i + (comma >= 0 ? 2 : 3);
+}
+
+/** An option of the fixed header (`-s`, `-d`, `-p`, `-i`, `-o`, `-f`), with its `!` before it or (pre-1.4.3) after it. */
+function readHeaderOption(r: Reading, i: number, key: HeaderKey): number {
+  const t = r.tokens[i];
+  const flag = HEADER_FLAG[key];
+  if (r.ip[key] !== undefined) {
+    fail(r, t, `${flag} given twice: expected at most one`);
+    return i;
+  }
+  let inv = r.invert !== null;
+  let legacy = false;
+  r.invert = null;
+  if (key === "fragment") {
+    r.ip.fragment = { value: true, invert: inv };
+    return i + 1;
+  }
+  let arg = r.tokens[i + 1];
+  if (arg && isBang(arg)) {
+    // Pre-1.4.3 position: `-s ! 10.0.0.0/8`.
+    if (inv) {
+      fail(r, arg, "'!' given twice: expected one '!' before an option");
+      return i;
+    }
+    inv = true;
+    legacy = true;
+    i++;
+    arg = r.tokens[i + 1];
+    warn(r, r.tokens[i], `'${flag} !' is the pre-1.4.3 way to write '! ${flag}'; iptables 1.8.8 and later refuse it`);
+  }
+  if (!arg) {
+    fail(r, t, `${flag} expects a value`);
+    return i;
+  }
+  const value = readHeaderValue(r, key, arg, inv);
+  if (value === null) return i;
+  if (value !== undefined) r.ip[key] = (legacy ? { value, invert: inv, legacyNegation: true } : { value, invert: inv }) as Negatable<never>;
+  return i + 2;
+}
+
+/** The value of a header option: null after an error, undefined when it sets nothing (`-p all`). */
+function readHeaderValue(r: Reading, key: Exclude<HeaderKey, "fragment">, arg: Token, inv: boolean): Cidr | string | null | undefined {
+  const flag = HEADER_FLAG[key];
+  if (key === "source" || key === "destination") {
+    const c = r.ctx.cidr(arg.text);
+    if (!c.ok) fail(r, arg, `${flag}: ${c.message}`);
+    return c.ok ? c.value : null;
+  }
+  if (key === "protocol") {
+    const n = readProtocol(arg.text);
+    if (!n.ok) {
+      fail(r, arg, `-p: ${n.message}`);
+      return null;
+    }
+    if (n.value === 0) {
+      // iptables refuses `! -p all` ("rule would never match protocol").
+      if (inv) fail(r, arg, `! -p ${arg.text}: a rule that excludes every protocol would never match`);
+      return inv ? null : undefined;
+    }
+    if (n.value === 58) {
+      fail(r, arg, `-p ${arg.text}: ICMPv6 belongs to ip6tables; this kit reads IPv4 iptables dumps only`);
+      return null;
+    }
+    return protocolName(n.value);
+  }
+  if (arg.text.length === 0 || arg.text.length > MAX_INTERFACE_LENGTH) {
+    fail(r, arg, `${flag}: expected an interface name of 1 to ${MAX_INTERFACE_LENGTH} characters`);
+    return null;
+  }
+  return r.ctx.intern(arg.text);
+}
+
+/** An option word (`--dport`, `--comment`, ...): given to the module or target it belongs to, or kept verbatim. */
+function readModuleOption(r: Reading, i: number): number {
+  const t = r.tokens[i];
+  const cur = r.last;
+  const inv = r.invert;
+  r.invert = null;
+  // An unknown module keeps every option after it, as written.
+  if (cur && cur.unsupported !== null && cur.reader === null) {
+    if (inv) cur.tokens.push(inv);
+    cur.tokens.push(t);
+    return keepValues(r, cur, i + 1);
+  }
+  const found = optionOwner(r, t.text);
+  if (found) return giveOption(r, i, found.owner, found.name, inv);
+  // iptables reads options with getopt over the modules loaded so far: when each of them is one the kit
+  // models (or there is none), nobody knows this option and iptables stops with "unknown option".
+  const target = r.target;
+  if (!r.builders.some((b) => b.reader === null && b.name !== "") && !(target && target.reader === null && target.name !== "")) {
+    fail(r, t, `unknown option "${t.text}"${cur?.name ? ` (${cur.isTarget ? cur.name : `-m ${cur.name}`} has no such option)` : ""}`);
+    return i;
+  }
+  // An option nobody models: keep it with the part it belongs to, verbatim.
+  let keeper = cur;
+  if (!keeper) {
+    keeper = r.last = { name: "", reader: null, tokens: [], options: [], isTarget: false, goto: false, implicit: false, unsupported: null };
+    r.builders.push(keeper);
+  }
+  keeper.unsupported ??= keeper.name
+    ? `option ${t.text} of ${keeper.isTarget ? keeper.name : `-m ${keeper.name}`} is not modelled`
+    : `option ${t.text} belongs to no module the kit models`;
+  if (inv) keeper.tokens.push(inv);
+  keeper.tokens.push(t);
+  return keepValues(r, keeper, i + 1);
+}
+
+/** Keep the words after an option kept verbatim, up to the next option or `!`; the index after them. */
+function keepValues(r: Reading, keeper: Builder, i: number): number {
+  const tokens = r.tokens;
+  while (i < tokens.length && !isOptionWord(tokens[i]) && !isBang(tokens[i])) keeper.tokens.push(tokens[i++]);
+  return i;
+}
+
+/**
+ * The part an option belongs to, and the option's canonical name: the target first, then the modules
+ * from the last one back, then (`-p tcp --dport 80`) the protocol's match, loaded implicitly.
+ */
+function optionOwner(r: Reading, word: string): { owner: Builder; name: string } | null {
+  const target = r.target;
+  if (target?.reader) {
+    const name = canonicalOption(target.reader, word);
+    if (name) return { owner: target, name };
+  }
+  for (let b = r.builders.length - 1; b >= 0; b--) {
+    const reader = r.builders[b].reader;
+    if (!reader || r.builders[b].unsupported) continue;
+    const name = canonicalOption(reader, word);
+    if (name) return { owner: r.builders[b], name };
+  }
+  if (target) return null;
+  const proto = r.ip.protocol?.value;
+  if (!proto || !(proto === "tcp" || proto === "udp" || proto === "sctp" || proto === "icmp")) return null;
+  const reader = MATCHES.get(proto);
+  const name = reader ? canonicalOption(reader, word) : undefined;
+  if (!reader || !name || r.builders.some((b) => b.name === proto)) return null;
+  const owner: Builder = { name: proto, reader, tokens: [], options: [], isTarget: false, goto: false, implicit: true, unsupported: null };
+  r.builders.push(owner);
+  return { owner, name };
+}
+
+/** Give the option at `i` and its values to `owner`; the index after them. */
+function giveOption(r: Reading, i: number, owner: Builder, name: string, inv: Token | null): number {
+  const t = r.tokens[i];
+  const nargs = owner.reader!.options[name];
+  const args = r.tokens.slice(i + 1, i + 1 + nargs);
+  if (args.length < nargs) {
+    fail(r, t, `${t.text} expects ${nargs === 1 ? "a value" : `${nargs} values`}`);
+    return i;
+  }
+  const invertible = owner.isTarget ? NONE : ((owner.reader as MatchReader).invertible ?? NONE);
+  if (inv && !invertible.includes(name)) {
+    fail(r, inv, `'!' cannot negate ${t.text}`);
+    return i;
+  }
+  if (owner.options.some((o) => o.name === name)) {
+    fail(r, t, `${t.text} given twice in ${owner.isTarget ? owner.name : `-m ${owner.name}`}: expected at most one`);
+    return i;
+  }
+  owner.options.push({ name, invert: inv !== null, args, token: t });
+  if (inv) owner.tokens.push(inv);
+  owner.tokens.push(t);
+  for (const a of args) owner.tokens.push(a);
+  return i + 1 + nargs;
+}
+
+const NONE: readonly string[] = [];
+
+/** `-m dscp` and `-j DSCP` are kept unmodelled, but their values are checked as iptables does. */
+function checkDscp(r: Reading): void {
+  for (const b of r.builders) {
     const bad = dscpProblem(b.name, b.tokens);
-    if (bad) error(bad.token, bad.message);
+    if (bad) fail(r, bad.token, bad.message);
   }
-  for (const b of builders) {
+  const t = r.target;
+  if (t && t.reader === null) {
+    const bad = dscpProblem(t.name, t.tokens);
+    if (bad) fail(r, bad.token, bad.message);
+  }
+}
+
+/** Build each match module from its options; an unmodelled one is kept as written, with a warning. */
+function buildMatches(r: Reading): Match[] {
+  const matches: Match[] = [];
+  for (const b of r.builders) {
     if (b.unsupported !== null || b.reader === null) {
       const reason = b.unsupported ?? `match module '${b.name}' is not modelled`;
-      matches.push({ kind: "unsupported", module: b.name, text: sourceText(ctx.line, b.tokens), reason });
-      warn(b.tokens[0], `kept but not modelled: ${reason}`);
+      matches.push({ kind: "unsupported", module: b.name, text: r.ctx.intern(sourceText(r.ctx.line, b.tokens)), reason });
+      warn(r, b.tokens[0], `kept but not modelled: ${reason}`);
       continue;
     }
     const m = (b.reader as MatchReader).build(b.options);
     if (isBuildError(m)) {
-      error(m.token ?? b.tokens[0], m.message);
+      fail(r, m.token ?? b.tokens[0], m.message);
       continue;
     }
-    const problem = protocolProblem(m.kind, ip);
+    const problem = protocolProblem(m.kind, r.ip);
     if (problem) {
-      error(b.tokens[0], problem);
+      fail(r, b.tokens[0], problem);
       continue;
     }
-    for (const o of b.options) {
-      const range = o.args[0] && (o.name === "--sport" || o.name === "--dport") ? readPortRange(o.args[0].text) : null;
-      const backwards = range?.ok ? portRangeWarning(range.value, o.args[0].text) : null;
-      if (backwards) warn(o.args[0], backwards);
+    warnBackwardsPorts(r, b);
+    if (m.kind === "comment") {
+      const written = b.options.find((o) => o.name === "--comment")!.args[0];
+      if (m.text !== written.text)
+        warn(r, written, `--comment: text is ${utf8Length(written.text)} bytes long: the kernel keeps its first ${MAX_COMMENT_LENGTH} bytes, and so does the kit (iptables-save prints them)`);
+      m.text = r.ctx.intern(m.text);
     }
-    const commentText = m.kind === "comment" ? b.options.find((o) => o.name === "--comment")!.args[0] : null;
-    if (commentText && m.kind === "comment" && m.text !== commentText.text)
-      warn(commentText, `--comment: text is ${utf8Length(commentText.text)} bytes long: the kernel keeps its first ${MAX_COMMENT_LENGTH} bytes, and so does the kit (iptables-save prints them)`);
     matches.push(m);
   }
+  return matches;
+}
 
-  let built: Target | null = null;
-  if (target) {
-    const t = target;
-    const here = t.tokens[1];
-    // An option after a name that is neither a modelled nor a known target (a chain, a typo) is an error, as in iptables.
-    if (t.unsupported !== null && (t.reader || KNOWN_UNMODELLED_TARGETS.has(t.name))) {
-      built = { kind: "unsupported", name: t.name, text: sourceText(ctx.line, t.tokens), reason: t.unsupported };
-      warn(t.tokens[0], `kept but not modelled: ${t.unsupported}`);
-    } else if (t.reader) {
-      const r = (t.reader as TargetReader).build(t.options, t.name);
-      if ("message" in r && "token" in r) error(r.token ?? here, r.message);
-      else built = r as Target;
-    } else if (isBuiltinChain(ctx.table, t.name)) {
-      error(here, `${t.tokens[0].text} ${t.name}: cannot jump to a built-in chain`);
-    } else if (ctx.hasChain(t.name)) {
-      if (t.tokens.length > 2) error(t.tokens[2], `unexpected option ${t.tokens[2].text} after ${t.tokens[0].text} ${t.name}: a chain takes no options`);
-      built = { kind: "jump", chain: t.name, goto: t.goto };
-    } else if (!t.goto && KNOWN_UNMODELLED_TARGETS.has(t.name)) {
-      const reason = `target ${t.name} is not modelled`;
-      built = { kind: "unsupported", name: t.name, text: sourceText(ctx.line, t.tokens), reason };
-      warn(t.tokens[0], `kept but not modelled: ${reason}`);
-    } else if (t.goto && TARGETS.has(t.name)) {
-      error(here, `-g ${t.name}: goto needs a user chain, not a target`);
-    } else {
-      error(here, `${t.tokens[0].text} ${t.name}: no chain called '${t.name}' is declared in table ${ctx.table} before this line, and it is not a known target`);
-    }
+/** Warn about a `--sport`/`--dport` range written backwards (`65535:1`). */
+function warnBackwardsPorts(r: Reading, b: Builder): void {
+  for (const o of b.options) {
+    if (o.name !== "--sport" && o.name !== "--dport") continue;
+    const arg = o.args[0];
+    if (!arg || arg.text.indexOf(":") < 0) continue;
+    const range = readPortRange(arg.text);
+    const backwards = range.ok ? portRangeWarning(range.value, arg.text) : null;
+    if (backwards) warn(r, arg, backwards);
   }
-  if (built) checkTargetProtocol(built, ip, target!, error);
-  if (failed) return null;
-  return { counters, ip, matches, target: built };
+}
+
+/** Build the target: a modelled one from its options, a jump to a declared chain, or a known one kept as written. */
+function buildTarget(r: Reading, t: Builder): Target | null {
+  const ctx = r.ctx;
+  const here = t.tokens[1];
+  // An option after a name that is neither a modelled nor a known target (a chain, a typo) is an error, as in iptables.
+  if (t.unsupported !== null && (t.reader || KNOWN_UNMODELLED_TARGETS.has(t.name))) {
+    warn(r, t.tokens[0], `kept but not modelled: ${t.unsupported}`);
+    return { kind: "unsupported", name: ctx.intern(t.name), text: sourceText(ctx.line, t.tokens), reason: t.unsupported };
+  }
+  if (t.reader) {
+    const built = (t.reader as TargetReader).build(t.options, t.name);
+    if ("message" in built && "token" in built) {
+      fail(r, built.token ?? here, built.message);
+      return null;
+    }
+    return built as Target;
+  }
+  if (isBuiltinChain(ctx.table, t.name)) {
+    fail(r, here, `${t.tokens[0].text} ${t.name}: cannot jump to a built-in chain`);
+    return null;
+  }
+  if (ctx.hasChain(t.name)) {
+    if (t.tokens.length > 2) fail(r, t.tokens[2], `unexpected option ${t.tokens[2].text} after ${t.tokens[0].text} ${t.name}: a chain takes no options`);
+    return { kind: "jump", chain: t.name, goto: t.goto };
+  }
+  if (!t.goto && KNOWN_UNMODELLED_TARGETS.has(t.name)) {
+    const reason = `target ${t.name} is not modelled`;
+    warn(r, t.tokens[0], `kept but not modelled: ${reason}`);
+    return { kind: "unsupported", name: ctx.intern(t.name), text: sourceText(ctx.line, t.tokens), reason };
+  }
+  if (t.goto && TARGETS.has(t.name)) fail(r, here, `-g ${t.name}: goto needs a user chain, not a target`);
+  else fail(r, here, `${t.tokens[0].text} ${t.name}: no chain called '${t.name}' is declared in table ${ctx.table} before this line, and it is not a known target`);
+  return null;
 }
 
 /** The DiffServ class names libxt_dscp knows. */
