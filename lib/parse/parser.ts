@@ -685,6 +685,8 @@ function finishChains(open: OpenTable): void {
   for (const hook of BUILTIN_CHAINS[table.name as TableName]) {
     builtins.push(open.chains.get(hook) ?? { name: hook, builtin: true, policy: "ACCEPT", counters: null, line: null, leading: [], rules: [] });
   }
+  // Rules were pushed one by one: copy each list to its size (most chains of a kube-proxy dump hold one to three rules).
+  for (const chain of open.chains.values()) if (chain.rules.length > 0) chain.rules = chain.rules.slice();
   const users = [...open.chains.values()].filter((c) => !c.builtin).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   table.chains = [...builtins, ...users];
 }

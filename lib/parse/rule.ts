@@ -437,7 +437,8 @@ function buildMatches(r: Reading): Match[] {
     }
     matches.push(m);
   }
-  return matches;
+  // An array grown by push keeps room for 17 entries; the model keeps many small ones, so each is copied to its size.
+  return matches.slice();
 }
 
 /** Warn about a `--sport`/`--dport` range written backwards (`65535:1`). */

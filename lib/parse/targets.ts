@@ -140,9 +140,9 @@ function natReader(kind: "DNAT" | "SNAT"): TargetReader {
       const has = (n: string) => opts.some((o) => o.name === n);
       if (kind === "DNAT") {
         if (has("--random-fully")) return err("DNAT: --random-fully is only for SNAT and MASQUERADE", opts.find((o) => o.name === "--random-fully")!.token);
-        return { kind, ranges, random: has("--random"), persistent: has("--persistent") };
+        return { kind, ranges: ranges.slice(), random: has("--random"), persistent: has("--persistent") };
       }
-      return { kind, ranges, random: has("--random"), randomFully: has("--random-fully"), persistent: has("--persistent") };
+      return { kind, ranges: ranges.slice(), random: has("--random"), randomFully: has("--random-fully"), persistent: has("--persistent") };
     },
   };
 }
