@@ -1,9 +1,10 @@
 /**
- * One copy of each string that repeats through a dump. A kube-proxy dump
- * names each chain, comment, interface and address many times; the parser
- * reads every occurrence as a fresh string, and keeping only the first one
- * makes the model smaller and later look-ups cheaper (a string's hash is
- * computed once and kept with it).
+ * One copy of each string that repeats through a dump and is not simply a
+ * slice of its text: names the parser looks up or builds (interfaces,
+ * unmodelled modules and targets, options kept verbatim), and the `-s`/`-d`
+ * addresses, which would otherwise be read and formatted again for every
+ * rule that names them. Chain names need no table of their own: a rule and
+ * a jump take the name string of the chain they name.
  */
 import type { Cidr } from "../model/address.js";
 import { readCidr, type Read } from "./values.js";

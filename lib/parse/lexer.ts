@@ -35,6 +35,19 @@ export type LexResult = { ok: true; tokens: Token[] } | { ok: false; column: num
 
 /** Split a rule line into tokens. */
 export function tokenizeLine(line: string): LexResult {
+  return scanWords(line, null);
+}
+
+/**
+ * Split a rule line into tokens, writing them over token objects of earlier lines (`reused`, which grows
+ * as needed). For the parser, which keeps no token once a line is read: a dump of millions of words then
+ * needs only as many token objects as its longest line.
+ */
+export function tokenizeLineReusing(line: string, reused: Token[]): LexResult {
+  return scanWords(line, reused);
+}
+
+function scanWords(line: string, reused: Token[] | null): LexResult {
   const tokens: Token[] = [];
   const n = line.length;
   let i = 0;
@@ -84,7 +97,17 @@ export function tokenizeLine(line: string): LexResult {
     text += line.slice(runStart, i);
     if (text.length > MAX_WORD_BYTES / 3 && utf8Length(text) > MAX_WORD_BYTES)
       return { ok: false, column: start + 1, message: `word of ${utf8Length(text)} bytes: iptables-restore refuses words of more than ${MAX_WORD_BYTES} bytes ("Parameter too long!")` };
-    tokens.push({ text, start, end: i, quoted });
+    let token = reused !== null ? reused[tokens.length] : undefined;
+    if (token === undefined) {
+      token = { text, start, end: i, quoted };
+      if (reused !== null) reused.push(token);
+    } else {
+      token.text = text;
+      token.start = start;
+      token.end = i;
+      token.quoted = quoted;
+    }
+    tokens.push(token);
   }
   return { ok: true, tokens };
 }

@@ -7,7 +7,7 @@
 import type { Chain, Counters, Diagnostic, Dump, Extra, Policy, Rule, Table, TableName } from "../model/dump.js";
 import { BUILTIN_CHAINS, MAX_CHAIN_NAME_LENGTH, isBuiltinChain, isTableName } from "../model/tables.js";
 import { sameRule } from "../model/same-rule.js";
-import { tokenizeLine, utf8Length, type Token } from "./lexer.js";
+import { tokenizeLineReusing, utf8Length, type Token } from "./lexer.js";
 import { counterNumber, unsignedLongLong, type Read } from "./values.js";
 import { readRuleParts, type RuleContext, type RuleProblem } from "./rule.js";
 import { Interner } from "./intern.js";
@@ -48,6 +48,8 @@ export const MAX_LINE_BYTES = 10239;
 /** iptables-restore hands a rule to its parser as at most 254 arguments, three of them its own (program, -t, table). */
 export const MAX_RULE_WORDS = 251;
 const NO_EXTRAS: Extra[] = Object.freeze([]) as unknown as Extra[];
+/** Token objects the parser writes each line's words into (it keeps none once a line is read; JavaScript runs one parse at a time). */
+const REUSED_TOKENS: Token[] = [];
 /** Commands that name a chain right after them. */
 const NEEDS_CHAIN = new Set(["-A", "--append", "-I", "--insert", "-R", "--replace", "-D", "--delete", "-N", "--new-chain", "-P", "--policy"]);
 
@@ -255,15 +257,32 @@ function readCounters(text: string): Counters | null {
   return m ? { packets: unsignedLongLong(m[1]), bytes: unsignedLongLong(m[2]) } : null;
 }
 
+/** The first `most` words of `line` from `from` on, split at spaces and tabs (as strtok does), with their 1-based columns. */
+function blankSeparatedWords(line: string, from: number, most: number): { text: string; column: number }[] {
+  const words: { text: string; column: number }[] = [];
+  let i = from;
+  while (i < line.length && words.length < most) {
+    let c = line.charCodeAt(i);
+    if (c === 32 || c === 9) {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < line.length && (c = line.charCodeAt(i)) !== 32 && c !== 9) i++;
+    words.push({ text: line.slice(start, i), column: start + 1 });
+  }
+  return words;
+}
+
 function declareChain(open: OpenTable, line: string, lineNo: number, takePending: () => Extra[], report: Report, withCounters: boolean): boolean {
   // iptables-restore splits the line at blanks (strtok): chain, policy, and with -c the counters; the rest is ignored.
-  const words = [...line.slice(1).matchAll(/[^ \t]+/g)];
+  const words = blankSeparatedWords(line, 1, 4);
   const [nameWord, policyWord, countersWord] = words;
   if (!nameWord) {
     report(lineNo, 2, "expected ':CHAIN POLICY [packets:bytes]'");
     return false;
   }
-  const name = nameWord[0], policyText = policyWord?.[0], countersText = countersWord?.[0];
+  const name = nameWord.text, policyText = policyWord?.text, countersText = countersWord?.text;
   const table = open.table.name;
   const builtin = isBuiltinChain(table, name);
   if (name.length > MAX_CHAIN_NAME_LENGTH) {
@@ -278,7 +297,7 @@ function declareChain(open: OpenTable, line: string, lineNo: number, takePending
     report(lineNo, line.length + 1, `expected a policy after ':${name}' (${builtin ? "ACCEPT or DROP" : "'-' for a user chain"})`);
     return false;
   }
-  const policyColumn = policyWord!.index! + 2;
+  const policyColumn = policyWord!.column;
   let policy: Policy | null = null;
   if (builtin) {
     if (policyText === "ACCEPT" || policyText === "DROP") policy = policyText;
@@ -294,7 +313,7 @@ function declareChain(open: OpenTable, line: string, lineNo: number, takePending
   let counters: Counters | null = null;
   if (countersText !== undefined || (withCounters && policyText !== "-")) {
     counters = countersText === undefined ? null : readCounters(countersText);
-    const column = countersWord ? countersWord.index! + 2 : line.length + 1;
+    const column = countersWord ? countersWord.column : line.length + 1;
     if (!counters && withCounters && policyText !== "-") {
       report(lineNo, column, `invalid policy counters for chain '${name}': expected [packets:bytes]${countersText === undefined ? "" : `, got '${countersText}'`} (iptables-restore -c reads them)`);
       return false;
@@ -302,7 +321,7 @@ function declareChain(open: OpenTable, line: string, lineNo: number, takePending
     if (!counters && countersText !== undefined && policyText !== "-")
       report(lineNo, column, `counters '${countersText}' are not [packets:bytes]: iptables-restore ignores them (with -c it refuses them)`, "warning");
   }
-  if (words.length > 3) report(lineNo, words[3].index! + 2, `text after the counters: iptables-restore ignores it, and so does the kit`, "warning");
+  if (words.length > 3) report(lineNo, words[3].column, `text after the counters: iptables-restore ignores it, and so does the kit`, "warning");
   const existing = open.chains.get(name);
   if (existing && !builtin) {
     report(lineNo, 2, `chain ${name} is declared twice in table ${table} (first on line ${existing.line})`);
@@ -414,7 +433,7 @@ function readCommandWords(line: string, lineNo: number, report: Report, withCoun
     counters = rc.counters;
     from = rc.end;
   }
-  const lexed = tokenizeLine(from === 0 ? line : " ".repeat(from) + line.slice(from));
+  const lexed = tokenizeLineReusing(from === 0 ? line : " ".repeat(from) + line.slice(from), REUSED_TOKENS);
   if (!lexed.ok) {
     report(lineNo, lexed.column, lexed.message);
     return null;

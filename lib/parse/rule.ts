@@ -29,7 +29,7 @@ export interface RuleContext {
   /** Whether a chain of this name exists in the table at this point. */
   hasChain(name: string): boolean;
   line: string;
-  /** The one copy of a string that repeats through the dump (interface names, comments, module names). */
+  /** The one copy of a string that repeats through the dump (interface, module and target names, text kept verbatim). */
   intern(text: string): string;
   /** An address as `-s`/`-d` read it; one shared value for each spelling that repeats. */
   cidr(text: string): Read<Cidr>;
@@ -431,9 +431,10 @@ function buildMatches(r: Reading): Match[] {
     warnBackwardsPorts(r, b);
     if (m.kind === "comment") {
       const written = b.options.find((o) => o.name === "--comment")!.args[0];
+      // Not interned: a comment is a slice of the dump's text (which the rules keep anyway), so a repeat costs
+      // no characters of its own, while looking each one up would cost a hash of every comment.
       if (m.text !== written.text)
         warn(r, written, `--comment: text is ${utf8Length(written.text)} bytes long: the kernel keeps its first ${MAX_COMMENT_LENGTH} bytes, and so does the kit (iptables-save prints them)`);
-      m.text = r.ctx.intern(m.text);
     }
     matches.push(m);
   }
