@@ -36,10 +36,11 @@ export const COMMON_OPTIONS: Record<string, OptionHelp> = {
   "--json": { text: "print JSON instead of text" },
   "--node": { arg: "NODE.json", text: "the node description: interfaces, addresses, routes, cluster ranges" },
   "--help": { text: "print this help" },
+  "--version": { text: "print the version of kube-iptables-lab" },
 };
 
 /** The short options iptables users type, where they mean what iptables means by them. */
-export const SHORT_OPTIONS: Record<string, string> = { "--src": "s", "--dst": "d", "--proto": "p", "--in": "i", "--help": "h" };
+export const SHORT_OPTIONS: Record<string, string> = { "--src": "s", "--dst": "d", "--proto": "p", "--in": "i", "--help": "h", "--version": "V" };
 
 /** The help of an option: the command's own, else the common one. */
 export function optionHelp(spec: ArgSpec, flag: string): OptionHelp | undefined {
@@ -48,7 +49,7 @@ export function optionHelp(spec: ArgSpec, flag: string): OptionHelp | undefined 
 
 /** The options block of a command's --help: one line per option, short alias first. */
 export function optionsHelp(spec: ArgSpec): string {
-  const flags = [...(spec.values ?? []), ...(spec.switches ?? []), "--help"];
+  const flags = [...(spec.values ?? []), ...(spec.switches ?? []), "--help", "--version"];
   const left = flags.map((f) => {
     const short = SHORT_OPTIONS[f] ? `-${SHORT_OPTIONS[f]}, ` : "    ";
     const arg = optionHelp(spec, f)?.arg ?? (spec.values?.includes(f) ? "VALUE" : "");

@@ -43,6 +43,11 @@ export function main(argv: string[], channels: Io): number | Promise<number> {
     io.err(`kube-iptables-lab: unknown command '${name}'\n${help()}`);
     return 2;
   }
+  const options = rest.includes("--") ? rest.slice(0, rest.indexOf("--")) : rest;
+  if (options.includes("--version") || options.includes("-V")) {
+    io.out(`kube-iptables-lab ${packageVersion()}`);
+    return 0;
+  }
   if (rest.includes("--help") || rest.includes("-h")) {
     io.out(`usage: ${command.usage}\n\n${command.summary}\n\n${optionsHelp(command.spec)}\n\n${command.exitStatus ?? STANDARD_EXIT_STATUS}`);
     return 0;

@@ -25,6 +25,23 @@ describe("--version and --help", () => {
     expect((await run("-V")).stdout).toBe(`kube-iptables-lab ${version}\n`);
   });
 
+  it("--version works after a command name too, as git's and kubectl's do", async () => {
+    const { version } = JSON.parse(readFileSync(join(repo, "package.json"), "utf8"));
+    for (const command of COMMANDS) {
+      expect(await run(command.name, "--version")).toEqual({ code: 0, stdout: `kube-iptables-lab ${version}\n`, stderr: "" });
+      expect((await run(command.name, "-V")).stdout).toBe(`kube-iptables-lab ${version}\n`);
+    }
+    // After "--" it is an argument, not an option.
+    expect((await run("parse", "--", "--version")).code).toBe(1);
+  });
+
+  it("engines names the Node.js release the tests run on", () => {
+    const { engines } = JSON.parse(readFileSync(join(repo, "package.json"), "utf8"));
+    const major = process.versions.node.split(".")[0];
+    expect(engines.node).toBe(`^${major}`);
+    expect(readFileSync(join(repo, "README.md"), "utf8")).toContain(`Node ${major}`);
+  });
+
   for (const command of COMMANDS) {
     it(`${command.name} --help describes every option and the exit status`, async () => {
       const r = await run(command.name, "--help");

@@ -70,8 +70,9 @@ describe("parse", () => {
         "read an iptables-save dump; print a summary per table (or the model as JSON)",
         "",
         "options:",
-        "      --json  print JSON instead of text",
-        "  -h, --help  print this help",
+        "      --json     print JSON instead of text",
+        "  -h, --help     print this help",
+        "  -V, --version  print the version of kube-iptables-lab",
         "",
         "Exit status: 0 success, 1 errors in the input, 2 wrong usage.",
         "",
@@ -146,7 +147,7 @@ describe("format", () => {
     expect(await run("format", WORDPRESS, "--json")).toEqual({
       code: 2, stdout: "", stderr: "kube-iptables-lab format: unknown option --json\nusage: kube-iptables-lab format FILE\n",
     });
-    expect((await run("format", "--help")).stdout).toMatch(/^usage: kube-iptables-lab format FILE\n\nprint the dump back as iptables-save would print it\n\noptions:\n  -h, --help  print this help\n/);
+    expect((await run("format", "--help")).stdout).toMatch(/^usage: kube-iptables-lab format FILE\n\nprint the dump back as iptables-save would print it\n\noptions:\n  -h, --help     print this help\n  -V, --version  print the version of kube-iptables-lab\n/);
   });
 });
 
