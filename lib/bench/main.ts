@@ -19,6 +19,7 @@
  *
  *   node dist/bench/main.js [--out FILE] [--sizes 1000,10000,30000] [--style modern|2018] [--connections 3000]
  */
+import { parseArgs } from "node:util";
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -299,24 +300,37 @@ interface Options {
   connections: number;
 }
 
-function readOptions(argv: string[]): Options {
-  const o: Options = { out: "test-output/bench.json", sizes: [1000, 10_000, 30_000], style: "modern", connections: 2000 };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i], v = argv[i + 1];
-    const need = () => {
-      if (v === undefined) throw new Error(`${a} expects a value`);
-      i++;
-      return v;
-    };
-    if (a === "--out") o.out = need();
-    else if (a === "--sizes") o.sizes = need().split(",").map((x) => Number(x));
-    else if (a === "--style") o.style = need() as GenerateStyle;
-    else if (a === "--connections") o.connections = Number(need());
-    else throw new Error(`unknown option ${a}: expected --out FILE, --sizes N,N,..., --style modern|2018, --connections N`);
-  }
-  if (o.sizes.some((n) => !Number.isInteger(n) || n < 10)) throw new Error("--sizes: expected whole numbers of at least 10");
-  if (o.style !== "modern" && o.style !== "2018") throw new Error("--style: expected modern or 2018");
-  return o;
+const USAGE = [
+  "usage: npm run bench -- [--out FILE] [--sizes N,N,...] [--style modern|2018] [--connections N]",
+  "",
+  "  --out FILE          where the JSON report goes (default test-output/bench.json)",
+  "  --sizes N,N,...     Service ports of the generated dumps (default 1000,10000,30000)",
+  "  --style STYLE       modern (default) or 2018, the kube-proxy whose rules are generated",
+  "  --connections N     connections of the simulate line (default 2000)",
+  "  -h, --help          print this help",
+].join("\n");
+
+/** The benchmark's options, read with node:util parseArgs like every command of the kit; throws on wrong usage. */
+function readOptions(argv: string[]): Options | "help" {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      out: { type: "string", default: "test-output/bench.json" },
+      sizes: { type: "string", default: "1000,10000,30000" },
+      style: { type: "string", default: "modern" },
+      connections: { type: "string", default: "2000" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) return "help";
+  const sizes = values.sizes.split(",").map((x) => Number(x));
+  if (sizes.some((n) => !Number.isInteger(n) || n < 10)) throw new Error("--sizes: expected whole numbers of at least 10");
+  if (values.style !== "modern" && values.style !== "2018") throw new Error("--style: expected modern or 2018");
+  const connections = Number(values.connections);
+  if (!Number.isInteger(connections) || connections < 1) throw new Error("--connections: expected a whole number of at least 1");
+  return { out: values.out, sizes, style: values.style, connections };
 }
 
 function table(title: string, header: string[], rows: (string | number)[][]): string {
@@ -502,12 +516,16 @@ if (argv[0] === "--child") {
     },
   );
 } else {
-  let options: Options;
+  let options: Options | "help";
   try {
     options = readOptions(argv);
   } catch (e) {
-    process.stderr.write(`bench: ${(e as Error).message}\n`);
+    process.stderr.write(`bench: ${(e as Error).message}\n${USAGE}\n`);
     process.exit(2);
+  }
+  if (options === "help") {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
   }
   parent(options).catch((e: Error) => {
     process.stderr.write(`bench: ${e.stack ?? e.message}\n`);
