@@ -15,6 +15,7 @@ import { nextCandidate } from "./index.js";
 import { applyMark } from "./marks.js";
 import type { PacketState, Tuple } from "./packet.js";
 import { recentRemove, recentUpdate, type ConntrackEntry, type NetState } from "./state.js";
+import { MAX_STEPS_PER_WORLD, PLANS, type Stage, type TableStage } from "./plans.js";
 
 /** One thing that happened to the packet, in order. */
 export interface Step {
@@ -83,21 +84,6 @@ export interface Outcome {
   state: NetState;
 }
 
-interface TableStage {
-  kind: "table";
-  hook: Hook;
-  table: TableName;
-}
-
-type Stage =
-  | TableStage
-  | { kind: "route" }
-  | { kind: "route-local" }
-  | { kind: "reroute" }
-  | { kind: "after-postrouting" }
-  | { kind: "deliver-local" }
-  | { kind: "deliver-out" };
-
 interface Frame {
   chain: Chain;
   /** The chains of its table by name, where its jumps are looked up. */
@@ -156,17 +142,10 @@ export interface RunInput {
   explain: boolean;
   /** Check every rule in turn even when `explain` is off, instead of skipping rules the index rules out (the reference for tests). */
   naive?: boolean;
+  /** Follow only this path: the choice at each random split in turn (true: the rule's draw matched). Gives the one outcome at its end. */
+  path?: readonly boolean[];
 }
 
-const TABLE_ORDER: Record<Hook, TableName[]> = {
-  PREROUTING: ["raw", "mangle", "nat"],
-  INPUT: ["mangle", "filter", "security", "nat"],
-  FORWARD: ["mangle", "filter", "security"],
-  OUTPUT: ["raw", "mangle", "nat", "filter", "security"],
-  POSTROUTING: ["mangle", "nat"],
-};
-
-const MAX_STEPS_PER_WORLD = 1_000_000;
 /** The most paths one packet may take before the dump is refused as too random to enumerate. */
 export const MAX_WORLDS = 100_000;
 
@@ -189,31 +168,16 @@ function statisticColumn(rule: Rule): number {
 /** The error for a split at the current rule of `w` that goes past MAX_WORLDS. */
 function pathLimit(w: World, dump: Dump): PathLimitError {
   const frame = w.frames?.[w.frames.length - 1];
-  const rule = frame?.chain.rules[frame.index];
+  return pathLimitAt(dump, frame?.chain.rules[frame.index], frame?.chain.name);
+}
+
+/** The error for a split at `rule` (of chain `chainName`) that goes past MAX_WORLDS. */
+export function pathLimitAt(dump: Dump, rule: Rule | undefined, chainName: string | undefined): PathLimitError {
   return new PathLimitError({
     file: dump.file, line: rule?.line ?? 1, column: rule ? statisticColumn(rule) : 1, severity: "error",
-    message: `more than ${MAX_WORLDS} possible paths for one packet: the random rules met up to this one (in ${frame?.chain.name ?? "?"}) multiply beyond what the simulator enumerates`,
+    message: `more than ${MAX_WORLDS} possible paths for one packet: the random rules met up to this one (in ${chainName ?? "?"}) multiply beyond what the simulator enumerates`,
   });
 }
-
-function tables(hook: Hook, without?: TableName): TableStage[] {
-  return TABLE_ORDER[hook].filter((t) => t !== without).map((table) => ({ kind: "table", hook, table }));
-}
-
-/** Where a packet goes, stage by stage: where it starts, and where each routing decision sends it. */
-const PLANS = {
-  /** Arriving on an interface: PREROUTING, then the routing decision. */
-  arriving: [...tables("PREROUTING"), { kind: "route" }],
-  /** Made by a process here: routed first, then OUTPUT and POSTROUTING. */
-  local: [{ kind: "route-local" }, ...tables("OUTPUT"), { kind: "reroute" }, ...tables("POSTROUTING"), { kind: "after-postrouting" }],
-  /** For this node: INPUT, then a process. */
-  input: [...tables("INPUT"), { kind: "deliver-local" }],
-  /** Routed through: FORWARD and POSTROUTING, then out. */
-  forward: [...tables("FORWARD"), ...tables("POSTROUTING"), { kind: "deliver-out" }],
-  /** Looped back: the connection is already tracked, so nat is not consulted again. */
-  loopback: [...tables("PREROUTING", "nat"), ...tables("INPUT", "nat"), { kind: "deliver-local" }],
-  out: [{ kind: "deliver-out" }],
-} satisfies Record<string, readonly Stage[]>;
 
 function continueWith(w: World, plan: readonly Stage[]): void {
   w.plan = plan;
@@ -293,10 +257,15 @@ export function runPacket(input: RunInput): Outcome[] {
   };
   const outcomes: Outcome[] = [];
   const pending: World[] = [start];
-  let worlds = 1;
+  let worlds = 1, splits = 0;
   while (pending.length > 0) {
     const w = pending.pop()!;
     const forks = advance(w, input);
+    if (forks && input.path) {
+      // One path asked for: keep the world that took its choice at this split.
+      pending.push(input.path[splits++] ? forks[0] : forks[1]);
+      continue;
+    }
     if (forks) {
       // Depth-first, "rule matched" first, so outcomes come in rule order.
       worlds += 1;
@@ -527,7 +496,7 @@ function stepChain(w: World, env: RunInput): [World, World] | null {
 }
 
 /** Why MASQUERADE took `address` out of `dev`: the kernel takes the interface's global-scope addresses first. */
-function masqueradeWhy(node: NodeContext, dev: string, address: string | null, nextHop: string | null): string {
+export function masqueradeWhy(node: NodeContext, dev: string, address: string | null, nextHop: string | null): string {
   const holder = node.interfaces.find((i) => i.addresses.some((a) => a.address === address));
   if (!address || !holder) return `${dev} and the other interfaces have no global-scope address`;
   if (holder.name === dev) return `first global-scope address of ${dev}${nextHop ? ` for next hop ${nextHop}` : ""}`;
@@ -541,7 +510,7 @@ function ruleStep(stage: { hook: Hook; table: TableName }, chain: Chain, rule: R
   return { kind: "rule", hook: stage.hook, table: stage.table, chain: chain.name, line: rule.line, rule: rule.raw, matched, reason };
 }
 
-function applyEffects(w: World, effects: Effect[], now: number, listSize: number | undefined): void {
+export function applyEffects(w: { state: NetState }, effects: Effect[], now: number, listSize: number | undefined): void {
   for (const e of effects) {
     const s = w.state;
     if (e.kind === "recent-set") w.state = { ...s, recent: recentUpdate(s.recent, e.list, e.address, now, 64, listSize) };

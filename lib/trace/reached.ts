@@ -10,6 +10,7 @@ import { cidrContains, formatCidr } from "../model/address.js";
 import { lookupRoute, type NodeContext } from "../node/context.js";
 import { services } from "../services/catalog.js";
 import type { Outcome } from "./engine.js";
+import { metRulesOf } from "./compiled/lazy-steps.js";
 
 /** Per dump: the Service port id of every nat chain and filter rule line that belongs to one Service port. */
 interface ServiceIndex {
@@ -37,11 +38,13 @@ function serviceIndex(dump: Dump): ServiceIndex {
 /** The Service port (kube-proxy's `namespace/name:port`) whose chains or filter rules an outcome went through, or null when no Service rule matched. */
 export function reachedService(dump: Dump, o: Outcome): string | null {
   const index = serviceIndex(dump);
-  for (const s of o.steps) {
-    if (s.kind !== "rule" || !s.matched) continue;
-    const byChain = s.chain !== null ? index.chains.get(s.chain) : undefined;
+  // The rules met, in order: from the fast path's record, or from the steps.
+  const { lines, chains } = metRulesOf(o);
+  for (let i = 0; i < lines.length; i++) {
+    const chain = chains[i], line = lines[i];
+    const byChain = chain !== null ? index.chains.get(chain) : undefined;
     if (byChain) return byChain;
-    const byLine = s.line !== null ? index.lines.get(s.line) : undefined;
+    const byLine = line !== null ? index.lines.get(line) : undefined;
     if (byLine) return byLine;
   }
   return null;

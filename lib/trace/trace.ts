@@ -6,7 +6,9 @@
 import type { Dump } from "../model/dump.js";
 import { parseIPv4 } from "../model/address.js";
 import { inferOrigin, type NodeContext } from "../node/context.js";
-import { runPacket, type Outcome } from "./engine.js";
+import { runPacket, type Outcome, type RunInput } from "./engine.js";
+import { runCompiled } from "./compiled/run.js";
+import { withLazySteps } from "./compiled/lazy-steps.js";
 import { DEFAULT_SOURCE_PORT, type ConnectionSpec, type PacketState, type Protocol, type Tuple } from "./packet.js";
 import { emptyState, tupleKey, type ConntrackEntry, type NetState } from "./state.js";
 import { nextHopOf, reachedService, unownedDestination } from "./reached.js";
@@ -60,8 +62,19 @@ export interface TraceOptions {
   explain?: boolean;
   /** Also trace the connection's later packets and replies (default true). */
   followUp?: boolean;
-  /** With `explain` off, still check every rule in turn instead of using the chain index (for comparisons). */
+  /** With `explain` off, still check every rule in turn instead of using the chain index (for comparisons); implies `reference`. */
   naive?: boolean;
+  /** With `explain` off, use the explaining engine (the reference) instead of the compiled fast path (for comparisons). */
+  reference?: boolean;
+}
+
+/**
+ * One packet through the node. With explanations, or when asked for the reference, the explaining
+ * engine; otherwise the compiled fast path, whose outcomes make their step records only when read.
+ */
+function run(input: RunInput, reference: boolean): Outcome[] {
+  if (input.explain || input.naive || reference) return runPacket(input);
+  return withLazySteps(runCompiled(input), input);
 }
 
 function checkIp(ip: string, what: string): void {
@@ -125,13 +138,14 @@ export function traceConnection(dump: Dump, node: NodeContext, spec: ConnectionS
   const state = options.state ?? EMPTY_STATE;
   const explain = options.explain ?? true;
   const naive = options.naive ?? false;
+  const reference = options.reference ?? false;
   // An INVALID packet belongs to no connection: conntrack does not look it up, and nothing follows it.
   const invalid = packet.ctstate === "INVALID";
   const existing = invalid ? null : state.conntrack.get(tupleKey(packet)) ?? null;
-  const first = runPacket({
+  const first = run({
     dump, node, packet: existing ? { ...packet, ctstate: "ESTABLISHED" } : packet, origin: origin.local ? "local" : "interface",
     state, now, connection: existing, reply: false, explain, naive,
-  });
+  }, reference);
   // The outcomes are this call's own: each gets its follow-up in place rather than as a copy.
   const outcomes = first as TraceOutcome[];
   const warnings: string[] = [];
@@ -141,29 +155,31 @@ export function traceConnection(dump: Dump, node: NodeContext, spec: ConnectionS
     o.service = reachedService(dump, o);
     o.nextHop = nextHopOf(node, o);
     o.answerable = unowned === null;
-    o.followUp = o.verdict !== "accepted" || options.followUp === false || existing || invalid ? null : followUp(dump, node, o, origin, now, explain, naive, unowned === null);
+    o.followUp = o.verdict !== "accepted" || options.followUp === false || existing || invalid ? null : followUp(dump, node, o, origin, now, explain, naive, reference, unowned === null);
   }
   return { packet: { protocol: packet.protocol, src: packet.src, sport: packet.sport, dst: packet.dst, dport: packet.dport }, origin, outcomes, warnings };
 }
 
-function followUp(dump: Dump, node: NodeContext, o: Outcome, origin: Trace["origin"], now: number, explain: boolean, naive: boolean, answered: boolean): FollowUp {
+function followUp(
+  dump: Dump, node: NodeContext, o: Outcome, origin: Trace["origin"], now: number, explain: boolean, naive: boolean, reference: boolean, answered: boolean,
+): FollowUp {
   const connection = connectionOf(o, now);
   const state: NetState = { ...o.state, conntrack: new Map(o.state.conntrack).set(tupleKey(connection.original), connection) };
-  const original = runPacket({
+  const original = run({
     dump, node, state, now, connection, reply: false, explain, naive,
     packet: { ...o.before, inInterface: origin.interface, outInterface: null, mark: 0, ctstate: "ESTABLISHED" },
     origin: origin.local ? "local" : "interface",
-  });
+  }, reference);
   // Nothing owns the destination: there is no reply to trace.
   if (!answered) return { connection, original, reply: [] };
   // The reply starts where the first packet went: from a process here, or arriving on the interface it left by.
   const r = connection.reply;
   const replyLocal = o.delivery === "local";
   const replyIn = replyLocal ? null : o.outInterface;
-  const reply = runPacket({
+  const reply = run({
     dump, node, state, now, connection, reply: true, explain, naive,
     packet: { ...r, inInterface: replyIn, outInterface: null, mark: 0, ctstate: "ESTABLISHED" },
     origin: replyLocal ? "local" : "interface",
-  });
+  }, reference);
   return { connection, original, reply };
 }
