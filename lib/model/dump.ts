@@ -114,4 +114,6 @@ export interface Diagnostic {
   column: number;
   message: string;
   severity: "error" | "warning";
+  /** What kind of problem it is, stable across rewordings of the message (`undeclared-chain`, `unknown-option`, ...); see lib/parse/codes.ts. */
+  code?: string;
 }

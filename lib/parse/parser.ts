@@ -4,6 +4,7 @@
  * lines that could not be read are kept as extras next to the statement that
  * follows them, so the formatter can print everything back.
  */
+import { diagnosticCode } from "./codes.js";
 import type { Chain, Counters, Diagnostic, Dump, Extra, Policy, Rule, Table, TableName } from "../model/dump.js";
 import { BUILTIN_CHAINS, MAX_CHAIN_NAME_LENGTH, isBuiltinChain, isTableName } from "../model/tables.js";
 import { sameRule } from "../model/same-rule.js";
@@ -59,7 +60,7 @@ export function parseDump(text: string, options: ParseOptions = {}): ParseResult
   const errors: Diagnostic[] = [];
   const warnings: Diagnostic[] = [];
   const report = (line: number, column: number, message: string, severity: "error" | "warning" = "error") =>
-    (severity === "error" ? errors : warnings).push({ file, line, column, message, severity });
+    (severity === "error" ? errors : warnings).push({ file, line, column, message, severity, code: diagnosticCode(message) });
 
   const lines = text.length === 0 ? [] : text.split("\n");
   const finalNewline = lines.length > 0 && lines[lines.length - 1] === "";

@@ -9,10 +9,10 @@ function errorsOf(...lines: string[]): string[] {
 }
 
 describe("diagnostics", () => {
-  it("carry the file, line, column, message and severity", () => {
+  it("carry the file, line, column, message, severity and code", () => {
     const r = parseDump("*filter\n-A NOPE -j ACCEPT\nCOMMIT\n", { file: "node.save" });
     expect(r.errors).toEqual([{
-      file: "node.save", line: 2, column: 4, severity: "error",
+      file: "node.save", line: 2, column: 4, severity: "error", code: "undeclared-chain",
       message: "rule in undeclared chain NOPE: declare it with ':NOPE - [0:0]' earlier in table filter",
     }]);
     expect(formatDiagnostic(r.errors[0])).toBe("node.save:2:4: error: rule in undeclared chain NOPE: declare it with ':NOPE - [0:0]' earlier in table filter");

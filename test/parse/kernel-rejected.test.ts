@@ -26,6 +26,55 @@ const DELIBERATE: Record<string, { ours: "error" | "warning"; why: string }> = {
   "hostname-localhost": { ours: "error", why: "iptables resolves names when loading; a dump holds addresses, so the kit asks for one" },
 };
 
+/**
+ * The stable code (lib/parse/codes.ts) of the first diagnostic each case gets, errors before warnings:
+ * what `--json` output carries, so a tool can tell the problems apart without reading messages.
+ */
+const CODE: Record<string, string> = {
+  "undeclared-chain": "undeclared-chain",
+  "jump-to-missing-chain": "jump-to-missing-chain",
+  "unknown-target": "jump-to-missing-chain",
+  "missing-commit": "missing-commit",
+  "policy-on-user-chain": "policy-on-user-chain",
+  "duplicate-chain": "duplicate-chain",
+  "duplicate-builtin-chain": "duplicate-chain",
+  "out-iface-in-prerouting": "wrong-interface-option",
+  "in-iface-in-postrouting": "wrong-interface-option",
+  "dnat-in-filter": "wrong-table",
+  "dnat-in-postrouting": "wrong-chain",
+  "dnat-in-user-chain-from-postrouting": "wrong-chain",
+  "masquerade-in-output": "wrong-chain",
+  "jump-loop": "jump-loop",
+  "jump-to-builtin": "jump-to-builtin",
+  "unterminated-quote": "unterminated-quote",
+  "single-quotes": "unexpected-word",
+  "text-after-closing-quote": "unexpected-word",
+  "old-negation-form": "old-negation-form",
+  "unknown-table": "unknown-table",
+  "unknown-match": "not-modelled",
+  "unknown-option": "unknown-option",
+  "option-without-protocol": "unknown-option",
+  "icmp-without-protocol": "needs-protocol",
+  "icmp-type-ambiguous": "ambiguous-value",
+  "tcp-match-with-udp": "needs-protocol",
+  "multiport-without-protocol": "needs-protocol",
+  "chain-name-29": "chain-name-too-long",
+  "comment-256": "comment-truncated",
+  "dport-70000": "out-of-range",
+  "port-range-reversed": "port-range-reversed",
+  "hostname-unresolvable": "host-name",
+  "hostname-localhost": "host-name",
+  "statistic-every-without-packet": "missing-option",
+  "statistic-probability-above-1": "out-of-range",
+  "statistic-negated-mode": "misplaced-negation",
+  "mark-value-too-big": "out-of-range",
+  "tcp-reset-without-tcp": "needs-protocol",
+  "dnat-port-without-protocol": "needs-protocol",
+  "rule-before-table": "not-iptables-save",
+  "second-table-fails": "wrong-chain",
+  "delete-chain-in-use": "chain-in-use",
+};
+
 describe.skipIf(cases.length === 0)("the inputs iptables-restore refuses or surprisingly accepts", () => {
   for (const c of cases) {
     const refused = c.legacyLoad.status !== 0;
@@ -42,6 +91,10 @@ describe.skipIf(cases.length === 0)("the inputs iptables-restore refuses or surp
       } else {
         expect(r.errors).toEqual([]);
       }
+      // The first diagnostic carries the code of its kind; an input the kit reads without a word has none to check.
+      const first = r.errors[0] ?? r.warnings[0];
+      if (first) expect(first.code, first.message).toBe(CODE[c.name]);
+      else expect(CODE[c.name]).toBeUndefined();
       // When iptables names the offending line itself (option parsing, exit status 2), it is the line the parser names.
       if (!deliberate && c.legacyLoad.status === 2) expect(r.errors[0].line).toBe(c.legacyLoad.line);
     });
