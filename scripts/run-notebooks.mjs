@@ -238,10 +238,9 @@ export function notebookName(nb) {
   return relative.startsWith("..") || path.isAbsolute(relative) ? path.basename(nb) : relative;
 }
 
-// The editions run after the English lessons, each from its folder notebooks/LANG/.
-// zh-CN joins the default run once every lesson finds its data through the package
-// (openLesson), so the same code cells run from notebooks/zh-CN/.
-const EDITIONS = [];
+// The editions run after the English lessons, each from its folder notebooks/LANG/ (the
+// lessons find their data through the package, so the same code cells run from there).
+const EDITIONS = ["zh-CN"];
 
 // The .ipynb files of a folder, in name order.
 function notebooksIn(dir) {

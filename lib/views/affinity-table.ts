@@ -4,6 +4,7 @@ import type { KubeService } from "../services/catalog.js";
 import { escapeHtml } from "./escape.js";
 import { codeText, markup, tableHtml, viewHtml, type Row, type ViewOptions } from "./html.js";
 import { serviceLabel } from "./labels.js";
+import { t } from "../i18n/language.js";
 
 /** Options of `affinityTable`. */
 export interface AffinityTableOptions extends ViewOptions {
@@ -34,19 +35,19 @@ export function affinityTable(recentLists: RecentLists, now: number, options: Af
         { content: last, className: "kil-num" },
         { content: `${age} s`, className: "kil-num" },
         { content: left >= 0 ? `${left} s` : "", className: "kil-num" },
-        left >= 0 ? markup(`<span class="kil-yes">sticks</span>`) : markup(`<span class="kil-no">expired ${escapeHtml(-left)} s ago</span>`),
+        left >= 0 ? markup(`<span class="kil-yes">${escapeHtml(t("sticks"))}</span>`) : markup(`<span class="kil-no">${escapeHtml(t("expired {} s ago", -left))}</span>`),
         { content: e.stamps.length, className: "kil-num" },
       ];
       if (k === 0) cells.unshift({ content: codeText(name), rowSpan: entries.length }, { content: m?.text ?? "", rowSpan: entries.length });
       rows.push({ className: k === 0 ? "kil-group" : undefined, cells });
     });
   }
-  if (rows.length === 0) rows.push([{ content: "The lists are empty: no client has been recorded yet.", colSpan: 8 }]);
+  if (rows.length === 0) rows.push([{ content: t("The lists are empty: no client has been recorded yet."), colSpan: 8 }]);
   const table = tableHtml({
-    head: ["list", "endpoint", "address", { text: "last seen (s)", className: "kil-num" }, { text: "age", className: "kil-num" }, { text: "expires in", className: "kil-num" }, "state", { text: "hits", className: "kil-num" }],
+    head: [t("list"), t("endpoint"), t("address"), { text: t("last seen (s)"), className: "kil-num" }, { text: t("age"), className: "kil-num" }, { text: t("expires in"), className: "kil-num" }, t("state"), { text: t("hits"), className: "kil-num" }],
     rows,
   });
-  const timeouts = options.services?.length ? "each Service's timeout" : `${options.timeoutSeconds ?? 10800} s`;
-  const note = `<p class="kil-note">${escapeHtml(`At t = ${now} s. A client sticks while its age is below the rule's --seconds (${timeouts}); hits counts the stamps kept (at most 20).`)}</p>`;
+  const timeouts = options.services?.length ? t("each Service's timeout") : `${options.timeoutSeconds ?? 10800} s`;
+  const note = `<p class="kil-note">${escapeHtml(t("At t = {} s. A client sticks while its age is below the rule's --seconds ({}); hits counts the stamps kept (at most 20).", now, timeouts))}</p>`;
   return viewHtml("affinity", table + note, { title: options.title ?? "ClientIP affinity lists (xt_recent)", caption: options.caption });
 }

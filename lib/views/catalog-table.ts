@@ -4,6 +4,7 @@ import { formatPercent } from "../math/fraction.js";
 import { codeText, lines, markup, shortText, tableHtml, viewHtml, type Row, type ViewOptions } from "./html.js";
 import { escapeHtml } from "./escape.js";
 import { serviceLabel } from "./labels.js";
+import { t } from "../i18n/language.js";
 
 /** Options of `serviceCatalogTable`. */
 export interface CatalogTableOptions extends ViewOptions {
@@ -18,22 +19,22 @@ export function serviceCatalogTable(services: readonly KubeService[], options: C
   const maxEp = options.maxEndpoints ?? 6;
   const rows: Row[] = services.map((s) => {
     const eps = s.endpoints.slice(0, maxEp).map((e) => `${e.ip}:${e.port} (${formatPercent(e.probability)})`);
-    if (s.endpoints.length > maxEp) eps.push(`+${s.endpoints.length - maxEp} more`);
+    if (s.endpoints.length > maxEp) eps.push(`+${t("{} more", s.endpoints.length - maxEp)}`);
     return [
       shortText(serviceLabel(s), options.nameLength ?? 60),
       s.protocol,
       s.clusterIP !== null ? codeText(`${s.clusterIP}:${s.port}`) : "",
       { content: s.nodePort ?? "", className: "kil-num" },
-      lines(eps.length ? eps.map((e) => codeText(e)) : [markup(`<span class="kil-dim">none</span>`)]),
-      s.affinity ? `ClientIP, ${s.affinity.timeoutSeconds} s` : "",
+      lines(eps.length ? eps.map((e) => codeText(e)) : [markup(`<span class="kil-dim">${escapeHtml(t("none"))}</span>`)]),
+      s.affinity ? t("ClientIP, {} s", s.affinity.timeoutSeconds) : "",
       codeText(s.chain),
       { content: s.entryLines.join(", "), className: "kil-num" },
       s.problems.length ? markup(`<span class="kil-problems">${s.problems.map(escapeHtml).join("<br>")}</span>`) : "",
     ];
   });
   const table = tableHtml({
-    head: ["Service port", "protocol", "ClusterIP", { text: "NodePort", className: "kil-num" }, "endpoints (share of new clients)", "affinity", "chain", { text: "entry lines", className: "kil-num" }, "problems"],
+    head: [t("Service port"), t("protocol"), "ClusterIP", { text: "NodePort", className: "kil-num" }, t("endpoints (share of new clients)"), t("affinity"), t("chain"), { text: t("entry lines"), className: "kil-num" }, t("problems")],
     rows,
   });
-  return viewHtml("catalog", table, { title: options.title ?? `${services.length} Service port${services.length === 1 ? "" : "s"}`, caption: options.caption });
+  return viewHtml("catalog", table, { title: options.title ?? (services.length === 1 ? "1 Service port" : `${services.length} Service ports`), caption: options.caption });
 }

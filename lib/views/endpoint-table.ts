@@ -8,6 +8,7 @@ import { formatFraction, formatPercent } from "../math/fraction.js";
 import { escapeHtml } from "./escape.js";
 import { codeText, markup, tableHtml, viewHtml, type Row, type ViewOptions } from "./html.js";
 import { remainingBefore, ruleFraction, serviceLabel } from "./labels.js";
+import { t } from "../i18n/language.js";
 
 /** Table of a Service's endpoints: per-rule and effective probability (exact fraction, percent, the kernel's n/2^31) and the rule lines. */
 export function endpointTable(service: KubeService, options: ViewOptions = {}): string {
@@ -20,7 +21,7 @@ export function endpointTable(service: KubeService, options: ViewOptions = {}): 
       codeText(`${e.ip}:${e.port}`),
       codeText(e.chain),
       { content: e.line ?? "", className: "kil-num" },
-      rp ? codeText(rp.printed) : markup(`<span class="kil-dim">none: takes the rest</span>`),
+      rp ? codeText(rp.printed) : markup(`<span class="kil-dim">${escapeHtml(t("none: takes the rest"))}</span>`),
       { content: rp ? `${rp.kernel} / 2^31` : "", className: "kil-num" },
       { content: rp ? formatFraction(rule) : "1", className: "kil-num" },
       { content: `${formatFraction(rests[i])} (${formatPercent(rests[i])})`, className: "kil-num" },
@@ -31,19 +32,20 @@ export function endpointTable(service: KubeService, options: ViewOptions = {}): 
     ];
   });
   if (service.fallThrough.num > 0n) {
-    rows.push({ className: "kil-group", cells: ["", markup(`<span class="kil-warn">no endpoint rule matched</span>`), "", "", "", "", "", "", { content: formatFraction(service.fallThrough), className: "kil-num" }, { content: formatPercent(service.fallThrough), className: "kil-num" }, "", ""] });
+    rows.push({ className: "kil-group", cells: ["", markup(`<span class="kil-warn">${escapeHtml(t("no endpoint rule matched"))}</span>`), "", "", "", "", "", "", { content: formatFraction(service.fallThrough), className: "kil-num" }, { content: formatPercent(service.fallThrough), className: "kil-num" }, "", ""] });
   }
   const table = tableHtml({
     head: [
-      { text: "#", className: "kil-num" }, "endpoint", "chain", { text: "rule line", className: "kil-num" }, "rule says",
-      { text: "kernel keeps", className: "kil-num", title: "round(p × 2^31): the rule matches when a random 31-bit number is below it" },
-      { text: "rule's share", className: "kil-num", title: "of the connections that reach this rule" },
-      { text: "reaches the rule", className: "kil-num", title: "share of new connections not taken by the rules above" },
-      { text: "effective (exact)", className: "kil-num" }, { text: "effective", className: "kil-num" },
-      { text: "affinity line", className: "kil-num" }, { text: "DNAT line", className: "kil-num" },
+      { text: "#", className: "kil-num" }, t("endpoint"), t("chain"), { text: t("rule line"), className: "kil-num" }, t("rule says"),
+      { text: t("kernel keeps"), className: "kil-num", title: t("round(p × 2^31): the rule matches when a random 31-bit number is below it") },
+      { text: t("rule's share"), className: "kil-num", title: t("of the connections that reach this rule") },
+      { text: t("reaches the rule"), className: "kil-num", title: t("share of new connections not taken by the rules above") },
+      { text: t("effective (exact)"), className: "kil-num" }, { text: t("effective"), className: "kil-num" },
+      { text: t("affinity line"), className: "kil-num" }, { text: t("DNAT line"), className: "kil-num" },
     ],
     rows,
   });
-  const note = `<p class="kil-note">${escapeHtml(`effective = rule's share × reaches the rule; a rule without a statistic match takes every connection that reaches it.${service.affinity ? ` These are the shares of new clients; a returning client (seen less than ${service.affinity.timeoutSeconds} s ago) goes back to its endpoint by the affinity line.` : ""}`)}</p>`;
+  const affinityNote = service.affinity ? ` ${t("These are the shares of new clients; a returning client (seen less than {} s ago) goes back to its endpoint by the affinity line.", service.affinity.timeoutSeconds)}` : "";
+  const note = `<p class="kil-note">${escapeHtml(`${t("effective = rule's share × reaches the rule; a rule without a statistic match takes every connection that reaches it.")}${affinityNote}`)}</p>`;
   return viewHtml("endpoints", table + note, { title: options.title ?? `Endpoints of ${serviceLabel(service)}`, caption: options.caption });
 }

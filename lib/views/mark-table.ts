@@ -11,6 +11,7 @@ import { escapeHtml } from "./escape.js";
 import { markup, tableHtml, viewHtml, type Row, type ViewOptions } from "./html.js";
 import { highlightRule } from "./rule-text.js";
 import { bin32, hex32, outcomeList, probabilityCell, type OutcomeSource } from "./outcomes.js";
+import { t } from "../i18n/language.js";
 
 /** Options of `markTable`. */
 export interface MarkTableOptions extends ViewOptions {
@@ -38,7 +39,7 @@ export function markTest(mark: number, m: MarkMatch): string {
   const result = equal !== m.invert;
   return `<code>${m.invert ? "! " : ""}(mark &amp; ${escapeHtml(hex32(m.mask))}) == ${escapeHtml(hex32(m.value))}</code>` +
     bitsTable([["mark", mark], ["& mask", m.mask], ["=", masked, true], ["== value?", m.value]]) +
-    `<span class="${result ? "kil-yes" : "kil-no"}">${equal ? "equal" : "not equal"}${m.invert ? " (negated)" : ""}: ${result ? "matches" : "does not match"}</span>`;
+    `<span class="${result ? "kil-yes" : "kil-no"}">${escapeHtml(`${equal ? t("equal") : t("not equal")}${m.invert ? ` ${t("(negated)")}` : ""}: ${result ? t("matches") : t("does not match")}`)}</span>`;
 }
 
 /** The mark a packet carries just before each step (recomputed from the MARK steps). */
@@ -74,7 +75,7 @@ export function markTable(source: OutcomeSource, dump: Dump | null, options: Mar
       }
     });
     if (steps.length === 0) {
-      rows.push({ className: "kil-group", cells: [{ content: oi + 1, className: "kil-num" }, probabilityCell(o.probability), { content: "No rule set or tested the packet's mark; it stays 0x0.", colSpan: 5 }] });
+      rows.push({ className: "kil-group", cells: [{ content: oi + 1, className: "kil-num" }, probabilityCell(o.probability), { content: t("No rule set or tested the packet's mark; it stays 0x0."), colSpan: 5 }] });
       return;
     }
     steps.forEach(({ s, i, html }, k) => {
@@ -90,9 +91,9 @@ export function markTable(source: OutcomeSource, dump: Dump | null, options: Mar
     });
   });
   const table = tableHtml({
-    head: [{ text: "outcome", className: "kil-num" }, "probability", { text: "step", className: "kil-num" }, "chain", { text: "line", className: "kil-num" }, "rule", "mark arithmetic"],
+    head: [{ text: t("outcome"), className: "kil-num" }, t("probability"), { text: t("step"), className: "kil-num" }, t("chain"), { text: t("line"), className: "kil-num" }, t("rule"), t("mark arithmetic")],
     rows,
   });
-  const note = `<p class="kil-note">MARK --set-xmark value/mask computes (mark &amp; ~mask) ^ value; a mark test --mark value/mask matches when (mark &amp; mask) == value.${dump ? "" : " Without the dump only the marks before and after are known."}</p>`;
+  const note = `<p class="kil-note">${escapeHtml(`${t("MARK --set-xmark value/mask computes (mark & ~mask) ^ value; a mark test --mark value/mask matches when (mark & mask) == value.")}${dump ? "" : ` ${t("Without the dump only the marks before and after are known.")}`}`)}</p>`;
   return viewHtml("marks", table + note, { title: options.title ?? "The packet mark", caption: options.caption });
 }

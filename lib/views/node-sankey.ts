@@ -10,6 +10,7 @@ import { ZERO, add, formatFraction, formatPercent, fraction, multiply, toNumber,
 import { FlowBuilder, type FlowGraph } from "./flow.js";
 import { endpointRuleDetail, remainingBefore, serviceLabel } from "./labels.js";
 import { renderSankey, type SankeyOptions } from "./sankey.js";
+import { t } from "../i18n/language.js";
 
 /** Options of the whole-node layout. */
 export interface NodeGraphOptions {
@@ -56,10 +57,11 @@ export function nodeGraph(services: readonly KubeService[], options: NodeGraphOp
   const n = weighted.length;
   const b = new FlowBuilder();
   const notes: string[] = [];
-  if (n === 0) return b.graph("probability", ["No Services to draw."]);
+  if (n === 0) return b.graph("probability", [t("No Services to draw.")]);
+  const servicePorts = (k: number) => t(k === 1 ? "{} service port" : "{} service ports", k);
 
   const compact = options.compact === true;
-  const root = compact ? null : b.node("dispatch", "dispatch", ["KUBE-SERVICES", "+ KUBE-NODEPORTS", `${n} service port${n === 1 ? "" : "s"}`]);
+  const root = compact ? null : b.node("dispatch", "dispatch", ["KUBE-SERVICES", "+ KUBE-NODEPORTS", servicePorts(n)]);
   // Each Service's share: exactly 1/n for equal shares, weight/total otherwise.
   const share = (w: number): { exact?: Fraction; value?: number } => (custom ? { value: total > 0 ? w / total : 0 } : { exact: fraction(1, n) });
   const scaled = (w: number, p: Fraction): { exact?: Fraction; value?: number } =>
@@ -73,14 +75,14 @@ export function nodeGraph(services: readonly KubeService[], options: NodeGraphOp
     if (byNamespace) {
       const ns = s.namespace ?? "(no namespace: comments stripped)";
       const count = weighted.filter((x) => kept.has(x.i) && (x.s.namespace ?? "(no namespace: comments stripped)") === ns).length;
-      parent = b.node(`ns:${ns}`, "group", [ns, `${count} service port${count === 1 ? "" : "s"}`]);
+      parent = b.node(`ns:${ns}`, "group", [s.namespace ?? t(ns), servicePorts(count)]);
       if (root) b.link(root, parent, "flow", share(w), null, `namespace ${ns}`);
     }
     const where = [s.clusterIP !== null ? `${s.clusterIP}:${s.port}` : null, s.nodePort !== null ? `NodePort ${s.nodePort}` : null].filter((x) => x !== null).join(", ");
     const single = compact && s.endpoints.length === 1 ? s.endpoints[0] : null;
     const svcLines = compact ? [label] : [s.chain, `= ${label}`];
     if (where) svcLines.push(`${where}/${s.protocol}`);
-    if (single) svcLines.push(`→ ${single.ip}:${single.port} (its only endpoint)`);
+    if (single) svcLines.push(`→ ${t("{} (its only endpoint)", `${single.ip}:${single.port}`)}`);
     const svc = b.node(`svc:${s.chain}`, "service", svcLines, [...svcLines, ...(compact ? [s.chain] : []), s.affinity ? `ClientIP affinity ${s.affinity.timeoutSeconds} s` : "no session affinity"].join("\n"));
     if (parent) b.link(parent, svc, "flow", share(w), s.entryLines[0] ?? null, `${label}: lines ${s.entryLines.join(", ") || "none"}`);
     if (single) continue;
@@ -96,12 +98,12 @@ export function nodeGraph(services: readonly KubeService[], options: NodeGraphOp
     if (shown < s.endpoints.length) {
       const rest = s.endpoints.slice(shown);
       const p = rest.reduce((acc, e) => add(acc, e.probability), ZERO);
-      const text = shown === 0 ? `${rest.length} endpoints` : `${rest.length} more endpoints`;
+      const text = shown === 0 ? t("{} endpoints", rest.length) : t("{} more endpoints", rest.length);
       const id = b.node(`more:${s.chain}`, "others", [text], `${text} of ${label}`);
       b.link(svc, id, "flow", scaled(w, p), null, `${text}: ${formatPercent(p)} of ${label}'s connections`);
     }
     if (s.endpoints.length === 0) {
-      const id = b.node(`none:${s.chain}`, "others", ["no endpoints"], `${label} has no endpoints in this dump`);
+      const id = b.node(`none:${s.chain}`, "others", [t("no endpoints")], t("{} has no endpoints in this dump", label));
       b.link(svc, id, "flow", share(w), null, `${label} has no endpoints`);
     }
   }
@@ -111,20 +113,20 @@ export function nodeGraph(services: readonly KubeService[], options: NodeGraphOp
     const endpoints = others.reduce((a, x) => a + x.s.endpoints.length, 0);
     let parent = root;
     if (byNamespace) {
-      parent = b.node("ns:others", "others", ["other namespaces", "(aggregated)"]);
+      parent = b.node("ns:others", "others", [t("other namespaces"), t("(aggregated)")]);
       if (root) b.link(root, parent, "flow", amount, null, `${others.length} other service ports`);
     }
     const names = others.slice(0, 40).map((x) => serviceLabel(x.s));
     if (others.length > 40) names.push(`… and ${others.length - 40} more`);
-    const svc = b.node("svc:others", "others", [`${others.length} other service ports`], names.join("\n"));
+    const svc = b.node("svc:others", "others", [t("{} other service ports", others.length)], names.join("\n"));
     if (parent) b.link(parent, svc, "flow", amount, null, `${others.length} other service ports`);
-    const eps = b.node("endpoint:others", "others", [`their ${endpoints} endpoints`]);
+    const eps = b.node("endpoint:others", "others", [t("their {} endpoints", endpoints)]);
     b.link(svc, eps, "flow", amount, null, `${endpoints} endpoints of ${others.length} other service ports`);
-    notes.push(`Only the ${kept.size} largest of ${n} service ports are drawn one by one (option maxServices); the other ${others.length} are aggregated.`);
+    notes.push(t("Only the {} largest of {} service ports are drawn one by one (option maxServices); the other {} are aggregated.", kept.size, n, others.length));
   }
-  if (left > 0) notes.push(`Only the ${kept.size} largest of ${all.length} service ports are drawn (option maxServices); the other ${left} are left out (option others: false).`);
-  if (compact) notes.push("Every Service port is reached through KUBE-SERVICES (and KUBE-NODEPORTS for node ports); a Service port with one endpoint is one box that names it.");
-  notes.push(custom ? "Each Service port is drawn with the width of its weight; inside a Service the bands follow the exact endpoint probabilities." : `Each Service port is drawn as an equal share (1/${n}); inside a Service the bands follow the exact endpoint probabilities.`);
+  if (left > 0) notes.push(t("Only the {} largest of {} service ports are drawn (option maxServices); the other {} are left out (option others: false).", kept.size, all.length, left));
+  if (compact) notes.push(t("Every Service port is reached through KUBE-SERVICES (and KUBE-NODEPORTS for node ports); a Service port with one endpoint is one box that names it."));
+  notes.push(custom ? t("Each Service port is drawn with the width of its weight; inside a Service the bands follow the exact endpoint probabilities.") : t("Each Service port is drawn as an equal share (1/{}); inside a Service the bands follow the exact endpoint probabilities.", n));
   return b.graph("probability", notes, { unitLabel: custom ? "band width = the Service's weight × endpoint probability" : "band width = 1/(number of service ports) × exact endpoint probability", legend: { group: "namespace" } });
 }
 

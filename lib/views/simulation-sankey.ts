@@ -12,6 +12,7 @@ import { tableHtml, viewHtml, markup } from "./html.js";
 import { chartId, hashText } from "./ids.js";
 import { renderSankey, sankeyFigure, graphKey, type SankeyOptions } from "./sankey.js";
 import { isAffinityStep, outcomeEnd } from "./trace-sankey.js";
+import { t } from "../i18n/language.js";
 
 /** How a simulated connection chose its endpoint. */
 export type RouteMode = "affinity" | "random" | "single";
@@ -43,10 +44,10 @@ export function simulationGraph(events: readonly SimulationEvent[]): FlowGraph {
     const proto = c.protocol ?? "tcp";
     const key = `${proto} ${c.dst}:${c.dport}`;
     const n = perEntry.get(key)!;
-    const entry = b.node(`entry:${key}`, "entry", [`${c.dst}:${c.dport}/${proto}`, `${n} connection${n === 1 ? "" : "s"}`]);
+    const entry = b.node(`entry:${key}`, "entry", [`${c.dst}:${c.dport}/${proto}`, t(n === 1 ? "{} connection" : "{} connections", n)]);
     const o = e.possible[e.chosen];
     const mode = routeMode(o);
-    const who = `${c.label ? `${c.label} (t=${c.time} s)` : `${c.src} at t=${c.time} s`}: ${MODE_LABEL[mode]}`;
+    const who = `${c.label ? `${c.label} (t=${c.time} s)` : t("{} at t={} s", c.src, c.time)}: ${t(MODE_LABEL[mode])}`;
     let target: string;
     if (o.verdict === "accepted") {
       const dest = `${o.after.dst}:${o.after.dport}`;
@@ -63,14 +64,14 @@ export function simulationGraph(events: readonly SimulationEvent[]): FlowGraph {
     if (node.kind === "entry") continue;
     const count = b.links.filter((l) => l.target === node.id).reduce((a, l) => a + (l.count ?? 0), 0);
     const back = returning.get(node.id) ?? 0;
-    node.label = [node.label[0], `${count} of ${events.length}${back ? `, ${back} returning` : ""}`];
+    node.label = [node.label[0], back ? t("{} of {}, {} returning", count, events.length, back) : t("{} of {}", count, events.length)];
   }
   return b.graph("count");
 }
 
 /** Sankey diagram of a simulation's connections, counting where each went and whether affinity or the random split decided. */
 export function simulationSankey(events: readonly SimulationEvent[], options: SankeyOptions = {}): string {
-  return renderSankey(simulationGraph(events), { title: `Where ${events.length} simulated connection${events.length === 1 ? "" : "s"} went`, ...options });
+  return renderSankey(simulationGraph(events), { title: t(events.length === 1 ? "Where {} simulated connection went" : "Where {} simulated connections went", events.length), ...options });
 }
 
 /** Options of the sampled-versus-exact layout. */
@@ -80,19 +81,19 @@ export interface SampledSplitOptions extends SankeyOptions {
 }
 
 /** The two layouts of a Monte Carlo sample: the exact split and the sampled counts, nodes in the same order. */
-export function sampledSplitGraphs(shares: readonly SampledShare[], entry = "new connections"): { exact: FlowGraph; sampled: FlowGraph } {
+export function sampledSplitGraphs(shares: readonly SampledShare[], entry = t("new connections")): { exact: FlowGraph; sampled: FlowGraph } {
   const runs = shares.reduce((a, s) => a + s.count, 0);
   const exact = new FlowBuilder();
   const sampled = new FlowBuilder();
-  const e1 = exact.node("entry", "entry", [entry, "exact"]);
-  const e2 = sampled.node("entry", "entry", [entry, `${runs} sampled`]);
+  const e1 = exact.node("entry", "entry", [entry, t("exact")]);
+  const e2 = sampled.node("entry", "entry", [entry, t("{} sampled", runs)]);
   for (const s of shares) {
     const kind = /^\d+\.\d+\.\d+\.\d+:\d+$/.test(s.key) ? "endpoint" : s.key === "accepted" ? "delivered" : s.key === "uncertain" ? "uncertain" : "dropped";
     exact.node(`key:${s.key}`, kind, [s.key, s.exact.den === 1n ? formatPercent(s.exact) : `${formatPercent(s.exact)} = ${formatFraction(s.exact)}`]);
-    exact.link(e1, `key:${s.key}`, "flow", { exact: s.exact }, null, `${s.key}: exactly ${formatFraction(s.exact)} = ${formatPercent(s.exact)}`);
+    exact.link(e1, `key:${s.key}`, "flow", { exact: s.exact }, null, `${s.key}: ${t("exactly {}", `${formatFraction(s.exact)} = ${formatPercent(s.exact)}`)}`);
     const pct = runs > 0 ? `${((100 * s.count) / runs).toFixed(2)}%` : "0%";
     sampled.node(`key:${s.key}`, kind, [s.key, `${s.count} = ${pct}`, `99.9%: ${(100 * s.low).toFixed(2)}–${(100 * s.high).toFixed(2)}%`]);
-    sampled.link(e2, `key:${s.key}`, "flow", { count: s.count }, null, `${s.key}: ${s.count} of ${runs} = ${pct}; 99.9% Wilson interval ${(100 * s.low).toFixed(2)}%–${(100 * s.high).toFixed(2)}%; exact ${formatPercent(s.exact)}`);
+    sampled.link(e2, `key:${s.key}`, "flow", { count: s.count }, null, `${s.key}: ${t("{} of {} = {}; 99.9% Wilson interval {}; exact {}", s.count, runs, pct, `${(100 * s.low).toFixed(2)}%–${(100 * s.high).toFixed(2)}%`, formatPercent(s.exact))}`);
   }
   return { exact: exact.graph("probability"), sampled: sampled.graph("count") };
 }
@@ -114,13 +115,13 @@ export function sampledSplitSankey(shares: readonly SampledShare[], options: Sam
       { content: s.count, className: "kil-num" },
       { content: runs > 0 ? `${((100 * s.count) / runs).toFixed(2)}%` : "", className: "kil-num" },
       { content: `${(100 * s.low).toFixed(2)}% – ${(100 * s.high).toFixed(2)}%`, className: "kil-num" },
-      markup(inside ? `<span class="kil-yes">yes</span>` : `<span class="kil-no">no</span>`),
+      markup(inside ? `<span class="kil-yes">${escapeHtml(t("yes"))}</span>` : `<span class="kil-no">${escapeHtml(t("no"))}</span>`),
     ];
   });
   const table = tableHtml({
-    head: ["destination", { text: "exact", className: "kil-num" }, { text: "exact %", className: "kil-num" }, { text: "count", className: "kil-num" }, { text: "sampled %", className: "kil-num" }, { text: "99.9% interval", className: "kil-num" }, "exact inside?"],
+    head: [t("destination"), { text: t("exact"), className: "kil-num" }, { text: t("exact %"), className: "kil-num" }, { text: t("count"), className: "kil-num" }, { text: t("sampled %"), className: "kil-num" }, { text: t("99.9% interval"), className: "kil-num" }, t("exact inside?")],
     rows,
   });
-  const body = `<div class="kil-side"><div><div class="kil-title">Exact (from the rules)</div>${left}</div><div><div class="kil-title">Sampled (${runs} connections)</div>${right}</div></div>${table}`;
+  const body = `<div class="kil-side"><div><div class="kil-title">${escapeHtml(t("Exact (from the rules)"))}</div>${left}</div><div><div class="kil-title">${escapeHtml(t("Sampled ({} connections)", runs))}</div>${right}</div></div>${table}`;
   return viewHtml("sampled", body, { title: options.title ?? "Exact split and a sample", caption: options.caption });
 }

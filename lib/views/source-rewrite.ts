@@ -13,6 +13,7 @@ import { chartId } from "./ids.js";
 import { viewHtml, type ViewOptions } from "./html.js";
 import { OKABE_ITO } from "./style.js";
 import type { DecisionCase } from "./decision-table.js";
+import { t } from "../i18n/language.js";
 
 /** The four answers, in the order the chart's columns show them. */
 export type SourceRewriteKind = "kube-mark" | "pod-network" | "local-delivery" | "none";
@@ -87,7 +88,7 @@ interface ChartRow {
 function chartRows(cases: readonly DecisionCase[]): ChartRow[] {
   const rows: ChartRow[] = [];
   for (const c of cases) {
-    const { label, trace } = "trace" in c ? c : { label: `${c.packet.src} → ${c.packet.dst}:${c.packet.dport}`, trace: c };
+    const { label, trace } = "trace" in c ? { label: t(c.label), trace: c.trace } : { label: `${c.packet.src} → ${c.packet.dst}:${c.packet.dport}`, trace: c };
     const seen = new Set<string>();
     for (const o of trace.outcomes) {
       if (o.verdict !== "accepted") continue;
@@ -116,9 +117,10 @@ export function sourceRewriteChart(cases: readonly DecisionCase[], options: View
   const parts: string[] = [];
   COLUMNS.forEach((col, i) => {
     const x = LABEL_W + i * COL_W + 10;
-    col.head.forEach((line, k) => parts.push(`<text x="${x}" y="${16 + k * 15}" font-size="12" font-weight="600" fill="${HEAD_COLORS[col.kind]}">${escapeHtml(line)}</text>`));
+    // The three lines are translated together: a language may split the sentence elsewhere.
+    t(col.head.join("\n")).split("\n").forEach((line, k) => parts.push(`<text x="${x}" y="${16 + k * 15}" font-size="12" font-weight="600" fill="${HEAD_COLORS[col.kind]}">${escapeHtml(line)}</text>`));
   });
-  parts.push(`<text x="${LABEL_W + COLUMNS.length * COL_W + 8}" y="46" font-size="12" font-weight="600">the receiver sees</text>`);
+  parts.push(`<text x="${LABEL_W + COLUMNS.length * COL_W + 8}" y="46" font-size="12" font-weight="600">${escapeHtml(t("the receiver sees"))}</text>`);
   const grid = COLUMNS.map((_, k) => `<line x1="${LABEL_W + k * COL_W}" y1="4" x2="${LABEL_W + k * COL_W}" y2="${height - 4}" stroke="#ccc"/>`).join("");
   rows.forEach((r, i) => {
     const y = HEAD_H + i * ROW_H;
@@ -127,15 +129,16 @@ export function sourceRewriteChart(cases: readonly DecisionCase[], options: View
     parts.push(`<text x="6" y="${mid + 4}" font-size="12">${escapeHtml(truncate(r.label, 52))}<title>${escapeHtml(r.label)}</title></text>`);
     const col = COLUMNS.findIndex((c) => c.kind === r.rewrite.kind);
     const cx = LABEL_W + col * COL_W + 16;
-    const lines = [r.rewrite.markLine !== null ? `mark: line ${r.rewrite.markLine}` : "", r.rewrite.line !== null ? `rewrite: line ${r.rewrite.line}` : ""].filter(Boolean).join(", ");
-    parts.push(`<circle cx="${cx}" cy="${mid}" r="7" fill="${COLORS[r.rewrite.kind]}"><title>${escapeHtml(r.rewrite.why)}</title></circle>`);
+    const lines = [r.rewrite.markLine !== null ? t("mark: line {}", r.rewrite.markLine) : "", r.rewrite.line !== null ? t("rewrite: line {}", r.rewrite.line) : ""].filter(Boolean).join(t(", "));
+    const why = t(r.rewrite.why);
+    parts.push(`<circle cx="${cx}" cy="${mid}" r="7" fill="${COLORS[r.rewrite.kind]}"><title>${escapeHtml(why)}</title></circle>`);
     // The row has one dot: its notes may run on over the empty columns to its right (about 6 px a character).
     const room = Math.floor(((COLUMNS.length - col) * COL_W - 40) / 6);
-    parts.push(`<text x="${cx + 12}" y="${mid - 2}" font-size="10.5">${escapeHtml(truncate(lines || "no rule", room))}</text>`);
-    parts.push(`<text x="${cx + 12}" y="${mid + 11}" font-size="10.5" fill="#444">${escapeHtml(truncate(r.rewrite.why, room))}<title>${escapeHtml(r.rewrite.why)}</title></text>`);
+    parts.push(`<text x="${cx + 12}" y="${mid - 2}" font-size="10.5">${escapeHtml(truncate(lines || t("no rule"), room))}</text>`);
+    parts.push(`<text x="${cx + 12}" y="${mid + 11}" font-size="10.5" fill="#444">${escapeHtml(truncate(why, room))}<title>${escapeHtml(why)}</title></text>`);
     parts.push(`<text x="${LABEL_W + COLUMNS.length * COL_W + 8}" y="${mid + 4}" font-size="12" font-family="ui-monospace,Menlo,Consolas,monospace">${escapeHtml(r.rewrite.seen)}</text>`);
   });
-  const title = "Who rewrites the source address?";
+  const title = t("Who rewrites the source address?");
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" id="${id}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeHtml(title)}" font-family="system-ui,sans-serif" fill="#1b1b1b"><title>${escapeHtml(title)}</title>${parts.join("")}${grid}</svg>`;
   return viewHtml("source-rewrite", `<figure>${svg}</figure>`, { title: options.title ?? title, caption: options.caption });
 }

@@ -4,12 +4,13 @@
 // snapshots (test/views/__snapshots__/zh-CN/) show the Chinese views a reviewer reads.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
-  addPhrases, decisionTable, hookMap, outcomeTable, renderSankey, rulePathTable, serviceSplitSankey, setLanguage, traceSankey, verdictTable,
+  addPhrases, affinityTable, nodeSankey, sourceRewriteChart, sampleSplit, sampledSplitSankey, simulationSankey, decisionTable, dnatTable, endpointTable, hookMap, markTable, outcomeTable, renderSankey, rulePathTable,
+  serviceCatalogTable, serviceSplitSankey, setLanguage, snatTable, traceSankey, verdictTable,
 } from "../../lib/index.js";
 import { clearMissingPhrases, missingPhrases } from "../../lib/i18n/language.js";
 import { FlowBuilder } from "../../lib/views/flow.js";
-import { wordpressCases } from "./gallery.js";
-import { catalog, dump, heketi, wordpress } from "./support.js";
+import { affinityEvents, wordpressCases } from "./gallery.js";
+import { catalog, dump, heketi, node, wordpress } from "./support.js";
 
 /** The Chinese views checked here, built while the language is zh-CN. */
 function chineseViews() {
@@ -25,6 +26,17 @@ function chineseViews() {
     { name: "rule-path-runs", html: rulePathTable(outside.outcomes[0], { maxRun: 4 }) },
     { name: "outcomes", html: outcomeTable(outside) },
     { name: "verdicts", html: verdictTable(cases[3].trace) },
+    { name: "catalog", html: serviceCatalogTable(catalog) },
+    { name: "source-rewrite", html: sourceRewriteChart(cases, { id: "zh-source" }) },
+    { name: "simulation", html: simulationSankey(affinityEvents(), { id: "zh-simulation" }) },
+    { name: "sampled", html: sampledSplitSankey(sampleSplit(dump, node, { src: "172.16.1.100", dst: "10.254.112.177", dport: 1 }, 300, 7), { id: "zh-sampled" }) },
+    { name: "whole-node", html: nodeSankey(catalog, { id: "zh-whole-node" }) },
+    { name: "whole-node-compact", html: nodeSankey(catalog, { id: "zh-whole-node-compact", compact: true, maxServices: 5 }) },
+    { name: "endpoints", html: endpointTable(wordpress) },
+    { name: "marks", html: markTable(outside.outcomes[0], dump) },
+    { name: "dnat", html: dnatTable(outside) },
+    { name: "snat", html: snatTable(outside) },
+    { name: "affinity", html: affinityTable(affinityEvents().at(-1)!.recent, 6000, { services: catalog }) },
   ];
 }
 
