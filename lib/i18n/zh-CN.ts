@@ -78,6 +78,8 @@ export const ZH_CN: Readonly<Record<string, string>> = {
   "sent out of {} toward {}": "从 {} 发往 {}",
   "answered with {}": "以 {} 回应",
   "none: no Service rule matched": "无：没有匹配任何 Service 规则",
+  "nobody: nothing owns {}": "无人接收：没有谁拥有 {}",
+  "nothing: nobody answers": "无：没有谁会应答",
   "packet at the end": "最后的数据包",
   // rulePathTable
   "The rules on this path": "这条路径上的规则",

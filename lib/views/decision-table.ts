@@ -1,13 +1,13 @@
 /**
  * Several connections compared: one row per way each connection can go,
- * with the endpoint, the destination and source rewrites, the address the
- * receiver sees, the mark and the verdict.
+ * with the Service port it reached (or none), the endpoint, the destination
+ * and source rewrites, the address the receiver sees, the mark and the verdict.
  */
 import type { Trace } from "../trace/trace.js";
 import { tupleText } from "../trace/packet.js";
 import { escapeHtml } from "./escape.js";
 import { codeText, markup, tableHtml, viewHtml, type Row, type ViewOptions } from "./html.js";
-import { probabilityCell, verdictText } from "./outcomes.js";
+import { probabilityCell, serviceText, unownedText, verdictText } from "./outcomes.js";
 import { t } from "../i18n/language.js";
 
 /** One connection to compare: a trace, with a label such as `outside client → ClusterIP`. */
@@ -19,27 +19,30 @@ function caseOf(c: DecisionCase): { label: string; trace: Trace } {
   return { label: `${tupleText(c.packet)} (${from})`, trace: c };
 }
 
-/** Table comparing connections: per outcome the endpoint, DNAT, SNAT, the source the receiver sees, the mark and the verdict. */
+/** Table comparing connections: per outcome the Service port reached, the endpoint, DNAT, SNAT, the source the receiver sees, the mark and the verdict. */
 export function decisionTable(cases: readonly DecisionCase[], options: ViewOptions = {}): string {
   const rows: Row[] = [];
   for (const c of cases.map(caseOf)) {
     const outcomes = c.trace.outcomes;
     if (outcomes.length === 0) {
-      rows.push({ className: "kil-group", cells: [c.label, { content: t("no outcome"), colSpan: 7 }] });
+      rows.push({ className: "kil-group", cells: [c.label, { content: t("no outcome"), colSpan: 8 }] });
       continue;
     }
     outcomes.forEach((o, k) => {
       const accepted = o.verdict === "accepted";
+      // A packet for an address nothing owns has no endpoint and no receiver, though it leaves the node.
+      const unowned = unownedText(o);
       const dnat = o.dnat ? `${o.dnat.from} → ${o.dnat.to} (${o.dnat.line !== null ? t("line {}", o.dnat.line) : o.dnat.target})` : t("none");
       const snatWhere = [o.snat?.line != null ? t("line {}", o.snat.line) : "", o.snat?.interface ? t("out of {}", o.snat.interface) : ""].filter(Boolean).join(t(", "));
       const snat = o.snat ? `${o.snat.target} → ${o.snat.to} (${snatWhere})` : t("none");
       const verdict = accepted ? `<span class="kil-yes">${escapeHtml(verdictText(o))}</span>` : o.verdict === "uncertain" ? `<span class="kil-warn">${escapeHtml(verdictText(o))}</span>` : `<span class="kil-no">${escapeHtml(verdictText(o))}</span>`;
       const cells: Row = [
         probabilityCell(o.probability),
-        accepted ? codeText(`${o.after.dst}:${o.after.dport}`) : "—",
+        o.service ? codeText(o.service) : serviceText(o),
+        unowned ?? (accepted ? codeText(`${o.after.dst}:${o.after.dport}`) : "—"),
         dnat,
         snat,
-        accepted ? codeText(`${o.after.src}:${o.after.sport}`) : "—",
+        accepted && !unowned ? codeText(`${o.after.src}:${o.after.sport}`) : "—",
         codeText(`0x${o.mark.toString(16)}`),
         markup(verdict),
       ];
@@ -47,6 +50,6 @@ export function decisionTable(cases: readonly DecisionCase[], options: ViewOptio
       rows.push({ className: k === 0 ? "kil-group" : undefined, cells });
     });
   }
-  const table = tableHtml({ head: [t("case"), t("probability"), t("endpoint"), "DNAT", "SNAT", t("source the receiver sees"), t("mark"), t("verdict")], rows });
+  const table = tableHtml({ head: [t("case"), t("probability"), t("Service port"), t("endpoint"), "DNAT", "SNAT", t("source the receiver sees"), t("mark"), t("verdict")], rows });
   return viewHtml("decisions", table, { title: options.title ?? "Decisions, connection by connection", caption: options.caption });
 }

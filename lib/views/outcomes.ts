@@ -1,6 +1,6 @@
 /** What the outcome tables accept: one outcome, a list, or a whole trace. */
 import type { Outcome } from "../trace/engine.js";
-import type { Trace } from "../trace/trace.js";
+import type { Trace, TraceOutcome } from "../trace/trace.js";
 import { formatFraction, formatPercent, type Fraction } from "../math/fraction.js";
 import { hex } from "../format/quote.js";
 import { t } from "../i18n/language.js";
@@ -47,4 +47,15 @@ export function verdictText(o: Outcome): string {
   const where = o.line !== null ? t("{} at line {}", verdict, o.line) : verdict;
   if (o.verdict === "rejected") return `${where}${o.rejectWith ? ` (${o.rejectWith})` : ""}`;
   return where;
+}
+
+/** The Service port a traced outcome reached (`default/wordpress-01-svc:`), `none: no Service rule matched`, or "" for a bare engine outcome, which does not know. */
+export function serviceText(o: Outcome): string {
+  const service = (o as Partial<TraceOutcome>).service;
+  return service === undefined ? "" : service ?? t("none: no Service rule matched");
+}
+
+/** For an accepted outcome that leaves for an address nothing owns (`answerable` false): `nobody: nothing owns 10.254.42.62:81`; null otherwise. */
+export function unownedText(o: Outcome): string | null {
+  return o.verdict === "accepted" && (o as Partial<TraceOutcome>).answerable === false ? t("nobody: nothing owns {}", `${o.after.dst}:${o.after.dport}`) : null;
 }

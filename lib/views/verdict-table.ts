@@ -2,7 +2,7 @@
 import { escapeHtml } from "./escape.js";
 import { codeText, markup, tableHtml, viewHtml, type Row, type ViewOptions } from "./html.js";
 import type { TraceOutcome } from "../trace/trace.js";
-import { outcomeList, probabilityCell, type OutcomeSource } from "./outcomes.js";
+import { outcomeList, probabilityCell, serviceText, type OutcomeSource } from "./outcomes.js";
 import { t } from "../i18n/language.js";
 
 /** Table of each outcome's verdict: accepted (and where it went), dropped or rejected (where and why), the final packet and mark. */
@@ -10,17 +10,16 @@ export function verdictTable(source: OutcomeSource, options: ViewOptions = {}): 
   const rows: Row[] = outcomeList(source).map((o, i) => {
     const cls = o.verdict === "accepted" ? "kil-yes" : o.verdict === "uncertain" ? "kil-warn" : "kil-no";
     const verdict = `<span class="${cls}">${escapeHtml(t(o.verdict))}</span>`;
-    // A traced outcome knows the Service port it reached and its next hop; a bare engine outcome does not.
+    // A traced outcome knows its next hop; a bare engine outcome does not.
     const traced = o as Partial<TraceOutcome>;
     const out = o.outInterface ?? "?";
     const sent = traced.nextHop && traced.nextHop !== o.after.dst ? t("sent out of {} toward {}", out, traced.nextHop) : t("sent out of {}", out);
     const where = o.verdict === "accepted" ? (o.delivery === "local" ? t("delivered to a process on the node") : sent) : o.rejectWith ? t("answered with {}", o.rejectWith) : "";
-    const service: string = traced.service === undefined ? "" : traced.service ?? t("none: no Service rule matched");
     return [
       { content: i + 1, className: "kil-num" },
       probabilityCell(o.probability),
       markup(verdict),
-      service,
+      serviceText(o),
       where,
       codeText(`${o.after.protocol} ${o.after.src}:${o.after.sport} -> ${o.after.dst}:${o.after.dport}`),
       codeText(`0x${o.mark.toString(16)}`),

@@ -96,16 +96,19 @@ describe("decision tables", () => {
     expect(nothing.slice(3, 5)).toEqual(["none: no Service rule matched", "sent out of eth0 toward 172.16.1.1"]);
   });
 
-  it("decisionTable compares connections: endpoint, DNAT, SNAT, the source the receiver sees, mark, verdict", () => {
+  it("decisionTable compares connections: Service port, endpoint, DNAT, SNAT, the source the receiver sees, mark, verdict", () => {
     const html = decisionTable(wordpressCases());
     const rows = rowsOf(html).map(cells);
     expect(rows).toHaveLength(7);
-    expect(rows[0]).toEqual(["outside client → ClusterIP", "1/2 (50%)", "10.253.25.4:80", "10.254.42.62:80 → 10.253.25.4:80 (line 118)", "MASQUERADE → 10.253.51.0:40000 (line 96, out of flannel.1)", "10.253.51.0:40000", "0x4000", "accepted, out of flannel.1"]);
-    expect(rows[4].slice(5)).toEqual(["10.253.51.0:40000", "0x0", "accepted, out of flannel.1"]);
-    expect(rows[6]).toEqual(["outside client → kubernetes API", "1 (100%)", "172.16.1.10:6443", "10.254.0.1:443 → 172.16.1.10:6443 (line 108)", "none", "172.16.1.100:40000", "0x4000", "accepted, delivered locally"]);
+    expect(rows[0]).toEqual(["outside client → ClusterIP", "1/2 (50%)", "default/wordpress-01-svc:", "10.253.25.4:80", "10.254.42.62:80 → 10.253.25.4:80 (line 118)", "MASQUERADE → 10.253.51.0:40000 (line 96, out of flannel.1)", "10.253.51.0:40000", "0x4000", "accepted, out of flannel.1"]);
+    expect(rows[4].slice(6)).toEqual(["10.253.51.0:40000", "0x0", "accepted, out of flannel.1"]);
+    expect(rows[6]).toEqual(["outside client → kubernetes API", "1 (100%)", "default/kubernetes:https", "172.16.1.10:6443", "10.254.0.1:443 → 172.16.1.10:6443 (line 108)", "none", "172.16.1.100:40000", "0x4000", "accepted, delivered locally"]);
     expect(dom(html).querySelectorAll("td[rowspan='2']")).toHaveLength(3);
     // A bare trace gets a label from its packet.
     expect(rowsOf(decisionTable([outside()])).map(cells)[0][0]).toBe("tcp 172.16.1.100:40000 -> 10.254.42.62:80 (in on eth0)");
+    // A port the Service does not have: no Service rule matched, and nothing owns the destination, so no endpoint and no receiver.
+    const nothing = rowsOf(decisionTable([{ label: "pod → ClusterIP:81", trace: traceConnection(dump, node, { src: "10.253.51.9", dst: "10.254.42.62", dport: 81 }) }])).map(cells);
+    expect(nothing).toEqual([["pod → ClusterIP:81", "1 (100%)", "none: no Service rule matched", "nobody: nothing owns 10.254.42.62:81", "none", "MASQUERADE → 172.16.1.10:40000 (line 82, out of eth0)", "—", "0x0", "accepted, out of eth0"]]);
   });
 });
 
