@@ -94,7 +94,8 @@ function scanWords(line: string, reused: Token[] | null): LexResult {
       }
       i++;
     }
-    text += line.slice(runStart, i);
+    // An unquoted word (most of them) is one slice of the line, with nothing to join.
+    text = quoted ? text + line.slice(runStart, i) : line.slice(start, i);
     if (text.length > MAX_WORD_BYTES / 3 && utf8Length(text) > MAX_WORD_BYTES)
       return { ok: false, column: start + 1, message: `word of ${utf8Length(text)} bytes: iptables-restore refuses words of more than ${MAX_WORD_BYTES} bytes ("Parameter too long!")` };
     let token = reused !== null ? reused[tokens.length] : undefined;

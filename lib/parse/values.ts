@@ -45,6 +45,8 @@ export function strtoui(text: string): number | null {
 
 /** A decimal number as strtoull keeps it: modulo 2^64 when negative, 2^64-1 when too large. */
 export function unsignedLongLong(text: string): string {
+  // Counters are mostly short and plain (`0`, `1234`): exact as a double, no BigInt needed.
+  if (text.length <= 15 && /^[0-9]+$/.test(text)) return text.length === 1 || text.charCodeAt(0) !== 48 ? text : String(Number(text));
   const negative = text.startsWith("-");
   let v = BigInt(text.replace(/^[+-]/, ""));
   const max = (1n << 64n) - 1n;
