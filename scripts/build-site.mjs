@@ -232,13 +232,14 @@ function buildEdition(siteDir, edition, { entries, pages, cases, glossary, built
       hasPage: (l) => pages.get(edition.lang).has(l.name),
       explorer,
       languageSwitch: counterpart ? switchTo(e.page) : languageSwitch(edition, pageHref(edition, other, "index.html"), true),
+      alternate: counterpart ? pageHref(edition, other, e.page) : null,
     });
     for (const m of done.leftoverMath) problems.push(`${path.join(edition.dir, e.page)}: a formula was not rendered: ${m}`);
     sections.push(...done.sections);
     fs.writeFileSync(page, done.html);
   }
   const w = edition.words;
-  const frame = (page, extra = {}) => ({ edition, explorer, languageSwitch: switchTo(page), ...extra });
+  const frame = (page, extra = {}) => ({ edition, explorer, languageSwitch: switchTo(page), alternate: pageHref(edition, other, page), ...extra });
   const status = new Map(entries.map((e) => [e.file, e]));
   fs.writeFileSync(path.join(dir, "index.html"), sitePage(w.indexTitle, indexBody(entries, status, builtAt, { edition, explorer }), frame("index.html")));
   fs.writeFileSync(path.join(dir, "glossary.html"), sitePage(w.glossaryTitle, glossaryBody(terms, edition), frame("glossary.html")));

@@ -122,6 +122,12 @@ export function pageHref(from, to, page) {
   return `${toSiteRoot(from)}${to.dir ? `${to.dir}/` : ""}${page}`;
 }
 
+/** The <link> of a page's head naming the same page in the other language, for browsers and search engines. */
+export function alternateLink(edition, href) {
+  const other = otherEdition(edition);
+  return `<link rel="alternate" hreflang="${other.lang}" href="${escapeHtml(href)}">`;
+}
+
 /** The language switch: a link to the same page in the other edition (`href`), as a whole HTML element. */
 export function languageSwitch(edition, href, missing = false) {
   const other = otherEdition(edition);

@@ -2,15 +2,16 @@
 // in the site's own frame (language, stylesheet, a way back to the lessons,
 // the same page in the other language), in each edition.
 
-import { editionOf, toSiteRoot } from "./editions.mjs";
+import { alternateLink, editionOf, toSiteRoot } from "./editions.mjs";
 import { escapeHtml } from "./html.mjs";
 
 /**
  * A whole page of the site around a body, in the language of `edition`. `scripts` are classic
  * scripts (the only kind that runs from file://), as paths from the page; `explorer` is the
- * explorer's address and `languageSwitch` the link to the same page in the other edition.
+ * explorer's address, `languageSwitch` the link to the same page in the other edition and
+ * `alternate` that page's address.
  */
-export function sitePage(title, body, { scripts = [], csp = true, edition = editionOf("en"), explorer = "explore.html", languageSwitch = "" } = {}) {
+export function sitePage(title, body, { scripts = [], csp = true, edition = editionOf("en"), explorer = "explore.html", languageSwitch = "", alternate = null } = {}) {
   const w = edition.words;
   const links = [
     `<a href="index.html">${escapeHtml(w.allLessons)}</a>`,
@@ -27,7 +28,7 @@ export function sitePage(title, body, { scripts = [], csp = true, edition = edit
 ${policy}<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
 <link rel="stylesheet" href="${toSiteRoot(edition)}site.css">
-${scripts.map((s) => `<script src="${escapeHtml(s)}" defer></script>`).join("\n")}
+${alternate ? `${alternateLink(edition, alternate)}\n` : ""}${scripts.map((s) => `<script src="${escapeHtml(s)}" defer></script>`).join("\n")}
 </head>
 <body class="kil-site-page">
 <nav class="kil-site-nav" aria-label="${escapeHtml(w.siteNav)}"><p>${links.join(" · ")}</p></nav>

@@ -5,7 +5,7 @@
 // keyboard, and the page's sections for search.
 
 import { parseHTML } from "linkedom";
-import { editionOf, toSiteRoot } from "./editions.mjs";
+import { alternateLink, editionOf, toSiteRoot } from "./editions.mjs";
 import { linkTerms } from "./glossary.mjs";
 import { renderMath, unrenderedMath } from "./math.mjs";
 import { lessonNav } from "./nav.mjs";
@@ -14,9 +14,10 @@ import { pageSections } from "./search.mjs";
 /**
  * Finish one lesson page; returns the new HTML and what the page holds for search and checks.
  * `edition` is the page's (English by default; `terms` in its language, see termsIn); `hasPage`,
- * `explorer` and `languageSwitch` go to the navigation (lessonNav).
+ * `explorer` and `languageSwitch` go to the navigation (lessonNav); `alternate` is the address of
+ * the same lesson in the other language, when it has a page there.
  */
-export function finishLessonPage(html, { lesson, series, caseLinks, terms, edition = editionOf("en"), hasPage, explorer, languageSwitch }) {
+export function finishLessonPage(html, { lesson, series, caseLinks, terms, edition = editionOf("en"), hasPage, explorer, languageSwitch, alternate = null }) {
   const { document } = parseHTML(html);
   document.documentElement.setAttribute("lang", edition.lang);
   // nbconvert's MathJax configuration: formulas are rendered here instead.
@@ -25,6 +26,11 @@ export function finishLessonPage(html, { lesson, series, caseLinks, terms, editi
   link.setAttribute("rel", "stylesheet");
   link.setAttribute("href", `${toSiteRoot(edition)}site.css`);
   document.head.appendChild(link);
+  if (alternate) {
+    const holder = document.createElement("div");
+    holder.innerHTML = alternateLink(edition, alternate);
+    document.head.appendChild(holder.firstChild);
+  }
 
   foldExerciseChecks(document, edition.words.checkCode);
   const prose = [...document.querySelectorAll(".jp-MarkdownOutput")];

@@ -57,6 +57,9 @@ export async function checkEdition(page: Page, siteDir: string, lang: string, ch
       expect(target(href), `${lang} ${name}: the language switch`).toBe(expected);
       expect(fs.existsSync(path.join(siteDir, expected)), `${lang} ${name}: the switch leads to a missing page`).toBe(true);
     }
+    // The head names the same page in the other language, when there is one (a lesson not translated has none).
+    const alternates = await page.$$eval("head link[rel=alternate][hreflang]", (ls) => ls.map((l) => l.getAttribute("href")!));
+    for (const href of alternates) expect(target(href), `${lang} ${name}: <link rel=alternate>`).toBe(expected);
   };
   const inOther = (file: string) => path.join(other.dir, file);
 

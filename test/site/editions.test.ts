@@ -166,7 +166,8 @@ describe("the Chinese series and its navigation", () => {
     expect(body).toContain(`<span lang="en">第 2 课</span> <em>（尚未翻译，请先读英文版）</em>`);
     expect(body).toContain(`<td class="num">15 分钟</td>`);
     expect(body).toContain(`<a href="../explore.html"><strong>探索器</strong></a>`);
-    const whole = sitePage("t", body, { edition: zh, explorer: "../explore.html", languageSwitch: languageSwitch(zh, pageHref(zh, en, "index.html")) });
+    const whole = sitePage("t", body, { edition: zh, explorer: "../explore.html", languageSwitch: languageSwitch(zh, pageHref(zh, en, "index.html")), alternate: pageHref(zh, en, "index.html") });
+    expect(whole).toContain(`<link rel="alternate" hreflang="en" href="../index.html">`);
     expect(whole).toContain(`<html lang="zh-CN">`);
     expect(whole).toContain(`<link rel="stylesheet" href="../site.css">`);
     expect(whole).toContain(`<a class="kil-lang" href="../index.html" hreflang="en" lang="en" rel="alternate">English</a>`);
@@ -174,8 +175,9 @@ describe("the Chinese series and its navigation", () => {
 
   it("finishes a Chinese lesson page: its language, the stylesheet above it, Chinese navigation and terms", () => {
     const html = `<!DOCTYPE html><html><head></head><body><main><div class="jp-MarkdownOutput"><h1 id="t">标题</h1><p>这条规则做目的地址转换：$a \\oplus b$。</p></div><div class="jp-Cell jp-CodeCell"><div class="jp-Cell-inputWrapper"><pre>checkAnswer(x, 1)</pre></div></div></main></body></html>`;
-    const done = finishLessonPage(html, { lesson: lessons[1], series: lessons, caseLinks: [], terms: chineseTerms, edition: zh, explorer: "../explore.html", languageSwitch: "" });
+    const done = finishLessonPage(html, { lesson: lessons[1], series: lessons, caseLinks: [], terms: chineseTerms, edition: zh, explorer: "../explore.html", languageSwitch: "", alternate: "../01-x.html" });
     const { document } = parseHTML(done.html);
+    expect(document.querySelector('link[rel="alternate"][hreflang="en"]')!.getAttribute("href")).toBe("../01-x.html");
     expect(document.documentElement.getAttribute("lang")).toBe("zh-CN");
     expect(document.querySelector('link[rel="stylesheet"]')!.getAttribute("href")).toBe("../site.css");
     expect(done.linked).toEqual(["rule", "dnat"]);
