@@ -303,6 +303,18 @@ export const ZH_CN: Readonly<Record<string, string>> = {
   "delivered here: the mark is never read": "在本机交付：标记从未被读取",
   "delivered here: no POSTROUTING": "在本机交付：不经过 POSTROUTING",
   "no rule rewrites it": "没有规则改写它",
+  // diffTable
+  "What changed between the two dumps": "两份 dump 之间有什么变化",
+  added: "新增",
+  removed: "删除",
+  changed: "改变",
+  "service port": "Service 端口",
+  "share before": "之前的份额",
+  "share after": "之后的份额",
+  "No Service differs.": "没有 Service 不同。",
+  "{} added, {} removed, {} changed, {} unchanged service ports.": "Service 端口：新增 {} 个，删除 {} 个，改变 {} 个，未变 {} 个。",
+  "... and {} more": "……另有 {} 条",
+  "Rules only in one of the dumps (− old, + new; line numbers of that dump)": "只在一份 dump 中出现的规则（− 旧，+ 新；行号是那份 dump 的）",
   // explorer/: the page (explorer/page.html, text by text node) and its messages
   "Explorer · kube-iptables-lab": "探索器 · kube-iptables-lab",
   "Skip to the connection": "跳到连接",

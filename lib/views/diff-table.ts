@@ -7,6 +7,7 @@ import type { DumpDiff } from "../compare/diff.js";
 import { formatFraction, formatPercent } from "../math/fraction.js";
 import { codeText, markup, tableHtml, viewHtml, type Row, type ViewOptions } from "./html.js";
 import { escapeHtml } from "./escape.js";
+import { t } from "../i18n/language.js";
 
 /** Options of the diff view. */
 export interface DiffTableOptions extends ViewOptions {
@@ -23,12 +24,12 @@ function share(f: { num: bigint; den: bigint }): string {
 /** Table of what changed between two dumps: Services, endpoint shares before → after, and the rule-level diff. */
 export function diffTable(diff: DumpDiff, options: DiffTableOptions = {}): string {
   const rows: Row[] = [];
-  for (const s of diff.added) rows.push([markup(`<strong class="kil-yes">added</strong>`), codeText(s.id), `${s.clusterIP ?? "-"}:${s.port ?? "-"}`, s.endpoints.map((e) => `${e.ip}:${e.port} ${formatPercent(e.probability)}`).join(", "), "", ""]);
-  for (const s of diff.removed) rows.push([markup(`<strong class="kil-warn">removed</strong>`), codeText(s.id), `${s.clusterIP ?? "-"}:${s.port ?? "-"}`, s.endpoints.map((e) => `${e.ip}:${e.port} ${formatPercent(e.probability)}`).join(", "), "", ""]);
+  for (const s of diff.added) rows.push([markup(`<strong class="kil-yes">${escapeHtml(t("added"))}</strong>`), codeText(s.id), `${s.clusterIP ?? "-"}:${s.port ?? "-"}`, s.endpoints.map((e) => `${e.ip}:${e.port} ${formatPercent(e.probability)}`).join(", "), "", ""]);
+  for (const s of diff.removed) rows.push([markup(`<strong class="kil-warn">${escapeHtml(t("removed"))}</strong>`), codeText(s.id), `${s.clusterIP ?? "-"}:${s.port ?? "-"}`, s.endpoints.map((e) => `${e.ip}:${e.port} ${formatPercent(e.probability)}`).join(", "), "", ""]);
   for (const c of diff.changed) {
     c.endpoints.forEach((e, i) => {
       rows.push([
-        i === 0 ? { content: markup(`<strong>changed</strong>: ${escapeHtml(c.fields.join(", "))}`), rowSpan: c.endpoints.length } : null,
+        i === 0 ? { content: markup(`<strong>${escapeHtml(t("changed"))}</strong>: ${escapeHtml(c.fields.join(", "))}`), rowSpan: c.endpoints.length } : null,
         i === 0 ? { content: codeText(c.after.id), rowSpan: c.endpoints.length } : null,
         i === 0 ? { content: `${c.after.clusterIP ?? "-"}:${c.after.port ?? "-"}`, rowSpan: c.endpoints.length } : null,
         codeText(e.endpoint),
@@ -38,18 +39,18 @@ export function diffTable(diff: DumpDiff, options: DiffTableOptions = {}): strin
     });
   }
   let html = rows.length
-    ? tableHtml({ head: ["", "service port", "ClusterIP", "endpoint", { text: "share before", className: "kil-num" }, { text: "share after", className: "kil-num" }], rows })
-    : `<p class="kil-note">${escapeHtml("No Service differs.")}</p>`;
-  html += `<p class="kil-note">${escapeHtml(`${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed, ${diff.unchanged} unchanged service ports.`)}</p>`;
+    ? tableHtml({ head: ["", t("service port"), "ClusterIP", t("endpoint"), { text: t("share before"), className: "kil-num" }, { text: t("share after"), className: "kil-num" }], rows })
+    : `<p class="kil-note">${escapeHtml(t("No Service differs."))}</p>`;
+  html += `<p class="kil-note">${escapeHtml(t("{} added, {} removed, {} changed, {} unchanged service ports.", diff.added.length, diff.removed.length, diff.changed.length, diff.unchanged))}</p>`;
   if (options.rules !== false && diff.rules.length) {
     const max = options.maxRulesPerChain ?? 12;
     const ruleRows: Row[] = [];
     for (const c of diff.rules) {
       const list = [...c.removed.map((r) => ({ sign: "−", ...r })), ...c.added.map((r) => ({ sign: "+", ...r }))];
       list.slice(0, max).forEach((r) => ruleRows.push([codeText(`${c.table} ${c.chain}`), markup(`<strong class="${r.sign === "+" ? "kil-yes" : "kil-warn"}">${r.sign}</strong>`), { content: r.line, className: "kil-num" }, codeText(r.text)]));
-      if (list.length > max) ruleRows.push([codeText(`${c.table} ${c.chain}`), "", "", `... and ${list.length - max} more`]);
+      if (list.length > max) ruleRows.push([codeText(`${c.table} ${c.chain}`), "", "", t("... and {} more", list.length - max)]);
     }
-    html += tableHtml({ caption: "Rules only in one of the dumps (− old, + new; line numbers of that dump)", head: ["chain", "", { text: "line", className: "kil-num" }, "rule"], rows: ruleRows });
+    html += tableHtml({ caption: t("Rules only in one of the dumps (− old, + new; line numbers of that dump)"), head: [t("chain"), "", { text: t("line"), className: "kil-num" }, t("rule")], rows: ruleRows });
   }
   return viewHtml("diff", html, { title: options.title ?? "What changed between the two dumps", caption: options.caption });
 }

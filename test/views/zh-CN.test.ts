@@ -4,13 +4,14 @@
 // snapshots (test/views/__snapshots__/zh-CN/) show the Chinese views a reviewer reads.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
-  addPhrases, affinityTable, nodeSankey, sourceRewriteChart, sampleSplit, sampledSplitSankey, simulationSankey, decisionTable, dnatTable, endpointTable, hookMap, markTable, outcomeTable, renderSankey, rulePathTable,
+  addPhrases, affinityTable, diffDumps, diffTable, parseDump, nodeSankey, sourceRewriteChart, sampleSplit, sampledSplitSankey, simulationSankey, decisionTable, dnatTable, endpointTable, hookMap, markTable, outcomeTable, renderSankey, rulePathTable,
   serviceCatalogTable, serviceSplitSankey, setLanguage, snatTable, traceSankey, verdictTable,
 } from "../../lib/index.js";
 import { clearMissingPhrases, missingPhrases } from "../../lib/i18n/language.js";
 import { FlowBuilder } from "../../lib/views/flow.js";
 import { affinityEvents, wordpressCases } from "./gallery.js";
-import { catalog, dump, heketi, node, wordpress } from "./support.js";
+import { catalog, dump, heketi, node, root, wordpress } from "./support.js";
+import { readFileSync } from "node:fs";
 
 /** The Chinese views checked here, built while the language is zh-CN. */
 function chineseViews() {
@@ -27,6 +28,7 @@ function chineseViews() {
     { name: "outcomes", html: outcomeTable(outside) },
     { name: "verdicts", html: verdictTable(cases[3].trace) },
     { name: "catalog", html: serviceCatalogTable(catalog) },
+    { name: "diff", html: diffTable(diffDumps(dump, parseDump(readFileSync(`${root}data/wordpress-scaled/iptables-save.txt`, "utf8")).dump)) },
     { name: "source-rewrite", html: sourceRewriteChart(cases, { id: "zh-source" }) },
     { name: "simulation", html: simulationSankey(affinityEvents(), { id: "zh-simulation" }) },
     { name: "sampled", html: sampledSplitSankey(sampleSplit(dump, node, { src: "172.16.1.100", dst: "10.254.112.177", dport: 1 }, 300, 7), { id: "zh-sampled" }) },
