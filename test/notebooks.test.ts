@@ -66,7 +66,7 @@ function newestSource(): number {
 
 describe("notebooks execute", () => {
   it(
-    "every notebook runs top to bottom with the tslab kernel, with no error, twice with the same outputs",
+    "every notebook of both editions (notebooks/, notebooks/zh-CN/) runs top to bottom with its kernel, with no error, twice with the same outputs",
     () => {
       const jupyter = spawnSync("jupyter", ["nbconvert", "--version"], { encoding: "utf8" });
       if (jupyter.error || jupyter.status !== 0) {
@@ -98,8 +98,8 @@ describe("notebooks execute", () => {
           `(run them alone with: node scripts/run-notebooks.mjs notebooks/NAME.ipynb)\n\n${output}`
       ).toBe(0);
     },
-    // A subprocess that starts a kernel per notebook, not a speed assertion.
-    20 * 60_000
+    // A subprocess that starts a kernel per notebook (both editions, twice), not a speed assertion.
+    45 * 60_000
   );
 });
 
