@@ -5,7 +5,8 @@ import { formatDump } from "../format/format.js";
 import { formatPercent, toNumber } from "../math/fraction.js";
 import { services, type KubeService } from "../services/catalog.js";
 import { readArgs, type ArgSpec } from "./args.js";
-import { loadDump, toJson } from "./io.js";
+import { jsonDiagnostics, loadDump, toJson } from "./io.js";
+import { FORMATS } from "../json/formats.js";
 import { lintCommand } from "./lint-command.js";
 
 /** Output channels, so tests can capture them. */
@@ -64,9 +65,9 @@ const parse: Command = {
   spec: { positionals: ["FILE"], switches: ["--json"] },
   run(argv, io) {
     const args = readArgs(argv, this.spec);
-    const r = loadDump(args.positionals[0], io.err);
+    const r = loadDump(args.positionals[0], io.err, jsonDiagnostics(args, io));
     if (!r) return 1;
-    io.out(args.switches.has("--json") ? toJson({ dump: r.dump, warnings: r.warnings }) : summarize(r.dump));
+    io.out(args.switches.has("--json") ? toJson({ format: FORMATS.parse, dump: r.dump, warnings: r.warnings }) : summarize(r.dump));
     return 0;
   },
 };
@@ -83,11 +84,12 @@ const servicesCommand: Command = {
   spec: { positionals: ["FILE"], switches: ["--json"] },
   run(argv, io) {
     const args = readArgs(argv, this.spec);
-    const r = loadDump(args.positionals[0], io.err);
+    const r = loadDump(args.positionals[0], io.err, jsonDiagnostics(args, io));
     if (!r) return 1;
     const list = services(r.dump);
     if (args.switches.has("--json")) {
-      io.out(toJson(list.map((s) => ({ ...s, endpoints: s.endpoints.map((e) => ({ ...e, probabilityValue: toNumber(e.probability) })) }))));
+      const described = list.map((s) => ({ ...s, endpoints: s.endpoints.map((e) => ({ ...e, probabilityValue: toNumber(e.probability) })) }));
+      io.out(toJson({ format: FORMATS.services, file: r.dump.file, services: described }));
       return 0;
     }
     const rows = list.map((s) => [

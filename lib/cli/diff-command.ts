@@ -2,7 +2,8 @@
 import { diffDumps } from "../compare/diff.js";
 import { formatPercent } from "../math/fraction.js";
 import { readArgs } from "./args.js";
-import { loadDump, toJson } from "./io.js";
+import { jsonDiagnostics, loadDump, toJson } from "./io.js";
+import { FORMATS } from "../json/formats.js";
 import { textTable, type Command } from "./commands.js";
 
 /** The diff subcommand. */
@@ -15,13 +16,16 @@ export const diffCommand: Command = {
   troubleStatus: 2,
   run(argv, io) {
     const args = readArgs(argv, this.spec);
-    const a = loadDump(args.positionals[0], io.err);
-    const b = loadDump(args.positionals[1], io.err);
+    // Under --json, the first dump with errors gives the one JSON document; both are listed on stderr.
+    const json = jsonDiagnostics(args, io);
+    const a = loadDump(args.positionals[0], io.err, json);
+    const b = loadDump(args.positionals[1], io.err, a ? json : undefined);
     if (!a || !b) return 2;
     const d = diffDumps(a.dump, b.dump);
     const status = d.added.length || d.removed.length || d.changed.length || d.rules.length ? 1 : 0;
     if (args.switches.has("--json")) {
       io.out(toJson({
+        format: FORMATS.diff, old: a.dump.file, new: b.dump.file,
         added: d.added.map((s) => s.id), removed: d.removed.map((s) => s.id), unchanged: d.unchanged,
         changed: d.changed.map((c) => ({ service: c.after.id, fields: c.fields, endpoints: c.endpoints })),
         rules: d.rules,

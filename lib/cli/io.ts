@@ -3,6 +3,8 @@ import { readFileSync } from "node:fs";
 import { diagnosticLines } from "../parse/errors.js";
 import { parseDump, type ParseResult } from "../parse/parser.js";
 import { JsonInputError, loadJsonText } from "../json/input.js";
+import { FORMATS } from "../json/formats.js";
+import { toJson } from "../json/json-text.js";
 
 /** A problem with the input (exit code 1), printed as one line; `located` lines are already in the compiler form and printed as they are. */
 export class InputError extends Error {
@@ -27,17 +29,26 @@ export function inputName(path: string): string {
   return path === "-" ? "<stdin>" : path;
 }
 
-/** Parse a dump file; print its errors and warnings to stderr. Returns null when it has errors. */
-export function loadDump(path: string, stderr: (s: string) => void): ParseResult | null {
+/**
+ * Parse a dump file; print its errors and warnings to stderr. Returns null when it has errors; then, for a
+ * `--json` command (`json` given), its diagnostics also go there as a `kube-iptables-lab/diagnostics@1` document.
+ */
+export function loadDump(path: string, stderr: (s: string) => void, json?: (s: string) => void): ParseResult | null {
   const result = parseDump(readInput(path), { file: inputName(path) });
   const file = inputName(path);
   for (const line of diagnosticLines(result.warnings, file, "warning")) stderr(line);
   if (result.errors.length > 0) {
     for (const line of diagnosticLines(result.errors, file, "error")) stderr(line);
     stderr(`${result.errors.length} error${result.errors.length === 1 ? "" : "s"} in ${inputName(path)}`);
+    json?.(toJson({ format: FORMATS.diagnostics, file, errors: result.errors, warnings: result.warnings }));
     return null;
   }
   return result;
+}
+
+/** Where a command's dump diagnostics go as JSON: standard output under --json, nowhere otherwise. */
+export function jsonDiagnostics(args: { switches: Set<string> }, io: { out(s: string): void }): ((s: string) => void) | undefined {
+  return args.switches.has("--json") ? (s) => io.out(s) : undefined;
 }
 
 /** Read a JSON input file and hand its value to `load` (which checks it against its schema); its problems are located input errors. */

@@ -1,7 +1,8 @@
 /** `kube-iptables-lab lint DUMP`: the parts of a dump that do nothing, each with its line and whether it is harmless. */
 import { lintDump } from "../lint/lint.js";
 import { readArgs } from "./args.js";
-import { loadDump, toJson } from "./io.js";
+import { jsonDiagnostics, loadDump, toJson } from "./io.js";
+import { FORMATS } from "../json/formats.js";
 import type { Command } from "./commands.js";
 
 /** The lint subcommand. */
@@ -12,11 +13,11 @@ export const lintCommand: Command = {
   spec: { positionals: ["DUMP"], switches: ["--json"] },
   run(argv, io) {
     const args = readArgs(argv, this.spec);
-    const r = loadDump(args.positionals[0], io.err);
+    const r = loadDump(args.positionals[0], io.err, jsonDiagnostics(args, io));
     if (!r) return 1;
     const findings = lintDump(r.dump);
     if (args.switches.has("--json")) {
-      io.out(toJson({ file: r.dump.file, findings }));
+      io.out(toJson({ format: FORMATS.lint, file: r.dump.file, findings }));
       return 0;
     }
     for (const f of findings) {

@@ -7,7 +7,8 @@ import { formatDiagnostic } from "../parse/errors.js";
 import { simulationEvents, type TimedConnection } from "../trace/simulate.js";
 import { splitHostPort, type ConnectionSpec, type Protocol } from "../trace/packet.js";
 import { readArgs, UsageError } from "./args.js";
-import { InputError, inputName, loadDump, loadJsonFile } from "./io.js";
+import { InputError, inputName, jsonDiagnostics, loadDump, loadJsonFile } from "./io.js";
+import { FORMATS } from "../json/formats.js";
 import { toJson } from "../json/json-text.js";
 import { traceJson } from "../json/trace-json.js";
 import type { Command } from "./commands.js";
@@ -50,7 +51,7 @@ const trace: Command = {
     const proto = (args.values["--proto"] ?? "tcp") as Protocol;
     if (!["tcp", "udp", "sctp"].includes(proto)) throw new UsageError(`--proto: expected tcp, udp or sctp, got '${proto}'`);
     const node = loadNodeFile(args.values["--node"]);
-    const r = loadDump(args.positionals[0], io.err);
+    const r = loadDump(args.positionals[0], io.err, jsonDiagnostics(args, io));
     if (!r) return 1;
     const src = hostPort(args.values["--src"], "--src", false);
     const dst = hostPort(args.values["--dst"], "--dst", true);
@@ -98,7 +99,7 @@ const simulate: Command = {
     const node = loadNodeFile(args.values["--node"]);
     const file = inputName(args.values["--connections"]);
     const connections = loadConnectionsFile(args.values["--connections"]);
-    const r = loadDump(args.positionals[0], io.err);
+    const r = loadDump(args.positionals[0], io.err, jsonDiagnostics(args, io));
     if (!r) return 1;
     try {
       // Event by event: each is reduced to what is printed before the next is made, so memory stays bounded.
@@ -113,7 +114,7 @@ const simulate: Command = {
             recent: Object.fromEntries([...e.recent].map(([k, v]) => [k, v])),
           });
         }
-        io.out(toJson(out));
+        io.out(toJson({ format: FORMATS.simulation, events: out }));
       } else io.out(simulationReport(events));
       return 0;
     } catch (e) {

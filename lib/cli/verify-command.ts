@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 import { netnsAvailable, LabError } from "../lab/netns.js";
 import { parseScenarioFile, ScenarioError, verifyScenarios, type ScenarioFile, type ScenarioResult, type VerifyReport } from "../lab/scenarios.js";
 import { readArgs, UsageError, type ArgSpec } from "./args.js";
-import { InputError, loadDump, loadJsonFile, readInput, toJson } from "./io.js";
+import { InputError, jsonDiagnostics, loadDump, loadJsonFile, readInput, toJson } from "./io.js";
 import type { Io } from "./commands.js";
 import { loadNodeFile } from "./trace-commands.js";
 
@@ -96,7 +96,7 @@ export const verify: AsyncCommand = {
     }
     const dumpPath = args.positionals[0];
     if (dumpPath === "-") throw new UsageError("verify needs the dump as a file, not standard input");
-    const r = loadDump(dumpPath, io.err);
+    const r = loadDump(dumpPath, io.err, jsonDiagnostics(args, io));
     if (!r) return 1;
     const available = netnsAvailable();
     if (!available.ok) {

@@ -4,6 +4,7 @@
  */
 import type { Outcome } from "../trace/engine.js";
 import type { Trace } from "../trace/trace.js";
+import { FORMATS } from "./formats.js";
 
 /** A later packet (follow-up or reply) in brief: its verdict, its tuple before and after, and the rules it matched. */
 function briefOutcome(o: Outcome) {
@@ -16,6 +17,7 @@ function briefOutcome(o: Outcome) {
 /** The plain object `trace --json` prints for a trace (fractions still exact; `toJson` writes them as "num/den"). */
 export function traceJson(t: Trace) {
   return {
+    format: FORMATS.trace,
     packet: t.packet,
     origin: t.origin,
     outcomes: t.outcomes.map((o) => ({

@@ -55,7 +55,8 @@ describe("parse", () => {
     const r = await run("parse", WORDPRESS, "--json");
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout);
-    expect(Object.keys(json)).toEqual(["dump", "warnings"]);
+    expect(Object.keys(json)).toEqual(["format", "dump", "warnings"]);
+    expect(json.format).toBe("kube-iptables-lab/parse@1");
     expect(json.warnings).toEqual([]);
     expect(json.dump.file).toBe(WORDPRESS);
     expect(formatDump(json.dump)).toBe(wordpress);
@@ -106,7 +107,8 @@ describe("services", () => {
   it("--json prints exact probabilities as fractions, with their value", async () => {
     const r = await run("services", WORDPRESS, "--json");
     expect(r.code).toBe(0);
-    const list = JSON.parse(r.stdout);
+    const { format, services: list } = JSON.parse(r.stdout);
+    expect(format).toBe("kube-iptables-lab/services@1");
     expect(list).toHaveLength(14);
     const wp = list.find((s: { chain: string }) => s.chain === "KUBE-SVC-QYS3VDMSAZUOTSWJ");
     expect(wp.endpoints.map((e: { probability: string; probabilityValue: number }) => [e.probability, e.probabilityValue])).toEqual([["1/2", 0.5], ["1/2", 0.5]]);

@@ -43,3 +43,65 @@ describe("schemas/", () => {
     expect(shapeProblems("ipRoute", readJson("data/bring-your-own/ip-route.json"))).toEqual([]);
   });
 });
+
+// The outputs: every --json document carries a format tag with a version, and its schema describes it.
+import Ajv2020 from "ajv/dist/2020.js";
+import { main } from "../../lib/cli/main.js";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+
+const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false });
+for (const f of readdirSync(join(repo, "schemas"))) ajv.addSchema(readJson(`schemas/${f}`));
+const validatorOf = (name: string) => ajv.getSchema(`https://kube-iptables-lab.github.io/schemas/${name}.schema.json`)!;
+
+async function jsonOf(...argv: string[]) {
+  const out: string[] = [];
+  const code = await main(argv, { out: (s) => out.push(s), err: () => {} });
+  return { code, json: JSON.parse(out.join("\n")) };
+}
+
+const WP = join(repo, "data/wordpress/iptables-save.txt");
+const TODAY = join(repo, "data/wordpress-today/iptables-save.txt");
+const NODE_FILE = join(repo, "data/wordpress/node.json");
+const dir = mkdtempSync(join(tmpdir(), "kil-out-"));
+const connections = join(dir, "connections.json");
+writeFileSync(connections, JSON.stringify([
+  { time: 0, src: "172.16.1.100", dst: "10.254.42.62", dport: 80 },
+  { time: 5, src: "172.16.1.100", dst: "10.254.42.62", dport: 80, label: "again" },
+]));
+const broken = join(dir, "broken.save");
+writeFileSync(broken, "*filter\n-A NOPE -j ACCEPT\n");
+
+describe("JSON outputs", () => {
+  const outputs: [string, string, string[]][] = [
+    ["parse", "kube-iptables-lab/parse@1", ["parse", WP, "--json"]],
+    ["services", "kube-iptables-lab/services@1", ["services", WP, "--json"]],
+    ["lint", "kube-iptables-lab/lint@1", ["lint", WP, "--json"]],
+    ["diff", "kube-iptables-lab/diff@1", ["diff", WP, TODAY, "--json"]],
+    ["trace", "kube-iptables-lab/trace@1", ["trace", WP, "--node", NODE_FILE, "-s", "172.16.1.100", "-d", "10.254.42.62:80", "--json"]],
+    ["simulation", "kube-iptables-lab/simulation@1", ["simulate", WP, "--node", NODE_FILE, "--connections", connections, "--json"]],
+    ["node", "kube-iptables-lab/node@1", ["node-context", "--addr", join(repo, "data/bring-your-own/ip-addr.json"), "--route", join(repo, "data/bring-your-own/ip-route.json")]],
+    ["diagnostics", "kube-iptables-lab/diagnostics@1", ["parse", broken, "--json"]],
+    ["diagnostics", "kube-iptables-lab/diagnostics@1", ["trace", broken, "--node", NODE_FILE, "-s", "1.2.3.4", "-d", "10.254.42.62:80", "--json"]],
+  ];
+  it.each(outputs)("%s: tagged %s and described by its schema (%j)", async (schema, format, argv) => {
+    const { json } = await jsonOf(...argv);
+    expect(json.format).toBe(format);
+    const validate = validatorOf(schema);
+    expect(validate(json), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+  });
+
+  it("a dump's errors under --json carry their codes", async () => {
+    const { code, json } = await jsonOf("parse", broken, "--json");
+    expect(code).toBe(1);
+    expect(json.errors.map((e: { code: string }) => e.code)).toEqual(["missing-commit", "undeclared-chain"]);
+  });
+
+  it.each(readdirSync(join(repo, "data")).filter((d) => readdirSync(join(repo, "data", d)).includes("kernel-agreement.json")))(
+    "data/%s/kernel-agreement.json (verify's report) is described by its schema",
+    (d) => {
+      const validate = validatorOf("kernel-agreement");
+      expect(validate(readJson(`data/${d}/kernel-agreement.json`)), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+    },
+  );
+});

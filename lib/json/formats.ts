@@ -1,0 +1,27 @@
+/**
+ * The `format` tag of every JSON document the kit writes or reads, with its
+ * version: a reader checks the tag before it trusts the shape, and a change
+ * of shape gets a new version. Each has a schema in schemas/.
+ */
+export const FORMATS = {
+  /** `parse --json`: the dump's model and its warnings. */
+  parse: "kube-iptables-lab/parse@1",
+  /** Any `--json` command whose dump has errors: the errors and warnings, each with its code. */
+  diagnostics: "kube-iptables-lab/diagnostics@1",
+  /** `services --json`. */
+  services: "kube-iptables-lab/services@1",
+  /** `lint --json`. */
+  lint: "kube-iptables-lab/lint@1",
+  /** `diff --json`. */
+  diff: "kube-iptables-lab/diff@1",
+  /** `trace --json` and the explorer's trace JSON. */
+  trace: "kube-iptables-lab/trace@1",
+  /** `simulate --json`. */
+  simulation: "kube-iptables-lab/simulation@1",
+  /** A node description (input; `node-context` writes one). */
+  node: "kube-iptables-lab/node@1",
+  /** A scenario file for `verify` (input). */
+  scenarios: "kube-iptables-lab/scenarios@1",
+  /** `verify --json` and `--write`: what the kernel did beside what the simulator said. */
+  kernelAgreement: "kube-iptables-lab/kernel-agreement@1",
+} as const;
