@@ -253,6 +253,8 @@ type Report = (line: number, column: number, message: string, severity?: "error"
  * null when they are not numbers.
  */
 function readCounters(text: string): Counters | null {
+  // What every user chain of a dump carries, read without the pattern below.
+  if (text === "[0:0]") return { packets: "0", bytes: "0" };
   // sscanf has both numbers once the second is read: the closing ']' is not needed.
   const m = /^\[[ \t]*([+-]?[0-9]+):[ \t]*([+-]?[0-9]+)/.exec(text);
   return m ? { packets: unsignedLongLong(m[1]), bytes: unsignedLongLong(m[2]) } : null;
