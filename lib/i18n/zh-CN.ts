@@ -233,6 +233,7 @@ export const ZH_CN: Readonly<Record<string, string>> = {
   "No rule set or tested the packet's mark; it stays 0x0.": "没有规则设置或检查这个数据包的标记；它一直是 0x0。",
   step: "步骤",
   "mark arithmetic": "标记的运算",
+  "= new mark": "= 新的 mark",
   "MARK --set-xmark value/mask computes (mark & ~mask) ^ value; a mark test --mark value/mask matches when (mark & mask) == value.": "MARK --set-xmark value/mask 计算 (mark & ~mask) ^ value；标记检查 --mark value/mask 在 (mark & mask) == value 时匹配。",
   "Without the dump only the marks before and after are known.": "没有 dump 时，只知道前后的标记。",
   // nodeSankey

@@ -29,7 +29,7 @@ export function markArithmetic(before: number, value: number, mask: number): str
   const kept = (before & ~mask) >>> 0;
   const after = (kept ^ value) >>> 0;
   return `<code>(mark &amp; ~${escapeHtml(hex32(mask))}) ^ ${escapeHtml(hex32(value))}</code>` +
-    bitsTable([["mark", before], ["& ~mask", ~mask >>> 0], ["=", kept, true], ["^ value", value], ["= new mark", after, true]]);
+    bitsTable([["mark", before], ["& ~mask", ~mask >>> 0], ["=", kept, true], ["^ value", value], [t("= new mark"), after, true]]);
 }
 
 /** The arithmetic of a mark test (`-m mark --mark value/mask`). */
