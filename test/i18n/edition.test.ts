@@ -1,6 +1,7 @@
-// The Chinese edition of the lessons (notebooks/zh-CN/): each translated lesson has its English
-// lesson, the same cells in the same order, code cells equal once comments are removed (only
-// prose and comments are translated), the tslab-zh-CN kernel and no outputs, and
+// The Chinese edition of the lessons (notebooks/zh-CN/): every English lesson is translated, and
+// each translated lesson has its English lesson, the same cells in the same order, code cells
+// equal once comments are removed (only prose and comments are translated), the tslab-zh-CN
+// kernel and no outputs, and
 // `node scripts/sync-edition.mjs zh-CN --check` passes (its own functions make the comparison).
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -21,6 +22,12 @@ const englishLessons = fs.readdirSync(path.join(root, "notebooks")).filter((f) =
 const pairs: Pair[] = editionPairs(LANG);
 
 describe(`the ${LANG} edition`, () => {
+  it("translates every English lesson", () => {
+    const translated = pairs.map((p) => p.name);
+    const missing = englishLessons.filter((n) => !translated.includes(n));
+    expect(missing, `English lessons without notebooks/${LANG}/ translation`).toEqual([]);
+  });
+
   it("has lessons, each named after an English lesson", () => {
     expect(pairs.length).toBeGreaterThan(0);
     const orphans = pairs.map((p) => p.name).filter((n) => !englishLessons.includes(n));
