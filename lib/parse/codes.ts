@@ -40,6 +40,7 @@ const CODES: [code: string, message: RegExp][] = [
   ["goto-target", /goto needs a user chain/],
   ["chain-in-use", /still jumps to|still has rules/],
   ["builtin-chain-delete", /a built-in chain cannot be deleted/],
+  ["loop-after-verdict", /^jump loop through .* after the unconditional/],
   ["jump-loop", /^jump loop/],
   // Commands.
   ["unsupported-command", /^unsupported command/],

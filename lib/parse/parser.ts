@@ -85,7 +85,7 @@ export function parseDump(text: string, options: ParseOptions = {}): ParseResult
     if (commitLine === null) report(t.line, 1, `table ${t.name} has no COMMIT: expected a COMMIT line to end it`);
     else t.commit = { line: commitLine, leading: takePending() };
     finishChains(open);
-    validateTable(t, (line, column, message) => report(line, column, message));
+    validateTable(t, report);
     open = null;
   };
   // Most statements have nothing above them: they share one frozen empty list instead of a new one each.

@@ -6,7 +6,7 @@
 import type { Chain, Rule, Table } from "../model/dump.js";
 import type { Hook } from "../model/tables.js";
 
-type Report = (line: number, column: number, message: string) => void;
+type Report = (line: number, column: number, message: string, severity?: "error" | "warning") => void;
 
 interface Placement {
   tables?: string[];
@@ -36,16 +36,34 @@ function targetColumn(rule: Rule): number {
  */
 interface Graph {
   chains: Chain[];
+  /** The jumps the kernel's walk follows: none after a rule that ends the walk (endsWalk). */
   jumps: number[][];
+  /** Every rule's jump, as iptables-nft's check follows them. */
+  allJumps: number[][];
   /** The built-in chains' names in table order: bit i of a reach mask stands for hooks[i]. */
   hooks: Hook[];
+}
+
+/**
+ * Whether the kernel's table check (x_tables' mark_source_chains) stops walking a chain at this rule:
+ * an ACCEPT, DROP, RETURN or QUEUE without any condition or match (a comment is a match). Rules after
+ * it are never walked, so their jumps are not followed there.
+ */
+function endsWalk(rule: Rule): boolean {
+  const kind = rule.target?.kind;
+  const verdict = kind === "ACCEPT" || kind === "DROP" || kind === "RETURN" || kind === "QUEUE";
+  return verdict && rule.matches.length === 0 && Object.keys(rule.ip).length === 0;
 }
 
 function graphOf(table: Table): Graph {
   const position = new Map<string, number>();
   table.chains.forEach((c, i) => position.set(c.name, i));
-  const jumps = table.chains.map((c) => c.rules.map((r) => (r.target?.kind === "jump" ? position.get(r.target.chain) ?? -1 : -1)));
-  return { chains: table.chains, jumps, hooks: table.chains.filter((c) => c.builtin).map((c) => c.name as Hook) };
+  const allJumps = table.chains.map((c) => c.rules.map((r) => (r.target?.kind === "jump" ? position.get(r.target.chain) ?? -1 : -1)));
+  const jumps = allJumps.map((list, i) => {
+    const end = table.chains[i].rules.findIndex(endsWalk);
+    return end < 0 ? list : list.map((j, k) => (k > end ? -1 : j));
+  });
+  return { chains: table.chains, jumps, allJumps, hooks: table.chains.filter((c) => c.builtin).map((c) => c.name as Hook) };
 }
 
 /** For each chain position, a bit per built-in chain (in table order) whose traversal reaches it. */
@@ -123,10 +141,42 @@ function reportLoops(g: Graph, report: Report): void {
   });
 }
 
+/**
+ * Warn about loops closed only by rules after an unconditional verdict. iptables-legacy commits them (its
+ * check never walks those rules, and no packet reaches them); iptables-nft refuses them ("Too many links").
+ * The kit follows iptables-legacy, with this warning.
+ */
+function reportLoopsAfterVerdicts(g: Graph, report: Report): void {
+  const reached = reachAll(g, g.chains.flatMap((c, i) => (c.builtin ? [i] : [])));
+  g.chains.forEach((chain, c) => {
+    if (!reached.has(c)) return;
+    g.allJumps[c].forEach((target, k) => {
+      if (target < 0 || g.jumps[c][k] >= 0 || !reachAll(g, [target]).has(c)) return;
+      const rule = chain.rules[k];
+      const end = chain.rules.find(endsWalk)!;
+      report(rule.line, targetColumn(rule), `jump loop through ${chain.name} after the unconditional ${end.target!.kind} on line ${end.line}: iptables-legacy loads it (its loop check never walks rules after that one, and no packet reaches them), iptables-nft refuses it (Too many links)`, "warning");
+    });
+  });
+}
+
+/** The chains reachable from `starts` through every rule's jumps. */
+function reachAll(g: Graph, starts: number[]): Set<number> {
+  const seen = new Set<number>();
+  const stack = [...starts];
+  while (stack.length > 0) {
+    const i = stack.pop()!;
+    if (seen.has(i)) continue;
+    seen.add(i);
+    for (const next of g.allJumps[i]) if (next >= 0) stack.push(next);
+  }
+  return seen;
+}
+
 /** Report kernel-level problems in one table. */
 export function validateTable(table: Table, report: Report): void {
   const g = graphOf(table);
   reportLoops(g, report);
+  reportLoopsAfterVerdicts(g, report);
 
   const reach = reachBits(g);
   g.chains.forEach((chain, i) => {
