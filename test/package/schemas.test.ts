@@ -105,3 +105,23 @@ describe("JSON outputs", () => {
     },
   );
 });
+
+describe("README's file formats", () => {
+  const readme = readFileSync(join(repo, "README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("## File formats"), readme.indexOf("## The library"));
+  const examples = [...section.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]));
+
+  it("shows a node description, a connections list and a scenario file, each valid by its schema", () => {
+    expect(examples).toHaveLength(3);
+    const [node, connections, scenarios] = examples;
+    expect(shapeProblems("node", node)).toEqual([]);
+    expect(shapeProblems("connections", connections)).toEqual([]);
+    expect(shapeProblems("scenarios", scenarios)).toEqual([]);
+  });
+
+  it("quotes the error the kit gives for a port out of range", () => {
+    const scenarios = { format: "kube-iptables-lab/scenarios@1", scenarios: [0, 1, 2].map((i) => ({ id: `s${i}`, question: "q", connect: { src: "1.2.3.4", dst: "5.6.7.8", dport: i === 2 ? 70000 : 80 } })) };
+    const [problem] = shapeProblems("scenarios", scenarios);
+    expect(section.replace(/\n/g, " ")).toContain(`error: scenarios[2].connect.dport: ${problem.message}`);
+  });
+});
