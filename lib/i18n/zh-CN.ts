@@ -286,7 +286,7 @@ export const ZH_CN: Readonly<Record<string, string>> = {
   "Exact split and a sample": "精确分配与一次抽样",
   // sourceRewriteChart
   "Who rewrites the source address?": "谁改写了源地址？",
-  "mark 0x4000, then\nMASQUERADE in\nKUBE-POSTROUTING": "先打标记 0x4000，\n再由 KUBE-POSTROUTING\n做 MASQUERADE",
+  "mark 0x4000, then\nMASQUERADE in\nKUBE-POSTROUTING": "先打标记 0x4000，\n由 KUBE-POSTROUTING\n做 MASQUERADE",
   "the pod network's\nown MASQUERADE\n(docker, flannel)": "Pod 网络自己的\nMASQUERADE\n（docker、flannel）",
   "delivered locally:\nnever reaches\nPOSTROUTING": "交给本机：\n不经过\nPOSTROUTING",
   "no rule:\nthe source\nis kept": "没有规则：\n源地址\n保持不变",
