@@ -58,6 +58,7 @@ const CODES: [code: string, message: RegExp][] = [
   ["ipv6-address", /IPv6 address|ICMPv6 belongs to ip6tables/],
   ["needs-protocol", /needs -p |only works on TCP|without (that )?-p|requires -p|needs a -p|-p tcp|-p udp|-p icmp/],
   ["wrong-interface-option", /^-[io] cannot be used in/],
+  ["placement-after-verdict", /but no packet gets here: iptables-legacy loads it/],
   ["wrong-table", /is only valid in the \S+ table/],
   ["wrong-chain", /is only valid in /],
   ["port-range-reversed", /first port above the second/],

@@ -66,8 +66,8 @@ function graphOf(table: Table): Graph {
   return { chains: table.chains, jumps, allJumps, hooks: table.chains.filter((c) => c.builtin).map((c) => c.name as Hook) };
 }
 
-/** For each chain position, a bit per built-in chain (in table order) whose traversal reaches it. */
-function reachBits(g: Graph): Uint8Array {
+/** For each chain position, a bit per built-in chain (in table order) whose traversal reaches it (through `jumps`, by default the walked ones). */
+function reachBits(g: Graph, jumps = g.jumps): Uint8Array {
   const bits = new Uint8Array(g.chains.length);
   let bit = 1;
   g.chains.forEach((start, s) => {
@@ -77,7 +77,7 @@ function reachBits(g: Graph): Uint8Array {
       const i = stack.pop()!;
       if (bits[i] & bit) continue;
       bits[i] |= bit;
-      for (const next of g.jumps[i]) if (next >= 0) stack.push(next);
+      for (const next of jumps[i]) if (next >= 0) stack.push(next);
     }
     bit <<= 1;
   });
@@ -179,23 +179,27 @@ export function validateTable(table: Table, report: Report): void {
   reportLoopsAfterVerdicts(g, report);
 
   const reach = reachBits(g);
+  const reachAny = reachBits(g, g.allJumps);
   g.chains.forEach((chain, i) => {
-    let hooks: Hook[] | null = null;
-    for (const rule of chain.rules) {
+    const end = chain.rules.findIndex(endsWalk);
+    chain.rules.forEach((rule, k) => {
       const kind = rule.target?.kind;
-      if (!kind) continue;
-      const placement = PLACEMENT[kind];
-      if (!placement) continue;
+      const placement = kind ? PLACEMENT[kind] : undefined;
+      if (!kind || !placement) return;
       if (placement.tables && !placement.tables.includes(table.name)) {
         report(rule.line, targetColumn(rule), `${kind} is only valid in the ${placement.tables.join("/")} table, not in ${table.name}`);
-        continue;
+        return;
       }
-      hooks ??= hooksOf(g, reach[i]);
-      const wrong = hooks.filter((h) => !placement.hooks.includes(h));
-      if (wrong.length > 0) {
-        const via = chain.builtin ? "" : ` (chain ${chain.name} is reached from ${wrong.join(", ")})`;
-        report(rule.line, targetColumn(rule), `${kind} is only valid in ${placement.hooks.join(" and ")}${chain.builtin ? `, not in ${chain.name}` : via}`);
-      }
-    }
+      // A rule the kernel's walk reaches is checked against the hooks that reach it; one it never walks
+      // (after an unconditional verdict, or in a chain only such rules jump to) is loaded by iptables-legacy.
+      const walked = end < 0 || k <= end;
+      const wrongIn = (bits: number) => hooksOf(g, bits).filter((h) => !placement.hooks.includes(h));
+      const wrong = walked ? wrongIn(reach[i]) : [];
+      const where = (hooks: Hook[]) => `${kind} is only valid in ${placement.hooks.join(" and ")}${chain.builtin ? `, not in ${chain.name}` : ` (chain ${chain.name} is reached from ${hooks.join(", ")})`}`;
+      if (wrong.length > 0) return report(rule.line, targetColumn(rule), where(wrong));
+      const unwalked = wrongIn(reachAny[i]);
+      if (unwalked.length > 0)
+        report(rule.line, targetColumn(rule), `${where(unwalked)}, but no packet gets here: iptables-legacy loads it (its checks only walk rules a packet can reach), iptables-nft refuses it (Invalid argument)`, "warning");
+    });
   });
 }

@@ -32,6 +32,7 @@ const DELIBERATE: { pattern: RegExp; why: string }[] = [
   { pattern: /has its first port above the second/, why: "iptables-save prints such a range when a kernel holds one" },
   { pattern: /COMMIT without a newline/, why: "iptables-legacy refuses it, iptables-nft takes it: a warning" },
   { pattern: /appears twice/, why: "a table given twice replaces the first; read with a warning" },
+  { pattern: /but no packet gets here: iptables-legacy loads it/, why: "a target in a hook it does not allow, on a rule no packet reaches: iptables-legacy commits it (its check walks only reachable rules), iptables-nft refuses it; read as legacy does, with a warning" },
   { pattern: /after the unconditional \w+ on line \d+: iptables-legacy loads it/, why: "a loop closed only by rules after an unconditional verdict: iptables-legacy commits it (its check never walks them), iptables-nft refuses it; read as legacy does, with a warning" },
 ];
 
