@@ -53,6 +53,14 @@ function usefulErrors(errors: SchemaError[]): SchemaError[] {
     const deeper = kept.some((e) => e.instancePath.startsWith(`${at}/`));
     if (deeper) kept = kept.filter((e) => e !== any);
   }
+  // A key whose value failed its schema is also "unevaluated" (only passing
+  // subschemas count as evaluating it): the deeper error is the real one.
+  kept = kept.filter((e) => {
+    const key = e.params.unevaluatedProperty as string | undefined;
+    if (key === undefined) return true;
+    const under = `${e.instancePath}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+    return !kept.some((d) => d.instancePath === under || d.instancePath.startsWith(`${under}/`));
+  });
   const seen = new Set<string>();
   return kept.filter((e) => {
     const key = `${e.instancePath} ${e.keyword} ${JSON.stringify(e.params)}`;
@@ -100,6 +108,11 @@ function knownKeys(schema: SchemaError["parentSchema"]): string[] {
 
 function unknownKeyMessage(key: string, schema: SchemaError["parentSchema"]): string {
   const keys = knownKeys(schema);
+  if (keys.includes(key)) {
+    // Known to the schema, but only for another variant of the object.
+    const kind = Object.keys(schema?.properties ?? {}).includes("kind") ? ` (it belongs to another "kind")` : "";
+    return `key ${JSON.stringify(key)} is not allowed with this object's other keys${kind}`;
+  }
   const near = keys.find((k) => k.toLowerCase() === key.toLowerCase());
   if (near) return `unknown key ${JSON.stringify(key)} (did you mean ${JSON.stringify(near)}?)`;
   return `unknown key ${JSON.stringify(key)}${keys.length ? ` (expected ${keys.map((k) => JSON.stringify(k)).join(", ")})` : ""}`;

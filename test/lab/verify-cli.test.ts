@@ -41,7 +41,10 @@ describe("kube-iptables-lab verify, before the lab starts", () => {
     writeFileSync(bad, JSON.stringify({ format: "kube-iptables-lab/scenarios@1", scenarios: [{ id: "x", question: "?", connect: { src: "1.2.3.4", dst: "5.6.7.8" } }] }));
     const r = await run(["verify", dumpFile, "--node", nodeFile, "--scenarios", bad]);
     expect(r.code).toBe(1);
-    expect(r.err).toBe(`kube-iptables-lab verify: ${bad}: scenario x.connect.dport: expected an integer from 1 to 65535`);
+    // One problem, located, and not also "connect" as an unknown key.
+    expect(r.err.trim()).toBe(`${bad}:1:91: error: scenarios[0].connect: missing "dport": expected a connection: { "src": "IP", "dst": "IP", "dport": PORT, "protocol"?, "sport"?, "from"?, "timeoutMs"? }`);
+    writeFileSync(bad, JSON.stringify({ format: "kube-iptables-lab/scenarios@1", scenarios: [{ id: "x", question: "?", connect: { src: "1.2.3.4", dst: "5.6.7.8", dport: 80 }, steps: [] }] }));
+    expect((await run(["verify", dumpFile, "--node", nodeFile, "--scenarios", bad])).err).toMatch(/scenarios\[0\]\.steps: key "steps" is not allowed with this object's other keys \(it belongs to another "kind"\)/);
     writeFileSync(bad, "{");
     expect((await run(["verify", dumpFile, "--node", nodeFile, "--scenarios", bad])).err).toMatch(/not valid JSON/);
     rmSync(bad, { force: true });
