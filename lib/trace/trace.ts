@@ -141,7 +141,7 @@ export function traceConnection(dump: Dump, node: NodeContext, spec: ConnectionS
   const reference = options.reference ?? false;
   // An INVALID packet belongs to no connection: conntrack does not look it up, and nothing follows it.
   const invalid = packet.ctstate === "INVALID";
-  const existing = invalid ? null : state.conntrack.get(tupleKey(packet)) ?? null;
+  const existing = invalid || state.conntrack.size === 0 ? null : state.conntrack.get(tupleKey(packet)) ?? null;
   const first = run({
     dump, node, packet: existing ? { ...packet, ctstate: "ESTABLISHED" } : packet, origin: origin.local ? "local" : "interface",
     state, now, connection: existing, reply: false, explain, naive,

@@ -18,6 +18,7 @@ import type { Target } from "../../model/targets.js";
 import { chainsByName } from "../../model/predicates.js";
 import type { Hook } from "../../model/tables.js";
 import { chanceOf, type Chance } from "../quick.js";
+import type { TableStage } from "../plans.js";
 
 /** A compiled chain: its rules in order, and where a jump to it goes. */
 export interface CompiledChain {
@@ -115,6 +116,8 @@ export interface CompiledTarget {
 export interface CompiledDump {
   /** The built-in chain of each table and hook (`nat PREROUTING`), missing when the dump has none. */
   entries: Map<string, CompiledChain>;
+  /** The same by stage of the plans (filled as stages are met), null when the dump has none. */
+  byStage: Map<TableStage, CompiledChain | null>;
   /** Interned interface names: name -> number, and back. */
   interfaceIds: Map<string, number>;
   interfaceNames: string[];
@@ -148,7 +151,7 @@ export function entryKey(table: TableName, hook: Hook | string): string {
 /** Compile every chain of every table (in two passes: chains first, so jumps resolve to them). */
 export function compileDump(dump: Dump): CompiledDump {
   const compiled: CompiledDump = {
-    entries: new Map(), interfaceIds: new Map(), interfaceNames: [], tables: dump.tables, tableCount: dump.tables.length, rules: 0,
+    entries: new Map(), byStage: new Map(), interfaceIds: new Map(), interfaceNames: [], tables: dump.tables, tableCount: dump.tables.length, rules: 0,
   };
   for (const table of dump.tables) {
     // The first chain of a name wins, as chainsByName (the explaining engine's look-up) keeps it.

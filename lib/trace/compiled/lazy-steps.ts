@@ -4,11 +4,11 @@
  * explaining engine following that outcome's own random choices (one path,
  * not the whole tree). The rules met stay available without the steps.
  */
-import { runPacket, type Outcome, type RunInput } from "../engine.js";
+import { runPacket, type Outcome, type RunInput, type Step } from "../engine.js";
 import type { PathOutcome } from "./run.js";
 
 /** The rules met (line and chain of each matched rule) of outcomes made from the fast path. */
-const metRules = new WeakMap<Outcome, { lines: readonly number[]; chains: readonly string[] }>();
+const metRules = new WeakMap<Outcome, PathOutcome>();
 
 /** The step records of one outcome, from the explaining engine following its random choices. */
 export function explainPath(input: RunInput, path: readonly boolean[]): Outcome {
@@ -21,25 +21,21 @@ export function withLazySteps(outcomes: PathOutcome[], input: RunInput): Outcome
   // The explanation follows the same packet with the same start, without the fast path's extras.
   const replay: RunInput = { ...input, explain: false, naive: false };
   return outcomes.map((f) => {
+    let steps: Step[] | null = null;
+    // The steps are an accessor of the object itself, so spreading, comparing and printing an outcome make them.
     const o: Outcome = {
       probability: f.probability, verdict: f.verdict, delivery: f.delivery, line: f.line, reason: f.reason, rejectWith: f.rejectWith,
       inInterface: f.inInterface, outInterface: f.outInterface, before: f.before, after: f.after, dnat: f.dnat, snat: f.snat,
-      mark: f.mark, steps: [], state: f.state,
+      mark: f.mark,
+      get steps(): Step[] {
+        return (steps ??= explainPath(replay, f.path).steps);
+      },
+      set steps(value: Step[]) {
+        steps = value;
+      },
+      state: f.state,
     };
-    const path = f.path;
-    Object.defineProperty(o, "steps", {
-      enumerable: true,
-      configurable: true,
-      get(): Outcome["steps"] {
-        const steps = explainPath(replay, path).steps;
-        Object.defineProperty(o, "steps", { value: steps, enumerable: true, configurable: true, writable: true });
-        return steps;
-      },
-      set(value: Outcome["steps"]) {
-        Object.defineProperty(o, "steps", { value, enumerable: true, configurable: true, writable: true });
-      },
-    });
-    metRules.set(o, { lines: f.rules, chains: f.chains });
+    metRules.set(o, f);
     return o;
   });
 }
@@ -47,14 +43,14 @@ export function withLazySteps(outcomes: PathOutcome[], input: RunInput): Outcome
 /** The lines of the rules an outcome met (matched), in order; read from its steps when it has no record of them. */
 export function rulesMet(o: Outcome): number[] {
   const known = metRules.get(o);
-  if (known) return [...known.lines];
+  if (known) return [...known.rules];
   return o.steps.filter((s) => s.kind === "rule" && s.matched).map((s) => s.line!);
 }
 
 /** The chain and line of each rule an outcome met, without making its steps when the fast path recorded them. */
 export function metRulesOf(o: Outcome): { lines: readonly (number | null)[]; chains: readonly (string | null)[] } {
   const known = metRules.get(o);
-  if (known) return known;
+  if (known) return { lines: known.rules, chains: known.chains };
   const matched = o.steps.filter((s) => s.kind === "rule" && s.matched);
   return { lines: matched.map((s) => s.line), chains: matched.map((s) => s.chain) };
 }

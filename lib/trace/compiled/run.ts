@@ -79,7 +79,6 @@ interface World {
   snat: SnatDecision | null;
   routedDst: string | null;
   localDestination: boolean;
-  pendingBranch: Fraction | undefined;
   /** The chance of the random match the world stopped at (set when a rule asks to split). */
   split: { yes: Fraction; no: Fraction } | null;
   ended: boolean;
@@ -159,7 +158,7 @@ function startWorld(input: RunInput, compiled: CompiledDump): World {
     tracked: true,
     plan: input.origin === "local" ? PLANS.local : PLANS.arriving,
     stage: 0, at: null, frames: null, decided: [], dnat: null, snat: null, routedDst: null, localDestination: false,
-    pendingBranch: undefined, split: null,
+    split: null,
     ended: false, verdict: "uncertain", delivery: null, line: null, reason: null, rejectWith: null,
     budget: MAX_STEPS_PER_WORLD, met: null, path: null,
   };
@@ -173,17 +172,38 @@ function tupleOf(p: PacketState): Tuple {
 function split(w: World): [World, World] {
   const { yes: chanceYes, no: chanceNo } = w.split!;
   w.split = null;
-  const yes: World = { ...w, packet: { ...w.packet }, frames: w.frames!.map((f) => ({ chain: f.chain, index: f.index })), decided: [...w.decided] };
+  const yes = copyWorld(w);
   const no = w;
   yes.probability = multiply(w.probability, chanceYes);
   no.probability = multiply(w.probability, chanceNo);
   yes.decided.push(true);
   no.decided.push(false);
-  yes.pendingBranch = w.pendingBranch ? multiply(w.pendingBranch, chanceYes) : chanceYes;
-  no.pendingBranch = w.pendingBranch ? multiply(w.pendingBranch, chanceNo) : chanceNo;
   yes.path = { value: true, prev: w.path };
   no.path = { value: false, prev: w.path };
   return [yes, no];
+}
+
+/** A copy of a world, field by field: copies keep the shape of the worlds made by startWorld, which keeps their readers fast. */
+function copyWorld(w: World): World {
+  const p = w.packet;
+  return {
+    node: w.node, now: w.now, reply: w.reply, connection: w.connection, state: w.state,
+    probability: w.probability,
+    packet: {
+      protocol: p.protocol, src: p.src, sport: p.sport, dst: p.dst, dport: p.dport,
+      inInterface: p.inInterface, outInterface: p.outInterface, mark: p.mark, ctstate: p.ctstate,
+      srcValue: p.srcValue, dstValue: p.dstValue, proto: p.proto, inId: p.inId, outId: p.outId,
+    },
+    before: w.before,
+    natActive: w.natActive,
+    tracked: w.tracked,
+    plan: w.plan,
+    stage: w.stage, at: w.at, frames: w.frames && w.frames.map((f) => ({ chain: f.chain, index: f.index })), decided: [...w.decided],
+    dnat: w.dnat, snat: w.snat, routedDst: w.routedDst, localDestination: w.localDestination,
+    split: w.split,
+    ended: w.ended, verdict: w.verdict, delivery: w.delivery, line: w.line, reason: w.reason, rejectWith: w.rejectWith,
+    budget: w.budget, met: w.met, path: w.path,
+  };
 }
 
 function finish(w: World): PathOutcome {
@@ -293,13 +313,23 @@ function enterStage(w: World, stage: Stage, run: Run): void {
   }
 }
 
+/** The built-in chain a table stage starts in, looked up once per stage of the shared plans. */
+function entryOf(compiled: CompiledDump, stage: TableStage): CompiledChain | undefined {
+  let entry = compiled.byStage.get(stage);
+  if (entry === undefined) {
+    entry = compiled.entries.get(entryKey(stage.table, stage.hook)) ?? null;
+    compiled.byStage.set(stage, entry);
+  }
+  return entry ?? undefined;
+}
+
 function enterTable(w: World, stage: TableStage, run: Run): void {
   w.stage++;
   if (stage.table === "nat" && !w.natActive) {
     if (w.connection) applyConntrackNat(w, stage, run);
     return;
   }
-  const entry = run.compiled.entries.get(entryKey(stage.table, stage.hook));
+  const entry = entryOf(run.compiled, stage);
   if (!entry) return;
   w.at = stage;
   w.frames = [{ chain: entry, index: 0 }];
@@ -377,7 +407,6 @@ function stepChain(w: World, run: Run): void {
   const decision = rule.matches === null ? decideByModel(w, rule, run) : decideCompiled(w, rule, run);
   if (decision === SPLIT) return;
   // The rule is decided: the random draws taken at it are settled.
-  w.pendingBranch = undefined;
   if (w.decided.length > 0) w.decided = [];
   frame.index++;
   if (decision === YES) applyTarget(w, rule, run);
@@ -553,6 +582,24 @@ function destinationNat(w: World, rule: CompiledRule, run: Run): void {
   w.frames = null;
 }
 
+/** The reasons MASQUERADE gives, by node, interface, next hop and port mode (the address follows from the first two). */
+const masqueradeReasons = new WeakMap<NodeContext, Map<string, Map<string | null, string[]>>>();
+
+function masqueradeReason(node: NodeContext, dev: string, address: string | null, nextHop: string | null, random: number): string {
+  let byDev = masqueradeReasons.get(node);
+  if (!byDev) masqueradeReasons.set(node, (byDev = new Map()));
+  let byHop = byDev.get(dev);
+  if (!byHop) byDev.set(dev, (byHop = new Map()));
+  let reasons = byHop.get(nextHop);
+  if (!reasons) {
+    const why = masqueradeWhy(node, dev, address, nextHop);
+    // The simulator keeps the client's port; say when the kernel would draw a random one instead.
+    const random = (flag: string) => `${why}; ${flag}: the kernel picks the source port at random (shown here as the client's)`;
+    byHop.set(nextHop, (reasons = [why, random("--random"), random("--random-fully")]));
+  }
+  return reasons[random];
+}
+
 function sourceNat(w: World, rule: CompiledRule, run: Run): void {
   const p = w.packet, t = rule.target, hook = w.at!.hook;
   const from = `${p.src}:${p.sport}`;
@@ -564,9 +611,8 @@ function sourceNat(w: World, rule: CompiledRule, run: Run): void {
     const r = lookupRoute(run.node, p.dst);
     const address = selectAddress(run.node, p.outInterface ?? "", r.nextHop);
     setSource(w, address ?? p.src, t.port >= 0 ? t.port : p.sport);
-    why = masqueradeWhy(run.node, p.outInterface ?? "", address, r.nextHop);
     const m = t.model as { random: boolean; randomFully: boolean };
-    if (m.randomFully || m.random) why += `; ${m.randomFully ? "--random-fully" : "--random"}: the kernel picks the source port at random (shown here as the client's)`;
+    why = masqueradeReason(run.node, p.outInterface ?? "", address, r.nextHop, m.randomFully ? 2 : m.random ? 1 : 0);
   }
   w.snat = { line: rule.line, chain: rule.chain.name, hook, target: t.code === T_SNAT ? "SNAT" : "MASQUERADE", from, to: `${p.src}:${p.sport}`, interface: p.outInterface, why };
   w.frames = null;
