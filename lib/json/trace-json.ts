@@ -2,8 +2,7 @@
  * The JSON form of a trace: what `kube-iptables-lab trace --json` prints and
  * what the explorer shows, built in one place so the two never differ.
  */
-import type { Outcome } from "../trace/engine.js";
-import type { Trace } from "../trace/trace.js";
+import type { Outcome, Trace } from "../trace/outcome.js";
 import { FORMATS } from "./formats.js";
 
 /** A later packet (follow-up or reply) in brief: its verdict, its tuple before and after, and the rules it matched. */

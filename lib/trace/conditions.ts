@@ -13,7 +13,7 @@ import { addressType, type NodeContext } from "../node/context.js";
 import type { Fraction } from "../math/fraction.js";
 import type { PacketState } from "./packet.js";
 import type { ConntrackEntry, NetState } from "./state.js";
-import { chanceOf, packetAddress, passesAddress } from "./quick.js";
+import { chanceOf, packetAddress, passesAddress } from "./rule-numbers.js";
 
 /** What the evaluator needs besides the packet. */
 export interface ConditionContext {

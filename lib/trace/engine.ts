@@ -7,82 +7,21 @@
 import type { Chain, Diagnostic, Dump, Rule, Table, TableName } from "../model/dump.js";
 import { chainsByName, findTable } from "../model/predicates.js";
 import type { Hook } from "../model/tables.js";
+import type {
+  ConnmarkTarget, CtTarget, DnatTarget, JumpTarget, MarkTarget, MasqueradeTarget, RedirectTarget, RejectTarget, SnatTarget, VerdictTarget,
+} from "../model/targets.js";
 import { hex } from "../format/quote.js";
 import { ONE, multiply, type Fraction } from "../math/fraction.js";
 import { lookupRoute, selectAddress, type NodeContext } from "../node/context.js";
 import { decideRule, type Effect } from "./conditions.js";
-import { nextCandidate } from "./index.js";
+import { nextCandidate } from "./chain-index.js";
 import { applyMark } from "./marks.js";
 import type { PacketState, Tuple } from "./packet.js";
 import { recentRemove, recentUpdate, type ConntrackEntry, type NetState } from "./state.js";
 import { MAX_STEPS_PER_WORLD, PLANS, type Stage, type TableStage } from "./plans.js";
+import type { DnatDecision, Outcome, SnatDecision, Step } from "./outcome.js";
 
-/** One thing that happened to the packet, in order. */
-export interface Step {
-  /** `rule`: a rule was checked; `policy`: a built-in chain's policy applied; `route`: a routing decision; `conntrack`: conntrack applied a recorded NAT; `deliver`: the packet left the hooks. */
-  kind: "rule" | "policy" | "route" | "conntrack" | "deliver";
-  hook: Hook | null;
-  table: TableName | null;
-  chain: string | null;
-  /** The rule's (or the chain declaration's) line in the dump. */
-  line: number | null;
-  /** The rule as written, or a description for other steps. */
-  rule: string;
-  matched: boolean;
-  /** For a rule that did not match: the first condition that failed, and why. */
-  reason?: string;
-  /** What the rule did: jump, MARK, DNAT, ACCEPT, ... */
-  action?: string;
-  /** The probability of the random branch taken at this rule. */
-  probability?: Fraction;
-  markBefore?: number;
-  markAfter?: number;
-}
-
-/** A destination rewrite. */
-export interface DnatDecision {
-  line: number | null;
-  chain: string | null;
-  hook: Hook;
-  target: "DNAT" | "REDIRECT" | "conntrack";
-  from: string;
-  to: string;
-}
-
-/** A source rewrite, with the reason for the address chosen. */
-export interface SnatDecision {
-  line: number | null;
-  chain: string | null;
-  hook: Hook;
-  target: "MASQUERADE" | "SNAT" | "conntrack";
-  from: string;
-  to: string;
-  interface: string | null;
-  why: string;
-}
-
-/** How a world ended. */
-export interface Outcome {
-  probability: Fraction;
-  verdict: "accepted" | "dropped" | "rejected" | "uncertain";
-  /** `local`: delivered to a process on the node; `out`: sent out of `outInterface`. */
-  delivery: "local" | "out" | null;
-  inInterface: string | null;
-  outInterface: string | null;
-  before: Tuple;
-  after: Tuple;
-  dnat: DnatDecision | null;
-  snat: SnatDecision | null;
-  /** The packet's mark when it left (or was dropped). */
-  mark: number;
-  /** For dropped, rejected and uncertain outcomes: the deciding line and why. */
-  line: number | null;
-  reason: string | null;
-  rejectWith: string | null;
-  steps: Step[];
-  /** Node state after this packet (xt_recent lists, counters). */
-  state: NetState;
-}
+export type { DnatDecision, Outcome, SnatDecision, Step } from "./outcome.js";
 
 interface Frame {
   chain: Chain;
@@ -339,37 +278,8 @@ function enterStage(w: World, stage: Stage, env: RunInput): void {
     }
     case "route":
     case "reroute":
-    case "route-local": {
-      w.stage++;
-      if (stage.kind === "reroute" && w.routedDst === p.dst) return;
-      const r = lookupRoute(env.node, p.dst);
-      w.routedDst = p.dst;
-      if (r.kind !== "local" && r.kind !== "unicast") {
-        push(w, { kind: "route", hook: null, table: null, chain: null, line: null, rule: `route to ${p.dst}`, matched: true, action: `no usable route (${r.kind})` });
-        end(w, "dropped", { reason: `no route to ${p.dst} (${r.kind})` });
-        return;
-      }
-      if (stage.kind === "route") {
-        if (r.kind === "local") {
-          push(w, { kind: "route", hook: null, table: null, chain: null, line: null, rule: `route to ${p.dst}`, matched: true, action: `${p.dst} is this node's own address: deliver locally (INPUT)` });
-          continueWith(w, PLANS.input);
-        } else {
-          if (!env.node.ipForward) {
-            end(w, "dropped", { reason: "net.ipv4.ip_forward is off: the node does not forward" });
-            return;
-          }
-          p.outInterface = r.dev;
-          push(w, { kind: "route", hook: null, table: null, chain: null, line: null, rule: `route to ${p.dst}`, matched: true, action: `forward out of ${r.dev}${r.route?.via ? ` via ${r.route.via}` : ""} (FORWARD)` });
-          continueWith(w, PLANS.forward);
-        }
-        return;
-      }
-      w.localDestination = r.kind === "local";
-      p.outInterface = r.kind === "local" ? "lo" : r.dev;
-      const verb = stage.kind === "reroute" ? "re-route after the destination changed" : "route";
-      push(w, { kind: "route", hook: null, table: null, chain: null, line: null, rule: `${verb}: ${p.dst}`, matched: true, action: r.kind === "local" ? `${p.dst} is this node's own address: out of lo` : `out of ${r.dev}${r.route?.via ? ` via ${r.route.via}` : ""}` });
-      return;
-    }
+    case "route-local":
+      return route(w, stage.kind, env);
     case "after-postrouting": {
       w.stage++;
       if (w.localDestination) {
@@ -391,6 +301,39 @@ function enterStage(w: World, stage: Stage, env: RunInput): void {
       end(w, "accepted", { delivery: "out" });
       return;
   }
+}
+
+/** A routing decision: where the packet goes next (INPUT or FORWARD), or which interface it leaves by, each recorded as a step. */
+function route(w: World, kind: "route" | "reroute" | "route-local", env: RunInput): void {
+  const p = w.packet;
+  w.stage++;
+  if (kind === "reroute" && w.routedDst === p.dst) return;
+  const r = lookupRoute(env.node, p.dst);
+  w.routedDst = p.dst;
+  if (r.kind !== "local" && r.kind !== "unicast") {
+    push(w, { kind: "route", hook: null, table: null, chain: null, line: null, rule: `route to ${p.dst}`, matched: true, action: `no usable route (${r.kind})` });
+    end(w, "dropped", { reason: `no route to ${p.dst} (${r.kind})` });
+    return;
+  }
+  if (kind === "route") {
+    if (r.kind === "local") {
+      push(w, { kind: "route", hook: null, table: null, chain: null, line: null, rule: `route to ${p.dst}`, matched: true, action: `${p.dst} is this node's own address: deliver locally (INPUT)` });
+      continueWith(w, PLANS.input);
+    } else {
+      if (!env.node.ipForward) {
+        end(w, "dropped", { reason: "net.ipv4.ip_forward is off: the node does not forward" });
+        return;
+      }
+      p.outInterface = r.dev;
+      push(w, { kind: "route", hook: null, table: null, chain: null, line: null, rule: `route to ${p.dst}`, matched: true, action: `forward out of ${r.dev}${r.route?.via ? ` via ${r.route.via}` : ""} (FORWARD)` });
+      continueWith(w, PLANS.forward);
+    }
+    return;
+  }
+  w.localDestination = r.kind === "local";
+  p.outInterface = r.kind === "local" ? "lo" : r.dev;
+  const verb = kind === "reroute" ? "re-route after the destination changed" : "route";
+  push(w, { kind: "route", hook: null, table: null, chain: null, line: null, rule: `${verb}: ${p.dst}`, matched: true, action: r.kind === "local" ? `${p.dst} is this node's own address: out of lo` : `out of ${r.dev}${r.route?.via ? ` via ${r.route.via}` : ""}` });
 }
 
 /** Conntrack's NAT for packets of a known connection: the nat table is skipped, the recorded translation applied. */
@@ -451,7 +394,7 @@ function stepChain(w: World, env: RunInput): [World, World] | null {
     return null;
   }
   // Long chains (KUBE-SERVICES): go straight to the next rule that can match this packet. The rules
-  // skipped fail a -d/-p/--dport check that has no side effect (see index.ts); with `explain` every
+  // skipped fail a -d/-p/--dport check that has no side effect (see chain-index.ts); with `explain` every
   // rule is checked, so each skipped rule is recorded with its reason.
   if (!env.explain && !env.naive) frame.index = nextCandidate(chain, frame.index, w.packet);
   if (frame.index >= chain.rules.length) {
@@ -527,125 +470,41 @@ export function applyEffects(w: { state: NetState }, effects: Effect[], now: num
   }
 }
 
-function applyTarget(
-  w: World, rule: Rule, stage: { hook: Hook; table: TableName },
-  probability: Fraction | undefined, notes: string[], env: RunInput,
-): void {
-  const p = w.packet;
-  const frames = w.frames!;
+/** The hook and table a rule is checked in. */
+type StageName = { hook: Hook; table: TableName };
+
+/** What a matched rule's target does to the world: its step record, then the target's own step. */
+function applyTarget(w: World, rule: Rule, stage: StageName, probability: Fraction | undefined, notes: string[], env: RunInput): void {
+  const step = recordMatch(w, rule, stage, probability, notes);
   const target = rule.target;
-  const step = ruleStep(stage, frames[frames.length - 1].chain, rule, true);
-  const chainName = step.chain;
-  if (probability) step.probability = probability;
-  if (notes.length) step.reason = notes.join("; ");
-  // The record is pushed now and completed below with what the target did.
-  push(w, step);
   if (!target) {
     step.action = "no target: counted only";
     return;
   }
   switch (target.kind) {
-    case "jump": {
-      const chains = frames[frames.length - 1].chains;
-      const next = { chain: chains.get(target.chain)!, chains, index: 0 };
-      step.action = `${target.goto ? "goto" : "jump to"} ${target.chain}`;
-      if (target.goto) frames[frames.length - 1] = next;
-      else frames.push(next);
-      return;
-    }
+    case "jump":
+      return jump(w, target, step);
     case "ACCEPT":
       step.action = `ACCEPT: leaves the ${stage.table} table for this hook`;
       w.frames = null;
       return;
-    case "DROP":
-      step.action = "DROP";
-      end(w, "dropped", { line: rule.line, reason: `DROP at line ${rule.line} (${stage.table} ${chainName})` });
-      return;
-    case "REJECT":
-      step.action = `REJECT with ${target.rejectWith}`;
-      end(w, "rejected", { line: rule.line, reason: `REJECT at line ${rule.line} (${stage.table} ${chainName})`, rejectWith: target.rejectWith });
-      return;
-    case "QUEUE":
-      step.action = "QUEUE: handed to a userspace program";
-      end(w, "uncertain", { line: rule.line, reason: `line ${rule.line}: QUEUE hands the packet to a program whose verdict is unknown` });
-      return;
-    case "RETURN": {
-      step.action = "RETURN";
-      const builtin = frames[0].chain;
-      frames.pop();
-      if (frames.length === 0) applyPolicy(w, builtin);
-      return;
-    }
-    case "MARK": {
-      const before = p.mark;
-      p.mark = applyMark(p.mark, target.value, target.mask);
-      step.action = `MARK ${hex(before)} -> ${hex(p.mark)}`;
-      step.markBefore = before;
-      step.markAfter = p.mark;
-      return;
-    }
+    case "DROP": case "REJECT": case "QUEUE":
+      return stopHere(w, rule, target, stage, step);
+    case "RETURN":
+      return returnFromChain(w, step);
+    case "MARK":
+      return setMark(w, target, step);
     case "CONNMARK":
-      step.action = "CONNMARK (connection mark)";
-      if (target.mode === "restore") {
-        const before = p.mark;
-        const ct = w.connection?.mark ?? 0;
-        p.mark = ((p.mark & ~target.nfmask) | (ct & target.ctmask)) >>> 0;
-        if (before !== p.mark) {
-          step.markBefore = before;
-          step.markAfter = p.mark;
-        }
-      }
-      return;
+      return connectionMark(w, target, step);
     case "LOG": case "NFLOG": case "TRACE":
       step.action = `${target.kind}: logged, traversal continues`;
       return;
     case "CT":
-      step.action = target.notrack ? "NOTRACK: the packet is not tracked, so nat is skipped" : "CT";
-      if (target.notrack) {
-        w.tracked = false;
-        w.natActive = false;
-        p.ctstate = "UNTRACKED";
-      }
-      return;
-    case "DNAT": case "REDIRECT": {
-      const from = `${p.dst}:${p.dport}`;
-      if (target.kind === "DNAT") {
-        const r = target.ranges[0];
-        if (r.minIp) p.dst = r.minIp;
-        if (r.minPort !== undefined) p.dport = r.minPort;
-      } else {
-        p.dst = stage.hook === "OUTPUT" ? "127.0.0.1" : (env.node.interfaces.find((i) => i.name === p.inInterface)?.addresses[0]?.address ?? p.dst);
-        if (target.ports) p.dport = target.ports.min;
-      }
-      const to = `${p.dst}:${p.dport}`;
-      w.dnat = { line: rule.line, chain: chainName, hook: stage.hook, target: target.kind, from, to };
-      step.action = `${target.kind} ${from} -> ${to}`;
-      w.frames = null;
-      return;
-    }
-    case "SNAT": case "MASQUERADE": {
-      const from = `${p.src}:${p.sport}`;
-      let why: string;
-      if (target.kind === "SNAT") {
-        const r = target.ranges[0];
-        if (r.minIp) p.src = r.minIp;
-        if (r.minPort !== undefined) p.sport = r.minPort;
-        why = `--to-source ${r.minIp ?? ""}`;
-      } else {
-        const route = lookupRoute(env.node, p.dst);
-        const address = selectAddress(env.node, p.outInterface ?? "", route.nextHop);
-        if (address) p.src = address;
-        if (target.ports) p.sport = target.ports.min;
-        why = masqueradeWhy(env.node, p.outInterface ?? "", address, route.nextHop);
-        // The simulator keeps the client's port; say when the kernel would draw a random one instead.
-        if (target.randomFully || target.random) why += `; ${target.randomFully ? "--random-fully" : "--random"}: the kernel picks the source port at random (shown here as the client's)`;
-      }
-      const to = `${p.src}:${p.sport}`;
-      w.snat = { line: rule.line, chain: chainName, hook: stage.hook, target: target.kind, from, to, interface: p.outInterface, why };
-      step.action = `${target.kind} ${from} -> ${to} (${why})`;
-      w.frames = null;
-      return;
-    }
+      return conntrackTarget(w, target, step);
+    case "DNAT": case "REDIRECT":
+      return destinationNat(w, rule, target, stage, step, env.node);
+    case "SNAT": case "MASQUERADE":
+      return sourceNat(w, rule, target, stage, step, env.node);
     case "unsupported":
       step.action = `unsupported target: ${target.text}`;
       end(w, "uncertain", { line: rule.line, reason: `line ${rule.line}: ${target.reason}` });
@@ -653,3 +512,125 @@ function applyTarget(
   }
 }
 
+/** The step record of a matched rule, pushed now and completed by its target with what it did. */
+function recordMatch(w: World, rule: Rule, stage: StageName, probability: Fraction | undefined, notes: string[]): Step {
+  const step = ruleStep(stage, currentChain(w), rule, true);
+  if (probability) step.probability = probability;
+  if (notes.length) step.reason = notes.join("; ");
+  push(w, step);
+  return step;
+}
+
+function currentChain(w: World): Chain {
+  const frames = w.frames!;
+  return frames[frames.length - 1].chain;
+}
+
+/** `-j CHAIN` (a new frame) or `-g CHAIN` (replaces the current one: a RETURN goes back past it). */
+function jump(w: World, target: JumpTarget, step: Step): void {
+  const frames = w.frames!;
+  const chains = frames[frames.length - 1].chains;
+  const next = { chain: chains.get(target.chain)!, chains, index: 0 };
+  step.action = `${target.goto ? "goto" : "jump to"} ${target.chain}`;
+  if (target.goto) frames[frames.length - 1] = next;
+  else frames.push(next);
+}
+
+/** DROP, REJECT and QUEUE: the packet's path ends at this rule. */
+function stopHere(w: World, rule: Rule, target: VerdictTarget | RejectTarget, stage: StageName, step: Step): void {
+  const at = `line ${rule.line} (${stage.table} ${step.chain})`;
+  if (target.kind === "DROP") {
+    step.action = "DROP";
+    end(w, "dropped", { line: rule.line, reason: `DROP at ${at}` });
+  } else if (target.kind === "REJECT") {
+    step.action = `REJECT with ${target.rejectWith}`;
+    end(w, "rejected", { line: rule.line, reason: `REJECT at ${at}`, rejectWith: target.rejectWith });
+  } else {
+    step.action = "QUEUE: handed to a userspace program";
+    end(w, "uncertain", { line: rule.line, reason: `line ${rule.line}: QUEUE hands the packet to a program whose verdict is unknown` });
+  }
+}
+
+/** RETURN: back to the calling chain, or the built-in chain's policy when there is none. */
+function returnFromChain(w: World, step: Step): void {
+  step.action = "RETURN";
+  const frames = w.frames!;
+  const builtin = frames[0].chain;
+  frames.pop();
+  if (frames.length === 0) applyPolicy(w, builtin);
+}
+
+function setMark(w: World, target: MarkTarget, step: Step): void {
+  const p = w.packet;
+  const before = p.mark;
+  p.mark = applyMark(p.mark, target.value, target.mask);
+  step.action = `MARK ${hex(before)} -> ${hex(p.mark)}`;
+  step.markBefore = before;
+  step.markAfter = p.mark;
+}
+
+/** CONNMARK: only --restore-mark changes the packet (the connection's mark into the packet's). */
+function connectionMark(w: World, target: ConnmarkTarget, step: Step): void {
+  step.action = "CONNMARK (connection mark)";
+  if (target.mode !== "restore") return;
+  const p = w.packet;
+  const before = p.mark;
+  const ct = w.connection?.mark ?? 0;
+  p.mark = ((p.mark & ~target.nfmask) | (ct & target.ctmask)) >>> 0;
+  if (before !== p.mark) {
+    step.markBefore = before;
+    step.markAfter = p.mark;
+  }
+}
+
+/** CT: with --notrack the packet is not tracked, so nat is skipped. */
+function conntrackTarget(w: World, target: CtTarget, step: Step): void {
+  step.action = target.notrack ? "NOTRACK: the packet is not tracked, so nat is skipped" : "CT";
+  if (!target.notrack) return;
+  w.tracked = false;
+  w.natActive = false;
+  w.packet.ctstate = "UNTRACKED";
+}
+
+/** DNAT to the rule's first address and port; REDIRECT to the node itself (127.0.0.1 from OUTPUT, else the incoming interface's first address). */
+function destinationNat(w: World, rule: Rule, target: DnatTarget | RedirectTarget, stage: StageName, step: Step, node: NodeContext): void {
+  const p = w.packet;
+  const from = `${p.dst}:${p.dport}`;
+  if (target.kind === "DNAT") {
+    const r = target.ranges[0];
+    if (r.minIp) p.dst = r.minIp;
+    if (r.minPort !== undefined) p.dport = r.minPort;
+  } else {
+    p.dst = stage.hook === "OUTPUT" ? "127.0.0.1" : (node.interfaces.find((i) => i.name === p.inInterface)?.addresses[0]?.address ?? p.dst);
+    if (target.ports) p.dport = target.ports.min;
+  }
+  const to = `${p.dst}:${p.dport}`;
+  w.dnat = { line: rule.line, chain: step.chain, hook: stage.hook, target: target.kind, from, to };
+  step.action = `${target.kind} ${from} -> ${to}`;
+  w.frames = null;
+}
+
+/** SNAT to the rule's first address and port; MASQUERADE to the address the kernel picks for the outgoing interface. */
+function sourceNat(w: World, rule: Rule, target: SnatTarget | MasqueradeTarget, stage: StageName, step: Step, node: NodeContext): void {
+  const p = w.packet;
+  const from = `${p.src}:${p.sport}`;
+  let why: string;
+  if (target.kind === "SNAT") {
+    const r = target.ranges[0];
+    if (r.minIp) p.src = r.minIp;
+    if (r.minPort !== undefined) p.sport = r.minPort;
+    why = `--to-source ${r.minIp ?? ""}`;
+  } else {
+    const route = lookupRoute(node, p.dst);
+    const address = selectAddress(node, p.outInterface ?? "", route.nextHop);
+    if (address) p.src = address;
+    if (target.ports) p.sport = target.ports.min;
+    why = masqueradeWhy(node, p.outInterface ?? "", address, route.nextHop);
+    // The simulator keeps the client's port; say when the kernel would draw a random one instead.
+    if (target.randomFully || target.random) why += `; ${target.randomFully ? "--random-fully" : "--random"}: the kernel picks the source port at random (shown here as the client's)`;
+  }
+  const to = `${p.src}:${p.sport}`;
+  w.snat = { line: rule.line, chain: step.chain, hook: stage.hook, target: target.kind, from, to, interface: p.outInterface, why };
+  step.action = `${target.kind} ${from} -> ${to} (${why})`;
+  w.frames = null;
+}

@@ -9,25 +9,10 @@ import { fraction, type Fraction } from "../math/fraction.js";
 import { createRandom, type Random } from "../math/random.js";
 import { connectionOf, traceConnection, type TraceOutcome } from "./trace.js";
 import { DEFAULT_SOURCE_PORT, type ConnectionSpec, type Protocol } from "./packet.js";
-import { emptyState, tupleKey, type ConntrackEntry, type NetState, type RecentLists } from "./state.js";
+import { emptyState, tupleKey, type ConntrackEntry, type NetState } from "./state.js";
+import type { SampledShare, SimulationEvent, TimedConnection } from "./outcome.js";
 
-/** One connection of a simulation, at a time in seconds. */
-export interface TimedConnection extends ConnectionSpec {
-  time: number;
-  /** A label for tables (`client A, 1st visit`). */
-  label?: string;
-}
-
-/** What happened to one connection of the sequence. */
-export interface SimulationEvent {
-  connection: TimedConnection;
-  /** Every possible outcome at that moment, with exact probabilities given the state then. */
-  possible: TraceOutcome[];
-  /** The outcome the draw picked (index into `possible`). */
-  chosen: number;
-  /** xt_recent lists after the connection. */
-  recent: RecentLists;
-}
+export type { SampledShare, SimulationEvent, TimedConnection } from "./outcome.js";
 
 /** Options of a simulation. */
 export interface SimulationOptions {
@@ -138,16 +123,6 @@ export function* simulationEvents(dump: Dump, node: NodeContext, connections: Ti
 /** Simulate a sequence of connections in time order, carrying xt_recent and conntrack state; every event in a list. */
 export function simulateConnections(dump: Dump, node: NodeContext, connections: TimedConnection[], options: SimulationOptions = {}): SimulationEvent[] {
   return [...simulationEvents(dump, node, connections, options)];
-}
-
-/** Counts of where sampled connections went, with the exact expectation and a 99.9% Wilson interval. */
-export interface SampledShare {
-  /** Destination after DNAT (`ip:port`), or the verdict for connections not accepted. */
-  key: string;
-  count: number;
-  exact: Fraction;
-  low: number;
-  high: number;
 }
 
 /**

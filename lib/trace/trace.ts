@@ -6,7 +6,10 @@
 import type { Dump } from "../model/dump.js";
 import { parseIPv4 } from "../model/address.js";
 import { inferOrigin, type NodeContext } from "../node/context.js";
-import { runPacket, type Outcome, type RunInput } from "./engine.js";
+import { runPacket, type RunInput } from "./engine.js";
+import type { FollowUp, Outcome, Trace, TraceOutcome } from "./outcome.js";
+
+export type { FollowUp, Trace, TraceOutcome } from "./outcome.js";
 import { runCompiled } from "./compiled/run.js";
 import { withLazySteps } from "./compiled/lazy-steps.js";
 import { DEFAULT_SOURCE_PORT, type ConnectionSpec, type PacketState, type Protocol, type Tuple } from "./packet.js";
@@ -15,39 +18,6 @@ import { nextHopOf, reachedService, unownedDestination } from "./reached.js";
 
 /** A connection that cannot be traced as given (bad address, unknown interface, ...). */
 export class TraceInputError extends Error {}
-
-/** Later packets of one outcome's connection: the next packet from the client, and the server's reply. */
-export interface FollowUp {
-  /** The connection as conntrack records it. */
-  connection: ConntrackEntry;
-  /** The client's next packet (ESTABLISHED; nat is not consulted, conntrack applies the NAT). */
-  original: Outcome[];
-  /** The server's reply, on the wire from the endpoint back to the client; empty when nothing owns the destination (see `Trace.warnings`). */
-  reply: Outcome[];
-}
-
-/** One way the connection can go. */
-export interface TraceOutcome extends Outcome {
-  /** Present for accepted outcomes. */
-  followUp: FollowUp | null;
-  /** The Service port (kube-proxy's `namespace/name:port`) whose rules this outcome went through, or null when no Service rule matched. */
-  service: string | null;
-  /** For a packet sent out of the node: the gateway it goes to, or the destination itself on a connected network. */
-  nextHop: string | null;
-  /** False when the packet leaves for an address nothing owns (a service-range address no rule rewrote): nobody can answer it. */
-  answerable: boolean;
-}
-
-/** The full answer for one connection. */
-export interface Trace {
-  /** The first packet as it starts. */
-  packet: Tuple;
-  /** Where it starts, and whether that was inferred from the routes. */
-  origin: { local: boolean; interface: string | null; inferred: boolean };
-  outcomes: TraceOutcome[];
-  /** What the outcomes do not say by themselves, such as a destination nothing owns (then no reply is traced). */
-  warnings: string[];
-}
 
 /** The state of a node that has seen nothing yet; shared, since states are replaced, never changed. */
 const EMPTY_STATE: NetState = emptyState();

@@ -3,7 +3,7 @@
  * with the Service port it reached (or none), the endpoint, the destination
  * and source rewrites, the address the receiver sees, the mark and the verdict.
  */
-import type { Trace } from "../trace/trace.js";
+import type { Trace } from "../trace/outcome.js";
 import { tupleText } from "../trace/packet.js";
 import { escapeHtml } from "./escape.js";
 import { codeText, markup, tableHtml, viewHtml, type Row, type ViewOptions } from "./html.js";

@@ -8,8 +8,7 @@
 import type { Dump, TableName } from "../model/dump.js";
 import type { Hook } from "../model/tables.js";
 import { isJump } from "../model/predicates.js";
-import type { Outcome } from "../trace/engine.js";
-import type { TraceOutcome } from "../trace/trace.js";
+import type { Outcome, TraceOutcome } from "../trace/outcome.js";
 import { escapeHtml, truncate } from "./escape.js";
 import { chartId } from "./ids.js";
 import { viewHtml, type ViewOptions } from "./html.js";

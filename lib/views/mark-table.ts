@@ -6,7 +6,7 @@
 import type { Dump } from "../model/dump.js";
 import type { MarkMatch } from "../model/matches.js";
 import { rulesAtLines } from "../model/predicates.js";
-import type { Outcome, Step } from "../trace/engine.js";
+import type { Outcome, Step } from "../trace/outcome.js";
 import { escapeHtml } from "./escape.js";
 import { markup, tableHtml, viewHtml, type Row, type ViewOptions } from "./html.js";
 import { highlightRule } from "./rule-text.js";

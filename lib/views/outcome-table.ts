@@ -1,5 +1,5 @@
 /** Each way a connection can go, in one row: its chance, where it ends, the Service port it reached, both NAT rewrites, what the server sees and what the client gets back. */
-import type { Trace } from "../trace/trace.js";
+import type { Trace } from "../trace/outcome.js";
 import { escapeHtml } from "./escape.js";
 import { codeText, markup, tableHtml, viewHtml, type Row, type ViewOptions } from "./html.js";
 import { probabilityCell, serviceText, unownedText, verdictText } from "./outcomes.js";

@@ -1,6 +1,5 @@
 /** What the outcome tables accept: one outcome, a list, or a whole trace. */
-import type { Outcome } from "../trace/engine.js";
-import type { Trace, TraceOutcome } from "../trace/trace.js";
+import type { Outcome, Trace, TraceOutcome } from "../trace/outcome.js";
 import { formatFraction, formatPercent, type Fraction } from "../math/fraction.js";
 import { hex } from "../format/quote.js";
 import { t } from "../i18n/language.js";

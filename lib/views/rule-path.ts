@@ -3,7 +3,7 @@
  * with what matched (or the condition that failed) marked, and the result.
  */
 import type { TableName } from "../model/dump.js";
-import type { Outcome, Step } from "../trace/engine.js";
+import type { Outcome, Step } from "../trace/outcome.js";
 import { formatFraction } from "../math/fraction.js";
 import { escapeHtml } from "./escape.js";
 import { markup, tableHtml, viewHtml, type Row, type ViewOptions } from "./html.js";

@@ -4,7 +4,7 @@
  * that condition's text), and the target. Every piece is escaped.
  */
 import { tokenizeLine, type Token } from "../parse/lexer.js";
-import type { Outcome, Step } from "../trace/engine.js";
+import type { Outcome, Step } from "../trace/outcome.js";
 import { escapeHtml } from "./escape.js";
 
 interface Span {

@@ -3,8 +3,8 @@
  * went (with the affinity path told apart from the random split), and a
  * Monte Carlo sample next to the exact split it estimates.
  */
-import type { SampledShare, SimulationEvent } from "../trace/simulate.js";
-import type { TraceOutcome } from "../trace/trace.js";
+import type { SampledShare, SimulationEvent } from "../trace/outcome.js";
+import type { TraceOutcome } from "../trace/outcome.js";
 import { formatFraction, formatPercent, toNumber } from "../math/fraction.js";
 import { escapeHtml } from "./escape.js";
 import { FlowBuilder, type FlowGraph } from "./flow.js";

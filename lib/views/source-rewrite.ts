@@ -7,7 +7,7 @@
  * flannel's), local delivery (the first packet never reaches POSTROUTING),
  * or no rule at all.
  */
-import type { Outcome } from "../trace/engine.js";
+import type { Outcome } from "../trace/outcome.js";
 import { escapeHtml, truncate } from "./escape.js";
 import { chartId } from "./ids.js";
 import { viewHtml, type ViewOptions } from "./html.js";

@@ -4,8 +4,7 @@
  * rewritten to and how it leaves the node (or where it is dropped). Band
  * widths are the outcomes' exact probabilities.
  */
-import type { Outcome, Step } from "../trace/engine.js";
-import type { Trace } from "../trace/trace.js";
+import type { Outcome, Step, Trace } from "../trace/outcome.js";
 import type { KubeService } from "../services/catalog.js";
 import { ZERO, add, formatFraction, formatPercent, type Fraction } from "../math/fraction.js";
 import { FlowBuilder, type FlowGraph, type FlowNodeKind } from "./flow.js";

@@ -1,7 +1,7 @@
 /** How each outcome ended: accepted (and where it went), dropped or rejected (where and why), the final packet and mark. */
 import { escapeHtml } from "./escape.js";
 import { codeText, markup, tableHtml, viewHtml, type Row, type ViewOptions } from "./html.js";
-import type { TraceOutcome } from "../trace/trace.js";
+import type { TraceOutcome } from "../trace/outcome.js";
 import { outcomeList, probabilityCell, serviceText, type OutcomeSource } from "./outcomes.js";
 import { t } from "../i18n/language.js";
 

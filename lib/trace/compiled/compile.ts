@@ -17,7 +17,7 @@ import type { ConntrackState, Match } from "../../model/matches.js";
 import type { Target } from "../../model/targets.js";
 import { chainsByName } from "../../model/predicates.js";
 import type { Hook } from "../../model/tables.js";
-import { chanceOf, type Chance } from "../quick.js";
+import { chanceOf, type Chance } from "../rule-numbers.js";
 import type { TableStage } from "../plans.js";
 
 /** A compiled chain: its rules in order, and where a jump to it goes. */

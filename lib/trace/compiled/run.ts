@@ -15,7 +15,7 @@ import { ONE, multiply, type Fraction } from "../../math/fraction.js";
 import { addressType, lookupRoute, selectAddress, type NodeContext } from "../../node/context.js";
 import { decideRule } from "../conditions.js";
 import { applyEffects, masqueradeWhy, MAX_WORLDS, pathLimitAt, type DnatDecision, type Outcome, type RunInput, type SnatDecision } from "../engine.js";
-import { nextCandidate } from "../index.js";
+import { nextCandidate } from "../chain-index.js";
 import { applyMark } from "../marks.js";
 import type { PacketState, Tuple } from "../packet.js";
 import { MAX_STEPS_PER_WORLD, PLANS, type Stage, type TableStage } from "../plans.js";
@@ -396,7 +396,7 @@ function stepChain(w: World, run: Run): void {
   const frame = frames[frames.length - 1];
   const chain = frame.chain;
   if (--w.budget < 0) return end(w, "uncertain", null, `more than ${MAX_STEPS_PER_WORLD} rule checks for one packet`);
-  // Long chains (KUBE-SERVICES): straight to the next rule that can match (see ../index.ts).
+  // Long chains (KUBE-SERVICES): straight to the next rule that can match (see ../chain-index.ts).
   frame.index = nextCandidate(chain.source, frame.index, w.packet);
   if (frame.index >= chain.rules.length) {
     if (chain.builtin) applyPolicy(w, chain);

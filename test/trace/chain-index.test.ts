@@ -8,7 +8,7 @@ import {
   generateCluster, loadNodeContext, parseDump, traceConnection,
   type ConnectionSpec, type Dump, type GeneratedService, type NodeContext, type Protocol, type TraceOptions,
 } from "../../lib/index.js";
-import { nextCandidate, ruleKey, setIndexMinRules } from "../../lib/trace/index.js";
+import { nextCandidate, ruleKey, setIndexMinRules } from "../../lib/trace/chain-index.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
