@@ -195,6 +195,29 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
     await page.context().close();
   }, 60_000);
 
+  it("checks a node file with the command line's schema check: each problem at its line and column", async () => {
+    const dir = fs.mkdtempSync(path.join(shotDir, "bad-node-"));
+    const text = '{\n  "interfaces": [{ "name": "eth0", "addresses": [{ "address": "10.0.0.1/24", "scope": "galaxy" }] }],\n  "serviceCidr": "10.96.0.0/12"\n}\n';
+    fs.writeFileSync(path.join(dir, "bad-node.json"), text);
+    const cli = spawnSync(process.execPath, [path.join(root, "dist/cli/bin.js"), "trace", path.join(root, "data/wordpress/iptables-save.txt"), "--node", "bad-node.json", "-s", "10.0.0.9", "-d", "10.0.0.1:80"], { cwd: dir, encoding: "utf8" });
+    expect(cli.status).toBe(1);
+    const cliLines = cli.stderr.trimEnd().split("\n");
+    expect(cliLines).toEqual([
+      'bad-node.json:2:87: error: interfaces[0].addresses[0].scope: expected one of "global", "site", "link", "host" (as `ip addr` shows it; only global addresses are picked as a source), got "galaxy"',
+      'bad-node.json:3:3: error: serviceCidr: unknown key "serviceCidr" (did you mean "serviceCIDR"?)',
+    ]);
+    const { page, watch } = await openExplorer(browser);
+    await waitForAnswer(page, "loaded", 0);
+    await page.click("#own-node summary");
+    await page.setInputFiles("#node-file", path.join(dir, "bad-node.json"));
+    await waitForAnswer(page, "loaded", 1);
+    const shown = (await page.textContent("#node-summary"))!;
+    for (const line of cliLines) expect(shown).toContain(line);
+    await (await page.$("#node-summary"))!.screenshot({ path: path.join(shotDir, "bad-node.png") });
+    expect(watch).toEqual({ requests: [], errors: [], dialogs: [] });
+    await page.context().close();
+  }, 60_000);
+
   it("keeps hostile dumps as text: no script runs, no dialog opens, nothing is fetched", async () => {
     const extra = [
       `javascript:alert(1)`, `<a href="javascript:window.__pwned=5">x</a>`, `<svg onload="window.__pwned=6">`, `\u202Eevil\u202C`, "x".repeat(240),
