@@ -25,6 +25,7 @@ const DELIBERATE: Record<string, { ours: "error" | "warning"; why: string }> = {
   "port-range-reversed": { ours: "warning", why: "iptables-save prints such a range when a kernel holds one (loaded by an older iptables), so the kit reads it back; it matches no port" },
   "hostname-localhost": { ours: "error", why: "iptables resolves names when loading; a dump holds addresses, so the kit asks for one" },
   "dnat-after-accept": { ours: "warning", why: "iptables-legacy checks a target's hook only on rules its walk reaches, so a DNAT after an unconditional ACCEPT (or in a chain only such a rule jumps to) is committed, and the kit follows it; iptables-nft refuses it, which the warning says" },
+  "commit-without-newline": { ours: "warning", why: "iptables-legacy-restore compares the line with \"COMMIT\\n\" and refuses it, iptables-nft-restore takes it; an editor that drops the last newline should not make the dump unreadable, so it is read with a warning that says both" },
   "loop-after-return": { ours: "warning", why: "iptables-legacy commits a loop closed only by rules after an unconditional verdict (its loop check never walks them, nor does any packet) and the kit follows it; iptables-nft refuses it, which the warning says" },
 };
 
@@ -77,6 +78,8 @@ const CODE: Record<string, string> = {
   "delete-chain-in-use": "chain-in-use",
   "loop-after-return": "loop-after-verdict",
   "dnat-after-accept": "placement-after-verdict",
+  "commit-without-newline": "commit-without-newline",
+  "table-twice": "duplicate-table",
 };
 
 describe.skipIf(cases.length === 0)("the inputs iptables-restore refuses or surprisingly accepts", () => {
