@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { parseHTML } from "linkedom";
 import { describe, expect, it } from "vitest";
 // @ts-ignore: plain JavaScript modules without type declarations
-import { caseLinks, readCaseLabels } from "../../scripts/build-site.mjs";
+import { caseLinks, readCaseLabels, readLessonCases } from "../../scripts/build-site.mjs";
 // @ts-ignore
 import { editionOf, languageSwitch, pageHref } from "../../scripts/site/editions.mjs";
 // @ts-ignore
@@ -226,5 +226,16 @@ describe("search in Chinese", () => {
     expect(search("改写地址").links).toEqual(["04-x.html#a"]);
     expect(search("改写地址").status).toContain(zh.words.searchStatus.loose);
     expect(search("改写端口").status).toBe("没有找到“改写端口”。");
+  });
+});
+
+describe("the explorer's lesson cases in Chinese", () => {
+  it("has a Chinese label for every case of every lesson (explorer/lesson-cases.json), so no link falls back to English", () => {
+    const labels: Record<string, string> = readCaseLabels("zh-CN");
+    const cases = readLessonCases() as Record<string, { label: string }[]>;
+    const all = Object.entries(cases).flatMap(([lesson, list]) => list.map((c) => ({ lesson, label: c.label })));
+    expect(all.length).toBeGreaterThan(0);
+    const untranslated = all.filter((c) => !/[\u4e00-\u9fff]/.test(labels[c.label] ?? ""));
+    expect(untranslated).toEqual([]);
   });
 });
