@@ -9,6 +9,7 @@ import type { ConnectionRequest, DumpSource, Loaded, NodeBrief, NodeSource, Repl
 import { connectionOfState, readState, writeState, type ExplorerState } from "./url-state.js";
 import { followPageLanguage } from "./translate-page.js";
 import { language, t } from "../lib/i18n/language.js";
+import { engineText } from "../lib/views/engine-text.js";
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -416,7 +417,7 @@ function showAnswer(traced: Traced, c: ConnectionRequest): void {
   const n = traced.outcomes.length;
   $("answer-lead").textContent = `${c.protocol} ${c.src} -> ${c.dst}:${c.dport}: ${t(n === 1 ? "{} possible outcome, traced in {} ms." : "{} possible outcomes, traced in {} ms.", n, traced.milliseconds.toFixed(1))}`;
   const warnings = $("warnings");
-  warnings.replaceChildren(...traced.warnings.map((w) => element("li", w)));
+  warnings.replaceChildren(...traced.warnings.map((w) => element("li", engineText(w))));
   warnings.hidden = traced.warnings.length === 0;
   setViewHtml("summary", traced.summaryHtml);
   setViewHtml("sankey", traced.sankeyHtml);

@@ -83,8 +83,8 @@ export function nodeGraph(services: readonly KubeService[], options: NodeGraphOp
     const svcLines = compact ? [label] : [s.chain, `= ${label}`];
     if (where) svcLines.push(`${where}/${s.protocol}`);
     if (single) svcLines.push(`→ ${t("{} (its only endpoint)", `${single.ip}:${single.port}`)}`);
-    const svc = b.node(`svc:${s.chain}`, "service", svcLines, [...svcLines, ...(compact ? [s.chain] : []), s.affinity ? `ClientIP affinity ${s.affinity.timeoutSeconds} s` : "no session affinity"].join("\n"));
-    if (parent) b.link(parent, svc, "flow", share(w), s.entryLines[0] ?? null, `${label}: lines ${s.entryLines.join(", ") || "none"}`);
+    const svc = b.node(`svc:${s.chain}`, "service", svcLines, [...svcLines, ...(compact ? [s.chain] : []), s.affinity ? t("ClientIP affinity {} s", s.affinity.timeoutSeconds) : t("no session affinity")].join("\n"));
+    if (parent) b.link(parent, svc, "flow", share(w), s.entryLines[0] ?? null, t("{}: lines {}", label, s.entryLines.join(t(", ")) || t("none")));
     if (single) continue;
     const rests = remainingBefore(s.endpoints);
     // At most maxEndpoints boxes per Service: when there are more, the last box stands for the rest.

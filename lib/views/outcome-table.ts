@@ -4,6 +4,7 @@ import { escapeHtml } from "./escape.js";
 import { codeText, markup, tableHtml, viewHtml, type Row, type ViewOptions } from "./html.js";
 import { probabilityCell, serviceText, unownedText, verdictText } from "./outcomes.js";
 import { t } from "../i18n/language.js";
+import { engineText } from "./engine-text.js";
 
 /** A one-row-per-outcome answer to "where does this connection go?": probability, verdict, Service port, DNAT, SNAT, the server's view, the reply. */
 export function outcomeTable(trace: Trace, options: ViewOptions = {}): string {
@@ -23,7 +24,7 @@ export function outcomeTable(trace: Trace, options: ViewOptions = {}): string {
       o.service ? codeText(o.service) : markup(`<span class="kil-dim">${escapeHtml(serviceText(o))}</span>`),
       o.dnat ? codeText(`${o.dnat.from} -> ${o.dnat.to}`) : markup(`<span class="kil-dim">${escapeHtml(t("none"))}</span>`),
       o.snat ? codeText(`${o.snat.from} -> ${o.snat.to} (${o.snat.target})`) : markup(`<span class="kil-dim">${escapeHtml(t("none"))}</span>`),
-      unowned ?? (o.verdict === "accepted" ? codeText(`${o.after.src}:${o.after.sport} -> ${o.after.dst}:${o.after.dport}`) : o.reason ?? ""),
+      unowned ? engineText(unowned) : o.verdict === "accepted" ? codeText(`${o.after.src}:${o.after.sport} -> ${o.after.dst}:${o.after.dport}`) : engineText(o.reason ?? ""),
       replyCell,
     ];
   });

@@ -11,6 +11,7 @@ import { failingCondition, highlightRule } from "./rule-text.js";
 import { probabilityCell, verdictText } from "./outcomes.js";
 import { tupleText } from "../trace/packet.js";
 import { t } from "../i18n/language.js";
+import { engineText } from "./engine-text.js";
 
 /** Options of `rulePathTable`. */
 export interface RulePathOptions extends ViewOptions {
@@ -45,14 +46,14 @@ function collapsedSteps(steps: readonly Step[], maxRun: number): Map<number, num
 }
 
 function resultHtml(s: Step): string {
-  if (s.kind !== "rule") return escapeHtml(s.action ?? "");
+  if (s.kind !== "rule") return escapeHtml(engineText(s.action ?? ""));
   const branch = s.probability ? ` <span class="kil-dim">(${escapeHtml(t("random branch, {}", formatFraction(s.probability)))})</span>` : "";
   if (s.matched) {
-    const notes = s.reason ? `<br><span class="kil-dim">${escapeHtml(s.reason)}</span>` : "";
-    return `<span class="kil-yes">${escapeHtml(t("matched"))}</span>: ${escapeHtml(s.action ?? "")}${branch}${notes}`;
+    const notes = s.reason ? `<br><span class="kil-dim">${escapeHtml(engineText(s.reason))}</span>` : "";
+    return `<span class="kil-yes">${escapeHtml(t("matched"))}</span>: ${escapeHtml(engineText(s.action ?? ""))}${branch}${notes}`;
   }
   const f = s.reason ? failingCondition(s.rule, s.reason) : null;
-  const why = f ? `<code>${escapeHtml(f.part)}</code>: ${escapeHtml(f.why)}` : escapeHtml(s.reason ?? "");
+  const why = f ? `<code>${escapeHtml(f.part)}</code>: ${escapeHtml(engineText(f.why))}` : escapeHtml(engineText(s.reason ?? ""));
   return `<span class="kil-no">${escapeHtml(t("no"))}</span>: ${why}${branch}`;
 }
 

@@ -6,6 +6,7 @@
 import { tokenizeLine, type Token } from "../parse/lexer.js";
 import type { Outcome, Step } from "../trace/outcome.js";
 import { escapeHtml } from "./escape.js";
+import { engineText } from "./engine-text.js";
 
 interface Span {
   start: number;
@@ -94,7 +95,7 @@ export function highlightRule(rule: string, step?: Pick<Step, "matched" | "reaso
     close(targetAt - 1);
   } else if (step.reason) {
     const f = failingCondition(rule, step.reason);
-    if (f) spans.push({ start: f.start, end: f.end, cls: "kil-miss", title: f.why });
+    if (f) spans.push({ start: f.start, end: f.end, cls: "kil-miss", title: engineText(f.why) });
   }
   spans.sort((a, b) => a.start - b.start);
   let out = "";

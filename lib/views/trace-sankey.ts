@@ -11,6 +11,7 @@ import { FlowBuilder, type FlowGraph, type FlowNodeKind } from "./flow.js";
 import { chainMeaning, compactProbability } from "./labels.js";
 import { renderSankey, type SankeyOptions } from "./sankey.js";
 import { t } from "../i18n/language.js";
+import { engineText } from "./engine-text.js";
 
 /** Options of the trace layout. */
 export interface TraceGraphOptions {
@@ -56,13 +57,13 @@ export function outcomeEnd(o: Outcome): { kind: FlowNodeKind; label: string[]; t
     if (o.delivery === "local") return { kind: "delivered", label: [t("delivered locally"), t("to {}", `${o.after.dst}:${o.after.dport}`)], title: t("delivered to a process on this node, {}", `${o.after.src}:${o.after.sport} -> ${o.after.dst}:${o.after.dport}`) };
     const src = o.snat ? t("as {}", `${o.snat.to} (${o.snat.target}${o.snat.line !== null ? ` ${t("line {}", o.snat.line)}` : ""})`) : t("source {} kept", `${o.after.src}:${o.after.sport}`);
     const out = o.outInterface ?? "?";
-    return { kind: "delivered", label: [t("out of {}", out), src], title: `${t("leaves {} as {}", out, `${o.after.src}:${o.after.sport} -> ${o.after.dst}:${o.after.dport}`)}${o.snat ? `\n${t("source NAT: {}", o.snat.why)}` : ""}` };
+    return { kind: "delivered", label: [t("out of {}", out), src], title: `${t("leaves {} as {}", out, `${o.after.src}:${o.after.sport} -> ${o.after.dst}:${o.after.dport}`)}${o.snat ? `\n${t("source NAT: {}", engineText(o.snat.why))}` : ""}` };
   }
   const verdict = t(o.verdict);
   const label = o.line !== null ? t("{} at line {}", verdict, o.line) : verdict;
-  if (o.verdict === "dropped") return { kind: "dropped", label: [label], title: o.reason ?? verdict };
-  if (o.verdict === "rejected") return { kind: "dropped", label: [label, o.rejectWith ?? ""].filter(Boolean), title: o.reason ?? verdict };
-  return { kind: "uncertain", label: [label], title: o.reason ?? verdict };
+  if (o.verdict === "dropped") return { kind: "dropped", label: [label], title: o.reason != null ? engineText(o.reason) : verdict };
+  if (o.verdict === "rejected") return { kind: "dropped", label: [label, o.rejectWith ?? ""].filter(Boolean), title: o.reason != null ? engineText(o.reason) : verdict };
+  return { kind: "uncertain", label: [label], title: o.reason != null ? engineText(o.reason) : verdict };
 }
 
 function chainKind(name: string): FlowNodeKind {

@@ -4,6 +4,7 @@ import { codeText, markup, tableHtml, viewHtml, type Row, type ViewOptions } fro
 import type { TraceOutcome } from "../trace/outcome.js";
 import { outcomeList, probabilityCell, serviceText, type OutcomeSource } from "./outcomes.js";
 import { t } from "../i18n/language.js";
+import { engineText } from "./engine-text.js";
 
 /** Table of each outcome's verdict: accepted (and where it went), dropped or rejected (where and why), the final packet and mark. */
 export function verdictTable(source: OutcomeSource, options: ViewOptions = {}): string {
@@ -24,7 +25,7 @@ export function verdictTable(source: OutcomeSource, options: ViewOptions = {}): 
       codeText(`${o.after.protocol} ${o.after.src}:${o.after.sport} -> ${o.after.dst}:${o.after.dport}`),
       codeText(`0x${o.mark.toString(16)}`),
       { content: o.line ?? "", className: "kil-num" },
-      o.reason ?? "",
+      engineText(o.reason ?? ""),
     ];
   });
   const table = tableHtml({ head: [{ text: t("outcome"), className: "kil-num" }, t("probability"), t("verdict"), t("Service port"), t("where"), t("packet at the end"), t("mark"), { text: t("line"), className: "kil-num" }, t("why")], rows });
