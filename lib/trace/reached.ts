@@ -10,7 +10,6 @@ import { cidrContains, formatCidr } from "../model/address.js";
 import { lookupRoute, type NodeContext } from "../node/context.js";
 import { services } from "../services/catalog.js";
 import type { Outcome } from "./engine.js";
-import { metRulesOf } from "./compiled/lazy-steps.js";
 
 /** Per dump: the Service port id of every nat chain and filter rule line that belongs to one Service port. */
 interface ServiceIndex {
@@ -37,9 +36,13 @@ function serviceIndex(dump: Dump): ServiceIndex {
 
 /** The Service port (kube-proxy's `namespace/name:port`) whose chains or filter rules an outcome went through, or null when no Service rule matched. */
 export function reachedService(dump: Dump, o: Outcome): string | null {
+  const matched = o.steps.filter((s) => s.kind === "rule" && s.matched);
+  return serviceOfRules(dump, matched.map((s) => s.line), matched.map((s) => s.chain));
+}
+
+/** The Service port of the first of the rules met (their lines and chains, in order) that belongs to one, or null. */
+export function serviceOfRules(dump: Dump, lines: readonly (number | null)[], chains: readonly (string | null)[]): string | null {
   const index = serviceIndex(dump);
-  // The rules met, in order: from the fast path's record, or from the steps.
-  const { lines, chains } = metRulesOf(o);
   for (let i = 0; i < lines.length; i++) {
     const chain = chains[i], line = lines[i];
     const byChain = chain !== null ? index.chains.get(chain) : undefined;

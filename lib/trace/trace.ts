@@ -14,7 +14,7 @@ import { runCompiled } from "./compiled/run.js";
 import { withLazySteps } from "./compiled/lazy-steps.js";
 import { DEFAULT_SOURCE_PORT, type ConnectionSpec, type PacketState, type Protocol, type Tuple } from "./packet.js";
 import { emptyState, tupleKey, type ConntrackEntry, type NetState } from "./state.js";
-import { nextHopOf, reachedService, unownedDestination } from "./reached.js";
+import { nextHopOf, reachedService, serviceOfRules, unownedDestination } from "./reached.js";
 
 /** A connection that cannot be traced as given (bad address, unknown interface, ...). */
 export class TraceInputError extends Error {}
@@ -38,13 +38,20 @@ export interface TraceOptions {
   reference?: boolean;
 }
 
+/** One packet's outcomes, and for the fast path the Service port each reached (from its own record of the rules met). */
+interface Ran {
+  outcomes: Outcome[];
+  services: (string | null)[] | null;
+}
+
 /**
  * One packet through the node. With explanations, or when asked for the reference, the explaining
  * engine; otherwise the compiled fast path, whose outcomes make their step records only when read.
  */
-function run(input: RunInput, reference: boolean): Outcome[] {
-  if (input.explain || input.naive || reference) return runPacket(input);
-  return withLazySteps(runCompiled(input), input);
+function run(input: RunInput, reference: boolean): Ran {
+  if (input.explain || input.naive || reference) return { outcomes: runPacket(input), services: null };
+  const fast = runCompiled(input);
+  return { outcomes: withLazySteps(fast, input), services: fast.map((f) => serviceOfRules(input.dump, f.rules, f.chains)) };
 }
 
 function checkIp(ip: string, what: string): void {
@@ -112,21 +119,21 @@ export function traceConnection(dump: Dump, node: NodeContext, spec: ConnectionS
   // An INVALID packet belongs to no connection: conntrack does not look it up, and nothing follows it.
   const invalid = packet.ctstate === "INVALID";
   const existing = invalid || state.conntrack.size === 0 ? null : state.conntrack.get(tupleKey(packet)) ?? null;
-  const first = run({
+  const ran = run({
     dump, node, packet: existing ? { ...packet, ctstate: "ESTABLISHED" } : packet, origin: origin.local ? "local" : "interface",
     state, now, connection: existing, reply: false, explain, naive,
   }, reference);
   // The outcomes are this call's own: each gets its follow-up in place rather than as a copy.
-  const outcomes = first as TraceOutcome[];
+  const outcomes = ran.outcomes as TraceOutcome[];
   const warnings: string[] = [];
-  for (const o of outcomes) {
+  outcomes.forEach((o, i) => {
     const unowned = unownedDestination(node, o);
     if (unowned && !warnings.includes(unowned)) warnings.push(unowned);
-    o.service = reachedService(dump, o);
+    o.service = ran.services ? ran.services[i] : reachedService(dump, o);
     o.nextHop = nextHopOf(node, o);
     o.answerable = unowned === null;
     o.followUp = o.verdict !== "accepted" || options.followUp === false || existing || invalid ? null : followUp(dump, node, o, origin, now, explain, naive, reference, unowned === null);
-  }
+  });
   return { packet: { protocol: packet.protocol, src: packet.src, sport: packet.sport, dst: packet.dst, dport: packet.dport }, origin, outcomes, warnings };
 }
 
@@ -139,7 +146,7 @@ function followUp(
     dump, node, state, now, connection, reply: false, explain, naive,
     packet: { ...o.before, inInterface: origin.interface, outInterface: null, mark: 0, ctstate: "ESTABLISHED" },
     origin: origin.local ? "local" : "interface",
-  }, reference);
+  }, reference).outcomes;
   // Nothing owns the destination: there is no reply to trace.
   if (!answered) return { connection, original, reply: [] };
   // The reply starts where the first packet went: from a process here, or arriving on the interface it left by.
@@ -150,6 +157,6 @@ function followUp(
     dump, node, state, now, connection, reply: true, explain, naive,
     packet: { ...r, inInterface: replyIn, outInterface: null, mark: 0, ctstate: "ESTABLISHED" },
     origin: replyLocal ? "local" : "interface",
-  }, reference);
+  }, reference).outcomes;
   return { connection, original, reply };
 }

@@ -2,13 +2,11 @@
  * Outcomes of the fast path in the shape of the explaining engine's: every
  * field is there, and `steps` is made only when something reads it, by the
  * explaining engine following that outcome's own random choices (one path,
- * not the whole tree). The rules met stay available without the steps.
+ * not the whole tree). Nothing else is kept per outcome: a table of them
+ * (a WeakMap) would keep every outcome alive past the young generation.
  */
 import { runPacket, type Outcome, type RunInput, type Step } from "../engine.js";
 import type { PathOutcome } from "./run.js";
-
-/** The rules met (line and chain of each matched rule) of outcomes made from the fast path. */
-const metRules = new WeakMap<Outcome, PathOutcome>();
 
 /** The step records of one outcome, from the explaining engine following its random choices. */
 export function explainPath(input: RunInput, path: readonly boolean[]): Outcome {
@@ -35,22 +33,11 @@ export function withLazySteps(outcomes: PathOutcome[], input: RunInput): Outcome
       },
       state: f.state,
     };
-    metRules.set(o, f);
     return o;
   });
 }
 
-/** The lines of the rules an outcome met (matched), in order; read from its steps when it has no record of them. */
+/** The lines of the rules an outcome met (matched), in order, from its steps (the fast path's own record is PathOutcome.rules). */
 export function rulesMet(o: Outcome): number[] {
-  const known = metRules.get(o);
-  if (known) return [...known.rules];
   return o.steps.filter((s) => s.kind === "rule" && s.matched).map((s) => s.line!);
-}
-
-/** The chain and line of each rule an outcome met, without making its steps when the fast path recorded them. */
-export function metRulesOf(o: Outcome): { lines: readonly (number | null)[]; chains: readonly (string | null)[] } {
-  const known = metRules.get(o);
-  if (known) return { lines: known.rules, chains: known.chains };
-  const matched = o.steps.filter((s) => s.kind === "rule" && s.matched);
-  return { lines: matched.map((s) => s.line), chains: matched.map((s) => s.chain) };
 }
