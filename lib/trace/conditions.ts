@@ -6,7 +6,7 @@
 import { cidrContains, formatCidr, formatIPv4, parseIPv4, type Cidr } from "../model/address.js";
 import { protocolNumber } from "../model/protocols.js";
 import type { Negatable, Rule } from "../model/dump.js";
-import type { ConntrackState, Match, PortRange, RecentMatch } from "../model/matches.js";
+import type { AddrtypeMatch, ConntrackMatch, ConntrackState, Match, PortRange, RecentMatch, StateMatch } from "../model/matches.js";
 import { formatMatch } from "../format/matches.js";
 import { hex } from "../format/quote.js";
 import { addressType, type NodeContext } from "../node/context.js";
@@ -172,9 +172,9 @@ function checkPort(kind: string, name: "sport" | "dport", r: Negatable<PortRange
 function checkMatch(m: Match, p: PacketState, ctx: ConditionContext, line: number, effects: Effect[], explain: boolean): Check | { uncertain: string; part: string } {
   // The match's text is only needed when it decides something, and only when asked: build it then.
   const describe = () => formatMatch(m).trim();
-  const no = (reason: () => string): Check => (explain ? { ok: false, part: describe(), reason: reason() } : FAILED);
+  const no: Fail = (reason) => (explain ? { ok: false, part: describe(), reason: reason() } : FAILED);
   const yes = MATCHED;
-  const port = (name: "sport" | "dport", r: Negatable<PortRange> | undefined, value: number) => checkPort(m.kind, name, r, value, explain);
+  const port: PortCheck = (name, r, value) => checkPort(m.kind, name, r, value, explain);
   switch (m.kind) {
     case "comment":
       return yes;
@@ -201,49 +201,10 @@ function checkMatch(m: Match, p: PacketState, ctx: ConditionContext, line: numbe
       const ok = (got === m.value) !== m.invert;
       return ok ? yes : no(() => `mark is ${hex(p.mark)} (${hex(p.mark)} & ${hex(m.mask)} = ${hex(got)})`);
     }
-    case "conntrack": case "state": {
-      const wanted = m.kind === "state" ? m.states : m.ctstate;
-      if (wanted) {
-        const have = statesOf(p, ctx, m.kind === "conntrack");
-        const ok = wanted.value.some((s) => have.includes(s)) !== wanted.invert;
-        if (!ok) return no(() => `the packet is ${have.join(",")}${p.ctstate === "NEW" ? " (the first packet of a connection)" : ""}`);
-      }
-      if (m.kind === "conntrack") {
-        const conn = ctx.connection;
-        const orig = conn?.original ?? (ctx.reply ? null : p);
-        const repl = conn?.reply ?? null;
-        const r = cidrCheck("--ctorigsrc", m.ctorigsrc, orig?.src, "the connection's original source")
-          ?? cidrCheck("--ctorigdst", m.ctorigdst, orig?.dst, "the connection's original destination")
-          ?? cidrCheck("--ctreplsrc", m.ctreplsrc, repl?.src ?? (m.ctreplsrc ? p.dst : undefined), "the reply source")
-          ?? cidrCheck("--ctrepldst", m.ctrepldst, repl?.dst ?? (m.ctrepldst ? p.src : undefined), "the reply destination")
-          ?? port("sport", m.ctorigsrcport, orig?.sport ?? p.sport)
-          ?? port("dport", m.ctorigdstport, orig?.dport ?? p.dport);
-        if (r) return explain ? { ...r, part: describe() } : r;
-        if (m.ctproto && (m.ctproto.value === p.protocol || m.ctproto.value === String(protocolNumber(p.protocol))) === m.ctproto.invert)
-          return no(() => `protocol is ${p.protocol}`);
-        if (m.ctdir && (m.ctdir === "REPLY") !== ctx.reply) return no(() => `the packet goes in the ${ctx.reply ? "reply" : "original"} direction`);
-        if (m.ctstatus || m.ctexpire || m.ctreplsrcport || m.ctrepldstport) return { uncertain: "conntrack status, expiry and reply ports are not simulated", part: describe() };
-      }
-      return yes;
-    }
-    case "addrtype": {
-      const limit = m.limitIfaceIn ? p.inInterface : m.limitIfaceOut ? p.outInterface : null;
-      const typeOf = (ip: string) => {
-        const t = addressType(ctx.node, ip);
-        if (t === "LOCAL" && limit) {
-          const iface = ctx.node.interfaces.find((i) => i.name === limit);
-          return iface?.addresses.some((a) => a.address === ip) ? "LOCAL" : "UNICAST";
-        }
-        return t;
-      };
-      for (const [n, ip, what] of [[m.srcType, p.src, "source"], [m.dstType, p.dst, "destination"]] as const) {
-        if (!n) continue;
-        const t = typeOf(ip);
-        if (n.value.includes(t as never) === n.invert)
-          return no(() => `${what} ${ip} is ${t === "LOCAL" ? "one of this node's addresses (LOCAL)" : `${t}, not one of this node's addresses`}`);
-      }
-      return yes;
-    }
+    case "conntrack": case "state":
+      return checkConntrack(m, p, ctx, explain, describe, no, port);
+    case "addrtype":
+      return checkAddrtype(m, p, ctx, no);
     case "statistic": {
       // Random draws are branches, taken by decideRule before this is called.
       if (m.mode === "random") throw new Error("unreachable: random statistic matches are decided by decideRule");
@@ -266,6 +227,58 @@ function checkMatch(m: Match, p: PacketState, ctx: ConditionContext, line: numbe
     case "unsupported":
       return { uncertain: m.reason, part: m.text };
   }
+}
+
+type Fail = (reason: () => string) => Check;
+type PortCheck = (name: "sport" | "dport", r: Negatable<PortRange> | undefined, value: number) => Check | null;
+
+/** `-m conntrack` and `-m state`: the packet's conntrack state, then (conntrack) the connection's tuple, protocol and direction. */
+function checkConntrack(
+  m: ConntrackMatch | StateMatch, p: PacketState, ctx: ConditionContext, explain: boolean, describe: () => string, no: Fail, port: PortCheck,
+): Check | { uncertain: string; part: string } {
+  const wanted = m.kind === "state" ? m.states : m.ctstate;
+  if (wanted) {
+    const have = statesOf(p, ctx, m.kind === "conntrack");
+    const ok = wanted.value.some((s) => have.includes(s)) !== wanted.invert;
+    if (!ok) return no(() => `the packet is ${have.join(",")}${p.ctstate === "NEW" ? " (the first packet of a connection)" : ""}`);
+  }
+  if (m.kind === "conntrack") {
+    const conn = ctx.connection;
+    const orig = conn?.original ?? (ctx.reply ? null : p);
+    const repl = conn?.reply ?? null;
+    const r = cidrCheck("--ctorigsrc", m.ctorigsrc, orig?.src, "the connection's original source")
+      ?? cidrCheck("--ctorigdst", m.ctorigdst, orig?.dst, "the connection's original destination")
+      ?? cidrCheck("--ctreplsrc", m.ctreplsrc, repl?.src ?? (m.ctreplsrc ? p.dst : undefined), "the reply source")
+      ?? cidrCheck("--ctrepldst", m.ctrepldst, repl?.dst ?? (m.ctrepldst ? p.src : undefined), "the reply destination")
+      ?? port("sport", m.ctorigsrcport, orig?.sport ?? p.sport)
+      ?? port("dport", m.ctorigdstport, orig?.dport ?? p.dport);
+    if (r) return explain ? { ...r, part: describe() } : r;
+    if (m.ctproto && (m.ctproto.value === p.protocol || m.ctproto.value === String(protocolNumber(p.protocol))) === m.ctproto.invert)
+      return no(() => `protocol is ${p.protocol}`);
+    if (m.ctdir && (m.ctdir === "REPLY") !== ctx.reply) return no(() => `the packet goes in the ${ctx.reply ? "reply" : "original"} direction`);
+    if (m.ctstatus || m.ctexpire || m.ctreplsrcport || m.ctrepldstport) return { uncertain: "conntrack status, expiry and reply ports are not simulated", part: describe() };
+  }
+  return MATCHED;
+}
+
+/** `-m addrtype`: the kind of the source and destination addresses, by the node's routes (LOCAL: one of its own). */
+function checkAddrtype(m: AddrtypeMatch, p: PacketState, ctx: ConditionContext, no: Fail): Check {
+  const limit = m.limitIfaceIn ? p.inInterface : m.limitIfaceOut ? p.outInterface : null;
+  const typeOf = (ip: string) => {
+    const t = addressType(ctx.node, ip);
+    if (t === "LOCAL" && limit) {
+      const iface = ctx.node.interfaces.find((i) => i.name === limit);
+      return iface?.addresses.some((a) => a.address === ip) ? "LOCAL" : "UNICAST";
+    }
+    return t;
+  };
+  for (const [n, ip, what] of [[m.srcType, p.src, "source"], [m.dstType, p.dst, "destination"]] as const) {
+    if (!n) continue;
+    const t = typeOf(ip);
+    if (n.value.includes(t as never) === n.invert)
+      return no(() => `${what} ${ip} is ${t === "LOCAL" ? "one of this node's addresses (LOCAL)" : `${t}, not one of this node's addresses`}`);
+  }
+  return MATCHED;
 }
 
 /** Shared empty lists: a decision's lists are never changed once it is returned. */
