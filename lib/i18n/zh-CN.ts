@@ -561,4 +561,15 @@ export const ZH_CN: Readonly<Record<string, string>> = {
   "ClientIP affinity {} s": "ClientIP 会话亲和性，{} 秒",
   "no session affinity": "没有会话亲和性",
   "{}: lines {}": "{}：第 {} 行",
+  // lib/views/engine-text.ts labText: the kernel lab's summaries (lib/lab/kernel-vs-simulator.ts), as the agreement files record them
+  "nat lines {}": "nat 规则行 {}",
+  "nat lines none": "没有 nat 规则行",
+  "{} answered, saw {}": "{} 应答了，看到的客户端是 {}",
+  "no answer ({})": "没有应答（{}）",
+  "{} reached the lab's probe, saw {} (the probe answers the whole service range to show where the packet went; in a real cluster nothing answers)":
+    "{} 到达了实验的探针，看到的客户端是 {}（探针应答整个 Service 地址范围，好显示数据包去了哪里；在真实集群里没有谁会应答）",
+  "{} {}, sees {}": "{} {}，看到的客户端是 {}",
+  "{} {} from {}, which nothing owns (no Service rule matched)": "{} {}，来自 {}，没有谁拥有这个地址（没有匹配任何 Service 规则）",
+  "{} dropped": "{} 丢弃",
+  "{} rejected": "{} 拒绝",
 };
