@@ -42,6 +42,10 @@ export {
   simulateConnections, simulationEvents, CONNTRACK_TIMEOUT, sampleSplit, drawOutcome,
   type TimedConnection, type SimulationEvent, type SimulationOptions, type SampledShare,
 } from "./trace/simulate.js";
+// The compiled fast path behind traceConnection's `explain: false`: outcomes with the rules met as line numbers and the random choices taken.
+export { runCompiled, type PathOutcome } from "./trace/compiled/run.js";
+export { compiledDump, forgetCompiled, type CompiledDump } from "./trace/compiled/compile.js";
+export { explainPath, rulesMet } from "./trace/compiled/lazy-steps.js";
 export { createRandom, type Random } from "./math/random.js";
 export { checkAnswer, closeTo, exerciseHtml, type ExerciseResult, type ExerciseSpec } from "./lessons/exercise.js";
 export { lessonTable, dumpLines, linesMentioning, preformatted } from "./lessons/html.js";
