@@ -296,6 +296,8 @@ export async function measureKernel(options: KernelBenchOptions = {}): Promise<K
         if (slow) {
           skipped.push({ mode, servicePorts: size, reason: slow });
           progress(`${size} Service ports, ${mode}: skipped (${slow})`);
+          // Larger sizes are not tried either; say so rather than repeat this size's estimate.
+          tooSlow.set(mode, `not tried: ${size} Service ports were already skipped in this mode`);
           continue;
         }
         progress(`${size} Service ports, ${mode} ...`);
