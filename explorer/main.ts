@@ -497,8 +497,8 @@ function addToTimeline(): void {
 function fillQuestions(questions: PageState["questions"]): void {
   page.questions = questions;
   const select = $<HTMLSelectElement>("question-list");
-  select.replaceChildren(option("", questions.length ? "(choose one, or build your own below)" : "(none for this dump)"));
-  for (const q of questions) select.append(option(q.id, q.question));
+  select.replaceChildren(option("", t(questions.length ? "(choose one, or build your own below)" : "(none for this dump)")));
+  for (const q of questions) select.append(option(q.id, t(q.question)));
 }
 
 function applyQuestion(id: string): void {

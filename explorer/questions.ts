@@ -7,6 +7,7 @@ import wordpressScenarios from "../data/wordpress/scenarios.json?raw";
 import wordpressTodayScenarios from "../data/wordpress-today/scenarios.json?raw";
 import policiesTodayScenarios from "../data/policies-today/scenarios.json?raw";
 import linkScopeScenarios from "../data/link-scope-today/scenarios.json?raw";
+import lessonTwelveZh from "../data/i18n/zh-CN/12.json?raw";
 import type { ConnectionRequest } from "./protocol.js";
 
 export interface Question {
@@ -48,4 +49,14 @@ const TEXT: Record<string, string> = {
 /** The questions for a bundled example (none for an unknown one). */
 export function questionsFor(example: string): Question[] {
   return TEXT[example] ? questionsOf(TEXT[example]) : [];
+}
+
+/**
+ * The Chinese of these questions, from lesson 12's phrasebook (the lesson asks the same ones):
+ * only the questions, so no other wording of the lesson reaches the explorer's phrasebook.
+ */
+export function questionPhrasesZh(): Record<string, string> {
+  const phrases = (JSON.parse(lessonTwelveZh) as { phrases: Record<string, string> }).phrases;
+  const asked = new Set(Object.values(TEXT).flatMap((text) => questionsOf(text).map((q) => q.question)));
+  return Object.fromEntries(Object.entries(phrases).filter(([english]) => asked.has(english)));
 }

@@ -351,6 +351,7 @@ export const ZH_CN: Readonly<Record<string, string>> = {
   "3. The connection": "3. 连接",
   "A question from the lessons": "课程中的问题",
   "(choose one, or build your own below)": "（选一个，或在下面自己构造）",
+  "(none for this dump)": "（这份 dump 没有）",
   "The client": "客户端",
   Who: "谁",
   "(choose a kind of client)": "（选择一种客户端）",
@@ -572,4 +573,13 @@ export const ZH_CN: Readonly<Record<string, string>> = {
   "{} {} from {}, which nothing owns (no Service rule matched)": "{} {}，来自 {}，没有谁拥有这个地址（没有匹配任何 Service 规则）",
   "{} dropped": "{} 丢弃",
   "{} rejected": "{} 拒绝",
+  // the "rule" column of routing, delivery and conntrack steps
+  "route to {}": "查路由：{}",
+  "route: {}": "查路由：{}",
+  "re-route after the destination changed: {}": "目的地址改变后重新查路由：{}",
+  "loopback: {}": "环回：{}",
+  "deliver to {}": "交给 {}",
+  "send out of {}": "从 {} 送出",
+  "conntrack reply direction": "conntrack：回包方向",
+  "conntrack original direction": "conntrack：原始方向",
 };

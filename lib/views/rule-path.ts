@@ -83,7 +83,7 @@ export function rulePathTable(outcome: Outcome, options: RulePathOptions = {}): 
     if (options.showOtherSteps === false && s.kind !== "rule" && s.kind !== "policy") return;
     const ruleCell = s.kind === "rule" || s.kind === "policy"
       ? markup(`<span class="kil-rule">${highlightRule(s.rule, s)}</span>`)
-      : markup(`<span class="kil-dim">${escapeHtml(s.rule)}</span>`);
+      : markup(`<span class="kil-dim">${escapeHtml(engineText(s.rule))}</span>`);
     rows.push({
       className: s.kind === "rule" && !s.matched ? "kil-skipped" : undefined,
       cells: [

@@ -69,6 +69,7 @@ describe("the engine's texts in zh-CN", () => {
     expect(html).toContain("跳转到 KUBE-SERVICES");
     expect(html).toContain("转发：从 flannel.1 发出（FORWARD）");
     expect(html).toContain("随机数落在这个概率之内");
+    expect(html).toContain("从 flannel.1 送出");
     expect(html).not.toMatch(/jump to|forward out of|first global-scope address|rewrites the (source|destination)|the random draw/);
   });
 
