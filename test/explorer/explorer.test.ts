@@ -332,6 +332,12 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
     expect(summary).toContain("裁决");
     expect(summary).toContain("10.253.25.4:80");
     expect(await page.textContent("#outcomes")).toContain("KUBE-SVC-QYS3VDMSAZUOTSWJ");
+    // The engine's step texts and the lessons' questions in Chinese too.
+    expect(await page.textContent("#outcomes")).toContain("跳转到 KUBE-SERVICES");
+    expect(await page.textContent("#outcomes")).not.toMatch(/jump to|forward out of|global-scope address/);
+    const questions = await page.$$eval("#question-list option", (os) => os.map((o) => o.textContent ?? ""));
+    expect(questions[0]).toBe("（选一个，或在下面自己构造）");
+    expect(questions.slice(1).every((q) => /[\u4e00-\u9fff]/.test(q))).toBe(true);
     // The JSON is the command line's, whatever the page's language.
     expect(await page.textContent("#trace-json")).toBe(expectedJson("wordpress", { src: "172.16.1.100", dst: "10.254.42.62", dport: 80 }));
     await page.screenshot({ path: path.join(shotDir, "zh-CN.png"), fullPage: false });
