@@ -178,6 +178,13 @@ async function reloadNode(node: NodeSource): Promise<void> {
 /** The user's own dump, kept to reload it with another node. */
 let lastOwnDump: DumpSource | null = null;
 
+/** A parser diagnostic in the page's language: FILE:LINE:COL and quoted rule text stay; "error"/"warning" and a message with a phrase are translated (the others stay English). */
+function diagnosticText(text: string): string {
+  const m = /^(.*?:\d+:\d+): (error|warning): ([\s\S]*)$/.exec(text);
+  if (!m || language() === "en") return text;
+  return `${m[1]}: ${t(m[2])}${t(": ")}${engineText(m[3])}`;
+}
+
 function showLoaded(l: Loaded): void {
   const seconds = ((l.timings.decode + l.timings.parse + l.timings.services) / 1000).toFixed(2);
   const diagnostics = $("diagnostics");
@@ -187,7 +194,7 @@ function showLoaded(l: Loaded): void {
     for (const [items, kind] of [[l.errors, "error"], [l.warnings, "warning"]] as const) {
       for (const d of items) {
         const li = element("li", undefined, kind);
-        li.append(element("code", d.text));
+        li.append(element("code", diagnosticText(d.text)));
         if (d.line) li.append(element("pre", d.line));
         list.append(li);
       }

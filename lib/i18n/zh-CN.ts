@@ -388,6 +388,8 @@ export const ZH_CN: Readonly<Record<string, string>> = {
   "client A": "客户端 A",
   "The worker stopped: {}": "后台计算已停止：{}",
   "unknown error": "未知错误",
+  error: "错误",
+  warning: "警告",
   "{} error": "{} 个错误",
   "{} errors": "{} 个错误",
   "{} warning": "{} 个警告",
@@ -582,4 +584,10 @@ export const ZH_CN: Readonly<Record<string, string>> = {
   "send out of {}": "从 {} 送出",
   "conntrack reply direction": "conntrack：回包方向",
   "conntrack original direction": "conntrack：原始方向",
+  // the parser's most common diagnostics, as the explorer lists them (the rest stay English)
+  "no chain called '{}' is declared in table {} before this line, and it is not a known target": "表 {2} 中在这一行之前没有声明名为 '{1}' 的链，它也不是已知的目标（target）",
+  "table {} has no COMMIT: expected a COMMIT line to end it": "表 {} 没有 COMMIT：应当以一行 COMMIT 结束",
+  "rule in undeclared chain {}: declare it with '{}' earlier in table {}": "规则所在的链 {} 没有声明：请在表 {3} 中更早的位置用 '{2}' 声明它",
+  "unknown option \"{}\" ({} has no such option)": "未知的选项 \"{}\"（{} 没有这个选项）",
+  "unknown option \"{}\"": "未知的选项 \"{}\"",
 };

@@ -177,6 +177,20 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
     await page.context().close();
   }, 120_000);
 
+  it("shows a pasted dump's errors in the page's language, FILE:LINE:COL and the line as they are", async () => {
+    const { page, watch } = await openExplorer(browser, "", { width: 1280, height: 900 }, "zh-CN/explore.html");
+    await waitForAnswer(page, "loaded", 0);
+    await page.click("#own-dump summary");
+    await page.fill("#dump-text", "*nat\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -p tcp --dport 80 -j NOWHERE\nCOMMIT\n");
+    await page.click("#read-text");
+    await waitForAnswer(page, "loaded", 1);
+    const items = await page.$$eval("#diagnostics li", (lis) => lis.map((li) => ({ code: li.querySelector("code")?.textContent, line: li.querySelector("pre")?.textContent })));
+    expect(items[0].code).toBe("pasted:3:36: 错误：-j NOWHERE：表 nat 中在这一行之前没有声明名为 'NOWHERE' 的链，它也不是已知的目标（target）");
+    expect(items[0].line).toBe("-A PREROUTING -p tcp --dport 80 -j NOWHERE");
+    expect(watch).toEqual({ requests: [], errors: [], dialogs: [] });
+    await page.context().close();
+  }, 60_000);
+
   it("shows a pasted dump's errors with their lines", async () => {
     const { page, watch } = await openExplorer(browser);
     await waitForAnswer(page, "loaded", 0);
