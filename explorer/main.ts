@@ -9,7 +9,7 @@ import type { ConnectionRequest, DumpSource, Loaded, NodeBrief, NodeSource, Repl
 import { connectionOfState, readState, writeState, type ExplorerState } from "./url-state.js";
 import { followPageLanguage } from "./translate-page.js";
 import { language, t } from "../lib/i18n/language.js";
-import { engineText } from "../lib/views/engine-text.js";
+import { diagnosticMessage, engineText } from "../lib/views/engine-text.js";
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -178,11 +178,11 @@ async function reloadNode(node: NodeSource): Promise<void> {
 /** The user's own dump, kept to reload it with another node. */
 let lastOwnDump: DumpSource | null = null;
 
-/** A parser diagnostic in the page's language: FILE:LINE:COL and quoted rule text stay; "error"/"warning" and a message with a phrase are translated (the others stay English). */
+/** A parser diagnostic in the page's language: FILE:LINE:COL and quoted rule text stay; "error"/"warning" and the message are translated. */
 function diagnosticText(text: string): string {
   const m = /^(.*?:\d+:\d+): (error|warning): ([\s\S]*)$/.exec(text);
   if (!m || language() === "en") return text;
-  return `${m[1]}: ${t(m[2])}${t(": ")}${engineText(m[3])}`;
+  return `${m[1]}: ${t(m[2])}${t(": ")}${diagnosticMessage(m[3])}`;
 }
 
 function showLoaded(l: Loaded): void {

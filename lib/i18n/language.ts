@@ -139,6 +139,13 @@ export function phraseIn(lang: Language, text: string, ...values: (string | numb
   return fill(text, values);
 }
 
+/** Whether `lang`'s phrasebook has a phrase for the whole text, exactly or by a placeholder key (English has every text). */
+export function hasPhrase(lang: Language, text: string): boolean {
+  if (lang === "en") return true;
+  const book = bookOf(lang);
+  return book.exact.has(text) || book.patterns.some((p) => p.regex.test(text));
+}
+
 /** The text in the current language (see `phraseIn`); `t("Endpoints of {}", name)` or `t("A whole sentence.")`. */
 export function t(text: string, ...values: (string | number)[]): string {
   return current === "en" ? fill(text, values) : phraseIn(current, text, ...values);

@@ -7,7 +7,7 @@
  * and interfaces inside the texts stay as they are. In English the text is
  * returned unchanged.
  */
-import { language, t } from "../i18n/language.js";
+import { hasPhrase, language, t } from "../i18n/language.js";
 
 /** A rule condition quoted before its reason: `-d 10.0.0.1/32: destination is …`, `! -s …`, `--random-fully: …`. */
 const CONDITION = /^((?:! )?-[^:]*?): (.+)$/s;
@@ -68,4 +68,14 @@ function splitOutside(text: string, sep: string): string[] {
 export function labText(text: string): string {
   if (language() === "en" || text === "") return text;
   return text.split(" | ").map((outcome) => splitOutside(outcome, "; ").map((part) => t(part)).join(t("; "))).join(" | ");
+}
+
+/**
+ * A parser diagnostic's message in the current language (unchanged in English): its own phrase
+ * when the phrasebook has one (`-s given twice: …` is one sentence, not a condition and its
+ * reason), else read as an engine text (`-j NOWHERE: no chain called …`).
+ */
+export function diagnosticMessage(text: string): string {
+  if (language() === "en") return text;
+  return hasPhrase(language(), text) ? t(text) : engineText(text);
 }
