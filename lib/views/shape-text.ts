@@ -29,12 +29,25 @@ function problemMessage(text: string): string {
   return t(text);
 }
 
-/** A shape problem line (or any other error text of a JSON input) in the current language. */
-export function shapeText(text: string): string {
-  if (language() === "en") return text;
+/** A located problem, as the kit reports a JSON file's problems: `FILE:LINE:COL: error: PATH: MESSAGE`. */
+const LOCATED = /^(.*?:\d+:\d+): (error|warning): ([\s\S]*)$/;
+
+/** One line of problems in the current language. */
+function lineText(text: string): string {
+  const located = LOCATED.exec(text);
+  if (located) return `${located[1]}: ${t(located[2])}${t(": ")}${lineText(located[3])}`;
   const line = LINE.exec(text);
   if (!line) return t(text);
   const more = line[3] ? /\d+/.exec(line[3])![0] : undefined;
   const tail = more === undefined ? "" : t(more === "1" ? " (and {} more problem)" : " (and {} more problems)", more);
   return `${line[1] ?? ""}${problemMessage(line[2])}${tail}`;
+}
+
+/**
+ * A JSON input's problems in the current language: one `problemsText` line, or the located
+ * lines (`FILE:LINE:COL: error: …`) the explorer and the CLI list, one per line.
+ */
+export function shapeText(text: string): string {
+  if (language() === "en") return text;
+  return text.split("\n").map(lineText).join("\n");
 }

@@ -230,6 +230,19 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
     await (await page.$("#node-summary"))!.screenshot({ path: path.join(shotDir, "bad-node.png") });
     expect(watch).toEqual({ requests: [], errors: [], dialogs: [] });
     await page.context().close();
+    // The Chinese page: the same lines, their wording in Chinese, file, place, path and values as they are.
+    const zh = await openExplorer(browser, "", { width: 1280, height: 900 }, "zh-CN/explore.html");
+    await waitForAnswer(zh.page, "loaded", 0);
+    await zh.page.click("#own-node summary");
+    await zh.page.setInputFiles("#node-file", path.join(dir, "bad-node.json"));
+    await waitForAnswer(zh.page, "loaded", 1);
+    const shownZh = (await zh.page.textContent("#node-summary"))!;
+    expect(shownZh).toContain('bad-node.json:3:3: 错误：serviceCidr: 未知的键 "serviceCidr"（是不是想写 "serviceCIDR"？）');
+    expect(shownZh).toContain('bad-node.json:2:87: 错误：interfaces[0].addresses[0].scope: 期望："global"、"site"、"link"、"host" 之一');
+    expect(shownZh).not.toMatch(/unknown key|expected one of|error:/);
+    await (await zh.page.$("#node-summary"))!.screenshot({ path: path.join(shotDir, "bad-node-zh-CN.png") });
+    expect(zh.watch).toEqual({ requests: [], errors: [], dialogs: [] });
+    await zh.page.context().close();
   }, 60_000);
 
   it("keeps hostile dumps as text: no script runs, no dialog opens, nothing is fetched", async () => {

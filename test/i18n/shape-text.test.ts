@@ -57,4 +57,17 @@ describe("a node file's shape problems in zh-CN", () => {
     const line = problemsText("my-node.json", problemsOf(BAD_NODES[1]).filter((p) => p.key !== undefined));
     expect(shapeText(line)).toBe('my-node.json: interfaces[0].Addresses: 未知的键 "Addresses"（是不是想写 "addresses"？）');
   });
+
+  it("reads the located lines the explorer lists for a node file, line by line", () => {
+    const lines = [
+      'bad-node.json:2:87: error: interfaces[0].addresses[0].scope: expected one of "global", "site", "link", "host" (as `ip addr` shows it; only global addresses are picked as a source), got "galaxy"',
+      'bad-node.json:3:3: error: serviceCidr: unknown key "serviceCidr" (did you mean "serviceCIDR"?)',
+    ].join("\n");
+    expect(shapeText(lines)).toBe(lines);
+    setLanguage("zh-CN");
+    expect(shapeText(lines).split("\n")).toEqual([
+      'bad-node.json:2:87: 错误：interfaces[0].addresses[0].scope: 期望："global"、"site"、"link"、"host" 之一（与 `ip addr` 的显示相同；只有 global 地址会被选作源地址）；实际："galaxy"',
+      'bad-node.json:3:3: 错误：serviceCidr: 未知的键 "serviceCidr"（是不是想写 "serviceCIDR"？）',
+    ]);
+  });
 });
