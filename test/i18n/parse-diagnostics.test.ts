@@ -98,4 +98,19 @@ describe("the parser's diagnostics in zh-CN", () => {
       expect(englishLeft(zh), zh).toBeUndefined();
     });
   }
+
+  it("other wordings of the kinds read in Chinese too", () => {
+    const texts = [
+      d(["-A INPUT -m recent --set --rcheck -j ACCEPT"]), d(["-A INPUT -i abcdefghijklmnopq -j ACCEPT"]),
+      d(["-A INPUT -p icmp -m icmp --icmp-type 256 -j ACCEPT"]), d(["-A INPUT -j MARK --set-mark 1 --or-mark 2"], "mangle"),
+      d(["-A PREROUTING -j DNAT --to-destination 10.0.0.1:80"], "nat"), d(['-A INPUT -j LOG --log-prefix ""']),
+      d(["-A PREROUTING -j REDIRECT --to-ports 80"], "nat"), d(["-A PREROUTING -p tcp -j DNAT --to-destination 10.0.0.1 --random-fully"], "nat"),
+    ];
+    const messages = texts.flatMap((text) => { const r = parseDump(text, { file: "t.save" }); return [...r.errors, ...r.warnings].map((x) => x.message); });
+    expect(messages.length).toBe(texts.length);
+    setLanguage("zh-CN");
+    clearMissingPhrases("zh-CN");
+    for (const english of messages) expect(englishLeft(diagnosticMessage(english)), english).toBeUndefined();
+    expect(missingPhrases("zh-CN")).toEqual([]);
+  });
 });
