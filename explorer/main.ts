@@ -242,13 +242,13 @@ function showNode(node: NodeBrief | null, error: string | null): void {
   }
   box.append(table);
   const facts = [
-    node.clusterCIDR ? `cluster CIDR ${node.clusterCIDR}` : "no cluster CIDR",
-    node.podCIDR ? `pod CIDR ${node.podCIDR}` : "no pod CIDR",
-    node.serviceCIDR ? `service CIDR ${node.serviceCIDR}` : "no service CIDR",
-    `${node.routes.length} routes`,
-    node.peers.length ? `peers ${node.peers.map((p) => `${p.name} (${p.address})`).join(", ")}` : "no peers",
+    node.clusterCIDR ? t("cluster CIDR {}", node.clusterCIDR) : t("no cluster CIDR"),
+    node.podCIDR ? t("pod CIDR {}", node.podCIDR) : t("no pod CIDR"),
+    node.serviceCIDR ? t("service CIDR {}", node.serviceCIDR) : t("no service CIDR"),
+    t(node.routes.length === 1 ? "{} route" : "{} routes", node.routes.length),
+    node.peers.length ? t("peers {}", node.peers.map((p) => `${p.name} (${p.address})`).join(t(", "))) : t("no peers"),
   ];
-  box.append(element("p", facts.join("; ") + ".", "note"));
+  box.append(element("p", facts.join(t("; ")) + t("."), "note"));
 }
 
 // ---- the Service picker and the presets -----------------------------------------

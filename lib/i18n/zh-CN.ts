@@ -17,6 +17,18 @@ export const ZH_CN: Readonly<Record<string, string>> = {
   // lib/views: words many views share
   ", ": "，",
   "; ": "；",
+  ".": "。",
+  // explorer: the node's facts under its interface table
+  "cluster CIDR {}": "集群 CIDR {}",
+  "no cluster CIDR": "没有集群 CIDR",
+  "pod CIDR {}": "Pod CIDR {}",
+  "no pod CIDR": "没有 Pod CIDR",
+  "service CIDR {}": "Service CIDR {}",
+  "no service CIDR": "没有 Service CIDR",
+  "{} route": "{} 条路由",
+  "{} routes": "{} 条路由",
+  "peers {}": "对等节点：{}",
+  "no peers": "没有对等节点",
   accepted: "接受",
   dropped: "丢弃",
   rejected: "拒绝",

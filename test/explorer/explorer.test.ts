@@ -362,6 +362,9 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
     // The engine's step texts and the lessons' questions in Chinese too.
     expect(await page.textContent("#outcomes")).toContain("跳转到 KUBE-SERVICES");
     expect(await page.textContent("#outcomes")).not.toMatch(/jump to|forward out of|global-scope address/);
+    // The node's facts under its interface table, in Chinese around the node's own values.
+    const facts = await page.textContent("#node-summary p.note");
+    expect(facts).toBe("集群 CIDR 10.253.0.0/16；Pod CIDR 10.253.51.0/24；Service CIDR 10.254.0.0/16；4 条路由；对等节点：k8s02 (172.16.1.11)，k8s03 (172.16.1.12)。");
     const questions = await page.$$eval("#question-list option", (os) => os.map((o) => o.textContent ?? ""));
     expect(questions[0]).toBe("（选一个，或在下面自己构造）");
     expect(questions.slice(1).every((q) => /[\u4e00-\u9fff]/.test(q))).toBe(true);
