@@ -43,7 +43,7 @@ import { glossaryBody, glossarySections, readGlossary, termsIn } from "./site/gl
 import { finishLessonPage } from "./site/pages.mjs";
 import { indexBody, sitePage } from "./site/pages-extra.mjs";
 import { searchBody, searchIndexScript } from "./site/search.mjs";
-import { notebookTitle, readSeries } from "./site/series.mjs";
+import { cellText, notebookTitle, readSeries } from "./site/series.mjs";
 // The built library (npm run build), for the explorer's link format.
 import { explorerHash, explorerQuestion } from "../dist/views/explorer-link.js";
 
@@ -115,7 +115,6 @@ export function externalReferences(html) {
 
 export { escapeHtml } from "./site/html.mjs";
 
-const cellText = (v) => (Array.isArray(v) ? v.join("") : String(v ?? ""));
 
 export { notebookTitle };
 

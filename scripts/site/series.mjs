@@ -13,7 +13,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-const cellText = (v) => (Array.isArray(v) ? v.join("") : String(v ?? ""));
+/** A notebook text field (a cell's source, an output's text): a string or a list of lines. */
+export const cellText = (v) => (Array.isArray(v) ? v.join("") : String(v ?? ""));
 
 // Han characters (and CJK punctuation): Chinese prose, which has no spaces between words.
 const CJK = /[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]/g;

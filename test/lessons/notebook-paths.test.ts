@@ -4,7 +4,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { withoutComments } from "../../scripts/sync-edition.mjs";
+import { cellText, withoutComments } from "../../scripts/sync-edition.mjs";
 import { root } from "../views/support.js";
 
 /** Every notebook of the series, English and translated editions: paths from the project root. */
@@ -51,8 +51,7 @@ describe("lessons read their data through the package", () => {
     const notebook = JSON.parse(fs.readFileSync(path.join(root, file), "utf8")) as { cells: { cell_type: string; source: string | string[] }[] };
     const found = notebook.cells.flatMap((cell, i) => {
       if (cell.cell_type !== "code") return [];
-      const code = Array.isArray(cell.source) ? cell.source.join("") : cell.source;
-      return relativeReads(code).map((line) => `cell ${i + 1}: ${line.trim()}`);
+      return relativeReads(cellText(cell)).map((line) => `cell ${i + 1}: ${line.trim()}`);
     });
     expect(found, `${file} reads through the working directory; use openLesson("example") or dataPath("example/file") instead`).toEqual([]);
   });
