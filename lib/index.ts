@@ -103,7 +103,8 @@ export {
 } from "./views/simulation-sankey.js";
 export { highlightRule } from "./views/rule-text.js";
 export { rulePathTable, type RulePathOptions } from "./views/rule-path.js";
-export { engineText, labText } from "./views/engine-text.js";
+export { engineText } from "./views/engine-text.js";
+export { labText } from "./views/lab-text.js";
 export { markTable, type MarkTableOptions } from "./views/mark-table.js";
 export { dnatTable } from "./views/dnat-table.js";
 export { snatTable } from "./views/snat-table.js";

@@ -8,6 +8,7 @@ import { diagnosticLines } from "../parse/errors.js";
 import type { Diagnostic } from "../model/dump.js";
 import { JsonSyntaxError, readLocatedJson, type LocatedJson } from "./located.js";
 import { hasShapeProblems, pathText } from "./shape.js";
+import { t } from "../i18n/language.js";
 
 /** A JSON input that cannot be used: its problems as `FILE:LINE:COL: error: PATH: message` lines. */
 export class JsonInputError extends Error {
@@ -23,7 +24,7 @@ export function loadJsonText<T>(text: string, file: string, load: (value: unknow
     doc = readLocatedJson(text);
   } catch (e) {
     if (!(e instanceof JsonSyntaxError)) throw e;
-    throw new JsonInputError(diagnosticLines([{ file, ...e.position, severity: "error", message: `not valid JSON: ${e.reason}` }], file, "error"));
+    throw new JsonInputError(diagnosticLines([{ file, ...e.position, severity: "error", message: t("not valid JSON: {}", e.reason) }], file, "error"));
   }
   try {
     return load(doc.value, file);

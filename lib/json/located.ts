@@ -2,7 +2,9 @@
  * A JSON reader that remembers where each value and each key starts, so a
  * problem found later (by a schema or by a loader) can be reported at its
  * line and column in the file. It reads exactly what JSON.parse reads.
+ * Its messages are written through `t`, in the current language.
  */
+import { t } from "../i18n/language.js";
 
 /** Where a value sits in a document: object keys and array indexes from the top. */
 export type JsonPath = (string | number)[];
@@ -89,7 +91,7 @@ class Reader {
     this.skipSpace();
     const value = this.value(0);
     this.skipSpace();
-    if (this.at < this.text.length) this.fail("unexpected text after the JSON value");
+    if (this.at < this.text.length) this.fail(t("unexpected text after the JSON value"));
     return value;
   }
 
@@ -97,9 +99,13 @@ class Reader {
     throw new JsonSyntaxError(this.positionOf(offset), reason);
   }
 
+  /** What stands at the reading position, for a message: the character in quotes, or the end of the file. */
   private found(): string {
-    if (this.at >= this.text.length) return "the end of the file";
-    return JSON.stringify(this.text[this.at]);
+    return this.foundAt(this.at);
+  }
+
+  private foundAt(offset: number): string {
+    return offset >= this.text.length ? t("the end of the file") : JSON.stringify(this.text[offset]);
   }
 
   private skipSpace(): void {
@@ -119,11 +125,11 @@ class Reader {
         return value;
       }
     }
-    return this.fail(`expected a JSON value, found ${this.found()}`);
+    return this.fail(t("expected a JSON value, found {}", this.found()));
   }
 
   private nest(depth: number): void {
-    if (depth > MAX_JSON_DEPTH) this.fail(`expected lists and objects nested at most ${MAX_JSON_DEPTH} levels deep`);
+    if (depth > MAX_JSON_DEPTH) this.fail(t("expected lists and objects nested at most {} levels deep", MAX_JSON_DEPTH));
   }
 
   private object(depth: number): Record<string, unknown> {
@@ -136,11 +142,11 @@ class Reader {
       return out;
     }
     for (;;) {
-      if (this.text[this.at] !== '"') this.fail(`expected a key in double quotes, found ${this.found()}`);
+      if (this.text[this.at] !== '"') this.fail(t("expected a key in double quotes, found {}", this.found()));
       const keyAt = this.at;
       const key = this.string();
       this.skipSpace();
-      if (this.text[this.at] !== ":") this.fail(`expected ':' after the key, found ${this.found()}`);
+      if (this.text[this.at] !== ":") this.fail(t("expected ':' after the key, found {}", this.found()));
       this.at++;
       this.skipSpace();
       this.path.push(key);
@@ -151,7 +157,7 @@ class Reader {
       this.skipSpace();
       const c = this.text[this.at++];
       if (c === "}") return out;
-      if (c !== ",") this.fail(`expected ',' or '}' in the object, found ${c === undefined ? "the end of the file" : JSON.stringify(c)}`, this.at - 1);
+      if (c !== ",") this.fail(t("expected ',' or '}' in the object, found {}", this.foundAt(this.at - 1)), this.at - 1);
       this.skipSpace();
     }
   }
@@ -172,7 +178,7 @@ class Reader {
       this.skipSpace();
       const c = this.text[this.at++];
       if (c === "]") return out;
-      if (c !== ",") this.fail(`expected ',' or ']' in the list, found ${c === undefined ? "the end of the file" : JSON.stringify(c)}`, this.at - 1);
+      if (c !== ",") this.fail(t("expected ',' or ']' in the list, found {}", this.foundAt(this.at - 1)), this.at - 1);
       this.skipSpace();
     }
   }
@@ -183,10 +189,10 @@ class Reader {
     let out = "";
     let from = this.at;
     for (;;) {
-      if (this.at >= this.text.length) this.fail("unterminated string: expected a closing '\"'", start);
+      if (this.at >= this.text.length) this.fail(t("unterminated string: expected a closing '\"'"), start);
       const code = this.text.charCodeAt(this.at);
       if (code === 0x22) break;
-      if (code < 0x20) this.fail("a control character inside a string must be written escaped (\\n, \\t, \\u0000)");
+      if (code < 0x20) this.fail(t("a control character inside a string must be written escaped (\\n, \\t, \\u0000)"));
       if (code !== 0x5c) {
         this.at++;
         continue;
@@ -195,13 +201,13 @@ class Reader {
       const e = this.text[this.at + 1];
       if (e === "u") {
         const hex = this.text.slice(this.at + 2, this.at + 6);
-        if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.fail("expected four hexadecimal digits after \\u");
+        if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.fail(t("expected four hexadecimal digits after \\u"));
         out += String.fromCharCode(parseInt(hex, 16));
         this.at += 6;
       } else if (e !== undefined && Object.hasOwn(ESCAPES, e)) {
         out += ESCAPES[e];
         this.at += 2;
-      } else this.fail(`unknown escape \\${e ?? ""} in a string`);
+      } else this.fail(t("unknown escape \\{} in a string", e ?? ""));
       from = this.at;
     }
     out += this.text.slice(from, this.at);
@@ -212,7 +218,7 @@ class Reader {
   private number(): number {
     NUMBER.lastIndex = this.at;
     const m = NUMBER.exec(this.text);
-    if (!m) return this.fail(`expected a number, found ${this.found()}`);
+    if (!m) return this.fail(t("expected a number, found {}", this.found()));
     this.at += m[0].length;
     return Number(m[0]);
   }

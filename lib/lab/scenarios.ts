@@ -28,6 +28,7 @@ import { compareConnection, type ConnectionComparison, type ConnectionObservatio
 import { labEnvironment, withLab, type Lab, type LabEnvironment } from "./lab.js";
 import { goodnessOfFit, type FitResult } from "./stats.js";
 import type { ClientPlacement } from "./topology.js";
+import { t } from "../i18n/language.js";
 import { problemsText, shapeProblems, type ShapeProblem } from "../json/shape.js";
 
 /** A problem in a scenario file: where, and what was expected (`problems` holds each one by JSON path when the file is wrong). */
@@ -98,7 +99,7 @@ export function parseScenarioFile(json: unknown, file = "scenarios.json"): Scena
   if (problems.length === 0) {
     const seen = new Set<string>();
     checked.scenarios.forEach((s, i) => {
-      if (seen.has(s.id)) problems.push({ path: ["scenarios", i, "id"], message: `${JSON.stringify(s.id)} is used twice` });
+      if (seen.has(s.id)) problems.push({ path: ["scenarios", i, "id"], message: t("{} is used twice", JSON.stringify(s.id)) });
       seen.add(s.id);
     });
   }

@@ -4,6 +4,7 @@
  * decisions, `-m addrtype`, and the source address MASQUERADE picks.
  */
 import { makeCidr, parseIPv4, prefixToMask, type Cidr } from "../model/address.js";
+import { t } from "../i18n/language.js";
 import { problemsText, shapeProblems, type ShapeProblem } from "../json/shape.js";
 
 /** An address configured on an interface, with its prefix length (`172.16.1.10/24`). */
@@ -147,8 +148,8 @@ function routeProblems(d: NodeDescription): ShapeProblem[] {
   const names = new Set(d.interfaces.map((i) => i.name));
   const problems: ShapeProblem[] = [];
   (d.routes ?? []).forEach((r, n) => {
-    if (r.dev !== undefined && !names.has(r.dev)) problems.push({ path: ["routes", n, "dev"], message: `no interface called ${JSON.stringify(r.dev)}` });
-    if ((r.type ?? "unicast") === "unicast" && r.dev === undefined) problems.push({ path: ["routes", n], message: 'a unicast route needs an output interface ("dev")' });
+    if (r.dev !== undefined && !names.has(r.dev)) problems.push({ path: ["routes", n, "dev"], message: t("no interface called {}", JSON.stringify(r.dev)) });
+    if ((r.type ?? "unicast") === "unicast" && r.dev === undefined) problems.push({ path: ["routes", n], message: t('a unicast route needs an output interface ("dev")') });
   });
   return problems;
 }

@@ -45,31 +45,6 @@ export function engineText(text: string): string {
   return t(text);
 }
 
-/** `text` cut at each `sep` outside parentheses. */
-function splitOutside(text: string, sep: string): string[] {
-  const parts: string[] = [];
-  let depth = 0, start = 0;
-  for (let i = 0; i < text.length; i++) {
-    if (text[i] === "(") depth++;
-    else if (text[i] === ")") depth = Math.max(0, depth - 1);
-    else if (depth === 0 && text.startsWith(sep, i)) {
-      parts.push(text.slice(start, i));
-      start = i + sep.length;
-    }
-  }
-  return [...parts, text.slice(start)];
-}
-
-/**
- * A kernel lab summary in the current language (unchanged in English): what the kernel did
- * ("10.253.25.4:80 answered, saw …; nat lines …") or the simulator's outcomes joined by " | ",
- * as the recorded agreement files (data/NAME/kernel-agreement.json) hold them.
- */
-export function labText(text: string): string {
-  if (language() === "en" || text === "") return text;
-  return text.split(" | ").map((outcome) => splitOutside(outcome, "; ").map((part) => t(part)).join(t("; "))).join(" | ");
-}
-
 /**
  * A parser diagnostic's message in the current language (unchanged in English): its own phrase
  * when the phrasebook has one (`-s given twice: …` is one sentence, not a condition and its

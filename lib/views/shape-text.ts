@@ -7,8 +7,8 @@
  */
 import { language, t } from "../i18n/language.js";
 
-/** Where the message starts: after `FILE: PATH: `, at one of shape.ts's openings. */
-const LINE = /^([\s\S]*?: )?((?:unknown key "|key "|missing "|expected )[\s\S]*?)( \(and \d+ more problems?\))?$/;
+/** Where the message starts: after `FILE: PATH: `, at one of shape.ts's openings (a message at the start has no prefix). */
+const LINE = /^(?:(?!unknown key "|key "|missing "|expected )([\s\S]*?: ))?((?:unknown key "|key "|missing "|expected )[\s\S]*?)( \(and \d+ more problems?\))?$/;
 
 /** What shape.ts shows of a value: its JSON as it is, or the words for a list, an object, a huge number. */
 function gotText(text: string): string {
