@@ -15,29 +15,55 @@
 //   node scripts/build-explorer.mjs [--out DIR]      (default: site/)
 
 import * as fs from "node:fs";
+import { builtinModules } from "node:module";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
-/** Bundle one entry of explorer/ as a classic script (IIFE); returns its code. */
-async function bundle(entry, define = {}) {
+/** Whether an import names one of Node's own modules (`node:fs`, `fs`, `fs/promises`, ...). */
+export function isNodeModule(source) {
+  return source.startsWith("node:") || builtinModules.includes(source) || builtinModules.includes(source.split("/")[0]);
+}
+
+/**
+ * A bundler plugin that writes down every import of a Node module, with the file that asked for it.
+ * Vite, bundling for the browser, would quietly put an empty stand-in there (the page would then
+ * fail only when that code runs), so the bundle's text cannot show it: the import itself must be caught.
+ */
+function nodeImportWatch(found) {
+  return {
+    name: "kil-node-imports",
+    enforce: "pre",
+    resolveId(source, importer) {
+      if (isNodeModule(source)) found.push(`${source} (imported by ${importer ? path.relative(root, importer) : "the entry"})`);
+      return null;
+    },
+  };
+}
+
+/** Bundle a file as a classic script (IIFE), refusing any import of a Node module; returns its code. */
+export async function bundle(entryPath, define = {}) {
   const { build } = await import("vite");
+  const nodeImports = [];
   const result = await build({
     configFile: false,
     logLevel: "warn",
     root,
     define,
+    plugins: [nodeImportWatch(nodeImports)],
     build: {
       write: false,
       target: "es2022",
       minify: true,
-      lib: { entry: path.join(root, "explorer", entry), formats: ["iife"], name: "kubeIptablesLab" },
+      lib: { entry: entryPath, formats: ["iife"], name: "kubeIptablesLab" },
     },
   });
+  const name = path.relative(root, entryPath);
+  if (nodeImports.length) throw new Error(`${name} must not import Node's modules (the page has none): ${nodeImports.join(", ")}`);
   const outputs = (Array.isArray(result) ? result : [result]).flatMap((r) => r.output);
   const chunks = outputs.filter((o) => o.type === "chunk");
-  if (chunks.length !== 1) throw new Error(`bundling ${entry} gave ${chunks.length} scripts, expected one`);
+  if (chunks.length !== 1) throw new Error(`bundling ${name} gave ${chunks.length} scripts, expected one`);
   return chunks[0].code;
 }
 
@@ -64,8 +90,8 @@ export function editionPage(html, lang) {
 
 /** Build the explorer into `outDir`; returns the written files and their sizes. */
 export async function buildExplorer(outDir) {
-  const worker = await bundle("worker.ts");
-  const page = await bundle("page.ts", { __EXPLORER_WORKER__: JSON.stringify(worker) });
+  const worker = await bundle(path.join(root, "explorer", "worker.ts"));
+  const page = await bundle(path.join(root, "explorer", "page.ts"), { __EXPLORER_WORKER__: JSON.stringify(worker) });
   for (const [name, code] of [["worker", worker], ["page", page]]) {
     const bad = forbiddenInBundle(code);
     if (bad.length) throw new Error(`the explorer's ${name} bundle must not load Node modules or evaluate code: ${bad.join(", ")}`);

@@ -11,7 +11,7 @@ import { generateCluster, loadNodeContext, parseDump, toJson, traceConnection, t
 import { hostileText, root } from "../views/support.js";
 import { CHROMIUM, answers, buildForTest, launch, openExplorer, seriousViolations, shotDir, siteDir, waitForAnswer } from "./browser.js";
 // @ts-ignore: a plain JavaScript module without type declarations
-import { forbiddenInBundle } from "../../scripts/build-explorer.mjs";
+import { bundle, forbiddenInBundle } from "../../scripts/build-explorer.mjs";
 
 const required = process.env.KIL_REQUIRE_KERNEL === "1";
 if (!CHROMIUM && !required) console.log("explorer test skipped: Chromium is not installed (apt-get install -y chromium; KIL_REQUIRE_KERNEL=1 makes this an error)");
@@ -51,6 +51,20 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
   afterAll(async () => {
     await browser?.close();
   });
+
+  it("refuses to bundle code that imports a Node module, even one vite would quietly stub out", async () => {
+    const dir = fs.mkdtempSync(path.join(shotDir, "node-import-"));
+    fs.writeFileSync(path.join(dir, "reads-files.ts"), `import { readFileSync } from "node:fs";\nimport { join } from "path";\nexport const read = (f: string) => readFileSync(join(".", f), "utf8");\n`);
+    fs.writeFileSync(path.join(dir, "entry.ts"), `import { read } from "./reads-files.js";\n(globalThis as any).read = read;\n`);
+    const refused = await bundle(path.join(dir, "entry.ts")).then(() => "bundled", (e: Error) => e.message);
+    expect(refused).toMatch(/must not import Node's modules/);
+    expect(refused).toContain("node:fs (imported by ");
+    expect(refused).toContain("path (imported by ");
+    expect(refused).toContain("reads-files.ts)");
+    // Without the import it bundles.
+    fs.writeFileSync(path.join(dir, "plain.ts"), `(globalThis as any).twice = (n: number) => 2 * n;\n`);
+    expect(await bundle(path.join(dir, "plain.ts"))).toContain("twice");
+  }, 60_000);
 
   it("is built as classic scripts that load no Node module and evaluate no code", () => {
     const code = fs.readFileSync(path.join(siteDir, "explore.js"), "utf8");
