@@ -345,8 +345,17 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
   it("reads on a projector: large type, and the first answer in a screenshot", async () => {
     const { page, watch } = await openExplorer(browser, "#v=1&dump=wordpress&src=172.16.1.100&dst=10.254.42.62:80&proto=tcp", { width: 1024, height: 768 });
     await waitForAnswer(page, "traced", 0);
+    // How tall a Sankey label, a cell of the outcome table and a rule of the path are drawn on the screen.
+    const drawn = () => page.evaluate(() => {
+      const height = (selector: string) => document.querySelector(selector)!.getBoundingClientRect().height;
+      return { sankey: height("#sankey svg text"), cell: height("#summary tbody td"), rule: height("#outcomes details[open] .kil-rule") };
+    });
+    const normal = await drawn();
     await page.check("#large-type");
     expect(await page.evaluate(() => getComputedStyle(document.documentElement).fontSize)).toBe("24px");
+    // The library's views (sizes in px) and their charts grow too, instead of shrinking to the page's width.
+    const large = await drawn();
+    for (const part of ["sankey", "cell", "rule"] as const) expect(large[part] / normal[part], part).toBeGreaterThanOrEqual(1.4);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await page.screenshot({ path: path.join(shotDir, "large-type.png"), fullPage: false });
