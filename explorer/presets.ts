@@ -64,15 +64,51 @@ function uplink(node: NodeBrief): { name: string; net: Net; gateway: number | nu
   return null;
 }
 
-/** The interface the node's own pod network is on (the route to its podCIDR). */
-function podLink(node: NodeBrief): string | null {
-  const pod = readCidr(node.podCIDR);
-  if (!pod) return null;
-  const route = node.routes.find((r) => {
+/** The interface of the most specific route to `ip` (the kernel's choice among these routes), or null. */
+function routeDev(node: NodeBrief, ip: string): string | null {
+  let best: { dev: string; bits: number } | null = null;
+  for (const r of node.routes) {
+    const n = readCidr(r.dst);
+    if (n && inNet(n, ip) && (!best || n.bits > best.bits)) best = { dev: r.dev, bits: n.bits };
+  }
+  return best?.dev ?? null;
+}
+
+/**
+ * Where a pod of this node sits: a free address of the route to the whole podCIDR (a bridge such as
+ * cni0), or else a pod's own route inside the podCIDR (one veth per pod, as Calico does), with its interface.
+ */
+function podHere(node: NodeBrief, pod: Net): { src: string | null; dev: string } | null {
+  const whole = node.routes.find((r) => {
     const n = readCidr(r.dst);
     return n !== null && n.base === pod.base && n.bits === pod.bits;
   });
-  return route?.dev ?? null;
+  if (whole) {
+    const bridge = node.interfaces.find((i) => i.name === whole.dev)?.addresses.map(readCidr).filter((n): n is Net => n !== null).map((n) => n.own) ?? [];
+    return { src: freeHost(pod, 9, bridge), dev: whole.dev };
+  }
+  const own = node.routes.find((r) => {
+    const n = readCidr(r.dst);
+    return n !== null && n.bits === 32 && inNet(pod, formatIPv4(n.base));
+  });
+  return own ? { src: own.dst.split("/")[0], dev: own.dev } : null;
+}
+
+/** An address of a pod on another node: in a peer's podCIDR, or else in the cluster CIDR outside this node's podCIDR. */
+function podElsewhere(node: NodeBrief, pod: Net | null): { label: string; src: string; note: string } | null {
+  const peer = node.peers.find((p) => readCidr(p.podCIDR) !== null);
+  const peerNet = peer ? readCidr(peer.podCIDR) : null;
+  if (peer && peerNet) {
+    const src = freeHost(peerNet, 9, []);
+    return src ? { label: `a pod on another node (${peer.name})`, src, note: `${src}, arriving by the route to ${peer.podCIDR}` } : null;
+  }
+  const cluster = readCidr(node.clusterCIDR);
+  if (!cluster || !pod || pod.bits <= cluster.bits) return null;
+  // The first block of the podCIDR's size in the cluster CIDR that is not this node's.
+  const step = 2 ** (32 - pod.bits);
+  const block = cluster.base === pod.base ? (cluster.base + step) >>> 0 : cluster.base;
+  const src = freeHost({ base: block, bits: pod.bits, own: block }, 9, []);
+  return src ? { label: "a pod on another node", src, note: `${src}, in the cluster CIDR ${node.clusterCIDR} outside this node's pod CIDR ${node.podCIDR}` } : null;
 }
 
 /** The node's own address toward the outside (the one a NodePort is usually opened on). */
@@ -94,25 +130,22 @@ export function clientPresets(node: NodeBrief, service: ServiceBrief | null): Cl
     presets.push({ id: "outside", label: "a machine outside the cluster", src: null, note: "the node has no default route or outside address" });
   }
   const pod = readCidr(node.podCIDR);
-  const link = podLink(node);
-  if (pod && link) {
-    const bridge = node.interfaces.find((i) => i.name === link)?.addresses.map(readCidr).filter((n): n is Net => n !== null).map((n) => n.own) ?? [];
-    const src = freeHost(pod, 9, bridge);
-    presets.push({ id: "pod-here", label: "a pod on this node", src, ...(src ? { from: { interface: link } } : {}), note: src ? `${src}, behind ${link}` : "no free address in the pod network" });
+  const here = pod ? podHere(node, pod) : null;
+  if (here?.src) {
+    presets.push({ id: "pod-here", label: "a pod on this node", src: here.src, from: { interface: here.dev }, note: `${here.src}, behind ${here.dev}` });
   } else {
-    presets.push({ id: "pod-here", label: "a pod on this node", src: null, note: "the node description has no podCIDR with a route" });
+    presets.push({ id: "pod-here", label: "a pod on this node", src: null, note: here ? "no free address in the pod network" : "the node description has no podCIDR with a route" });
   }
-  const peer = node.peers.find((p) => readCidr(p.podCIDR) !== null);
-  const peerNet = peer ? readCidr(peer.podCIDR) : null;
-  if (peer && peerNet) {
-    const src = freeHost(peerNet, 9, []);
-    presets.push({ id: "pod-remote", label: `a pod on another node (${peer.name})`, src, note: src ? `${src}, arriving by the route to ${peer.podCIDR}` : "" });
+  const elsewhere = podElsewhere(node, pod);
+  if (elsewhere) {
+    presets.push({ id: "pod-remote", ...elsewhere });
   } else {
     presets.push({ id: "pod-remote", label: "a pod on another node", src: null, note: "the node description lists no peer with a podCIDR" });
   }
-  const here = service?.endpoints.find((e) => e.local === true || (e.local === null && pod !== null && inNet(pod, e.ip)));
-  if (service && here && link) {
-    presets.push({ id: "hairpin", label: "a pod calling its own Service", src: here.ip, from: { interface: link }, note: `the endpoint ${here.ip}:${here.port} of this Service, on this node` });
+  const endpoint = service?.endpoints.find((e) => e.local === true || (e.local === null && pod !== null && inNet(pod, e.ip)));
+  const endpointDev = endpoint ? routeDev(node, endpoint.ip) : null;
+  if (service && endpoint && endpointDev) {
+    presets.push({ id: "hairpin", label: "a pod calling its own Service", src: endpoint.ip, from: { interface: endpointDev }, note: `the endpoint ${endpoint.ip}:${endpoint.port} of this Service, on this node` });
   } else {
     presets.push({
       id: "hairpin", label: "a pod calling its own Service", src: null,

@@ -94,6 +94,23 @@ describe("presets", () => {
     expect(p.outside.src).toBe("172.16.1.100");
   });
 
+  it("find a pod of this node behind its own route (one veth per pod) and a pod elsewhere from the cluster CIDR when no peer is listed", () => {
+    const calico: NodeBrief = {
+      name: "node-a",
+      interfaces: [{ name: "lo", addresses: ["127.0.0.1/8"] }, { name: "eth0", addresses: ["192.168.0.2/24"] }, { name: "cali1", addresses: ["169.254.1.1/32"] }],
+      routes: [{ dst: "0.0.0.0/0", via: "192.168.0.1", dev: "eth0" }, { dst: "10.244.1.5/32", via: null, dev: "cali1" }, { dst: "192.168.0.0/24", via: null, dev: "eth0" }],
+      clusterCIDR: "10.244.0.0/16", podCIDR: "10.244.1.0/24", serviceCIDR: "10.96.0.0/16", peers: [],
+    };
+    const service: ServiceBrief = { ...grafana, endpoints: [{ ip: "10.244.1.5", port: 8080, local: true }] };
+    const p = Object.fromEntries(clientPresets(calico, service).map((x) => [x.id, x]));
+    expect(p["pod-here"]).toMatchObject({ src: "10.244.1.5", from: { interface: "cali1" } });
+    expect(p["pod-remote"]).toMatchObject({ src: "10.244.0.9", note: "10.244.0.9, in the cluster CIDR 10.244.0.0/16 outside this node's pod CIDR 10.244.1.0/24" });
+    // The hairpin pod starts on the interface its own route goes out of.
+    expect(p.hairpin).toMatchObject({ src: "10.244.1.5", from: { interface: "cali1" } });
+    // When this node's block is the first of the cluster CIDR, another node's is the next one.
+    expect(clientPresets({ ...calico, podCIDR: "10.244.0.0/24" }, null).find((x) => x.id === "pod-remote")!.src).toBe("10.244.1.9");
+  });
+
   it("skip taken addresses", () => {
     const crowded = { ...k8s01, interfaces: [{ name: "eth0", addresses: ["10.0.0.100/24"] }], routes: [{ dst: "0.0.0.0/0", via: "10.0.0.101", dev: "eth0" }], peers: [] };
     expect(clientPresets(crowded, null)[0].src).toBe("10.0.0.102");
