@@ -154,16 +154,22 @@ let currentNode: NodeSource = { kind: "example", id: NODES[0].id };
 
 async function load(dump: DumpSource, node: NodeSource, transfer: Transferable[] = []): Promise<boolean> {
   currentNode = node;
-  const reply = await ask({ type: "load", dump, node }, dump.kind === "example" ? `loading the example ${dump.id}` : `loading ${dump.name}`, transfer);
+  const reply = await ask({ type: "load", dump, node }, dump.kind === "example" ? t("loading the example {}", dump.id) : t("loading {}", dump.name), transfer);
   if (reply.type !== "loaded") {
-    setStatus(reply.type === "failed" ? reply.message : "unexpected answer", "problem");
+    setStatus(t(reply.type === "failed" ? reply.message : "unexpected answer"), "problem");
     countAnswer("loaded");
     return false;
   }
   page.loaded = reply.loaded;
   showLoaded(reply.loaded);
+  const usable = reply.loaded.services !== null && reply.loaded.node !== null;
+  // The timeline's connections stay listed: run them again on the new rules (or node), then say what was read.
+  if (usable && page.timeline.length > 0) {
+    await runTimeline(false);
+    showLoadStatus(reply.loaded);
+  }
   countAnswer("loaded");
-  return reply.loaded.services !== null && reply.loaded.node !== null;
+  return usable;
 }
 
 /** Reload only the node, keeping the dump: the worker parses the dump again only for a new dump. */
@@ -187,11 +193,13 @@ function diagnosticText(text: string): string {
 }
 
 function showLoaded(l: Loaded): void {
-  const seconds = ((l.timings.decode + l.timings.parse + l.timings.services) / 1000).toFixed(2);
   const diagnostics = $("diagnostics");
   diagnostics.replaceChildren();
   if (l.errors.length > 0 || l.warnings.length > 0) {
     const list = element("ul", undefined, "diagnostics");
+    // A long list (or a long line) scrolls inside its box: reachable with the keyboard, and named.
+    list.tabIndex = 0;
+    list.setAttribute("aria-label", t("the errors and warnings, each with its line"));
     for (const [items, kind] of [[l.errors, "error"], [l.warnings, "warning"]] as const) {
       for (const d of items) {
         const li = element("li", undefined, kind);
@@ -208,15 +216,21 @@ function showLoaded(l: Loaded): void {
   // A new dump (or node) makes the last answer stale.
   $("answer").hidden = true;
   $("tl-result").replaceChildren();
+  showLoadStatus(l);
+  showNode(l.node, l.nodeError);
+  fillServices(l.services ?? []);
+  setViewHtml("catalog", l.services === null ? "" : l.catalogHtml || `<p class="note">${t("{} Service ports: too many to list here; find them with the search in section 3.", l.services.length)}</p>`);
+}
+
+/** The status line after a load: what was read, or that it has errors. */
+function showLoadStatus(l: Loaded): void {
+  const seconds = ((l.timings.decode + l.timings.parse + l.timings.services) / 1000).toFixed(2);
   if (l.services === null) {
     const errors = l.errors.length + l.moreErrors;
     setStatus(t(errors === 1 ? "{}: {} error; nothing can be traced until it is fixed ({} lines read in {} s)." : "{}: {} errors; nothing can be traced until they are fixed ({} lines read in {} s).", l.file, errors, l.lines, seconds), "problem");
   } else {
     setStatus(t("{}: {} lines, {} rules, {} Service ports, read in {} s.", l.file, l.lines, l.rules, l.services.length, seconds), "ok");
   }
-  showNode(l.node, l.nodeError);
-  fillServices(l.services ?? []);
-  setViewHtml("catalog", l.services === null ? "" : l.catalogHtml || `<p class="note">${t("{} Service ports: too many to list here; find them with the search in section 3.", l.services.length)}</p>`);
 }
 
 function showNode(node: NodeBrief | null, error: string | null): void {
@@ -260,7 +274,7 @@ function fillServices(list: readonly ServiceBrief[]): void {
 }
 
 function serviceText(s: ServiceBrief): string {
-  const where = [s.clusterIP && s.port !== null ? `${s.clusterIP}:${s.port}` : null, s.nodePort !== null ? `node port ${s.nodePort}` : null].filter(Boolean).join(", ");
+  const where = [s.clusterIP && s.port !== null ? `${s.clusterIP}:${s.port}` : null, s.nodePort !== null ? t("node port {}", s.nodePort) : null].filter(Boolean).join(t(", "));
   return `${s.label} ${s.protocol}${where ? ` (${where})` : ""}`;
 }
 
@@ -274,7 +288,9 @@ function filterServices(): void {
   });
   select.replaceChildren(...matching.slice(0, PICKER_LIMIT).map((s) => option(s.id, serviceText(s), s.id === page.service?.id)));
   $("service-count").textContent =
-    matching.length > PICKER_LIMIT ? `${matching.length} of ${list.length} Service ports match; the first ${PICKER_LIMIT} are listed, type more to narrow them.` : `${matching.length} of ${list.length} Service ports.`;
+    matching.length > PICKER_LIMIT
+      ? t("{} of {} Service ports match; the first {} are listed, type more to narrow them.", matching.length, list.length, PICKER_LIMIT)
+      : t("{} of {} Service ports.", matching.length, list.length);
 }
 
 function chooseService(id: string, setDestination: boolean): void {
@@ -301,7 +317,7 @@ function fillPresets(): void {
   page.presets = node ? clientPresets(node, page.service) : [];
   select.replaceChildren(option("", t("(choose a kind of client)")));
   for (const p of page.presets) {
-    const o = option(p.id, p.src ? `${t(p.label)}${t(": ")}${p.src}` : t("{} (not on this node)", t(p.label)), p.id === keep);
+    const o = option(p.id, p.src ? `${t(p.label)}${t(": ")}${p.src}` : t("{} (does not apply here)", t(p.label)), p.id === keep);
     o.disabled = p.src === null;
     select.append(o);
   }
@@ -350,7 +366,7 @@ function applyState(state: ExplorerState): void {
   setOrigin(state.local ? "local" : state.in ? { interface: state.in } : undefined);
   if (state.in && ![...$<HTMLSelectElement>("in").options].some((o) => o.value === state.in)) {
     // An interface the node does not have: keep it, so the trace says so.
-    $<HTMLSelectElement>("in").append(option(state.in, `${state.in} (not an interface of this node)`, true));
+    $<HTMLSelectElement>("in").append(option(state.in, t("{} (not an interface of this node)", state.in), true));
   }
   selectServiceOf(state.dst, state.proto ?? "tcp");
   selectPresetOf(state);
@@ -382,8 +398,9 @@ function selectServiceOf(dst: string | null, proto: string): void {
   }
 }
 
-function setProblem(text: string): void {
-  $("form-problem").textContent = text;
+/** Say what is wrong with the form or the link, in the page's language (the messages are English sentences with values in them). */
+function setProblem(...problems: string[]): void {
+  $("form-problem").textContent = problems.map((p) => t(p)).join(t("; "));
 }
 
 let traceRun = 0;
@@ -453,7 +470,7 @@ function writeAddress(state: ExplorerState): void {
   if (location.hash !== hash) history.replaceState(null, "", hash);
   const link = $<HTMLAnchorElement>("share-link");
   link.href = hash;
-  link.textContent = state.dump ? `explore.html${hash}` : `explore.html${hash} (your own dump is not in the link: whoever opens it must load it too)`;
+  link.textContent = state.dump ? `explore.html${hash}` : t("{} (your own dump is not in the link: whoever opens it must load it too)", `explore.html${hash}`);
 }
 
 // ---- the affinity timeline ------------------------------------------------------
@@ -465,7 +482,8 @@ function showTimeline(): void {
   );
 }
 
-async function runTimeline(): Promise<void> {
+/** Run the timeline's connections; `report` false leaves the status line to the caller. */
+async function runTimeline(report = true): Promise<void> {
   showTimeline();
   if (page.timeline.length === 0) {
     $("tl-result").replaceChildren();
@@ -474,12 +492,12 @@ async function runTimeline(): Promise<void> {
   const seed = Number($<HTMLInputElement>("tl-seed").value);
   const reply = await ask({ type: "simulate", connections: page.timeline, seed: Number.isInteger(seed) ? seed : 1 }, t("running the timeline"));
   if (reply.type !== "simulated") {
-    $("tl-result").replaceChildren(element("p", reply.type === "failed" ? reply.message : "unexpected answer", "problem"));
+    $("tl-result").replaceChildren(element("p", t(reply.type === "failed" ? reply.message : "unexpected answer"), "problem"));
     countAnswer("simulated");
     return;
   }
   putViewHtml($("tl-result"), reply.simulated.timelineHtml + reply.simulated.recentHtml + reply.simulated.sankeyHtml);
-  setStatus(t(page.timeline.length === 1 ? "Timeline of {} connection." : "Timeline of {} connections.", page.timeline.length), "ok");
+  if (report) setStatus(t(page.timeline.length === 1 ? "Timeline of {} connection." : "Timeline of {} connections.", page.timeline.length), "ok");
   countAnswer("simulated");
 }
 
@@ -527,14 +545,32 @@ async function loadExample(id: string): Promise<boolean> {
   return ok;
 }
 
+/**
+ * After the user picks another example: the question in the form is kept when its destination is
+ * one of this dump's Services (2018 and today side by side), otherwise the example's first question
+ * is put in, so the form never asks about an address the new dump does not have.
+ */
+function fitFormToExample(): void {
+  const state = formState();
+  const node = page.loaded?.node ?? null;
+  const known = (page.loaded?.services ?? []).some((s) => s.protocol === (state.proto ?? "tcp") && serviceDestinations(s, node).some((d) => d.dst === state.dst));
+  const first = page.questions[0];
+  if (known || !first) {
+    applyState(state);
+    return;
+  }
+  $<HTMLSelectElement>("question-list").value = first.id;
+  applyState(questionState(first.connection));
+}
+
 /** Questions come with the page (they are small), by example id. */
 let QUESTIONS_OF: (id: string) => PageState["questions"] = () => [];
 
 async function openFromAddress(): Promise<void> {
   const { state, problems } = readState(location.hash);
-  if (problems.length) setProblem(problems.join("; "));
   const example = state.dump && findExample(state.dump) ? state.dump : page.example ?? EXAMPLES[0].id;
-  if (state.dump && !findExample(state.dump)) setProblem(`dump=${state.dump}: no such bundled example (there are ${EXAMPLES.map((e) => e.id).join(", ")})`);
+  if (state.dump && !findExample(state.dump)) problems.push(`dump=${state.dump}: no such bundled example (there are ${EXAMPLES.map((e) => e.id).join(", ")})`);
+  setProblem(...problems);
   page.nodeOverride = state.node && NODES.some((n) => n.id === state.node) ? state.node : null;
   $<HTMLSelectElement>("node-choice").value = page.nodeOverride ?? "";
   const needLoad = page.example !== example || !page.loaded || (state.dump === null && page.example === null);
@@ -574,10 +610,10 @@ function wire(): void {
   const exampleSelect = $<HTMLSelectElement>("example");
   exampleSelect.append(...EXAMPLES.map((e) => option(e.id, t(e.title))));
   exampleSelect.append(option("", t("(your own dump, loaded below)")));
-  exampleSelect.addEventListener("change", () => {
-    if (exampleSelect.value) {
-      void loadExample(exampleSelect.value).then(() => writeAddress(formState()));
-    }
+  exampleSelect.addEventListener("change", async () => {
+    if (!exampleSelect.value) return;
+    if (await loadExample(exampleSelect.value)) fitFormToExample();
+    writeAddress(formState());
   });
   const nodeSelect = $<HTMLSelectElement>("node-choice");
   nodeSelect.append(option("", t("the example's own node")), ...NODES.map((n) => option(n.id, `${n.title} (${n.path})`)));

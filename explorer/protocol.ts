@@ -100,7 +100,7 @@ export interface Loaded {
 export interface Traced {
   /** Exactly what `kube-iptables-lab trace --json` prints for the same input. */
   json: string;
-  /** The same trace as the command line would run it. */
+  /** The same trace as the command line would run it (after the node-context command that writes the node file, when the node came from `ip -j` output). */
   command: string;
   /** What the trace warns about (a destination nothing owns, ...), as `trace --json` lists them. */
   warnings: string[];

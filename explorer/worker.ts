@@ -32,8 +32,11 @@ import { utf8Length } from "../lib/math/utf8.js";
 import { DUMP_TEXT, NODE_TEXT } from "./example-data.js";
 import { findExample, findNode } from "./examples.js";
 import type { ConnectionRequest, DumpSource, Loaded, NodeBrief, NodeSource, Reply, Request, ServiceBrief, Simulated, Traced } from "./protocol.js";
-import { commandLine } from "./command-line.js";
-import { setLanguage, t } from "../lib/i18n/language.js";
+import { commandLine, nodeContextCommand } from "./command-line.js";
+import { addPhrases, setLanguage, t } from "../lib/i18n/language.js";
+import { EXPLORER_ZH_CN } from "./zh-CN.js";
+
+addPhrases("zh-CN", EXPLORER_ZH_CN, "explorer/zh-CN.ts");
 
 /** What the worker holds between questions. */
 interface Held {
@@ -43,6 +46,8 @@ interface Held {
   /** The names the command line would be given for the same files. */
   dumpName: string;
   nodeName: string;
+  /** The command that writes the node file first, when the node came from `ip -j` output. */
+  nodeCommand: string | null;
 }
 
 /** A run of rules of one chain that did not match is shown in full up to this length (KUBE-SERVICES of a large dump is thousands). */
@@ -75,19 +80,19 @@ function ipJson(kind: "ipAddr" | "ipRoute", file: { name: string; text: string }
   return loadJsonText(file.text, file.name, (value, name) => (checkIpJson(kind, value, name), value));
 }
 
-function loadNode(source: NodeSource): { node: NodeContext; name: string } {
+function loadNode(source: NodeSource): { node: NodeContext; name: string; command: string | null } {
   if (source.kind === "example") {
     const info = findNode(source.id);
     if (!info || NODE_TEXT[source.id] === undefined) throw new Error(`no bundled node named '${source.id}'`);
-    return { node: loadJsonText(NODE_TEXT[source.id], info.path, loadNodeContext), name: info.path };
+    return { node: loadJsonText(NODE_TEXT[source.id], info.path, loadNodeContext), name: info.path, command: null };
   }
   // The same schema check as the command line's, compiled ahead of time (the page's policy forbids eval), errors at their line.
-  if (source.kind === "json") return { node: loadJsonText(source.text, source.name, loadNodeContext), name: source.name };
+  if (source.kind === "json") return { node: loadJsonText(source.text, source.name, loadNodeContext), name: source.name, command: null };
   const description = nodeFromIpJson(ipJson("ipAddr", source.addr), ipJson("ipRoute", source.route), source.name || "node", { addr: source.addr.name, route: source.route.name });
   if (source.clusterCIDR) description.clusterCIDR = source.clusterCIDR;
   if (source.podCIDR) description.podCIDR = source.podCIDR;
   if (source.serviceCIDR) description.serviceCIDR = source.serviceCIDR;
-  return { node: loadNodeContext(description, `the node built from ${source.addr.name} and ${source.route.name}`), name: "node.json" };
+  return { node: loadNodeContext(description, `the node built from ${source.addr.name} and ${source.route.name}`), name: "node.json", command: nodeContextCommand(source, "node.json") };
 }
 
 function listDiagnostics(list: readonly Diagnostic[], lines: () => string[]): { text: string; line: string }[] {
@@ -116,10 +121,10 @@ function briefNode(n: NodeContext): NodeBrief {
 
 function load(id: number, dump: DumpSource, nodeSource: NodeSource): Loaded {
   const t0 = performance.now();
-  post({ type: "progress", id, stage: dump.kind === "file" ? `decoding ${dump.name} (${(dump.bytes.byteLength / 1e6).toFixed(1)} MB)` : "reading the dump" });
+  post({ type: "progress", id, stage: dump.kind === "file" ? t("decoding {} ({} MB)", dump.name, (dump.bytes.byteLength / 1e6).toFixed(1)) : t("reading the dump") });
   const { name, text } = dumpText(dump);
   const t1 = performance.now();
-  post({ type: "progress", id, stage: `parsing ${name} (${(text.length / 1e6).toFixed(1)} million characters)` });
+  post({ type: "progress", id, stage: t("parsing {} ({} million characters)", name, (text.length / 1e6).toFixed(1)) });
   const parsed = parseDump(text, { file: name });
   const t2 = performance.now();
   let lineCache: string[] | null = null;
@@ -129,21 +134,23 @@ function load(id: number, dump: DumpSource, nodeSource: NodeSource): Loaded {
   const ok = parsed.errors.length === 0;
   let list: KubeService[] = [];
   if (ok) {
-    post({ type: "progress", id, stage: `finding the Services in ${rules} rules` });
+    post({ type: "progress", id, stage: t("finding the Services in {} rules", rules) });
     list = findServices(parsed.dump);
   }
   const t3 = performance.now();
   let node: NodeContext | null = null;
   let nodeName = "node.json";
+  let nodeCommand: string | null = null;
   let nodeError: string | null = null;
   try {
     const loaded = loadNode(nodeSource);
     node = loaded.node;
     nodeName = loaded.name;
+    nodeCommand = loaded.command;
   } catch (e) {
     nodeError = (e as Error).message;
   }
-  held = ok ? { parsed, services: list, node, dumpName: name, nodeName } : null;
+  held = ok ? { parsed, services: list, node, dumpName: name, nodeName, nodeCommand } : null;
   return {
     file: name,
     bytes: dump.kind === "file" ? dump.bytes.byteLength : utf8Length(text),
@@ -193,7 +200,7 @@ function trace(connection: ConnectionRequest): Traced {
   return {
     json: toJson(json),
     warnings: Array.isArray(warnings) ? warnings.map((w) => (typeof w === "string" ? w : typeof w?.message === "string" ? w.message : JSON.stringify(w))) : [],
-    command: commandLine(h.dumpName, h.nodeName, connection),
+    command: [h.nodeCommand, commandLine(h.dumpName, h.nodeName, connection)].filter(Boolean).join("\n"),
     summaryHtml: outcomeTable(t, { title: "Where the connection goes" }),
     sankeyHtml: traceSankey(t, { services: h.services, id: "explorer-trace" }),
     outcomes: t.outcomes.map((o, i) => ({
@@ -216,13 +223,15 @@ function simulate(connections: TimedConnection[], seed: number): Simulated {
     const c = e.connection;
     const to = o.verdict === "accepted" ? `${o.after.dst}:${o.after.dport}` : o.verdict;
     const lists = [...e.recent].map(([name, entries]) => `${name}: ${entries.map((x) => x.address).join(", ")}`).join("; ");
-    return `<tr><td class="kil-num">${i + 1}</td><td class="kil-num">${escapeHtml(c.time)}</td><td>${escapeHtml(c.label ?? "")}</td><td><code>${escapeHtml(`${c.src} -> ${c.dst}:${c.dport}`)}</code></td><td><code>${escapeHtml(to)}</code></td><td>${escapeHtml(`${formatPercent(o.probability)} of ${e.possible.length} possible`)}</td><td>${escapeHtml(lists || "empty")}</td></tr>`;
+    return `<tr><td class="kil-num">${i + 1}</td><td class="kil-num">${escapeHtml(c.time)}</td><td>${escapeHtml(c.label ?? "")}</td><td><code>${escapeHtml(`${c.src} -> ${c.dst}:${c.dport}`)}</code></td><td><code>${escapeHtml(to)}</code></td><td>${escapeHtml(t("{} of {} possible", formatPercent(o.probability), e.possible.length))}</td><td>${escapeHtml(lists || t("empty"))}</td></tr>`;
   });
-  const timelineHtml = `<table class="timeline"><caption>Each connection in time order: the endpoint the seeded draw chose, its chance given the lists at that moment, and the recent lists after it</caption><thead><tr><th class="kil-num">#</th><th class="kil-num">time (s)</th><th>label</th><th>connection</th><th>went to</th><th>chance then</th><th>recent lists after</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
+  const caption = t("Each connection in time order: the endpoint the seeded draw chose, its chance given the lists at that moment, and the recent lists after it");
+  const heads = ["#", "time (s)", "label", "connection", "went to", "chance then", "recent lists after"].map((h, i) => `<th${i < 2 ? ' class="kil-num"' : ""}>${escapeHtml(h === "#" ? h : t(h))}</th>`);
+  const timelineHtml = `<table class="timeline"><caption>${escapeHtml(caption)}</caption><thead><tr>${heads.join("")}</tr></thead><tbody>${rows.join("")}</tbody></table>`;
   const last = events[events.length - 1];
   return {
     timelineHtml,
-    recentHtml: last ? affinityTable(last.recent, last.connection.time, { services: h.services, title: `The recent lists at t=${last.connection.time}s` }) : "",
+    recentHtml: last ? affinityTable(last.recent, last.connection.time, { services: h.services, title: t("The recent lists at t={}s", last.connection.time) }) : "",
     sankeyHtml: events.length ? simulationSankey(events, { id: "explorer-simulation" }) : "",
   };
 }

@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
-import { generateCluster, loadNodeContext, parseDump, toJson, traceConnection, traceJson, type ConnectionSpec } from "../../lib/index.js";
+import { LESSON_EXAMPLES, explorerHash, explorerQuestion, generateCluster, loadNodeContext, parseDump, toJson, traceConnection, traceJson, type ConnectionSpec } from "../../lib/index.js";
 import { hostileText, root } from "../views/support.js";
 import { CHROMIUM, answers, buildForTest, launch, openExplorer, seriousViolations, shotDir, siteDir, waitForAnswer } from "./browser.js";
 // @ts-ignore: a plain JavaScript module without type declarations
@@ -22,16 +22,21 @@ interface Scenario {
   connect?: ConnectionSpec & { from?: ConnectionSpec["from"] };
 }
 
-/** The example folders whose scenarios the explorer offers, with the node each is traced on. */
-const EXAMPLES = ["wordpress", "wordpress-today", "policies-today", "link-scope-today"];
+/** Every example folder with kernel-lab scenarios (a scenarios.json in data/NAME). */
+const EXAMPLES = fs.readdirSync(path.join(root, "data")).filter((d) => fs.existsSync(path.join(root, "data", d, "scenarios.json")));
 
+/** What the library in Node gives for a connection on a bundled example, read with the node the explorer uses for it. */
 function expectedJson(example: string, c: ConnectionSpec): string {
   const dumpPath = `data/${example}/iptables-save.txt`;
-  const nodePath = `data/${example}/node.json`;
+  const nodePath = `data/${LESSON_EXAMPLES[example]}/node.json`;
   const parsed = parseDump(fs.readFileSync(path.join(root, dumpPath), "utf8"), { file: dumpPath });
   const node = loadNodeContext(JSON.parse(fs.readFileSync(path.join(root, nodePath), "utf8")), nodePath);
   return toJson(traceJson(traceConnection(parsed.dump, node, c)));
 }
+
+/** Every case a lesson links to the explorer (explorer/lesson-cases.json), with its lesson. */
+const LESSON_CASES = Object.entries(JSON.parse(fs.readFileSync(path.join(root, "explorer", "lesson-cases.json"), "utf8")).lessons as Record<string, (ConnectionSpec & { dump: string; label: string })[]>)
+  .flatMap(([lesson, cases]) => cases.map((c) => ({ lesson, ...c })));
 
 function hashOf(example: string, c: ConnectionSpec): string {
   const params = [
@@ -81,18 +86,38 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
     const { page, watch } = await openExplorer(browser);
     await waitForAnswer(page, "loaded", 0);
     let checked = 0;
+    expect(EXAMPLES).toEqual(expect.arrayContaining(["wordpress", "wordpress-today", "policies-today", "link-scope-today"]));
     for (const example of EXAMPLES) {
       const file = JSON.parse(fs.readFileSync(path.join(root, "data", example, "scenarios.json"), "utf8")) as { scenarios: Scenario[] };
-      for (const s of file.scenarios.filter((x) => (x.kind ?? "connection") === "connection")) {
+      const connections = file.scenarios.filter((x) => (x.kind ?? "connection") === "connection");
+      for (const s of connections) {
         const before = await answers(page, "traced");
         await page.evaluate((h) => (location.hash = h), hashOf(example, s.connect!));
         await waitForAnswer(page, "traced", before);
         const shown = await page.textContent("#trace-json");
         expect(shown, `${example} ${s.id}`).toBe(expectedJson(example, s.connect!));
+        // Each example's answer is checked for accessibility once (the views are the same for every question).
+        if (s === connections[0]) expect(await seriousViolations(page), example).toEqual([]);
         checked++;
       }
     }
     expect(checked).toBeGreaterThanOrEqual(40);
+    expect(watch).toEqual({ requests: [], errors: [], dialogs: [] });
+    await page.context().close();
+  }, 180_000);
+
+  it("opens every case a lesson links to with the question it asks, and answers it as the library does in Node", async () => {
+    const { page, watch } = await openExplorer(browser);
+    await waitForAnswer(page, "loaded", 0);
+    expect(new Set(LESSON_CASES.map((c) => c.dump))).toEqual(new Set(["wordpress", "wordpress-today", "wordpress-scaled", "policies-today"]));
+    for (const c of LESSON_CASES) {
+      const before = await answers(page, "traced");
+      // The link the lesson page carries (scripts/build-site.mjs writes it with the same two functions).
+      await page.evaluate((h) => (location.hash = h), explorerHash(explorerQuestion(c.dump, c)));
+      await waitForAnswer(page, "traced", before);
+      expect(await page.inputValue("#example"), `${c.lesson}: ${c.label}`).toBe(c.dump);
+      expect(await page.textContent("#trace-json"), `${c.lesson}: ${c.label}`).toBe(expectedJson(c.dump, c));
+    }
     expect(watch).toEqual({ requests: [], errors: [], dialogs: [] });
     await page.context().close();
   }, 180_000);
@@ -126,6 +151,9 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
     expect(cli.status).toBe(0);
     expect(await page.textContent("#trace-json")).toBe(cli.stdout.trimEnd());
     expect(await page.textContent("#command")).toBe("kube-iptables-lab trace data/wordpress-today/iptables-save.txt --node data/wordpress-today/node.json --src 10.253.51.9 --dst 10.254.42.62:80 --in cni0 --json");
+    await page.click("#json-view summary");
+    await page.screenshot({ path: path.join(shotDir, "answer.png"), fullPage: true });
+    expect(await seriousViolations(page)).toEqual([]);
 
     // The affinity timeline: the wordpress Service keeps ClientIP affinity, so one client keeps its endpoint.
     await page.selectOption("#example", "wordpress");
@@ -149,6 +177,94 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
     expect(watch).toEqual({ requests: [], errors: [], dialogs: [] });
     await page.context().close();
   }, 120_000);
+
+  it("switching the example keeps a question the new rules can answer, replaces one they cannot, and runs the timeline again", async () => {
+    const { page, watch } = await openExplorer(browser);
+    await waitForAnswer(page, "loaded", 0);
+    // A first visit: the first question of the lessons is filled in.
+    expect([await page.inputValue("#src"), await page.inputValue("#dst")]).toEqual(["172.16.1.100", "10.254.42.62:80"]);
+    let n = await answers(page, "simulated");
+    await page.click("#tl-add");
+    await waitForAnswer(page, "simulated", n);
+    // Today's rules have the same Service: the question stays, the picker shows it, the timeline is run on them.
+    n = await answers(page, "simulated");
+    await page.selectOption("#example", "wordpress-today");
+    await waitForAnswer(page, "simulated", n);
+    expect([await page.inputValue("#src"), await page.inputValue("#dst")]).toEqual(["172.16.1.100", "10.254.42.62:80"]);
+    expect(await page.inputValue("#service")).toBe("default/wordpress-01-svc");
+    expect(await page.$$eval("#tl-result table.timeline tbody tr", (trs) => trs.length)).toBe(1);
+    expect(await page.textContent("#status")).toContain("data/wordpress-today/iptables-save.txt");
+    // link-scope-today has no such address: its own first question is put in, and the address says so.
+    const loads = await answers(page, "loaded");
+    await page.selectOption("#example", "link-scope-today");
+    await waitForAnswer(page, "loaded", loads);
+    expect([await page.inputValue("#src"), await page.inputValue("#dst"), await page.inputValue("#question-list")]).toEqual(["192.168.0.100", "192.168.0.2:30080", "outside-to-nodeport-local"]);
+    expect(await page.inputValue("#preset")).toBe("outside");
+    expect(await page.evaluate(() => location.hash)).toBe("#v=1&dump=link-scope-today&src=192.168.0.100&dst=192.168.0.2:30080&proto=tcp");
+    // Its pods sit behind their own routes (cali1): the preset finds one.
+    await page.selectOption("#preset", "pod-here");
+    expect([await page.inputValue("#src"), await page.inputValue("#in")]).toEqual(["10.244.1.5", "cali1"]);
+    const traced = await answers(page, "traced");
+    await page.click("#trace");
+    await waitForAnswer(page, "traced", traced);
+    expect(await page.textContent("#trace-json")).toBe(expectedJson("link-scope-today", { src: "10.244.1.5", dst: "192.168.0.2", dport: 30080, from: { interface: "cali1" } }));
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(watch).toEqual({ requests: [], errors: [], dialogs: [] });
+    await page.context().close();
+  }, 60_000);
+
+  it("builds the node from ip -j addr and ip -j route output as node-context does, and agrees with the command line", async () => {
+    const dir = fs.mkdtempSync(path.join(shotDir, "ip-json-"));
+    fs.copyFileSync(path.join(root, "data/wordpress/iptables-save.txt"), path.join(dir, "k8s01.txt"));
+    fs.copyFileSync(path.join(root, "data/bring-your-own/ip-addr.json"), path.join(dir, "ip-addr.json"));
+    fs.copyFileSync(path.join(root, "data/bring-your-own/ip-route.json"), path.join(dir, "ip-route.json"));
+    fs.writeFileSync(path.join(dir, "bad-route.json"), '[{"dst": "default", "gateway": "172.16.1.1",\n  "dev": eth0}]\n');
+    const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(root, "dist/cli/bin.js"), ...args], { cwd: dir, encoding: "utf8" });
+    const { page, watch } = await openExplorer(browser);
+    await waitForAnswer(page, "loaded", 0);
+    await page.click("#own-dump summary");
+    await page.setInputFiles("#dump-file", path.join(dir, "k8s01.txt"));
+    await waitForAnswer(page, "loaded", 1);
+    await page.click("#own-node summary");
+    // A broken file: the command line's located error, in the page.
+    await page.setInputFiles("#addr-file", path.join(dir, "ip-addr.json"));
+    await page.setInputFiles("#route-file", path.join(dir, "bad-route.json"));
+    await page.click("#use-ip");
+    await waitForAnswer(page, "loaded", 2);
+    const refused = cli("node-context", "--addr", "ip-addr.json", "--route", "bad-route.json");
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/^bad-route\.json:2:10: error: /);
+    expect(await page.textContent("#node-summary")).toContain(refused.stderr.trim());
+    expect(await seriousViolations(page)).toEqual([]);
+    // The good files, with the node's name and ranges.
+    await page.setInputFiles("#route-file", path.join(dir, "ip-route.json"));
+    await page.fill("#node-name", "k8s01");
+    await page.fill("#cluster-cidr", "10.253.0.0/16");
+    await page.fill("#pod-cidr", "10.253.51.0/24");
+    await page.fill("#service-cidr", "10.254.0.0/16");
+    await page.click("#use-ip");
+    await waitForAnswer(page, "loaded", 3);
+    expect(await page.textContent("#node-summary caption")).toBe("Node k8s01");
+    await page.selectOption("#preset", "outside");
+    await page.fill("#dst", "172.16.1.10:32765");
+    const before = await answers(page, "traced");
+    await page.click("#trace");
+    await waitForAnswer(page, "traced", before);
+    // The page says which two commands ask the same; run them.
+    const [nodeContext, trace] = (await page.textContent("#command"))!.split("\n");
+    expect(nodeContext).toBe("kube-iptables-lab node-context --addr ip-addr.json --route ip-route.json --name k8s01 --cluster-cidr 10.253.0.0/16 --pod-cidr 10.253.51.0/24 --service-cidr 10.254.0.0/16 > node.json");
+    expect(trace).toBe("kube-iptables-lab trace k8s01.txt --node node.json --src 172.16.1.100 --dst 172.16.1.10:32765 --in eth0 --json");
+    const made = cli(...nodeContext.replace(/ > node\.json$/, "").split(" ").slice(1));
+    expect(made.status).toBe(0);
+    fs.writeFileSync(path.join(dir, "node.json"), made.stdout);
+    const traced = cli(...trace.split(" ").slice(1));
+    expect(traced.stderr).toBe("");
+    expect(await page.textContent("#trace-json")).toBe(traced.stdout.trimEnd());
+    await page.screenshot({ path: path.join(shotDir, "ip-json-node.png"), fullPage: false });
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(watch).toEqual({ requests: [], errors: [], dialogs: [] });
+    await page.context().close();
+  }, 60_000);
 
   it("reads a dump and a node of one's own from files, byte for byte, and agrees with the command line", async () => {
     const cluster = generateCluster({ services: 40, style: "modern", seed: 11, nodePorts: 5 });
@@ -176,18 +292,50 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
     const cli = spawnSync(process.execPath, [path.join(root, "dist/cli/bin.js"), ...command.split(" ").slice(1)], { cwd: dir, encoding: "utf8" });
     expect(cli.stderr).toBe("");
     expect(await page.textContent("#trace-json")).toBe(cli.stdout.trimEnd());
-    expect(page.url()).not.toContain("dump=");
+    expect(await page.evaluate(() => location.hash)).not.toContain("dump=");
+    expect(await page.textContent("#share-link")).toContain("your own dump is not in the link");
+    expect(await seriousViolations(page)).toEqual([]);
     expect(watch).toEqual({ requests: [], errors: [], dialogs: [] });
 
     // A file with CR line ends gets the command line's verdict, not the text box's.
-    fs.writeFileSync(path.join(dir, "windows.txt"), cluster.text.replace(/\n/g, "\r\n"));
+    const crlf = cluster.text.replace(/\n/g, "\r\n");
+    fs.writeFileSync(path.join(dir, "windows.txt"), crlf);
     const cliCr = spawnSync(process.execPath, [path.join(root, "dist/cli/bin.js"), "parse", "windows.txt"], { cwd: dir, encoding: "utf8" });
-    const loads = await answers(page, "loaded");
+    expect(cliCr.status).toBe(1);
+    let loads = await answers(page, "loaded");
     await page.setInputFiles("#dump-file", path.join(dir, "windows.txt"));
     await waitForAnswer(page, "loaded", loads);
     const shownErrors = await page.$$eval("#diagnostics li code", (cs) => cs.map((c) => c.textContent));
     const cliErrors = cliCr.stderr.split("\n").filter((l) => /^windows\.txt:\d+:\d+: /.test(l));
+    expect(cliErrors.length).toBeGreaterThan(0);
     expect(shownErrors.slice(0, cliErrors.length)).toEqual(cliErrors);
+    expect(await page.getAttribute("#status", "class")).toBe("problem");
+    expect(await seriousViolations(page)).toEqual([]);
+    // The same text pasted: the text box turns CR LF into LF, so it is read without error, as the page warns.
+    expect(await page.textContent("#own-dump")).toContain("turns CR line ends (a file saved on Windows) into LF");
+    loads = await answers(page, "loaded");
+    await page.fill("#dump-text", crlf);
+    await page.click("#read-text");
+    await waitForAnswer(page, "loaded", loads);
+    expect(await page.getAttribute("#status", "class")).toBe("ok");
+    expect(await page.textContent("#status")).toContain("pasted:");
+
+    // Warnings are listed as the command line prints them: a comment longer than the kernel keeps.
+    const long = cluster.text.replace(/(-A KUBE-SERVICES [^\n]*--comment ")([^"]*)"/, (_, head, comment) => `${head}${comment}${"x".repeat(300)}"`);
+    expect(long).not.toBe(cluster.text);
+    fs.writeFileSync(path.join(dir, "long-comment.txt"), long);
+    const cliWarn = spawnSync(process.execPath, [path.join(root, "dist/cli/bin.js"), "parse", "long-comment.txt"], { cwd: dir, encoding: "utf8" });
+    const cliWarnings = cliWarn.stderr.split("\n").filter((l) => /^long-comment\.txt:\d+:\d+: warning: /.test(l));
+    expect(cliWarnings).toHaveLength(1);
+    loads = await answers(page, "loaded");
+    await page.setInputFiles("#dump-file", path.join(dir, "long-comment.txt"));
+    await waitForAnswer(page, "loaded", loads);
+    expect(await page.$$eval("#diagnostics li.warning code", (cs) => cs.map((c) => c.textContent))).toEqual(cliWarnings);
+    expect(await page.textContent("#diagnostics li.warning pre")).toBe(long.split("\n")[Number(cliWarnings[0].split(":")[1]) - 1]);
+    expect(await page.getAttribute("#status", "class")).toBe("ok");
+    await page.screenshot({ path: path.join(shotDir, "warning.png"), fullPage: false });
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(watch).toEqual({ requests: [], errors: [], dialogs: [] });
     await page.context().close();
   }, 120_000);
 
@@ -201,6 +349,8 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
     const items = await page.$$eval("#diagnostics li", (lis) => lis.map((li) => ({ code: li.querySelector("code")?.textContent, line: li.querySelector("pre")?.textContent })));
     expect(items[0].code).toBe("pasted:3:36: 错误：-j NOWHERE：表 nat 中在这一行之前没有声明名为 'NOWHERE' 的链，它也不是已知的目标（target）");
     expect(items[0].line).toBe("-A PREROUTING -p tcp --dport 80 -j NOWHERE");
+    await page.screenshot({ path: path.join(shotDir, "pasted-error-zh-CN.png"), fullPage: false });
+    expect(await seriousViolations(page)).toEqual([]);
     expect(watch).toEqual({ requests: [], errors: [], dialogs: [] });
     await page.context().close();
   }, 60_000);
@@ -242,6 +392,7 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
     const shown = (await page.textContent("#node-summary"))!;
     for (const line of cliLines) expect(shown).toContain(line);
     await (await page.$("#node-summary"))!.screenshot({ path: path.join(shotDir, "bad-node.png") });
+    expect(await seriousViolations(page)).toEqual([]);
     expect(watch).toEqual({ requests: [], errors: [], dialogs: [] });
     await page.context().close();
     // The Chinese page: the same lines, their wording in Chinese, file, place, path and values as they are.
@@ -255,6 +406,7 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
     expect(shownZh).toContain('bad-node.json:2:87: 错误：interfaces[0].addresses[0].scope: 期望："global"、"site"、"link"、"host" 之一');
     expect(shownZh).not.toMatch(/unknown key|expected one of|error:/);
     await (await zh.page.$("#node-summary"))!.screenshot({ path: path.join(shotDir, "bad-node-zh-CN.png") });
+    expect(await seriousViolations(zh.page)).toEqual([]);
     expect(zh.watch).toEqual({ requests: [], errors: [], dialogs: [] });
     await zh.page.context().close();
   }, 60_000);
@@ -262,8 +414,10 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
   it("keeps hostile dumps as text: no script runs, no dialog opens, nothing is fetched", async () => {
     const extra = [
       `javascript:alert(1)`, `<a href="javascript:window.__pwned=5">x</a>`, `<svg onload="window.__pwned=6">`, `\u202Eevil\u202C`, "x".repeat(240),
+      // Things that would fetch if they ever became markup: the test's network watch would see them.
+      `<img src="https://attacker.invalid/pixel.png">`, `<link rel="stylesheet" href="https://attacker.invalid/x.css">`, `<iframe src="https://attacker.invalid/"></iframe>`,
     ];
-    const text = hostileText.replace("COMMIT", extra.map((c, i) => `-A POSTROUTING -m comment --comment "${c.replace(/"/g, '\\"')}" -j RETURN${i ? "" : ""}`).join("\n") + "\nCOMMIT")
+    const text = hostileText.replace("COMMIT", extra.map((c) => `-A POSTROUTING -m comment --comment "${c.replace(/"/g, '\\"')}" -j RETURN`).join("\n") + "\nCOMMIT")
       + `# ${"<script>alert(2)</script>".repeat(400)}\n`;
     const dir = fs.mkdtempSync(path.join(shotDir, "hostile-"));
     fs.writeFileSync(path.join(dir, "hostile-node.json"), JSON.stringify({
@@ -299,6 +453,21 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
     expect(facts.jsLinks).toBe(0);
     expect(facts.text).toContain("<script>window.__pwned=");
     await page.screenshot({ path: path.join(shotDir, "hostile.png"), fullPage: false });
+    expect(await seriousViolations(page)).toEqual([]);
+    // A line of 200,000 characters, markup and a right-to-left override in it: refused as iptables-restore
+    // would, and shown in the error list as text, wrapped, without widening the page.
+    const longLine = `-A INPUT -m comment --comment "\u202E${"<b>long</b><img src=x onerror=window.__pwned=7>".repeat(4_300)}" -j ACCEPT`;
+    expect(longLine.length).toBeGreaterThan(190_000);
+    await page.fill("#dump-text", `*filter\n:INPUT ACCEPT [0:0]\n${longLine}\nCOMMIT\n`);
+    await page.click("#read-text");
+    await waitForAnswer(page, "loaded", 3);
+    expect(await page.textContent("#diagnostics li.error code")).toMatch(/^pasted:3:1: error: line of \d+ bytes: iptables-restore reads at most 10239 bytes/);
+    expect(await page.textContent("#diagnostics li.error pre")).toBe(longLine);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
+    expect(await page.$$eval("#diagnostics img, #diagnostics b", (es) => es.length)).toBe(0);
+    await page.screenshot({ path: path.join(shotDir, "hostile-long-line.png"), fullPage: false });
+    expect(await seriousViolations(page)).toEqual([]);
     expect(watch).toEqual({ requests: [], errors: [], dialogs: [] });
     await page.context().close();
   }, 60_000);
@@ -320,15 +489,22 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
     expect(await page.evaluate(() => document.body.getAttribute("aria-busy"))).toBe("true");
     await waitForAnswer(page, "loaded", 2, 300_000);
     expect(await page.textContent("#status")).toMatch(/large\.txt: \d+ lines, \d+ rules, \d+ Service ports/);
+    // The picker lists a first part and says so; a search finds any Service, and choosing it sets the destination.
+    expect(await page.textContent("#service-count")).toBe("10000 of 10000 Service ports match; the first 300 are listed, type more to narrow them.");
+    expect(await page.$$eval("#service option", (os) => os.length)).toBe(300);
     const last = cluster.services[cluster.services.length - 1];
-    await page.fill("#service-search", last.name);
-    expect(await page.$$eval("#service option", (os) => os.length)).toBeGreaterThan(0);
-    await page.fill("#src", "192.0.2.7");
-    await page.fill("#dst", `${last.clusterIP}:${last.port}`);
+    await page.fill("#service-search", `${last.namespace}/${last.name}`);
+    const found = await page.$$eval("#service option", (os) => os.map((o) => (o as HTMLOptionElement).value));
+    expect(found).toContain(last.id);
+    await page.selectOption("#service", last.id);
+    expect(await page.inputValue("#dst")).toBe(`${last.clusterIP}:${last.port}`);
+    await page.selectOption("#preset", "outside");
     const before = await answers(page, "traced");
     await page.click("#trace");
     await waitForAnswer(page, "traced", before, 120_000);
     expect(JSON.parse((await page.textContent("#trace-json"))!).outcomes.length).toBeGreaterThan(0);
+    await page.screenshot({ path: path.join(shotDir, "large-dump.png"), fullPage: false });
+    expect(await seriousViolations(page)).toEqual([]);
     expect(watch).toEqual({ requests: [], errors: [], dialogs: [] });
     await page.context().close();
   }, 600_000);
@@ -338,6 +514,7 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
     await waitForAnswer(page, "traced", 0);
     expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
     await page.screenshot({ path: path.join(shotDir, "phone.png"), fullPage: false });
+    expect(await seriousViolations(page)).toEqual([]);
     expect(watch).toEqual({ requests: [], errors: [], dialogs: [] });
     await page.context().close();
   }, 60_000);
@@ -394,6 +571,30 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
     // The JSON is the command line's, whatever the page's language.
     expect(await page.textContent("#trace-json")).toBe(expectedJson("wordpress", { src: "172.16.1.100", dst: "10.254.42.62", dport: 80 }));
     await page.screenshot({ path: path.join(shotDir, "zh-CN.png"), fullPage: false });
+    expect(await seriousViolations(page)).toEqual([]);
+    // The Service picker, the affinity timeline and the form's problems speak Chinese too.
+    expect(await page.textContent("#service-count")).toBe("14 个 Service 端口（共 14 个）。");
+    for (const time of ["0", "60"]) {
+      const n = await answers(page, "simulated");
+      await page.fill("#tl-time", time);
+      await page.click("#tl-add");
+      await waitForAnswer(page, "simulated", n);
+    }
+    expect(await page.$$eval("#tl-result table.timeline th", (ths) => ths.map((th) => th.textContent))).toEqual(["#", "时刻（秒）", "标签", "连接", "去向", "当时的概率", "之后的 recent 列表"]);
+    const timeline = await page.innerText("#tl-result");
+    expect(timeline).toContain("t=60 秒时的 recent 列表");
+    expect(timeline).toMatch(/（共 2 种可能）/);
+    expect(timeline).not.toMatch(/Each connection|possible|went to|The recent lists|empty/);
+    await (await page.$("#timeline"))!.screenshot({ path: path.join(shotDir, "timeline-zh-CN.png") });
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.fill("#dst", "10.254.42.62");
+    await page.click("#trace");
+    expect(await page.textContent("#form-problem")).toBe("目的地址 '10.254.42.62'：应为 IP:PORT");
+    await page.evaluate(() => (location.hash = "#v=9&proto=icmp&dump=nowhere"));
+    await page.waitForFunction(() => document.getElementById("form-problem")!.textContent!.includes("v=9"));
+    expect(await page.textContent("#form-problem")).toBe(
+      "这个链接按 v=9 格式写成；本页面读取 v=1 格式，只使用它能理解的部分；proto=icmp：应为 tcp、udp 或 sctp；dump=nowhere：没有这个自带的示例（现有 wordpress, wordpress-today, wordpress-scaled, policies-today, link-scope-today）",
+    );
     expect(await seriousViolations(page)).toEqual([]);
     expect(watch).toEqual({ requests: [], errors: [], dialogs: [] });
     await page.context().close();
