@@ -57,9 +57,48 @@ export function maskToPrefix(mask: number): number | null {
   return Math.clz32(inverted);
 }
 
+/** The dotted quad of each prefix length's mask, made once: a dump names the same few masks thousands of times. */
+const PREFIX_MASK_TEXT: readonly string[] = Array.from({ length: 33 }, (_, len) => formatIPv4(prefixToMask(len)));
+
 /** Build a Cidr from an address and a mask, clearing host bits as the kernel does. */
 export function makeCidr(address: number, mask: number): Cidr {
-  return { address: formatIPv4((address & mask) >>> 0), prefix: maskToPrefix(mask), mask: formatIPv4(mask) };
+  const prefix = maskToPrefix(mask);
+  return { address: formatIPv4((address & mask) >>> 0), prefix, mask: prefix === null ? formatIPv4(mask) : PREFIX_MASK_TEXT[prefix] };
+}
+
+/** Whether a part of a dotted quad has a leading zero (`010`): parseIPv4 reads it as decimal, iptables as octal. */
+function hasLeadingZero(quad: string): boolean {
+  for (let i = 0; i + 1 < quad.length; i++) {
+    if (quad.charCodeAt(i) !== 48 /* 0 */ || (i > 0 && quad.charCodeAt(i - 1) !== 46) /* . */) continue;
+    const next = quad.charCodeAt(i + 1);
+    if (next >= 48 && next <= 57) return true;
+  }
+  return false;
+}
+
+/**
+ * `a.b.c.d/len` written as iptables-save prints it (plain decimal, no leading zeros, host bits clear),
+ * read in one pass without splitting; null for any other spelling, which readCidr then reads in full.
+ * What almost every `-s`/`-d` of a dump looks like: its address text is kept as it is, not formatted again.
+ */
+export function readPlainCidr(text: string): Cidr | null {
+  const slash = text.lastIndexOf("/");
+  if (slash < 7) return null;
+  let prefix = 0;
+  const digits = text.length - slash - 1;
+  if (digits < 1 || digits > 2 || (digits === 2 && text.charCodeAt(slash + 1) === 48 /* 0 */)) return null;
+  for (let i = slash + 1; i < text.length; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return null;
+    prefix = prefix * 10 + c;
+  }
+  if (prefix > 32) return null;
+  const address = text.slice(0, slash);
+  const value = parseIPv4(address);
+  if (value === null || hasLeadingZero(address)) return null;
+  const mask = prefixToMask(prefix);
+  if (((value & mask) >>> 0) !== value) return null;
+  return { address, prefix, mask: PREFIX_MASK_TEXT[prefix] };
 }
 
 /** Whether `ip` (a dotted quad or number) lies in `cidr`: both masked, as the kernel compares them. */

@@ -5,7 +5,9 @@
  * follows them, so the formatter can print everything back.
  */
 import { diagnosticCode } from "./codes.js";
-import type { Chain, Counters, Diagnostic, Dump, Extra, Policy, Rule, Table, TableName } from "../model/dump.js";
+import type { Chain, Counters, Diagnostic, Dump, Extra, Negatable, Policy, Rule, Table, TableName } from "../model/dump.js";
+import type { JumpTarget } from "../model/targets.js";
+import type { StatisticRandomMatch } from "../model/matches.js";
 import { BUILTIN_CHAINS, MAX_CHAIN_NAME_LENGTH, isBuiltinChain, isTableName } from "../model/tables.js";
 import { sameRule } from "../model/same-rule.js";
 import { tokenizeLineReusing, utf8Length, type Token } from "./lexer.js";
@@ -49,6 +51,8 @@ export const MAX_LINE_BYTES = 10239;
 /** iptables-restore hands a rule to its parser as at most 254 arguments, three of them its own (program, -t, table). */
 export const MAX_RULE_WORDS = 251;
 const NO_EXTRAS: Extra[] = Object.freeze([]) as unknown as Extra[];
+/** `[0:0]`, what every user chain of a dump carries: one shared value (counters are replaced, never changed in place). */
+const ZERO_COUNTERS: Counters = { packets: "0", bytes: "0" };
 /** Token objects the parser writes each line's words into (it keeps none once a line is read; JavaScript runs one parse at a time). */
 const REUSED_TOKENS: Token[] = [];
 /** Commands that name a chain right after them. */
@@ -117,7 +121,8 @@ export function parseDump(text: string, options: ParseOptions = {}): ParseResult
   for (let idx = 0; idx < lines.length; idx++) {
     const lineNo = idx + 1;
     let line = lines[idx];
-    const cr = line.endsWith("\r");
+    // A character code, not endsWith(): this runs for every line of the file.
+    const cr = line.charCodeAt(line.length - 1) === 13 /* \r */;
     if (cr) line = line.slice(0, -1);
     else if (eol === "\r\n" && !mixedEol) {
       mixedEol = true;
@@ -150,7 +155,7 @@ export function parseDump(text: string, options: ParseOptions = {}): ParseResult
       if (line === "COMMIT") skipping = false;
       continue;
     }
-    if (line.length === 0 || /^[ \t]*$/.test(line)) {
+    if (line.length === 0 || ((first === 32 || first === 9) && /^[ \t]*$/.test(line))) {
       // Not an empty line for iptables-restore: in a table it is a rule with no command, elsewhere a line it cannot take.
       report(lineNo, 1, open ? `${nul === 0 ? "a NUL byte at the start of the line leaves" : "a line of only spaces or tabs is"} a rule with no command: iptables-restore refuses it (no command specified)` : "a line of only spaces or tabs outside a table: iptables-restore refuses it; leave the line empty");
       keep(lineNo, full);
@@ -254,7 +259,7 @@ type Report = (line: number, column: number, message: string, severity?: "error"
  */
 function readCounters(text: string): Counters | null {
   // What every user chain of a dump carries, read without the pattern below.
-  if (text === "[0:0]") return { packets: "0", bytes: "0" };
+  if (text === "[0:0]") return ZERO_COUNTERS;
   // sscanf has both numbers once the second is read: the closing ']' is not needed.
   const m = /^\[[ \t]*([+-]?[0-9]+):[ \t]*([+-]?[0-9]+)/.exec(text);
   return m ? { packets: unsignedLongLong(m[1]), bytes: unsignedLongLong(m[2]) } : null;
@@ -612,7 +617,7 @@ function zeroCounters(s: Statement): boolean {
   const { open, chainTok } = s;
   const chains = chainTok ? [chainOf(open, chainTok.text)] : [...open.chains.values()];
   const n = s.tokens[2];
-  const zero = { packets: "0", bytes: "0" };
+  const zero = ZERO_COUNTERS;
   for (const chain of chains) {
     if (!chain) return noChain(s, chainTok!.text, chainTok!);
     if (n) {
@@ -653,6 +658,8 @@ class RuleScope implements RuleContext {
   line = "";
   /** The chain the last hasChain() found: its name string is then shared with the jump that named it. */
   declared: Chain | undefined = undefined;
+  /** Keyed by the chain object, found by identity: no hashing of its name again. */
+  private readonly jumps = new Map<Chain, { jump?: JumpTarget; goto?: JumpTarget }>();
   constructor(readonly table: TableName, private readonly chains: Map<string, Chain>, private readonly strings: Interner) {}
 
   hasChain(name: string): boolean {
@@ -665,6 +672,21 @@ class RuleScope implements RuleContext {
 
   cidr(text: string): Read<Cidr> {
     return this.strings.cidr(text);
+  }
+
+  negatable<T>(value: T, invert: boolean): Negatable<T> {
+    return this.strings.negatable(value, invert);
+  }
+
+  randomMatch(m: StatisticRandomMatch): StatisticRandomMatch {
+    return this.strings.randomMatch(m);
+  }
+
+  /** The one `-j CHAIN` (or `-g CHAIN`) target of each declared chain: a jump holds nothing else, so every rule that makes it can share it. */
+  jumpTo(chain: Chain, goto: boolean): JumpTarget {
+    let both = this.jumps.get(chain);
+    if (both === undefined) this.jumps.set(chain, (both = {}));
+    return goto ? (both.goto ??= { kind: "jump", chain: chain.name, goto: true }) : (both.jump ??= { kind: "jump", chain: chain.name, goto: false });
   }
 }
 
@@ -682,7 +704,7 @@ function readRule(open: OpenTable, chain: Chain, words: Token[], line: string, l
   for (const p of problems) report(lineNo, p.column, p.message, p.severity);
   if (!parts) return null;
   const declared = scope.declared as Chain | undefined;
-  if (parts.target?.kind === "jump" && declared?.name === parts.target.chain) parts.target.chain = declared.name;
+  if (parts.target?.kind === "jump" && declared?.name === parts.target.chain) parts.target = scope.jumpTo(declared, parts.target.goto);
   if (chain.builtin) {
     const column = (...names: string[]) => (words.find((t) => !t.quoted && names.includes(t.text))?.start ?? 0) + 1;
     if (parts.ip.outInterface && (chain.name === "PREROUTING" || chain.name === "INPUT")) {

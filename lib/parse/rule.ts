@@ -5,7 +5,7 @@
  */
 import type { Cidr } from "../model/address.js";
 import type { Counters, IpHeaderMatch, Negatable, TableName } from "../model/dump.js";
-import type { Match } from "../model/matches.js";
+import type { Match, StatisticRandomMatch } from "../model/matches.js";
 import type { Target } from "../model/targets.js";
 import { isBuiltinChain } from "../model/tables.js";
 import type { Token } from "./lexer.js";
@@ -33,6 +33,10 @@ export interface RuleContext {
   intern(text: string): string;
   /** An address as `-s`/`-d` read it; one shared value for each spelling that repeats. */
   cidr(text: string): Read<Cidr>;
+  /** `{ value, invert }` shared by every rule that says the same of a value shared by intern() or cidr(). */
+  negatable<T>(value: T, invert: boolean): Negatable<T>;
+  /** One shared random-statistic match per probability as written. */
+  randomMatch(m: StatisticRandomMatch): StatisticRandomMatch;
 }
 
 /** The typed parts of a rule line (everything after `-A CHAIN`). */
@@ -263,7 +267,8 @@ function readHeaderOption(r: Reading, i: number, key: HeaderKey): number {
   }
   const value = readHeaderValue(r, key, arg, inv);
   if (value === null) return i;
-  if (value !== undefined) r.ip[key] = (legacy ? { value, invert: inv, legacyNegation: true } : { value, invert: inv }) as Negatable<never>;
+  // Every value read here is shared (an interned name or address), so its `{ value, invert }` can be too.
+  if (value !== undefined) r.ip[key] = (legacy ? { value, invert: inv, legacyNegation: true } : r.ctx.negatable(value, inv)) as Negatable<never>;
   return i + 2;
 }
 
@@ -436,7 +441,7 @@ function buildMatches(r: Reading): Match[] {
       if (m.text !== written.text)
         warn(r, written, `--comment: text is ${utf8Length(written.text)} bytes long: the kernel keeps its first ${MAX_COMMENT_LENGTH} bytes, and so does the kit (iptables-save prints them)`);
     }
-    matches.push(m);
+    matches.push(m.kind === "statistic" && m.mode === "random" ? r.ctx.randomMatch(m) : m);
   }
   // An array grown by push keeps room for 17 entries; the model keeps many small ones, so each is copied to its size.
   return matches.slice();

@@ -18,10 +18,11 @@ export interface TargetReader {
 
 const err = (message: string, token: Token): BuildError => ({ message, token });
 
-const verdict = (kind: "ACCEPT" | "DROP" | "RETURN" | "QUEUE"): TargetReader => ({
-  options: {},
-  build: () => ({ kind }),
-});
+const verdict = (kind: "ACCEPT" | "DROP" | "RETURN" | "QUEUE"): TargetReader => {
+  // A verdict holds nothing but its kind: every rule that gives it shares one (never changed) value.
+  const target: Target = { kind };
+  return { options: {}, build: () => target };
+};
 
 const REJECT_TYPES = [
   "icmp-net-unreachable", "icmp-host-unreachable", "icmp-port-unreachable", "icmp-proto-unreachable",

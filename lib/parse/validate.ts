@@ -149,9 +149,9 @@ function reportLoops(g: Graph, report: Report): void {
 function reportLoopsAfterVerdicts(g: Graph, report: Report): void {
   const reached = reachAll(g, g.chains.flatMap((c, i) => (c.builtin ? [i] : [])));
   g.chains.forEach((chain, c) => {
-    if (!reached.has(c)) return;
+    if (reached[c] === 0) return;
     g.allJumps[c].forEach((target, k) => {
-      if (target < 0 || g.jumps[c][k] >= 0 || !reachAll(g, [target]).has(c)) return;
+      if (target < 0 || g.jumps[c][k] >= 0 || reachAll(g, [target])[c] === 0) return;
       const rule = chain.rules[k];
       const end = chain.rules.find(endsWalk)!;
       report(rule.line, targetColumn(rule), `jump loop through ${chain.name} after the unconditional ${end.target!.kind} on line ${end.line}: iptables-legacy loads it (its loop check never walks rules after that one, and no packet reaches them), iptables-nft refuses it (Too many links)`, "warning");
@@ -159,14 +159,14 @@ function reportLoopsAfterVerdicts(g: Graph, report: Report): void {
   });
 }
 
-/** The chains reachable from `starts` through every rule's jumps. */
-function reachAll(g: Graph, starts: number[]): Set<number> {
-  const seen = new Set<number>();
+/** The chains reachable from `starts` through every rule's jumps: 1 at their positions. */
+function reachAll(g: Graph, starts: number[]): Uint8Array {
+  const seen = new Uint8Array(g.chains.length);
   const stack = [...starts];
   while (stack.length > 0) {
     const i = stack.pop()!;
-    if (seen.has(i)) continue;
-    seen.add(i);
+    if (seen[i] !== 0) continue;
+    seen[i] = 1;
     for (const next of g.allJumps[i]) if (next >= 0) stack.push(next);
   }
   return seen;
@@ -177,29 +177,48 @@ export function validateTable(table: Table, report: Report): void {
   const g = graphOf(table);
   reportLoops(g, report);
   reportLoopsAfterVerdicts(g, report);
+  reportPlacements(table, g, report);
+}
 
+/** The bits (as reachBits sets them) of the hooks a placed target may not be used from. */
+function forbiddenBits(g: Graph, placement: Placement): number {
+  let bits = 0;
+  g.hooks.forEach((hook, i) => {
+    if (!placement.hooks.includes(hook)) bits |= 1 << i;
+  });
+  return bits;
+}
+
+/**
+ * Report NAT, REJECT and raw-only targets used in the wrong table or reached from a hook that does not
+ * allow them. Most rules of a kube-proxy dump are jumps with no placement: they cost one look-up here,
+ * and a placed target costs a test of bits until it is actually misplaced.
+ */
+function reportPlacements(table: Table, g: Graph, report: Report): void {
   const reach = reachBits(g);
   const reachAny = reachBits(g, g.allJumps);
+  const forbidden = new Map<Placement, number>();
   g.chains.forEach((chain, i) => {
     const end = chain.rules.findIndex(endsWalk);
     chain.rules.forEach((rule, k) => {
       const kind = rule.target?.kind;
-      const placement = kind ? PLACEMENT[kind] : undefined;
+      const placement = kind === undefined || kind === "jump" ? undefined : PLACEMENT[kind];
       if (!kind || !placement) return;
       if (placement.tables && !placement.tables.includes(table.name)) {
         report(rule.line, targetColumn(rule), `${kind} is only valid in the ${placement.tables.join("/")} table, not in ${table.name}`);
         return;
       }
+      let bits = forbidden.get(placement);
+      if (bits === undefined) forbidden.set(placement, (bits = forbiddenBits(g, placement)));
       // A rule the kernel's walk reaches is checked against the hooks that reach it; one it never walks
       // (after an unconditional verdict, or in a chain only such rules jump to) is loaded by iptables-legacy.
       const walked = end < 0 || k <= end;
-      const wrongIn = (bits: number) => hooksOf(g, bits).filter((h) => !placement.hooks.includes(h));
-      const wrong = walked ? wrongIn(reach[i]) : [];
+      const wrong = walked ? reach[i] & bits : 0;
+      const unwalked = reachAny[i] & bits;
+      if (wrong === 0 && unwalked === 0) return;
       const where = (hooks: Hook[]) => `${kind} is only valid in ${placement.hooks.join(" and ")}${chain.builtin ? `, not in ${chain.name}` : ` (chain ${chain.name} is reached from ${hooks.join(", ")})`}`;
-      if (wrong.length > 0) return report(rule.line, targetColumn(rule), where(wrong));
-      const unwalked = wrongIn(reachAny[i]);
-      if (unwalked.length > 0)
-        report(rule.line, targetColumn(rule), `${where(unwalked)}, but no packet gets here: iptables-legacy loads it (its checks only walk rules a packet can reach), iptables-nft refuses it (Invalid argument)`, "warning");
+      if (wrong !== 0) return report(rule.line, targetColumn(rule), where(hooksOf(g, wrong)));
+      report(rule.line, targetColumn(rule), `${where(hooksOf(g, unwalked))}, but no packet gets here: iptables-legacy loads it (its checks only walk rules a packet can reach), iptables-nft refuses it (Invalid argument)`, "warning");
     });
   });
 }

@@ -3,7 +3,7 @@
  * probabilities. Each returns the value or an error message saying what was
  * expected.
  */
-import { formatIPv4, makeCidr, maskToPrefix, parseIPv4, prefixToMask, type Cidr } from "../model/address.js";
+import { formatIPv4, makeCidr, maskToPrefix, parseIPv4, prefixToMask, readPlainCidr, type Cidr } from "../model/address.js";
 import type { PortRange } from "../model/matches.js";
 import { protocolByName } from "../model/protocols.js";
 import { PROBABILITY_SCALE, kernelProbability } from "../math/probability.js";
@@ -150,6 +150,10 @@ function inetAton(text: string): number | null {
  * `-s`/`-d`; `-m conntrack` keeps them (`keepHostBits`).
  */
 export function readCidr(text: string, keepHostBits = false): Read<Cidr> {
+  if (!keepHostBits) {
+    const plain = readPlainCidr(text);
+    if (plain !== null) return ok(plain);
+  }
   if (text.includes(":")) return fail(`'${text}' is an IPv6 address: this kit reads IPv4 iptables-save dumps only`);
   const slash = text.lastIndexOf("/");
   const addrText = slash < 0 ? text : text.slice(0, slash);
