@@ -66,15 +66,18 @@ export function parseDump(text: string, options: ParseOptions = {}): ParseResult
   const report = (line: number, column: number, message: string, severity: "error" | "warning" = "error") =>
     (severity === "error" ? errors : warnings).push({ file, line, column, message, severity, code: diagnosticCode(message) });
 
-  const lines = text.length === 0 ? [] : text.split("\n");
-  const finalNewline = lines.length > 0 && lines[lines.length - 1] === "";
-  if (finalNewline) lines.pop();
-  const eol: "\n" | "\r\n" = lines.length > 0 && lines[0].endsWith("\r") ? "\r\n" : "\n";
+  // The lines are read one at a time from the text (no array of all of them is kept while the model grows).
+  const n = text.length;
+  const finalNewline = n > 0 && text.charCodeAt(n - 1) === 10;
+  const firstEnd = text.indexOf("\n");
+  const eol: "\n" | "\r\n" = n > 0 && text.charCodeAt((firstEnd < 0 ? n : firstEnd) - 1) === 13 ? "\r\n" : "\n";
   const dump: Dump = { file, eol, finalNewline, tables: [], trailer: [] };
 
-  const foreign = recognizeForeignInput(lines);
+  const foreign = recognizeForeignInput(leadingLines(text, FOREIGN_LOOK));
   if (foreign) {
     report(foreign.line, 1, foreign.message);
+    const lines = text.split("\n");
+    if (finalNewline) lines.pop();
     dump.trailer = lines.map((l, i) => ({ kind: "unparsed", line: i + 1, text: stripCr(l) }));
     return { dump, errors, warnings };
   }
@@ -118,9 +121,10 @@ export function parseDump(text: string, options: ParseOptions = {}): ParseResult
     report(lineNo, column, `${message} (the line ends with a carriage return, \\r, which iptables reads as part of the line: save the file with LF line endings)`);
   };
 
-  for (let idx = 0; idx < lines.length; idx++) {
-    const lineNo = idx + 1;
-    let line = lines[idx];
+  for (let at = 0, end = 0, lineNo = 1; at < n; at = end + 1, lineNo++) {
+    end = text.indexOf("\n", at);
+    if (end < 0) end = n;
+    let line = text.slice(at, end);
     // A character code, not endsWith(): this runs for every line of the file.
     const cr = line.charCodeAt(line.length - 1) === 13 /* \r */;
     if (cr) line = line.slice(0, -1);
@@ -161,7 +165,9 @@ export function parseDump(text: string, options: ParseOptions = {}): ParseResult
       keep(lineNo, full);
       continue;
     }
-    if (first === 42 /* * */ && !open) {
+    // Inside a table, iptables-restore reads a '*' line as a rule and fails: the table above lacks its COMMIT.
+    if (first === 42 /* * */ && open) closeTable(null);
+    if (first === 42 /* * */) {
       // iptables-restore takes the first word after '*' as the table name and ignores the rest of the line.
       const name = line.slice(1).split(/[ \t]+/).find((w) => w !== "") ?? "";
       if (cr && /[ \t]*$/.exec(line)![0] === "") {
@@ -185,19 +191,13 @@ export function parseDump(text: string, options: ParseOptions = {}): ParseResult
       open = { table, chains, last: null, scope: new RuleScope(name, chains, strings) };
       continue;
     }
-    if (first === 42 /* * */) {
-      // Inside a table, iptables-restore reads a '*' line as a rule and fails; the table above lacks its COMMIT.
-      closeTable(null);
-      idx--;
-      continue;
-    }
     if (line === "COMMIT" && nul < 0 && !cr) {
       if (!open) {
         report(lineNo, 1, "COMMIT outside a table: expected a *table line before it");
         keep(lineNo, line);
         continue;
       }
-      if (idx === lines.length - 1 && !finalNewline)
+      if (end === n)
         report(lineNo, 7, "COMMIT without a newline after it: iptables-legacy-restore refuses it (it compares the line with \"COMMIT\\n\"), iptables-nft-restore takes it", "warning");
       closeTable(lineNo);
       continue;
@@ -244,6 +244,21 @@ export function parseDump(text: string, options: ParseOptions = {}): ParseResult
   errors.sort(byPosition);
   warnings.sort(byPosition);
   return { dump, errors, warnings };
+}
+
+/** How many lines at the start of a file recognizeForeignInput looks at. */
+const FOREIGN_LOOK = 2000;
+
+/** The first `most` lines of `text` (fewer when it has fewer). */
+function leadingLines(text: string, most: number): string[] {
+  const lines: string[] = [];
+  for (let at = 0; at < text.length && lines.length < most; ) {
+    let end = text.indexOf("\n", at);
+    if (end < 0) end = text.length;
+    lines.push(text.slice(at, end));
+    at = end + 1;
+  }
+  return lines;
 }
 
 function stripCr(line: string): string {
@@ -512,9 +527,22 @@ function appendRule(s: Statement): boolean {
   const rule = ruleFrom(s, chain, rest);
   if (!rule) return false;
   rule.leading = s.extras.take();
-  if (position === chain.rules.length) chain.rules.push(rule);
+  if (position === chain.rules.length) appendTo(chain, rule);
   else chain.rules.splice(position, 0, rule);
   return true;
+}
+
+/** Lists shorter than this are grown by an exact copy; longer ones by push, and copied to their size when the table ends. */
+const SHORT_LIST = 8;
+
+/**
+ * Add a rule at the end of its chain. Most chains of a kube-proxy dump hold one to three rules, and an array
+ * grown by push reserves 17 slots: a short list is copied one longer instead (concat makes it exactly that
+ * long), so no oversized array outlives the line that grew it.
+ */
+function appendTo(chain: Chain, rule: Rule): void {
+  if (chain.rules.length < SHORT_LIST) chain.rules = chain.rules.concat(rule);
+  else chain.rules.push(rule);
 }
 
 /** `-R CHAIN N rule...`, `-D CHAIN N` or `-D CHAIN rule...` (the first rule that is the same rule). */
@@ -729,8 +757,8 @@ function finishChains(open: OpenTable): void {
   for (const hook of BUILTIN_CHAINS[table.name as TableName]) {
     builtins.push(open.chains.get(hook) ?? { name: hook, builtin: true, policy: "ACCEPT", counters: null, line: null, leading: [], rules: [] });
   }
-  // Rules were pushed one by one: copy each list to its size (most chains of a kube-proxy dump hold one to three rules).
-  for (const chain of open.chains.values()) if (chain.rules.length > 0) chain.rules = chain.rules.slice();
+  // Long lists were pushed one by one (appendTo): copy each to its size.
+  for (const chain of open.chains.values()) if (chain.rules.length >= SHORT_LIST) chain.rules = chain.rules.slice();
   const users = [...open.chains.values()].filter((c) => !c.builtin).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   table.chains = [...builtins, ...users];
 }
