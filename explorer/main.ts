@@ -10,7 +10,6 @@ import { connectionOfState, readState, writeState, type ExplorerState } from "./
 import { followPageLanguage } from "./translate-page.js";
 import { language, t } from "../lib/i18n/language.js";
 import { diagnosticMessage, engineText } from "../lib/views/engine-text.js";
-import { shapeText } from "../lib/views/shape-text.js";
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -240,7 +239,7 @@ function showNode(node: NodeBrief | null, error: string | null): void {
   const keep = inSelect.value;
   inSelect.replaceChildren(option("", t("(inferred from the routes)")));
   if (!node) {
-    box.append(element("p", error ? t("The node cannot be used: {}", shapeText(error)) : t("No node description yet."), "problem"));
+    box.append(element("p", error ? t("The node cannot be used: {}", error) : t("No node description yet."), "problem"));
     return;
   }
   for (const i of node.interfaces) inSelect.append(option(i.name, i.name, i.name === keep));

@@ -9,11 +9,14 @@
  * order): `"Endpoints of {}": "{} 的端点"`. The library passes its values
  * separately, `t("Endpoints of {}", label)`, so a lookup is one map access;
  * a lesson passes the whole sentence, `t("Endpoints of default/web")`, and
- * the placeholder keys are tried in turn.
+ * the placeholder keys are tried in turn. Templates the library only ever
+ * fills itself (`addPhrases(..., { sentences: false })`: "expected {}, got
+ * {}", "to {}") are never tried against a whole sentence, so a broad one
+ * cannot half-translate a text that has no phrase of its own.
  *
  * This file and the phrasebooks are bundled with the explorer: no node: imports.
  */
-import { ZH_CN } from "./zh-CN.js";
+import { ZH_CN, ZH_CN_TEMPLATES } from "./zh-CN.js";
 
 /** The languages the kit writes in. */
 export const LANGUAGES = ["en", "zh-CN"] as const;
@@ -77,9 +80,12 @@ function bookOf(lang: Language): Phrasebook {
 
 /**
  * Add phrases to a language's phrasebook (a later phrase replaces an earlier one with the same key).
- * Throws when a value does not use its key's placeholders, naming `source` and the key.
+ * With `sentences: false` the placeholder keys are templates only: `t(key, ...values)` finds them,
+ * a whole sentence is never matched against them. Throws when a value does not use its key's
+ * placeholders, naming `source` and the key.
  */
-export function addPhrases(lang: Language, phrases: Phrases, source = "phrases"): void {
+export function addPhrases(lang: Language, phrases: Phrases, source = "phrases", options: { sentences?: boolean } = {}): void {
+  const sentences = options.sentences ?? true;
   const book = bookOf(lang);
   let added = false;
   for (const [key, value] of Object.entries(phrases)) {
@@ -93,7 +99,7 @@ export function addPhrases(lang: Language, phrases: Phrases, source = "phrases")
       throw new Error(`${source}: "${key}" has ${wanted} placeholder${wanted === 1 ? "" : "s"} ({}), its phrase "${value}" ${outOfRange ? `names ${outOfRange}` : `has ${used}`}`);
     }
     book.exact.set(key, value);
-    if (wanted > 0) {
+    if (wanted > 0 && sentences) {
       const regex = new RegExp(`^${key.split("{}").map(escapeRegex).join("([\\s\\S]*?)")}$`);
       book.patterns = book.patterns.filter((p) => p.regex.source !== regex.source);
       book.patterns.push({ regex, value });
@@ -162,3 +168,4 @@ export function clearMissingPhrases(lang: Language): void {
 }
 
 addPhrases("zh-CN", ZH_CN, "lib/i18n/zh-CN.ts");
+addPhrases("zh-CN", ZH_CN_TEMPLATES, "lib/i18n/zh-CN.ts", { sentences: false });

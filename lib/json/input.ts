@@ -3,12 +3,13 @@
  * it against its schema, and every problem (text that is not JSON, a value of
  * the wrong shape) comes back as a compiler-style line at its place in the
  * file. The command line and the explorer both read node files through it.
+ * The lines are written through `t`, in the current language (the command
+ * line's is English); file, line, column, path, keys and values stay as they are.
  */
-import { diagnosticLines } from "../parse/errors.js";
-import type { Diagnostic } from "../model/dump.js";
-import { JsonSyntaxError, readLocatedJson, type LocatedJson } from "./located.js";
-import { hasShapeProblems, pathText } from "./shape.js";
+import { DIAGNOSTICS_SHOWN } from "../parse/errors.js";
 import { t } from "../i18n/language.js";
+import { JsonSyntaxError, readLocatedJson, type LocatedJson, type Position } from "./located.js";
+import { hasShapeProblems, pathText } from "./shape.js";
 
 /** A JSON input that cannot be used: its problems as `FILE:LINE:COL: error: PATH: message` lines. */
 export class JsonInputError extends Error {
@@ -24,18 +25,26 @@ export function loadJsonText<T>(text: string, file: string, load: (value: unknow
     doc = readLocatedJson(text);
   } catch (e) {
     if (!(e instanceof JsonSyntaxError)) throw e;
-    throw new JsonInputError(diagnosticLines([{ file, ...e.position, severity: "error", message: t("not valid JSON: {}", e.reason) }], file, "error"));
+    throw new JsonInputError(errorLines(file, [{ ...e.position, message: t("not valid JSON: {}", e.reason) }]));
   }
   try {
     return load(doc.value, file);
   } catch (e) {
     if (!hasShapeProblems(e)) throw e;
-    const found: Diagnostic[] = e.problems
+    const found = e.problems
       .map((p) => {
         const where = pathText(p.key === undefined ? p.path : [...p.path, p.key]);
-        return { file, ...doc.locate(p.path, p.key), severity: "error" as const, message: `${where ? `${where}: ` : ""}${p.message}` };
+        return { ...doc.locate(p.path, p.key), message: `${where ? `${where}: ` : ""}${p.message}` };
       })
       .sort((a, b) => a.line - b.line || a.column - b.column);
-    throw new JsonInputError(diagnosticLines(found, file, "error"));
+    throw new JsonInputError(errorLines(file, found));
   }
+}
+
+/** Errors as compilers print them, `FILE:LINE:COL: error: message`: the first DIAGNOSTICS_SHOWN, then one line counting the rest. */
+function errorLines(file: string, errors: (Position & { message: string })[]): string[] {
+  const lines = errors.slice(0, DIAGNOSTICS_SHOWN).map((e) => `${file}:${e.line}:${e.column}: ${t("error")}${t(": ")}${e.message}`);
+  const more = errors.length - DIAGNOSTICS_SHOWN;
+  if (more > 0) lines.push(t(more === 1 ? "{}: {} more error not shown" : "{}: {} more errors not shown", file, more));
+  return lines;
 }

@@ -2,8 +2,10 @@
  * Checking a JSON input against its schema (schemas/*.schema.json, compiled
  * ahead of time into validators.generated.ts) and wording what is wrong: the
  * JSON path of each problem and what was expected there, taken from the
- * schema's own descriptions.
+ * schema's own descriptions. Messages are written through `t`, in the
+ * current language; the path, keys and values stay as they are.
  */
+import { t } from "../i18n/language.js";
 import * as validators from "./validators.generated.js";
 import type { JsonPath } from "./located.js";
 
@@ -92,9 +94,9 @@ export function pathText(path: JsonPath): string {
 /** A value shown briefly in a message. */
 function shown(v: unknown): string {
   if (v === null) return "null";
-  if (Array.isArray(v)) return "a list";
-  if (typeof v === "object") return "an object";
-  if (typeof v === "number" && !Number.isFinite(v)) return "a number too large for a double";
+  if (Array.isArray(v)) return t("a list");
+  if (typeof v === "object") return t("an object");
+  if (typeof v === "number" && !Number.isFinite(v)) return t("a number too large for a double");
   const text = JSON.stringify(v) ?? String(v);
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
@@ -108,39 +110,41 @@ function knownKeys(schema: SchemaError["parentSchema"]): string[] {
 
 function unknownKeyMessage(key: string, schema: SchemaError["parentSchema"]): string {
   const keys = knownKeys(schema);
+  const quoted = JSON.stringify(key);
   if (keys.includes(key)) {
     // Known to the schema, but only for another variant of the object.
-    const kind = Object.keys(schema?.properties ?? {}).includes("kind") ? ` (it belongs to another "kind")` : "";
-    return `key ${JSON.stringify(key)} is not allowed with this object's other keys${kind}`;
+    return Object.keys(schema?.properties ?? {}).includes("kind")
+      ? t("key {} is not allowed with this object's other keys (it belongs to another \"kind\")", quoted)
+      : t("key {} is not allowed with this object's other keys", quoted);
   }
   const near = keys.find((k) => k.toLowerCase() === key.toLowerCase());
-  if (near) return `unknown key ${JSON.stringify(key)} (did you mean ${JSON.stringify(near)}?)`;
-  return `unknown key ${JSON.stringify(key)}${keys.length ? ` (expected ${keys.map((k) => JSON.stringify(k)).join(", ")})` : ""}`;
+  if (near) return t("unknown key {} (did you mean {}?)", quoted, JSON.stringify(near));
+  return keys.length ? t("unknown key {} (expected {})", quoted, keys.map((k) => JSON.stringify(k)).join(", ")) : t("unknown key {}", quoted);
 }
 
 function problemOf(e: SchemaError, value: unknown): ShapeProblem {
   const path = pathOf(e.instancePath, value);
   const unknown = (e.params.additionalProperty ?? e.params.unevaluatedProperty) as string | undefined;
   if (unknown !== undefined) return { path, key: unknown, message: unknownKeyMessage(unknown, e.parentSchema) };
+  const description = e.parentSchema?.description;
   if (e.keyword === "required") {
-    const key = String(e.params.missingProperty);
-    return { path, message: `missing ${JSON.stringify(key)}${e.parentSchema?.description ? `: expected ${e.parentSchema.description}` : ""}` };
+    const key = JSON.stringify(String(e.params.missingProperty));
+    return { path, message: description ? t("missing {}: expected {}", key, t(description)) : t("missing {}", key) };
   }
-  const expected = e.parentSchema?.description ?? fallbackExpectation(e);
-  return { path, message: `expected ${expected}, got ${shown(e.data)}` };
+  return { path, message: t("expected {}, got {}", description ? t(description) : fallbackExpectation(e), shown(e.data)) };
 }
 
 /** What a keyword asked for, for schema nodes without a description. */
 function fallbackExpectation(e: SchemaError): string {
   const p = e.params;
   switch (e.keyword) {
-    case "type": return `a value of type ${String(p.type)}`;
-    case "enum": return `one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
+    case "type": return t("a value of type {}", String(p.type));
+    case "enum": return t("one of {}", (p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", "));
     case "const": return JSON.stringify(p.allowedValue);
-    case "minimum": case "maximum": case "exclusiveMinimum": case "exclusiveMaximum": return `a number ${String(p.comparison)} ${String(p.limit)}`;
-    case "minItems": return `a list of at least ${String(p.limit)}`;
-    case "maxItems": return `a list of at most ${String(p.limit)}`;
-    default: return `a value that passes the schema's ${e.keyword}`;
+    case "minimum": case "maximum": case "exclusiveMinimum": case "exclusiveMaximum": return t("a number {} {}", String(p.comparison), String(p.limit));
+    case "minItems": return t("a list of at least {}", String(p.limit));
+    case "maxItems": return t("a list of at most {}", String(p.limit));
+    default: return t("a value that passes the schema's {}", e.keyword);
   }
 }
 
@@ -148,8 +152,9 @@ function fallbackExpectation(e: SchemaError): string {
 export function problemsText(file: string, problems: ShapeProblem[]): string {
   const first = problems[0];
   const where = pathText(first.key === undefined ? first.path : [...first.path, first.key]);
-  const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length === 2 ? "" : "s"})` : "";
-  return `${file}: ${where ? `${where}: ` : ""}${first.message}${more}`;
+  const more = problems.length - 1;
+  const tail = more > 0 ? t(more === 1 ? " (and {} more problem)" : " (and {} more problems)", more) : "";
+  return `${file}: ${where ? `${where}: ` : ""}${first.message}${tail}`;
 }
 
 /** An error that carries the problems of a JSON input by path, so a reader of the file's text can place each at its line. */

@@ -8,7 +8,6 @@ import { loadJsonText, JsonInputError } from "../../lib/json/input.js";
 import { checkIpJson, loadNodeContext } from "../../lib/node/context.js";
 import { parseScenarioFile } from "../../lib/lab/scenarios.js";
 import { clearMissingPhrases, hasPhrase, missingPhrases, setLanguage } from "../../lib/i18n/language.js";
-import { shapeText } from "../../lib/views/shape-text.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -23,7 +22,7 @@ function reported(text: string, file: string, load: (value: unknown, file: strin
   try {
     loadJsonText(text, file, load);
   } catch (e) {
-    return shapeText(e instanceof JsonInputError ? e.lines.join("\n") : (e as Error).message);
+    return e instanceof JsonInputError ? e.lines.join("\n") : (e as Error).message;
   }
   throw new Error(`${file} was accepted`);
 }
