@@ -573,6 +573,10 @@ async function openFromAddress(): Promise<void> {
   page.nodeOverride = state.node && NODES.some((n) => n.id === state.node) ? state.node : null;
   $<HTMLSelectElement>("node-choice").value = page.nodeOverride ?? "";
   const needLoad = page.example !== example || !page.loaded || (state.dump === null && page.example === null);
+  // The same example with another node than the one loaded (node=ID, or its own after a node of one's own): the node is loaded again.
+  const wanted = nodeSourceFor(example);
+  const nodeChanged = wanted.kind === "example" && (currentNode.kind !== "example" || currentNode.id !== wanted.id);
+  if (!needLoad && nodeChanged) await reloadNode(wanted);
   const ok = needLoad ? await loadExample(example) : true;
   if (!ok) return;
   applyState(state);
@@ -616,9 +620,10 @@ function wire(): void {
   });
   const nodeSelect = $<HTMLSelectElement>("node-choice");
   nodeSelect.append(option("", t("the example's own node")), ...NODES.map((n) => option(n.id, `${n.title} (${n.path})`)));
-  nodeSelect.addEventListener("change", () => {
+  nodeSelect.addEventListener("change", async () => {
     page.nodeOverride = nodeSelect.value || null;
-    void reloadNode(nodeSourceFor(page.example));
+    await reloadNode(nodeSourceFor(page.example));
+    writeAddress(formState());
   });
 
   $<HTMLInputElement>("dump-file").addEventListener("change", async () => {

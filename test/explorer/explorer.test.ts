@@ -181,6 +181,38 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
     await page.context().close();
   }, 120_000);
 
+  it("shows every part of the answer the lessons show: chances, Sankey, each rule and why it did not match, marks in hex and bits, NAT, what the server sees, the reply", async () => {
+    const { page, watch } = await openExplorer(browser, "#v=1&dump=wordpress&src=172.16.1.100&dst=10.254.42.62:80&proto=tcp");
+    await waitForAnswer(page, "traced", 0);
+    const heads = await page.$$eval("#summary thead th", (ths) => ths.map((th) => th.textContent));
+    expect(heads).toEqual(expect.arrayContaining(["probability", "DNAT", "SNAT", "the server sees (or why not)", "the client gets back"]));
+    const rows = await page.$$eval("#summary tbody tr", (trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent)));
+    expect(rows.map((r) => r[1])).toEqual(["1/2 (50%)", "1/2 (50%)"]);
+    expect(rows[0]).toEqual(expect.arrayContaining(["10.253.51.0:40000 -> 10.253.25.4:80", "10.254.42.62:80 -> 172.16.1.100:40000 (accepted)"]));
+    expect(await page.$$eval("#sankey svg path", (ps) => ps.length)).toBeGreaterThan(3);
+    const first = (await page.innerText("#outcomes details[open]"))!;
+    // A rule that did not match, with the condition that failed and why.
+    expect(first).toContain("no: -d 10.254.112.177/32: destination is 10.254.42.62");
+    expect(first).toContain("10.254.42.62:80 -> 10.253.25.4:80");
+    // The mark: hex and every bit.
+    expect(first).toMatch(/new mark\s+0x00004000\s+0000 0000 0000 0000 0100 0000 0000 0000/);
+    expect(first).toContain("MASQUERADE");
+    expect(first).toContain("The reply: 10.253.25.4:80 -> 10.253.51.0:40000, the client gets 10.254.42.62:80 -> 172.16.1.100:40000 (accepted)");
+    expect(await page.$$eval("#outcomes details.outcome", (ds) => ds.length)).toBe(2);
+    // Another bundled node than the example's own, from the address: the wordpress rules on today's node (cni0).
+    const n = await answers(page, "traced");
+    await page.evaluate(() => (location.hash = "#v=1&dump=wordpress&node=wordpress-today&src=10.253.51.9&dst=10.254.42.62:80&proto=tcp&in=cni0"));
+    await waitForAnswer(page, "traced", n);
+    expect(await page.inputValue("#node-choice")).toBe("wordpress-today");
+    expect(await page.textContent("#command")).toContain("--node data/wordpress-today/node.json");
+    const parsed = parseDump(fs.readFileSync(path.join(root, "data/wordpress/iptables-save.txt"), "utf8"), { file: "data/wordpress/iptables-save.txt" });
+    const todayNode = loadNodeContext(JSON.parse(fs.readFileSync(path.join(root, "data/wordpress-today/node.json"), "utf8")), "data/wordpress-today/node.json");
+    expect(await page.textContent("#trace-json")).toBe(toJson(traceJson(traceConnection(parsed.dump, todayNode, { src: "10.253.51.9", dst: "10.254.42.62", dport: 80, from: { interface: "cni0" } }))));
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(watch).toEqual({ requests: [], errors: [], dialogs: [] });
+    await page.context().close();
+  }, 60_000);
+
   it("switching the example keeps a question the new rules can answer, replaces one they cannot, and runs the timeline again", async () => {
     const { page, watch } = await openExplorer(browser);
     await waitForAnswer(page, "loaded", 0);
