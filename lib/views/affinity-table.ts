@@ -2,7 +2,7 @@
 import type { RecentLists } from "../trace/state.js";
 import type { KubeService } from "../services/catalog.js";
 import { escapeHtml } from "./escape.js";
-import { codeText, markup, tableHtml, viewHtml, type Row, type ViewOptions } from "./html.js";
+import { codeText, markup, tableHtml, viewHtml, type CellContent, type Row, type ViewOptions } from "./html.js";
 import { serviceLabel } from "./labels.js";
 import { t } from "../i18n/language.js";
 
@@ -12,6 +12,12 @@ export interface AffinityTableOptions extends ViewOptions {
   services?: readonly KubeService[];
   /** Timeout for lists no Service explains (default 10800 s, kube-proxy's default). */
   timeoutSeconds?: number;
+}
+
+/** The endpoint cell of a list no Service explains: unknown without the Services, else no Service's. */
+function unexplained(services: readonly KubeService[] | undefined): CellContent {
+  const text = services === undefined ? t("unknown without the Services") : t("no Service endpoint uses this list");
+  return markup(`<span class="kil-dim">${escapeHtml(text)}</span>`);
 }
 
 /** Table of xt_recent lists at time `now` (seconds): list, address, last seen, age, expires in. */
@@ -38,7 +44,7 @@ export function affinityTable(recentLists: RecentLists, now: number, options: Af
         left >= 0 ? markup(`<span class="kil-yes">${escapeHtml(t("sticks"))}</span>`) : markup(`<span class="kil-no">${escapeHtml(t("expired {} s ago", -left))}</span>`),
         { content: e.stamps.length, className: "kil-num" },
       ];
-      if (k === 0) cells.unshift({ content: codeText(name), rowSpan: entries.length }, { content: m?.text ?? "", rowSpan: entries.length });
+      if (k === 0) cells.unshift({ content: codeText(name), rowSpan: entries.length }, { content: m?.text ?? unexplained(options.services), rowSpan: entries.length });
       rows.push({ className: k === 0 ? "kil-group" : undefined, cells });
     });
   }
@@ -48,6 +54,8 @@ export function affinityTable(recentLists: RecentLists, now: number, options: Af
     rows,
   });
   const timeouts = options.services?.length ? t("each Service's timeout") : `${options.timeoutSeconds ?? 10800} s`;
-  const note = `<p class="kil-note">${escapeHtml(t("At t = {} s. A client sticks while its age is below the rule's --seconds ({}); hits counts the stamps kept (at most 20).", now, timeouts))}</p>`;
+  const without = options.services === undefined && rows.length > 0 && names.length > 0
+    ? ` ${t("Without the Services the endpoint of each list is unknown: pass them, affinityTable(lists, now, { services: services(dump) }).")}` : "";
+  const note = `<p class="kil-note">${escapeHtml(t("At t = {} s. A client sticks while its age is below the rule's --seconds ({}); hits counts the stamps kept (at most 20).", now, timeouts) + without)}</p>`;
   return viewHtml("affinity", table + note, { title: options.title ?? "ClientIP affinity lists (xt_recent)", caption: options.caption });
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { parseHTML } from "linkedom";
 import {
   affinityTable, decisionTable, dnatTable, emptyState, endpointTable, highlightRule, markTable, parseRecentLists, rulePathTable, serviceCatalogTable,
-  snatTable, show, traceConnection, verdictTable,
+  setLanguage, snatTable, show, traceConnection, verdictTable,
 } from "../../lib/index.js";
 import { wordpressCases } from "./gallery.js";
 import { catalog, dump, heketi, node, wordpress } from "./support.js";
@@ -140,9 +140,26 @@ describe("service tables", () => {
     expect(rows).toEqual([
       ["KUBE-SEP-Q6QA3I2UU4P2TRVC", "default/wordpress-01-svc → 10.253.25.4:80", "172.16.1.100", "100", "10900 s", "", "expired 100 s ago", "2"],
       ["172.16.1.101", "200", "10800 s", "0 s", "sticks", "1"],
-      ["OTHER-LIST", "", "10.0.0.1", "0", "11000 s", "", "expired 200 s ago", "1"],
+      ["OTHER-LIST", "no Service endpoint uses this list", "10.0.0.1", "0", "11000 s", "", "expired 200 s ago", "1"],
     ]);
     expect(rowsOf(affinityTable(emptyState().recent, 0)).map(cells)).toEqual([["The lists are empty: no client has been recorded yet."]]);
+  });
+
+  it("affinityTable without the Services says the endpoint is unknown, in the column and in the note, in both languages", () => {
+    const recent = parseRecentLists({ "KUBE-SEP-Q6QA3I2UU4P2TRVC": "src=172.16.1.100 ttl: 64 last_seen: 100 oldest_pkt: 1 100" });
+    const html = affinityTable(recent, 200);
+    expect(rowsOf(html).map(cells)).toEqual([["KUBE-SEP-Q6QA3I2UU4P2TRVC", "unknown without the Services", "172.16.1.100", "100", "100 s", "10700 s", "sticks", "1"]]);
+    expect(html).toContain("Without the Services the endpoint of each list is unknown");
+    expect(affinityTable(recent, 200, { services: catalog })).not.toContain("unknown");
+    setLanguage("zh-CN");
+    try {
+      const zh = affinityTable(recent, 200);
+      expect(rowsOf(zh).map(cells)[0][1]).toBe("不知道（没有传入 Service）");
+      expect(zh).toContain("没有传入 Service，就不知道每个列表对应哪个端点");
+      expect(zh).not.toMatch(/unknown|Without/);
+    } finally {
+      setLanguage("en");
+    }
   });
 });
 
