@@ -230,6 +230,7 @@ export function nodeAddresses(node: NodeContext): string[] {
  * replaced or change length; edit a node in place only before tracing on it.
  */
 interface NodeFacts {
+  node: NodeContext;
   interfaces: NodeInterface[];
   routes: NodeRoute[];
   size: number;
@@ -254,7 +255,7 @@ function factsOf(node: NodeContext): NodeFacts {
   let f = nodeFacts.get(node);
   if (f && f.interfaces === node.interfaces && f.routes === node.routes && f.size === size) return f;
   f = {
-    interfaces: node.interfaces, routes: node.routes, size,
+    node, interfaces: node.interfaces, routes: node.routes, size,
     own: new Set(), loopback: [], broadcast: new Set(), routeNets: [], decisions: new Map(), sources: new Map(),
   };
   for (const i of node.interfaces)
@@ -306,8 +307,21 @@ export function addressType(node: NodeContext, ip: string): "LOCAL" | "BROADCAST
 
 /** The kernel's routing decision for `dst` (longest prefix wins; local addresses first). The answer is shared: do not change it. */
 export function lookupRoute(node: NodeContext, dst: string): RouteDecision {
-  const f = factsOf(node);
-  return f.decisions.get(dst) ?? remember(f.decisions, dst, decideRoute(node, f, dst));
+  return routeIn(factsOf(node), dst);
+}
+
+/** A node's routing decisions, checked against the node once: a trace takes them once and asks them many times. */
+export type NodeRoutes = Readonly<Pick<NodeFacts, "node">>;
+
+/** The routing decisions of a node (see routeIn). */
+export function nodeRoutes(node: NodeContext): NodeRoutes {
+  return factsOf(node);
+}
+
+/** lookupRoute on decisions taken from nodeRoutes: the same answer, without checking the node again. */
+export function routeIn(routes: NodeRoutes, dst: string): RouteDecision {
+  const f = routes as NodeFacts;
+  return f.decisions.get(dst) ?? remember(f.decisions, dst, decideRoute(f.node, f, dst));
 }
 
 function decideRoute(node: NodeContext, f: NodeFacts, dst: string): RouteDecision {

@@ -12,15 +12,15 @@ import { services } from "../services/catalog.js";
 import type { Outcome } from "./engine.js";
 
 /** Per dump: the Service port id of every nat chain and filter rule line that belongs to one Service port. */
-interface ServiceIndex {
+export interface ServiceIndex {
   chains: Map<string, string>;
   lines: Map<number, string>;
 }
 
 const INDEXES = new WeakMap<Dump, ServiceIndex>();
 
-/** Built once per dump (the catalog is recovered once, then every trace looks up chain names). */
-function serviceIndex(dump: Dump): ServiceIndex {
+/** The Service port of each chain and filter rule line, built once per dump (the catalog is recovered once, then every trace looks up chain names). */
+export function serviceIndex(dump: Dump): ServiceIndex {
   const known = INDEXES.get(dump);
   if (known) return known;
   const index: ServiceIndex = { chains: new Map(), lines: new Map() };

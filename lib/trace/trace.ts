@@ -10,11 +10,14 @@ import { runPacket, type RunInput } from "./engine.js";
 import type { FollowUp, Outcome, Trace, TraceOutcome } from "./outcome.js";
 
 export type { FollowUp, Trace, TraceOutcome } from "./outcome.js";
-import { runCompiled } from "./compiled/run.js";
-import { withLazySteps } from "./compiled/lazy-steps.js";
+import { runWorlds } from "./compiled/run.js";
+import { lazyOutcome, lazyTraceOutcome, replayInput } from "./compiled/lazy-steps.js";
+import { compiledDump } from "./compiled/compile.js";
+import { markServices } from "./compiled/services.js";
+import { nodeRoutes } from "../node/context.js";
 import { DEFAULT_SOURCE_PORT, type ConnectionSpec, type PacketState, type Protocol, type Tuple } from "./packet.js";
 import { emptyState, tupleKey, type ConntrackEntry, type NetState } from "./state.js";
-import { nextHopOf, reachedService, serviceOfRules, unownedDestination } from "./reached.js";
+import { nextHopOf, reachedService, unownedDestination } from "./reached.js";
 
 /** A connection that cannot be traced as given (bad address, unknown interface, ...). */
 export class TraceInputError extends Error {}
@@ -38,20 +41,37 @@ export interface TraceOptions {
   reference?: boolean;
 }
 
-/** One packet's outcomes, and for the fast path the Service port each reached (from its own record of the rules met). */
-interface Ran {
-  outcomes: Outcome[];
-  services: (string | null)[] | null;
+/** Whether a packet goes through the explaining engine: with explanations, or when asked for the reference. */
+function explaining(input: RunInput, reference: boolean): boolean {
+  return input.explain || input.naive === true || reference;
 }
 
-/**
- * One packet through the node. With explanations, or when asked for the reference, the explaining
- * engine; otherwise the compiled fast path, whose outcomes make their step records only when read.
- */
-function run(input: RunInput, reference: boolean): Ran {
-  if (input.explain || input.naive || reference) return { outcomes: runPacket(input), services: null };
-  const fast = runCompiled(input);
-  return { outcomes: withLazySteps(fast, input), services: fast.map((f) => serviceOfRules(input.dump, f.rules, f.chains)) };
+/** A later packet through the node; the fast path's outcomes make their step records only when read. */
+function run(input: RunInput, reference: boolean): Outcome[] {
+  if (explaining(input, reference)) return runPacket(input);
+  const replay = replayInput(input);
+  return runWorlds(input).map((w) => lazyOutcome(w, replay));
+}
+
+/** A connection's first packet through the node, its outcomes with their Service port and next hop. */
+function runFirst(input: RunInput, reference: boolean): TraceOutcome[] {
+  const { dump, node } = input;
+  if (explaining(input, reference)) {
+    const outcomes = runPacket(input) as TraceOutcome[];
+    // The outcomes are this call's own: each gets its Service port and next hop in place rather than as a copy.
+    for (const o of outcomes) {
+      o.service = reachedService(dump, o);
+      o.nextHop = nextHopOf(node, o);
+    }
+    return outcomes;
+  }
+  markServices(compiledDump(dump), dump);
+  const replay = replayInput(input);
+  const routes = nodeRoutes(node);
+  const worlds = runWorlds(input);
+  const outcomes: TraceOutcome[] = new Array(worlds.length);
+  for (let i = 0; i < worlds.length; i++) outcomes[i] = lazyTraceOutcome(worlds[i], replay, routes);
+  return outcomes;
 }
 
 function checkIp(ip: string, what: string): void {
@@ -119,21 +139,19 @@ export function traceConnection(dump: Dump, node: NodeContext, spec: ConnectionS
   // An INVALID packet belongs to no connection: conntrack does not look it up, and nothing follows it.
   const invalid = packet.ctstate === "INVALID";
   const existing = invalid || state.conntrack.size === 0 ? null : state.conntrack.get(tupleKey(packet)) ?? null;
-  const ran = run({
+  const outcomes = runFirst({
     dump, node, packet: existing ? { ...packet, ctstate: "ESTABLISHED" } : packet, origin: origin.local ? "local" : "interface",
     state, now, connection: existing, reply: false, explain, naive,
   }, reference);
-  // The outcomes are this call's own: each gets its follow-up in place rather than as a copy.
-  const outcomes = ran.outcomes as TraceOutcome[];
   const warnings: string[] = [];
-  outcomes.forEach((o, i) => {
+  const follow = options.followUp !== false && !existing && !invalid;
+  // The outcomes are this call's own: each gets its follow-up in place rather than as a copy.
+  for (const o of outcomes) {
     const unowned = unownedDestination(node, o);
     if (unowned && !warnings.includes(unowned)) warnings.push(unowned);
-    o.service = ran.services ? ran.services[i] : reachedService(dump, o);
-    o.nextHop = nextHopOf(node, o);
     o.answerable = unowned === null;
-    o.followUp = o.verdict !== "accepted" || options.followUp === false || existing || invalid ? null : followUp(dump, node, o, origin, now, explain, naive, reference, unowned === null);
-  });
+    o.followUp = o.verdict !== "accepted" || !follow ? null : followUp(dump, node, o, origin, now, explain, naive, reference, unowned === null);
+  }
   return { packet: { protocol: packet.protocol, src: packet.src, sport: packet.sport, dst: packet.dst, dport: packet.dport }, origin, outcomes, warnings };
 }
 
@@ -146,7 +164,7 @@ function followUp(
     dump, node, state, now, connection, reply: false, explain, naive,
     packet: { ...o.before, inInterface: origin.interface, outInterface: null, mark: 0, ctstate: "ESTABLISHED" },
     origin: origin.local ? "local" : "interface",
-  }, reference).outcomes;
+  }, reference);
   // Nothing owns the destination: there is no reply to trace.
   if (!answered) return { connection, original, reply: [] };
   // The reply starts where the first packet went: from a process here, or arriving on the interface it left by.
@@ -157,6 +175,6 @@ function followUp(
     dump, node, state, now, connection, reply: true, explain, naive,
     packet: { ...r, inInterface: replyIn, outInterface: null, mark: 0, ctstate: "ESTABLISHED" },
     origin: replyLocal ? "local" : "interface",
-  }, reference).outcomes;
+  }, reference);
   return { connection, original, reply };
 }

@@ -58,6 +58,8 @@ export interface CompiledRule {
   /** The compiled matches, comments left out; null when the rule is decided by decideRule. */
   matches: CompiledMatch[] | null;
   target: CompiledTarget;
+  /** The Service port this rule belongs to (its chain's, else its own line's), filled by ./services.ts on the first trace. */
+  service: string | null;
 }
 
 /** Transport protocols as numbers (anything else written in `-p` never equals a simulated packet's). */
@@ -110,6 +112,8 @@ export interface CompiledTarget {
   address: string | null;
   addressValue: number;
   port: number;
+  /** SNAT: why the source is what it is (`--to-source ADDRESS`), the same for every packet. */
+  why: string;
 }
 
 /** A whole dump, compiled. */
@@ -125,6 +129,8 @@ export interface CompiledDump {
   tables: Dump["tables"];
   tableCount: number;
   rules: number;
+  /** Whether each rule's `service` is filled (see ./services.ts). */
+  servicesMarked: boolean;
 }
 
 const compiledDumps = new WeakMap<Dump, CompiledDump>();
@@ -151,7 +157,7 @@ export function entryKey(table: TableName, hook: Hook | string): string {
 /** Compile every chain of every table (in two passes: chains first, so jumps resolve to them). */
 export function compileDump(dump: Dump): CompiledDump {
   const compiled: CompiledDump = {
-    entries: new Map(), byStage: new Map(), interfaceIds: new Map(), interfaceNames: [], tables: dump.tables, tableCount: dump.tables.length, rules: 0,
+    entries: new Map(), byStage: new Map(), interfaceIds: new Map(), interfaceNames: [], tables: dump.tables, tableCount: dump.tables.length, rules: 0, servicesMarked: false,
   };
   for (const table of dump.tables) {
     // The first chain of a name wins, as chainsByName (the explaining engine's look-up) keeps it.
@@ -198,6 +204,7 @@ function compileRule(rule: Rule, chain: CompiledChain, chains: Map<string, Compi
     protoCheck, proto: protoCheck === NO_CHECK ? 0 : protocolCode(ip.protocol!.value),
     matches: compileMatches(rule.matches),
     target: compileTarget(rule.target, chains),
+    service: null,
   };
 }
 
@@ -277,7 +284,7 @@ function compileMatch(m: Match): CompiledMatch | "skip" | null {
 }
 
 function compileTarget(t: Target | null, chains: Map<string, CompiledChain>): CompiledTarget {
-  const c: CompiledTarget = { code: T_NONE, model: t, chain: undefined, goto: false, value: 0, mask: 0, address: null, addressValue: 0, port: -1 };
+  const c: CompiledTarget = { code: T_NONE, model: t, chain: undefined, goto: false, value: 0, mask: 0, address: null, addressValue: 0, port: -1, why: "" };
   if (!t) return c;
   switch (t.kind) {
     case "jump":
@@ -316,6 +323,7 @@ function compileTarget(t: Target | null, chains: Map<string, CompiledChain>): Co
         c.addressValue = parseIPv4(r.minIp) ?? 0;
       }
       if (r.minPort !== undefined) c.port = r.minPort;
+      if (c.code === T_SNAT) c.why = `--to-source ${r.minIp ?? ""}`;
       break;
     }
     case "REDIRECT": case "MASQUERADE":

@@ -1,18 +1,22 @@
 /**
- * The fast path: moves one packet through a compiled dump and returns its
- * outcomes (probability, verdict, NAT, mark, the rules met as line numbers,
- * the random choices taken) without step records, reasons or descriptions.
+ * The fast path: moves one packet through a compiled dump and ends in its
+ * worlds (probability, verdict, NAT, mark, the rules met, the random
+ * choices taken) without step records, reasons or descriptions.
  * It follows the same plans, in the same order, as the explaining engine
  * (engine.ts), which stays the reference: the differential test
  * (test/trace/compiled.test.ts) requires the same outcomes from both.
  *
  * A rule that does not match allocates nothing: its checks compare numbers
- * held in the compiled rule with numbers held in the packet. A random rule
- * splits the run into two worlds, as in the explaining engine.
+ * held in the compiled rule with numbers held in the packet, in a loop that
+ * keeps the chain and the position in local variables. A random rule splits
+ * the run into two worlds, as in the explaining engine. What every outcome
+ * of one packet would otherwise work out again (the route to a destination,
+ * MASQUERADE's address and reason, `ip:port` texts) is worked out once and
+ * shared; outcome objects are made at the end (./outcomes.ts).
  */
 import { parseIPv4 } from "../../model/address.js";
 import { ONE, multiply, type Fraction } from "../../math/fraction.js";
-import { addressType, lookupRoute, selectAddress, type NodeContext } from "../../node/context.js";
+import { addressType, nodeRoutes, routeIn, selectAddress, type NodeContext, type NodeRoutes, type RouteDecision } from "../../node/context.js";
 import { decideRule } from "../conditions.js";
 import { applyEffects, masqueradeWhy, MAX_WORLDS, pathLimitAt, type DnatDecision, type Outcome, type RunInput, type SnatDecision } from "../engine.js";
 import { nextCandidate } from "../chain-index.js";
@@ -45,51 +49,94 @@ interface FastPacket extends PacketState {
   /** Interned interface names, -1 for none. */
   inId: number;
   outId: number;
-}
-
-interface Frame {
-  chain: CompiledChain;
-  index: number;
+  /** `src:sport` and `dst:dport`, made when a NAT record first needs them (null until then, and after a change). */
+  srcText: string | null;
+  dstText: string | null;
 }
 
 /** A persistent list, newest first: worlds split off from one another share what came before. */
-interface Trail<T> {
+export interface Trail<T> {
   value: T;
   prev: Trail<T> | null;
 }
 
-/** One possible run of the packet; also the context decideRule checks the rules it is given in. */
-interface World {
-  node: NodeContext;
-  now: number;
-  reply: boolean;
-  connection: ConntrackEntry | null;
-  state: NetState;
-  probability: Fraction;
-  packet: FastPacket;
+/**
+ * One possible run of the packet; also the context decideRule checks the
+ * rules it is given in. A class, so that every world (and every copy made at
+ * a split) has one shape.
+ */
+export class World {
+  probability: Fraction = ONE;
   before: Tuple;
+  /** The nat table is consulted (first packet of a tracked connection). */
   natActive: boolean;
-  tracked: boolean;
+  tracked = true;
+  /** The stages still to come are `plan[stage..]`; plans are shared constants, never changed. */
   plan: readonly Stage[];
-  stage: number;
-  at: TableStage | null;
-  frames: Frame[] | null;
-  decided: boolean[];
-  dnat: DnatDecision | null;
-  snat: SnatDecision | null;
-  routedDst: string | null;
-  localDestination: boolean;
+  stage = 0;
+  /** The table being traversed, while `chains` is set. */
+  at: TableStage | null = null;
+  /** The chains being traversed (a stack: jumps push, RETURN pops) and the position in each; null between tables. */
+  chains: CompiledChain[] | null = null;
+  positions: number[] = [];
+  /** The outcome of each random match already branched on at the rule being decided. */
+  decided: boolean[] = [];
+  dnat: DnatDecision | null = null;
+  snat: SnatDecision | null = null;
+  /** The destination the last routing decision was made for, and that decision. */
+  routedDst: string | null = null;
+  route: RouteDecision | null = null;
+  localDestination = false;
   /** The chance of the random match the world stopped at (set when a rule asks to split). */
-  split: { yes: Fraction; no: Fraction } | null;
-  ended: boolean;
-  verdict: Outcome["verdict"];
-  delivery: Outcome["delivery"];
-  line: number | null;
-  reason: string | null;
-  rejectWith: string | null;
-  budget: number;
-  met: Trail<CompiledRule> | null;
-  path: Trail<boolean> | null;
+  split: { yes: Fraction; no: Fraction } | null = null;
+  ended = false;
+  verdict: Outcome["verdict"] = "uncertain";
+  delivery: Outcome["delivery"] = null;
+  line: number | null = null;
+  reason: string | null = null;
+  rejectWith: string | null = null;
+  budget = MAX_STEPS_PER_WORLD;
+  /** The rules that matched, newest first. */
+  met: Trail<CompiledRule> | null = null;
+  /** The choice taken at each random split, newest first. */
+  path: Trail<boolean> | null = null;
+
+  constructor(
+    readonly node: NodeContext,
+    readonly now: number,
+    readonly reply: boolean,
+    public connection: ConntrackEntry | null,
+    public state: NetState,
+    public packet: FastPacket,
+    before: Tuple,
+    natActive: boolean,
+    plan: readonly Stage[],
+  ) {
+    this.before = before;
+    this.natActive = natActive;
+    this.plan = plan;
+  }
+
+  /** A copy to follow the other side of a split: its own packet, chain stack and draws; the trails are shared. */
+  fork(): World {
+    const w = new World(this.node, this.now, this.reply, this.connection, this.state, copyPacket(this.packet), this.before, this.natActive, this.plan);
+    w.probability = this.probability;
+    w.tracked = this.tracked;
+    w.stage = this.stage;
+    w.at = this.at;
+    w.chains = this.chains && this.chains.slice();
+    w.positions = this.positions.slice();
+    w.decided = this.decided.slice();
+    w.dnat = this.dnat;
+    w.snat = this.snat;
+    w.routedDst = this.routedDst;
+    w.route = this.route;
+    w.localDestination = this.localDestination;
+    w.budget = this.budget;
+    w.met = this.met;
+    w.path = this.path;
+    return w;
+  }
 }
 
 /** Everything a run needs that stays the same for all its worlds. */
@@ -97,6 +144,7 @@ interface Run {
   input: RunInput;
   compiled: CompiledDump;
   node: NodeContext;
+  routes: NodeRoutes;
   /** Address type (as a bit of ADDRESS_TYPE_BITS) of the addresses met, for `-m addrtype`. */
   types: Map<string, number>;
 }
@@ -111,28 +159,33 @@ function typesOf(node: NodeContext): Map<string, number> {
 
 /** Run one packet through the compiled dump and return every outcome with its exact probability. */
 export function runCompiled(input: RunInput): PathOutcome[] {
+  return runWorlds(input).map(pathOutcome);
+}
+
+/** Run one packet through the compiled dump: every world it ends in, depth-first, "rule matched" first (the outcomes' order). */
+export function runWorlds(input: RunInput): World[] {
   const compiled = compiledDump(input.dump);
-  const run: Run = { input, compiled, node: input.node, types: typesOf(input.node) };
-  const outcomes: PathOutcome[] = [];
+  const run: Run = { input, compiled, node: input.node, routes: nodeRoutes(input.node), types: typesOf(input.node) };
+  const ended: World[] = [];
   const pending: World[] = [startWorld(input, compiled)];
   let worlds = 1;
   while (pending.length > 0) {
     const w = pending.pop()!;
     advance(w, run);
     if (w.split) {
-      const [yes, no] = split(w);
-      // Depth-first, "rule matched" first, so outcomes come in rule order.
+      const yes = split(w);
       worlds += 1;
       if (worlds > MAX_WORLDS) {
-        const frame = no.frames![no.frames!.length - 1];
-        throw pathLimitAt(input.dump, frame.chain.source.rules[frame.index], frame.chain.name);
+        const depth = w.chains!.length - 1;
+        const chain = w.chains![depth];
+        throw pathLimitAt(input.dump, chain.source.rules[w.positions[depth]], chain.name);
       }
-      pending.push(no, yes);
+      pending.push(w, yes);
       continue;
     }
-    outcomes.push(finish(w));
+    ended.push(w);
   }
-  return outcomes;
+  return ended;
 }
 
 function fastPacket(p: PacketState, compiled: CompiledDump): FastPacket {
@@ -141,6 +194,17 @@ function fastPacket(p: PacketState, compiled: CompiledDump): FastPacket {
     inInterface: p.inInterface, outInterface: p.outInterface, mark: p.mark, ctstate: p.ctstate,
     srcValue: parseIPv4(p.src)!, dstValue: parseIPv4(p.dst)!, proto: protocolCode(p.protocol),
     inId: interfaceId(compiled, p.inInterface), outId: interfaceId(compiled, p.outInterface),
+    srcText: null, dstText: null,
+  };
+}
+
+/** A copy of a packet, field by field (every packet keeps one shape, which keeps its readers fast). */
+function copyPacket(p: FastPacket): FastPacket {
+  return {
+    protocol: p.protocol, src: p.src, sport: p.sport, dst: p.dst, dport: p.dport,
+    inInterface: p.inInterface, outInterface: p.outInterface, mark: p.mark, ctstate: p.ctstate,
+    srcValue: p.srcValue, dstValue: p.dstValue, proto: p.proto, inId: p.inId, outId: p.outId,
+    srcText: p.srcText, dstText: p.dstText,
   };
 }
 
@@ -149,90 +213,48 @@ function interfaceId(compiled: CompiledDump, name: string | null): number {
 }
 
 function startWorld(input: RunInput, compiled: CompiledDump): World {
-  return {
-    node: input.node, now: input.now, reply: input.reply, connection: input.connection, state: input.state,
-    probability: ONE,
-    packet: fastPacket(input.packet, compiled),
-    before: tupleOf(input.packet),
-    natActive: input.connection === null && input.packet.ctstate === "NEW",
-    tracked: true,
-    plan: input.origin === "local" ? PLANS.local : PLANS.arriving,
-    stage: 0, at: null, frames: null, decided: [], dnat: null, snat: null, routedDst: null, localDestination: false,
-    split: null,
-    ended: false, verdict: "uncertain", delivery: null, line: null, reason: null, rejectWith: null,
-    budget: MAX_STEPS_PER_WORLD, met: null, path: null,
-  };
+  const p = input.packet;
+  return new World(
+    input.node, input.now, input.reply, input.connection, input.state, fastPacket(p, compiled), tupleOf(p),
+    input.connection === null && p.ctstate === "NEW", input.origin === "local" ? PLANS.local : PLANS.arriving,
+  );
 }
 
-function tupleOf(p: PacketState): Tuple {
+/** The packet's addresses and ports as they are now. */
+export function tupleOf(p: PacketState): Tuple {
   return { protocol: p.protocol, src: p.src, sport: p.sport, dst: p.dst, dport: p.dport };
 }
 
-/** The two worlds of a random split: the draw under the rule's probability, and over it. */
-function split(w: World): [World, World] {
+/** Split a world at its random rule: it becomes the draw over the rule's probability; the returned copy, the draw under it. */
+function split(w: World): World {
   const { yes: chanceYes, no: chanceNo } = w.split!;
   w.split = null;
-  const yes = copyWorld(w);
-  const no = w;
+  const yes = w.fork();
   yes.probability = multiply(w.probability, chanceYes);
-  no.probability = multiply(w.probability, chanceNo);
+  w.probability = multiply(w.probability, chanceNo);
   yes.decided.push(true);
-  no.decided.push(false);
+  w.decided.push(false);
   yes.path = { value: true, prev: w.path };
-  no.path = { value: false, prev: w.path };
-  return [yes, no];
+  w.path = { value: false, prev: w.path };
+  return yes;
 }
 
-/** A copy of a world, field by field: copies keep the shape of the worlds made by startWorld, which keeps their readers fast. */
-function copyWorld(w: World): World {
-  const p = w.packet;
-  return {
-    node: w.node, now: w.now, reply: w.reply, connection: w.connection, state: w.state,
-    probability: w.probability,
-    packet: {
-      protocol: p.protocol, src: p.src, sport: p.sport, dst: p.dst, dport: p.dport,
-      inInterface: p.inInterface, outInterface: p.outInterface, mark: p.mark, ctstate: p.ctstate,
-      srcValue: p.srcValue, dstValue: p.dstValue, proto: p.proto, inId: p.inId, outId: p.outId,
-    },
-    before: w.before,
-    natActive: w.natActive,
-    tracked: w.tracked,
-    plan: w.plan,
-    stage: w.stage, at: w.at, frames: w.frames && w.frames.map((f) => ({ chain: f.chain, index: f.index })), decided: [...w.decided],
-    dnat: w.dnat, snat: w.snat, routedDst: w.routedDst, localDestination: w.localDestination,
-    split: w.split,
-    ended: w.ended, verdict: w.verdict, delivery: w.delivery, line: w.line, reason: w.reason, rejectWith: w.rejectWith,
-    budget: w.budget, met: w.met, path: w.path,
-  };
+/** A trail as an array, oldest first. */
+export function trailArray<T, R>(trail: Trail<T> | null, read: (value: T) => R): R[] {
+  const out: R[] = [];
+  for (let n = trail; n; n = n.prev) out.push(read(n.value));
+  return out.reverse();
 }
 
-function finish(w: World): PathOutcome {
+function pathOutcome(w: World): PathOutcome {
   const p = w.packet;
-  const rules: number[] = [], chains: string[] = [];
-  for (let n = w.met; n; n = n.prev) {
-    rules.push(n.value.line);
-    chains.push(n.value.chain.name);
-  }
-  const path: boolean[] = [];
-  for (let n = w.path; n; n = n.prev) path.push(n.value);
   return {
-    probability: w.probability,
-    verdict: w.verdict,
-    delivery: w.delivery,
-    line: w.line,
-    reason: w.reason,
-    rejectWith: w.rejectWith,
-    inInterface: p.inInterface,
-    outInterface: w.delivery === "out" ? p.outInterface : null,
-    before: w.before,
-    after: tupleOf(p),
-    dnat: w.dnat,
-    snat: w.snat,
-    mark: p.mark,
-    state: w.state,
-    rules: rules.reverse(),
-    chains: chains.reverse(),
-    path: path.reverse(),
+    probability: w.probability, verdict: w.verdict, delivery: w.delivery, line: w.line, reason: w.reason, rejectWith: w.rejectWith,
+    inInterface: p.inInterface, outInterface: w.delivery === "out" ? p.outInterface : null,
+    before: w.before, after: tupleOf(p), dnat: w.dnat, snat: w.snat, mark: p.mark, state: w.state,
+    rules: trailArray(w.met, (r) => r.line),
+    chains: trailArray(w.met, (r) => r.chain.name),
+    path: trailArray(w.path, (x) => x),
   };
 }
 
@@ -247,8 +269,8 @@ function end(w: World, verdict: Outcome["verdict"], line: number | null, reason:
 /** Run a world until it ends or asks to split (then `w.split` is set). */
 function advance(w: World, run: Run): void {
   while (!w.ended) {
-    if (w.frames) {
-      stepChain(w, run);
+    if (w.chains) {
+      walkChain(w, run);
       if (w.split) return;
       continue;
     }
@@ -273,6 +295,7 @@ function setDestination(w: World, address: string, port: number): void {
     p.dstValue = parseIPv4(address)!;
   }
   p.dport = port;
+  p.dstText = null;
 }
 
 function setSource(w: World, address: string, port: number): void {
@@ -282,6 +305,16 @@ function setSource(w: World, address: string, port: number): void {
     p.srcValue = parseIPv4(address)!;
   }
   p.sport = port;
+  p.srcText = null;
+}
+
+/** `dst:dport`, made once per packet state and shared by the worlds split off after it. */
+function destinationText(p: FastPacket): string {
+  return (p.dstText ??= `${p.dst}:${p.dport}`);
+}
+
+function sourceText(p: FastPacket): string {
+  return (p.srcText ??= `${p.src}:${p.sport}`);
 }
 
 function setOutInterface(w: World, run: Run, name: string | null): void {
@@ -326,13 +359,21 @@ function entryOf(compiled: CompiledDump, stage: TableStage): CompiledChain | und
 function enterTable(w: World, stage: TableStage, run: Run): void {
   w.stage++;
   if (stage.table === "nat" && !w.natActive) {
-    if (w.connection) applyConntrackNat(w, stage, run);
+    if (w.connection) applyConntrackNat(w, stage);
     return;
   }
   const entry = entryOf(run.compiled, stage);
+  // An empty built-in chain ends in its policy at once: ACCEPT moves on, DROP ends the world.
   if (!entry) return;
   w.at = stage;
-  w.frames = [{ chain: entry, index: 0 }];
+  w.chains = [entry];
+  w.positions = [0];
+}
+
+/** The routing decision for the packet's destination: the one the world already made when the destination has not changed since. */
+export function routeFor(w: World, routes: NodeRoutes): RouteDecision {
+  const dst = w.packet.dst;
+  return w.routedDst === dst && w.route !== null ? w.route : routeIn(routes, dst);
 }
 
 /** A routing decision: where the packet goes next (INPUT or FORWARD), or which interface it leaves by. */
@@ -340,7 +381,8 @@ function route(w: World, kind: "route" | "reroute" | "route-local", run: Run): v
   const p = w.packet;
   w.stage++;
   if (kind === "reroute" && w.routedDst === p.dst) return;
-  const r = lookupRoute(run.node, p.dst);
+  const r = routeFor(w, run.routes);
+  w.route = r;
   w.routedDst = p.dst;
   if (r.kind !== "local" && r.kind !== "unicast") return end(w, "dropped", null, `no route to ${p.dst} (${r.kind})`);
   if (kind === "route") {
@@ -354,28 +396,28 @@ function route(w: World, kind: "route" | "reroute" | "route-local", run: Run): v
 }
 
 /** Conntrack's NAT for packets of a known connection: the nat table is skipped, the recorded translation applied. */
-function applyConntrackNat(w: World, stage: TableStage, run: Run): void {
+function applyConntrackNat(w: World, stage: TableStage): void {
   const c = w.connection!;
   const p = w.packet;
   const hook = stage.hook;
   const dstManip = hook === "PREROUTING" || hook === "OUTPUT";
   if (!w.reply && dstManip && c.dnat) {
-    const from = `${p.dst}:${p.dport}`;
+    const from = destinationText(p);
     setDestination(w, c.reply.src, c.reply.sport);
-    w.dnat = { line: null, chain: null, hook, target: "conntrack", from, to: `${p.dst}:${p.dport}` };
+    w.dnat = { line: null, chain: null, hook, target: "conntrack", from, to: destinationText(p) };
   } else if (!w.reply && !dstManip && c.snat) {
-    const from = `${p.src}:${p.sport}`;
+    const from = sourceText(p);
     setSource(w, c.reply.dst, c.reply.dport);
-    w.snat = { line: null, chain: null, hook, target: "conntrack", from, to: `${p.src}:${p.sport}`, interface: p.outInterface, why: "the connection's recorded source NAT" };
+    w.snat = { line: null, chain: null, hook, target: "conntrack", from, to: sourceText(p), interface: p.outInterface, why: "the connection's recorded source NAT" };
   } else if (w.reply && dstManip && c.snat) {
-    const from = `${p.dst}:${p.dport}`;
+    const from = destinationText(p);
     setDestination(w, c.original.src, c.original.sport);
-    w.dnat = { line: null, chain: null, hook, target: "conntrack", from, to: `${p.dst}:${p.dport}` };
+    w.dnat = { line: null, chain: null, hook, target: "conntrack", from, to: destinationText(p) };
   } else if (w.reply && !dstManip && c.dnat) {
-    const from = `${p.src}:${p.sport}`;
+    const from = sourceText(p);
     setSource(w, c.original.dst, c.original.dport);
     w.snat = {
-      line: null, chain: null, hook, target: "conntrack", from, to: `${p.src}:${p.sport}`, interface: p.outInterface,
+      line: null, chain: null, hook, target: "conntrack", from, to: sourceText(p), interface: p.outInterface,
       why: "undoing the connection's DNAT, so the client sees the address it called",
     };
   }
@@ -383,33 +425,51 @@ function applyConntrackNat(w: World, stage: TableStage, run: Run): void {
 
 function applyPolicy(w: World, chain: CompiledChain): void {
   const source = chain.source;
-  w.frames = null;
+  w.chains = null;
   if (source.policy === "DROP") end(w, "dropped", source.line, `policy DROP of ${w.at!.table} ${chain.name}`);
 }
 
 // What a rule's checks decide.
 const NO = 0, YES = 1, SPLIT = 2;
 
-/** Check the next rule of the current chain that can match; sets `w.split` when a random rule splits the run. */
-function stepChain(w: World, run: Run): void {
-  const frames = w.frames!;
-  const frame = frames[frames.length - 1];
-  const chain = frame.chain;
-  if (--w.budget < 0) return end(w, "uncertain", null, `more than ${MAX_STEPS_PER_WORLD} rule checks for one packet`);
-  // Long chains (KUBE-SERVICES): straight to the next rule that can match (see ../chain-index.ts).
-  frame.index = nextCandidate(chain.source, frame.index, w.packet);
-  if (frame.index >= chain.rules.length) {
-    if (chain.builtin) applyPolicy(w, chain);
-    else frames.pop();
-    return;
+/**
+ * Check the rules of the chain on top of the stack, from its position on, until one matches (its target
+ * is applied), the chain ends (back to the caller, or the policy), or a random rule splits the run (then
+ * `w.split` is set and the position stays at that rule).
+ */
+function walkChain(w: World, run: Run): void {
+  const chains = w.chains!;
+  const depth = chains.length - 1;
+  const chain = chains[depth];
+  const rules = chain.rules;
+  let index = w.positions[depth];
+  for (;;) {
+    if (--w.budget < 0) return end(w, "uncertain", null, `more than ${MAX_STEPS_PER_WORLD} rule checks for one packet`);
+    // Long chains (KUBE-SERVICES): straight to the next rule that can match (see ../chain-index.ts).
+    index = nextCandidate(chain.source, index, w.packet);
+    if (index >= rules.length) {
+      if (chain.builtin) applyPolicy(w, chain);
+      else {
+        chains.pop();
+        w.positions.pop();
+      }
+      return;
+    }
+    const rule = rules[index];
+    const decision = rule.matches === null ? decideByModel(w, rule, run) : decideCompiled(w, rule, run);
+    if (decision === SPLIT) {
+      w.positions[depth] = index;
+      return;
+    }
+    // The rule is decided: the random draws taken at it are settled.
+    if (w.decided.length > 0) w.decided = [];
+    index++;
+    if (w.ended) return;
+    if (decision === YES) {
+      w.positions[depth] = index;
+      return applyTarget(w, rule, run);
+    }
   }
-  const rule = chain.rules[frame.index];
-  const decision = rule.matches === null ? decideByModel(w, rule, run) : decideCompiled(w, rule, run);
-  if (decision === SPLIT) return;
-  // The rule is decided: the random draws taken at it are settled.
-  if (w.decided.length > 0) w.decided = [];
-  frame.index++;
-  if (decision === YES) applyTarget(w, rule, run);
 }
 
 /** A rule with a match the fast path does not compile: decided by the explaining engine's decideRule. */
@@ -521,15 +581,17 @@ function applyTarget(w: World, rule: CompiledRule, run: Run): void {
   switch (t.code) {
     case T_NONE: case T_CONTINUE:
       return;
-    case T_JUMP: {
-      const frames = w.frames!;
-      const next = { chain: t.chain!, index: 0 };
-      if (t.goto) frames[frames.length - 1] = next;
-      else frames.push(next);
+    case T_JUMP:
+      if (t.goto) {
+        w.chains![w.chains!.length - 1] = t.chain!;
+        w.positions[w.positions.length - 1] = 0;
+      } else {
+        w.chains!.push(t.chain!);
+        w.positions.push(0);
+      }
       return;
-    }
     case T_ACCEPT:
-      w.frames = null;
+      w.chains = null;
       return;
     case T_DROP:
       return end(w, "dropped", rule.line, `DROP at line ${rule.line} (${w.at!.table} ${rule.chain.name})`);
@@ -540,10 +602,11 @@ function applyTarget(w: World, rule: CompiledRule, run: Run): void {
     case T_QUEUE:
       return end(w, "uncertain", rule.line, `line ${rule.line}: QUEUE hands the packet to a program whose verdict is unknown`);
     case T_RETURN: {
-      const frames = w.frames!;
-      const builtin = frames[0].chain;
-      frames.pop();
-      if (frames.length === 0) applyPolicy(w, builtin);
+      const chains = w.chains!;
+      const builtin = chains[0];
+      chains.pop();
+      w.positions.pop();
+      if (chains.length === 0) applyPolicy(w, builtin);
       return;
     }
     case T_MARK:
@@ -570,7 +633,7 @@ function applyTarget(w: World, rule: CompiledRule, run: Run): void {
 
 function destinationNat(w: World, rule: CompiledRule, run: Run): void {
   const p = w.packet, t = rule.target, hook = w.at!.hook;
-  const from = `${p.dst}:${p.dport}`;
+  const from = destinationText(p);
   let address = p.dst;
   if (t.code === T_DNAT) {
     if (t.address !== null) address = t.address;
@@ -578,42 +641,45 @@ function destinationNat(w: World, rule: CompiledRule, run: Run): void {
     address = hook === "OUTPUT" ? "127.0.0.1" : (run.node.interfaces.find((i) => i.name === p.inInterface)?.addresses[0]?.address ?? p.dst);
   }
   setDestination(w, address, t.port >= 0 ? t.port : p.dport);
-  w.dnat = { line: rule.line, chain: rule.chain.name, hook, target: t.code === T_DNAT ? "DNAT" : "REDIRECT", from, to: `${p.dst}:${p.dport}` };
-  w.frames = null;
+  w.dnat = { line: rule.line, chain: rule.chain.name, hook, target: t.code === T_DNAT ? "DNAT" : "REDIRECT", from, to: destinationText(p) };
+  w.chains = null;
 }
 
-/** The reasons MASQUERADE gives, by node, interface, next hop and port mode (the address follows from the first two). */
-const masqueradeReasons = new WeakMap<NodeContext, Map<string, Map<string | null, string[]>>>();
+/** MASQUERADE's choice for one route and interface: the address, and the reason in each port mode (plain, --random, --random-fully). */
+interface MasqueradeChoice {
+  dev: string;
+  address: string | null;
+  reasons: string[];
+}
 
-function masqueradeReason(node: NodeContext, dev: string, address: string | null, nextHop: string | null, random: number): string {
-  let byDev = masqueradeReasons.get(node);
-  if (!byDev) masqueradeReasons.set(node, (byDev = new Map()));
-  let byHop = byDev.get(dev);
-  if (!byHop) byDev.set(dev, (byHop = new Map()));
-  let reasons = byHop.get(nextHop);
-  if (!reasons) {
-    const why = masqueradeWhy(node, dev, address, nextHop);
-    // The simulator keeps the client's port; say when the kernel would draw a random one instead.
-    const random = (flag: string) => `${why}; ${flag}: the kernel picks the source port at random (shown here as the client's)`;
-    byHop.set(nextHop, (reasons = [why, random("--random"), random("--random-fully")]));
-  }
-  return reasons[random];
+/** The last choice per routing decision (decisions are shared per node and destination, so this is per node too). */
+const masqueradeChoices = new WeakMap<RouteDecision, MasqueradeChoice>();
+
+function masqueradeChoice(node: NodeContext, dev: string, r: RouteDecision): MasqueradeChoice {
+  const known = masqueradeChoices.get(r);
+  if (known && known.dev === dev) return known;
+  const address = selectAddress(node, dev, r.nextHop);
+  const why = masqueradeWhy(node, dev, address, r.nextHop);
+  // The simulator keeps the client's port; say when the kernel would draw a random one instead.
+  const random = (flag: string) => `${why}; ${flag}: the kernel picks the source port at random (shown here as the client's)`;
+  const choice = { dev, address, reasons: [why, random("--random"), random("--random-fully")] };
+  masqueradeChoices.set(r, choice);
+  return choice;
 }
 
 function sourceNat(w: World, rule: CompiledRule, run: Run): void {
   const p = w.packet, t = rule.target, hook = w.at!.hook;
-  const from = `${p.src}:${p.sport}`;
+  const from = sourceText(p);
   let why: string;
   if (t.code === T_SNAT) {
     setSource(w, t.address ?? p.src, t.port >= 0 ? t.port : p.sport);
-    why = `--to-source ${t.address ?? ""}`;
+    why = t.why;
   } else {
-    const r = lookupRoute(run.node, p.dst);
-    const address = selectAddress(run.node, p.outInterface ?? "", r.nextHop);
-    setSource(w, address ?? p.src, t.port >= 0 ? t.port : p.sport);
+    const choice = masqueradeChoice(run.node, p.outInterface ?? "", routeFor(w, run.routes));
+    setSource(w, choice.address ?? p.src, t.port >= 0 ? t.port : p.sport);
     const m = t.model as { random: boolean; randomFully: boolean };
-    why = masqueradeReason(run.node, p.outInterface ?? "", address, r.nextHop, m.randomFully ? 2 : m.random ? 1 : 0);
+    why = choice.reasons[m.randomFully ? 2 : m.random ? 1 : 0];
   }
-  w.snat = { line: rule.line, chain: rule.chain.name, hook, target: t.code === T_SNAT ? "SNAT" : "MASQUERADE", from, to: `${p.src}:${p.sport}`, interface: p.outInterface, why };
-  w.frames = null;
+  w.snat = { line: rule.line, chain: rule.chain.name, hook, target: t.code === T_SNAT ? "SNAT" : "MASQUERADE", from, to: sourceText(p), interface: p.outInterface, why };
+  w.chains = null;
 }
