@@ -13,7 +13,7 @@ export type { FollowUp, Trace, TraceOutcome } from "./outcome.js";
 import { runWorlds } from "./compiled/run.js";
 import { lazyOutcome, lazyTraceOutcome, replayInput } from "./compiled/lazy-steps.js";
 import { compiledDump } from "./compiled/compile.js";
-import { markServices } from "./compiled/services.js";
+import { ruleServices } from "./compiled/services.js";
 import { nodeRoutes } from "../node/context.js";
 import { DEFAULT_SOURCE_PORT, type ConnectionSpec, type PacketState, type Protocol, type Tuple } from "./packet.js";
 import { emptyState, tupleKey, type ConntrackEntry, type NetState } from "./state.js";
@@ -65,12 +65,12 @@ function runFirst(input: RunInput, reference: boolean): TraceOutcome[] {
     }
     return outcomes;
   }
-  markServices(compiledDump(dump), dump);
+  const services = ruleServices(compiledDump(dump), dump);
   const replay = replayInput(input);
   const routes = nodeRoutes(node);
   const worlds = runWorlds(input);
   const outcomes: TraceOutcome[] = new Array(worlds.length);
-  for (let i = 0; i < worlds.length; i++) outcomes[i] = lazyTraceOutcome(worlds[i], replay, routes);
+  for (let i = 0; i < worlds.length; i++) outcomes[i] = lazyTraceOutcome(worlds[i], replay, routes, services);
   return outcomes;
 }
 

@@ -1,14 +1,21 @@
 /**
- * A dump compiled into checks over numbers, for the fast path: addresses
- * and masks as 32-bit integers, ports as numbers, interface names interned
- * as small integers, conntrack states and address types as bit sets, jump
- * targets resolved to chain references, random matches as prepared exact
- * fractions. Built once per dump object, on its first fast trace, and kept
- * in a WeakMap (a program that changes a dump in place calls forgetCompiled).
+ * A dump compiled into checks over numbers, for the fast path. Every rule
+ * is one row of 16 integers in one Int32Array (64 bytes: a cache line), the
+ * rules of a chain one after another, so a trace that meets a Service's
+ * chains for the first time reads a few lines of memory rather than a
+ * dozen objects per rule. In a row: addresses and masks as 32-bit integers,
+ * interface names and chains as small integers, the protocol as a number,
+ * where the rule's matches start and end in a second Int32Array, and the
+ * target as a code and two arguments. Whatever a target needs as text or
+ * objects (a DNAT address, REJECT's reply, the model's target) is kept in a
+ * side list, read only when the rule matches. Random matches refer to
+ * prepared exact fractions.
  *
+ * Built once per dump object, on its first fast trace, and kept in a
+ * WeakMap (a program that changes a dump in place calls forgetCompiled).
  * Rules with a match the fast path does not compile (xt_recent, nth
- * counters, ipset, conntrack tuples, ...) keep a reference to the model and
- * are decided by the explaining engine's decideRule, so their semantics
+ * counters, ipset, conntrack tuples, ...) are flagged and decided by the
+ * explaining engine's decideRule on the model's rule, so their semantics
  * (and side effects) come from one place.
  */
 import { parseIPv4, type Cidr } from "../../model/address.js";
@@ -19,50 +26,43 @@ import { chainsByName } from "../../model/predicates.js";
 import type { Hook } from "../../model/tables.js";
 import { chanceOf, type Chance } from "../rule-numbers.js";
 import type { TableStage } from "../plans.js";
+import type { NodeRoutes, RouteDecision } from "../../node/context.js";
 
-/** A compiled chain: its rules in order, and where a jump to it goes. */
+/** A compiled chain: where its rules are, and what the walk needs to know of it. */
 export interface CompiledChain {
+  /** Its number (what a jump's row holds). */
+  id: number;
   name: string;
   table: TableName;
   builtin: boolean;
   /** The model's chain (its rules are what the chain index and the explaining engine read). */
   source: Chain;
-  rules: CompiledRule[];
+  /** Its rules are rows first .. first + count - 1. */
+  first: number;
+  count: number;
 }
 
-/** How a header field is checked: not at all, as written, or negated (`!`). */
+/** Integers per rule row, and what each slot holds. */
+export const ROW = 16;
+export const R_FLAGS = 0, R_SRC_MASK = 1, R_SRC = 2, R_DST_MASK = 3, R_DST = 4, R_NEGATED = 5, R_IN = 6, R_OUT = 7, R_PROTO = 8,
+  R_MATCHES = 9, R_MATCHES_END = 10, R_TARGET = 11, R_ARG = 12, R_ARG2 = 13, R_LINE = 14, R_CHAIN = 15;
+
+/** R_FLAGS: a header check that can never pass (`-f`: simulated packets are never later fragments); decided by decideRule. */
+export const F_NEVER = 1, F_MODEL = 2;
+
+/** R_NEGATED: which header checks are written with `!`. */
+export const NEG_SRC = 1, NEG_DST = 2, NEG_IN = 4, NEG_OUT = 8, NEG_PROTO = 16;
+
+/**
+ * R_IN, R_OUT: no check; or an interned interface name (0 and up); or a `name+` wildcard, as
+ * IF_PREFIX - k for the k-th prefix of CompiledDump.prefixes.
+ */
+export const IF_ANY = -1, IF_PREFIX = -2;
+
+/** How a port range or a TCP flags test of a match is checked: not at all, as written, or negated (`!`). */
 export const NO_CHECK = 0, CHECK = 1, CHECK_NEGATED = 2;
 
-/** One rule as checks over numbers. */
-export interface CompiledRule {
-  line: number;
-  rule: Rule;
-  chain: CompiledChain;
-  /** A header check that can never pass (`-f`: simulated packets are never later fragments). */
-  never: boolean;
-  srcCheck: number;
-  srcAddress: number;
-  srcMask: number;
-  dstCheck: number;
-  dstAddress: number;
-  dstMask: number;
-  inCheck: number;
-  /** Interned name for an exact interface, -1 for a `name+` wildcard (then `inPrefix`). */
-  inName: number;
-  inPrefix: string;
-  outCheck: number;
-  outName: number;
-  outPrefix: string;
-  protoCheck: number;
-  proto: number;
-  /** The compiled matches, comments left out; null when the rule is decided by decideRule. */
-  matches: CompiledMatch[] | null;
-  target: CompiledTarget;
-  /** The Service port this rule belongs to (its chain's, else its own line's), filled by ./services.ts on the first trace. */
-  service: string | null;
-}
-
-/** Transport protocols as numbers (anything else written in `-p` never equals a simulated packet's). */
+/** Transport protocols as numbers; 0 in R_PROTO is "any" (anything else written in `-p` never equals a simulated packet's). */
 export const TCP = 1, UDP = 2, SCTP = 3, OTHER_PROTOCOL = 99;
 
 /** A protocol name as the fast path compares it. */
@@ -79,58 +79,71 @@ export const ADDRESS_TYPE_BITS: Record<string, number> = {
   BLACKHOLE: 64, UNREACHABLE: 128, PROHIBIT: 256, THROW: 512, NAT: 1024, XRESOLVE: 2048,
 };
 
-/** A compiled match. Port ranges are [min, max] pairs; a missing range is min 0, max -1 with check NO_CHECK. */
-export type CompiledMatch =
-  | {
-      kind: "ports"; proto: number;
-      sportCheck: number; sportMin: number; sportMax: number;
-      dportCheck: number; dportMin: number; dportMax: number;
-      /** TCP flags: checked when flagsCheck is not NO_CHECK. */
-      flagsCheck: number; flagsMask: number; flagsComp: number;
-    }
-  | { kind: "multiport"; direction: "source" | "destination" | "either"; ranges: number[]; invert: boolean }
-  | { kind: "mark"; value: number; mask: number; invert: boolean }
-  | { kind: "ctstate"; wanted: number; invert: boolean; withNat: boolean }
-  | { kind: "addrtype"; srcCheck: number; srcTypes: number; dstCheck: number; dstTypes: number }
-  | { kind: "random"; chance: Chance };
+/**
+ * Matches, one record after another in CompiledDump.matches, each starting with its kind:
+ * - M_PORTS: proto, sport check, min, max, dport check, min, max, TCP flags check, mask, comp;
+ * - M_MULTIPORT: direction (MP_SOURCE, MP_DESTINATION, MP_EITHER), negated (0/1), pairs, then min, max of each pair;
+ * - M_MARK: value, mask, negated; M_CTSTATE: wanted bits, negated, with the NAT states (0/1);
+ * - M_ADDRTYPE: source check, types, destination check, types; M_RANDOM: the chance's number in CompiledDump.chances.
+ */
+export const M_PORTS = 1, M_MULTIPORT = 2, M_MARK = 3, M_CTSTATE = 4, M_ADDRTYPE = 5, M_RANDOM = 6;
+export const MP_SOURCE = 0, MP_DESTINATION = 1, MP_EITHER = 2;
 
-/** Target kinds, as numbers for the switch of the fast path. */
-export const T_NONE = 0, T_JUMP = 1, T_ACCEPT = 2, T_DROP = 3, T_REJECT = 4, T_QUEUE = 5, T_RETURN = 6, T_MARK = 7,
-  T_CONNMARK_RESTORE = 8, T_CONTINUE = 9, T_NOTRACK = 10, T_DNAT = 11, T_REDIRECT = 12, T_SNAT = 13, T_MASQUERADE = 14, T_UNSUPPORTED = 15;
+/** Target codes (R_TARGET), and what R_ARG and R_ARG2 hold for each. */
+export const T_NONE = 0,
+  /** R_ARG: the chain's number (-1 when the dump has none: the explaining engine fails there too); R_ARG2: 1 for `-g`. */
+  T_JUMP = 1,
+  T_ACCEPT = 2, T_DROP = 3,
+  /** R_ARG2: the side target's number (its reply). */
+  T_REJECT = 4,
+  T_QUEUE = 5, T_RETURN = 6,
+  /** R_ARG: value, R_ARG2: mask. */
+  T_MARK = 7,
+  /** R_ARG: nfmask, R_ARG2: ctmask. */
+  T_CONNMARK_RESTORE = 8,
+  T_CONTINUE = 9, T_NOTRACK = 10,
+  /** R_ARG2: the side target's number (address, port, port mode, reason). */
+  T_DNAT = 11, T_REDIRECT = 12, T_SNAT = 13, T_MASQUERADE = 14, T_UNSUPPORTED = 15;
 
-/** A compiled target: its kind, the model's target, and what the fast path needs as numbers. */
-export interface CompiledTarget {
-  code: number;
-  model: Target | null;
-  /** T_JUMP: the chain, resolved (undefined when the dump has no such chain: the explaining engine fails there too). */
-  chain: CompiledChain | undefined;
-  goto: boolean;
-  /** T_MARK: value and mask; T_CONNMARK_RESTORE: nfmask and ctmask. */
-  value: number;
-  mask: number;
-  /** DNAT/SNAT: the new address (text and number, null to keep it) and port (-1 to keep it); REDIRECT/MASQUERADE: the port. */
+/** What a NAT, REJECT or unsupported target needs beyond numbers; read only when its rule matches. */
+export interface SideTarget {
+  model: Target;
+  /** DNAT/SNAT: the new address (null to keep it), and as a number; REDIRECT/MASQUERADE too: the port (-1 to keep it). */
   address: string | null;
   addressValue: number;
   port: number;
   /** SNAT: why the source is what it is (`--to-source ADDRESS`), the same for every packet. */
   why: string;
+  /** MASQUERADE: the port mode (0 plain, 1 --random, 2 --random-fully). */
+  portMode: number;
+  /** DNAT: the routing decision for its address on the node last traced (`routes`), so outcomes through it route once. */
+  routes: NodeRoutes | null;
+  route: RouteDecision | null;
 }
 
 /** A whole dump, compiled. */
 export interface CompiledDump {
-  /** The built-in chain of each table and hook (`nat PREROUTING`), missing when the dump has none. */
+  /** Every rule as a row of ROW integers (see the R_ slots). */
+  rows: Int32Array;
+  /** The match records the rows point into. */
+  matches: Int32Array;
+  /** Chains by number, and the built-in chain of each table and hook (`nat PREROUTING`), missing when the dump has none. */
+  chains: CompiledChain[];
   entries: Map<string, CompiledChain>;
   /** The same by stage of the plans (filled as stages are met), null when the dump has none. */
   byStage: Map<TableStage, CompiledChain | null>;
-  /** Interned interface names: name -> number, and back. */
+  targets: SideTarget[];
+  chances: Chance[];
+  /** Interned interface names: name -> number, and back; and the prefixes of `name+` wildcards. */
   interfaceIds: Map<string, number>;
   interfaceNames: string[];
+  prefixes: string[];
+  /** The Service port of each rule (by row number), filled on the first trace (see ./services.ts); null until then. */
+  services: (string | null)[] | null;
   /** What it was built from: a dump whose tables were replaced is compiled again. */
   tables: Dump["tables"];
   tableCount: number;
   rules: number;
-  /** Whether each rule's `service` is filled (see ./services.ts). */
-  servicesMarked: boolean;
 }
 
 const compiledDumps = new WeakMap<Dump, CompiledDump>();
@@ -154,21 +167,34 @@ export function entryKey(table: TableName, hook: Hook | string): string {
   return `${table} ${hook}`;
 }
 
-/** Compile every chain of every table (in two passes: chains first, so jumps resolve to them). */
+/** Compile every chain of every table (in two passes: chains first, so jumps resolve to their numbers). */
 export function compileDump(dump: Dump): CompiledDump {
-  const compiled: CompiledDump = {
-    entries: new Map(), byStage: new Map(), interfaceIds: new Map(), interfaceNames: [], tables: dump.tables, tableCount: dump.tables.length, rules: 0, servicesMarked: false,
-  };
+  const chains: CompiledChain[] = [];
+  const byTable: Map<string, CompiledChain>[] = [];
+  let rules = 0;
   for (const table of dump.tables) {
     // The first chain of a name wins, as chainsByName (the explaining engine's look-up) keeps it.
     const byName = new Map<string, CompiledChain>();
-    for (const [name, chain] of chainsByName(table)) byName.set(name, { name, table: table.name, builtin: chain.builtin, source: chain, rules: [] });
-    for (const c of byName.values()) {
-      c.rules = c.source.rules.map((rule) => compileRule(rule, c, byName, compiled));
-      compiled.rules += c.rules.length;
+    for (const [name, chain] of chainsByName(table)) {
+      const c: CompiledChain = { id: chains.length, name, table: table.name, builtin: chain.builtin, source: chain, first: rules, count: chain.rules.length };
+      chains.push(c);
+      byName.set(name, c);
+      rules += chain.rules.length;
+    }
+    byTable.push(byName);
+  }
+  const compiled: CompiledDump = {
+    rows: new Int32Array(rules * ROW), matches: new Int32Array(0), chains, entries: new Map(), byStage: new Map(), targets: [], chances: [],
+    interfaceIds: new Map(), interfaceNames: [], prefixes: [], services: null, tables: dump.tables, tableCount: dump.tables.length, rules,
+  };
+  const matches: number[] = [0]; // record 0 is never used: a row's match range starts after it
+  dump.tables.forEach((table, t) => {
+    for (const c of byTable[t].values()) {
+      c.source.rules.forEach((rule, i) => writeRule(compiled, (c.first + i) * ROW, rule, c, byTable[t], matches));
       if (c.builtin && !compiled.entries.has(entryKey(table.name, c.name))) compiled.entries.set(entryKey(table.name, c.name), c);
     }
-  }
+  });
+  compiled.matches = Int32Array.from(matches);
   return compiled;
 }
 
@@ -187,51 +213,63 @@ function checkOf(n: { invert: boolean } | undefined): number {
   return n === undefined ? NO_CHECK : n.invert ? CHECK_NEGATED : CHECK;
 }
 
-function compileRule(rule: Rule, chain: CompiledChain, chains: Map<string, CompiledChain>, compiled: CompiledDump): CompiledRule {
+/** One rule's row: header checks, matches, target. */
+function writeRule(compiled: CompiledDump, at: number, rule: Rule, chain: CompiledChain, chains: Map<string, CompiledChain>, matches: number[]): void {
+  const rows = compiled.rows;
   const ip = rule.ip;
-  const src = addressCheck(ip.source);
-  const dst = addressCheck(ip.destination);
-  const inIf = interfaceCheck(ip.inInterface, compiled);
-  const outIf = interfaceCheck(ip.outInterface, compiled);
-  const protoCheck = ip.protocol && ip.protocol.value !== "all" ? checkOf(ip.protocol) : NO_CHECK;
-  return {
-    line: rule.line, rule, chain,
-    never: ip.fragment !== undefined && !ip.fragment.invert,
-    srcCheck: src.check, srcAddress: src.address, srcMask: src.mask,
-    dstCheck: dst.check, dstAddress: dst.address, dstMask: dst.mask,
-    inCheck: inIf.check, inName: inIf.name, inPrefix: inIf.prefix,
-    outCheck: outIf.check, outName: outIf.name, outPrefix: outIf.prefix,
-    protoCheck, proto: protoCheck === NO_CHECK ? 0 : protocolCode(ip.protocol!.value),
-    matches: compileMatches(rule.matches),
-    target: compileTarget(rule.target, chains),
-    service: null,
-  };
-}
-
-function addressCheck(n: Negatable<Cidr> | undefined): { check: number; address: number; mask: number } {
-  if (!n) return { check: NO_CHECK, address: 0, mask: 0 };
-  const mask = parseIPv4(n.value.mask)!;
-  return { check: checkOf(n), address: (parseIPv4(n.value.address)! & mask) >>> 0, mask };
-}
-
-function interfaceCheck(n: Negatable<string> | undefined, compiled: CompiledDump): { check: number; name: number; prefix: string } {
-  if (!n) return { check: NO_CHECK, name: -1, prefix: "" };
-  if (n.value.endsWith("+")) return { check: checkOf(n), name: -1, prefix: n.value.slice(0, -1) };
-  return { check: checkOf(n), name: internInterface(compiled, n.value), prefix: "" };
-}
-
-/** The matches as checks, or null when one of them is left to decideRule (then the whole rule is). */
-function compileMatches(matches: Match[]): CompiledMatch[] | null {
-  const out: CompiledMatch[] = [];
-  for (const m of matches) {
-    const c = compileMatch(m);
-    if (c === null) return null;
-    if (c !== "skip") out.push(c);
+  let negated = 0;
+  if (ip.source) {
+    const [mask, address] = addressCheck(ip.source.value);
+    rows[at + R_SRC_MASK] = mask;
+    rows[at + R_SRC] = address;
+    if (ip.source.invert) negated |= NEG_SRC;
   }
-  return out;
+  if (ip.destination) {
+    const [mask, address] = addressCheck(ip.destination.value);
+    rows[at + R_DST_MASK] = mask;
+    rows[at + R_DST] = address;
+    if (ip.destination.invert) negated |= NEG_DST;
+  }
+  rows[at + R_IN] = interfaceCheck(ip.inInterface, compiled);
+  if (ip.inInterface?.invert) negated |= NEG_IN;
+  rows[at + R_OUT] = interfaceCheck(ip.outInterface, compiled);
+  if (ip.outInterface?.invert) negated |= NEG_OUT;
+  if (ip.protocol && ip.protocol.value !== "all") {
+    rows[at + R_PROTO] = protocolCode(ip.protocol.value);
+    if (ip.protocol.invert) negated |= NEG_PROTO;
+  }
+  rows[at + R_NEGATED] = negated;
+  const start = matches.length;
+  const compiledAll = writeMatches(rule.matches, compiled, matches);
+  if (!compiledAll) matches.length = start;
+  rows[at + R_FLAGS] = (ip.fragment !== undefined && !ip.fragment.invert ? F_NEVER : 0) | (compiledAll ? 0 : F_MODEL);
+  rows[at + R_MATCHES] = start;
+  rows[at + R_MATCHES_END] = matches.length;
+  writeTarget(compiled, at, rule.target, chains);
+  rows[at + R_LINE] = rule.line;
+  rows[at + R_CHAIN] = chain.id;
 }
 
-function range(r: Negatable<{ min: number; max: number }> | undefined): [number, number, number] {
+/** `-s`/`-d` as mask and masked address, as int32 (what `&` gives). */
+function addressCheck(c: Cidr): [number, number] {
+  const mask = parseIPv4(c.mask)! | 0;
+  return [mask, parseIPv4(c.address)! & mask];
+}
+
+function interfaceCheck(n: Negatable<string> | undefined, compiled: CompiledDump): number {
+  if (!n) return IF_ANY;
+  if (!n.value.endsWith("+")) return internInterface(compiled, n.value);
+  compiled.prefixes.push(n.value.slice(0, -1));
+  return IF_PREFIX - (compiled.prefixes.length - 1);
+}
+
+/** The matches as records; false when one of them is left to decideRule (then the whole rule is). */
+function writeMatches(list: Match[], compiled: CompiledDump, out: number[]): boolean {
+  for (const m of list) if (!writeMatch(m, compiled, out)) return false;
+  return true;
+}
+
+function range(r: Negatable<{ min: number; max: number }> | undefined): number[] {
   return r ? [checkOf(r), r.value.min, r.value.max] : [NO_CHECK, 0, -1];
 }
 
@@ -241,98 +279,115 @@ function bits<T extends string>(list: readonly T[], table: Record<string, number
   return b;
 }
 
-function compileMatch(m: Match): CompiledMatch | "skip" | null {
+const DIRECTIONS = { source: MP_SOURCE, destination: MP_DESTINATION, either: MP_EITHER };
+
+/** One match's record; false when it is left to decideRule. */
+function writeMatch(m: Match, compiled: CompiledDump, out: number[]): boolean {
   switch (m.kind) {
     case "comment":
-      return "skip";
+      return true;
     case "tcp": case "udp": case "sctp": {
       // Parts the simulator reports as uncertain stay with decideRule.
-      if ((m.kind === "tcp" && m.option) || (m.kind === "sctp" && m.chunkTypes)) return null;
-      const [sportCheck, sportMin, sportMax] = range(m.sport);
-      const [dportCheck, dportMin, dportMax] = range(m.dport);
+      if ((m.kind === "tcp" && m.option) || (m.kind === "sctp" && m.chunkTypes)) return false;
       const flags = m.kind === "tcp" ? m.flags : undefined;
-      return {
-        kind: "ports", proto: protocolCode(m.kind), sportCheck, sportMin, sportMax, dportCheck, dportMin, dportMax,
-        flagsCheck: checkOf(flags), flagsMask: flags?.value.mask ?? 0, flagsComp: flags?.value.comp ?? 0,
-      };
+      out.push(M_PORTS, protocolCode(m.kind), ...range(m.sport), ...range(m.dport), checkOf(flags), flags?.value.mask ?? 0, flags?.value.comp ?? 0);
+      return true;
     }
     case "multiport":
-      return { kind: "multiport", direction: m.direction, ranges: m.ports.flatMap((r) => [r.min, r.max]), invert: m.invert };
+      out.push(M_MULTIPORT, DIRECTIONS[m.direction], m.invert ? 1 : 0, m.ports.length, ...m.ports.flatMap((r) => [r.min, r.max]));
+      return true;
     case "mark":
-      return { kind: "mark", value: m.value, mask: m.mask, invert: m.invert };
+      out.push(M_MARK, m.value | 0, m.mask | 0, m.invert ? 1 : 0);
+      return true;
     case "state":
-      return { kind: "ctstate", wanted: bits(m.states.value, CT_BITS), invert: m.states.invert, withNat: false };
+      out.push(M_CTSTATE, bits(m.states.value, CT_BITS), m.states.invert ? 1 : 0, 0);
+      return true;
     case "conntrack": {
       // Only --ctstate is compiled; a tuple, protocol, direction or status check stays with decideRule.
       const { kind: _, ctstate, ...rest } = m;
-      if (Object.values(rest).some((v) => v !== undefined)) return null;
-      if (!ctstate) return "skip";
-      return { kind: "ctstate", wanted: bits(ctstate.value, CT_BITS), invert: ctstate.invert, withNat: true };
+      if (Object.values(rest).some((v) => v !== undefined)) return false;
+      if (ctstate) out.push(M_CTSTATE, bits(ctstate.value, CT_BITS), ctstate.invert ? 1 : 0, 1);
+      return true;
     }
     case "addrtype":
-      if (m.limitIfaceIn || m.limitIfaceOut) return null;
-      return {
-        kind: "addrtype",
-        srcCheck: checkOf(m.srcType), srcTypes: m.srcType ? bits(m.srcType.value, ADDRESS_TYPE_BITS) : 0,
-        dstCheck: checkOf(m.dstType), dstTypes: m.dstType ? bits(m.dstType.value, ADDRESS_TYPE_BITS) : 0,
-      };
+      if (m.limitIfaceIn || m.limitIfaceOut) return false;
+      out.push(
+        M_ADDRTYPE, checkOf(m.srcType), m.srcType ? bits(m.srcType.value, ADDRESS_TYPE_BITS) : 0,
+        checkOf(m.dstType), m.dstType ? bits(m.dstType.value, ADDRESS_TYPE_BITS) : 0,
+      );
+      return true;
     case "statistic":
-      return m.mode === "random" ? { kind: "random", chance: chanceOf(m) } : null;
+      if (m.mode !== "random") return false;
+      out.push(M_RANDOM, chanceNumber(compiled, chanceOf(m)));
+      return true;
     default:
-      return null;
+      return false;
   }
 }
 
-function compileTarget(t: Target | null, chains: Map<string, CompiledChain>): CompiledTarget {
-  const c: CompiledTarget = { code: T_NONE, model: t, chain: undefined, goto: false, value: 0, mask: 0, address: null, addressValue: 0, port: -1, why: "" };
-  if (!t) return c;
-  switch (t.kind) {
-    case "jump":
-      c.code = T_JUMP;
-      c.chain = chains.get(t.chain);
-      c.goto = t.goto;
+function chanceNumber(compiled: CompiledDump, chance: Chance): number {
+  const known = compiled.chances.indexOf(chance);
+  if (known >= 0) return known;
+  compiled.chances.push(chance);
+  return compiled.chances.length - 1;
+}
+
+/** A target that needs text or objects: kept aside, its number in R_ARG2. */
+function side(compiled: CompiledDump, model: Target, fields: Partial<SideTarget> = {}): number {
+  compiled.targets.push({ model, address: null, addressValue: 0, port: -1, why: "", portMode: 0, routes: null, route: null, ...fields });
+  return compiled.targets.length - 1;
+}
+
+function writeTarget(compiled: CompiledDump, at: number, t: Target | null, chains: Map<string, CompiledChain>): void {
+  const rows = compiled.rows;
+  let code = T_NONE, arg = 0, arg2 = 0;
+  switch (t?.kind) {
+    case undefined:
       break;
-    case "ACCEPT": c.code = T_ACCEPT; break;
-    case "DROP": c.code = T_DROP; break;
-    case "REJECT": c.code = T_REJECT; break;
-    case "QUEUE": c.code = T_QUEUE; break;
-    case "RETURN": c.code = T_RETURN; break;
+    case "jump":
+      code = T_JUMP;
+      arg = chains.get(t.chain)?.id ?? -1;
+      arg2 = t.goto ? 1 : 0;
+      break;
+    case "ACCEPT": code = T_ACCEPT; break;
+    case "DROP": code = T_DROP; break;
+    case "REJECT": code = T_REJECT; arg2 = side(compiled, t); break;
+    case "QUEUE": code = T_QUEUE; break;
+    case "RETURN": code = T_RETURN; break;
     case "MARK":
-      c.code = T_MARK;
-      c.value = t.value;
-      c.mask = t.mask;
+      code = T_MARK;
+      arg = t.value | 0;
+      arg2 = t.mask | 0;
       break;
     case "CONNMARK":
       if (t.mode === "restore") {
-        c.code = T_CONNMARK_RESTORE;
-        c.value = t.nfmask;
-        c.mask = t.ctmask;
-      } else c.code = T_CONTINUE;
+        code = T_CONNMARK_RESTORE;
+        arg = t.nfmask | 0;
+        arg2 = t.ctmask | 0;
+      } else code = T_CONTINUE;
       break;
     case "LOG": case "NFLOG": case "TRACE":
-      c.code = T_CONTINUE;
+      code = T_CONTINUE;
       break;
     case "CT":
-      c.code = t.notrack ? T_NOTRACK : T_CONTINUE;
+      code = t.notrack ? T_NOTRACK : T_CONTINUE;
       break;
     case "DNAT": case "SNAT": {
-      c.code = t.kind === "DNAT" ? T_DNAT : T_SNAT;
+      code = t.kind === "DNAT" ? T_DNAT : T_SNAT;
       const r = t.ranges[0] ?? {};
-      if (r.minIp) {
-        c.address = r.minIp;
-        c.addressValue = parseIPv4(r.minIp) ?? 0;
-      }
-      if (r.minPort !== undefined) c.port = r.minPort;
-      if (c.code === T_SNAT) c.why = `--to-source ${r.minIp ?? ""}`;
+      arg2 = side(compiled, t, { address: r.minIp || null, addressValue: r.minIp ? parseIPv4(r.minIp) ?? 0 : 0, port: r.minPort ?? -1, why: `--to-source ${r.minIp ?? ""}` });
       break;
     }
     case "REDIRECT": case "MASQUERADE":
-      c.code = t.kind === "REDIRECT" ? T_REDIRECT : T_MASQUERADE;
-      if (t.ports) c.port = t.ports.min;
+      code = t.kind === "REDIRECT" ? T_REDIRECT : T_MASQUERADE;
+      arg2 = side(compiled, t, { port: t.ports ? t.ports.min : -1, portMode: t.kind === "MASQUERADE" ? (t.randomFully ? 2 : t.random ? 1 : 0) : 0 });
       break;
     case "unsupported":
-      c.code = T_UNSUPPORTED;
+      code = T_UNSUPPORTED;
+      arg2 = side(compiled, t);
       break;
   }
-  return c;
+  rows[at + R_TARGET] = code;
+  rows[at + R_ARG] = arg;
+  rows[at + R_ARG2] = arg2;
 }

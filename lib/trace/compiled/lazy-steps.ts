@@ -47,7 +47,7 @@ export function lazyOutcome(w: World, replay: RunInput): Outcome {
  * port, from the rules met; the next hop, from the world's own routing decision); `answerable` and `followUp`
  * are the caller's to set.
  */
-export function lazyTraceOutcome(w: World, replay: RunInput, routes: NodeRoutes): TraceOutcome {
+export function lazyTraceOutcome(w: World, replay: RunInput, routes: NodeRoutes, services: readonly (string | null)[]): TraceOutcome {
   const p = w.packet, path = w.path;
   let steps: Step[] | null = null;
   const out = w.verdict === "accepted" && w.delivery === "out";
@@ -63,7 +63,7 @@ export function lazyTraceOutcome(w: World, replay: RunInput, routes: NodeRoutes)
       steps = value;
     },
     state: w.state,
-    service: serviceOfTrail(w.met),
+    service: serviceOfTrail(w.met, services),
     nextHop: r !== null && r.kind === "unicast" ? r.nextHop : null,
     answerable: true,
     followUp: null,

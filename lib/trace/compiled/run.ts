@@ -22,13 +22,17 @@ import { applyEffects, masqueradeWhy, MAX_WORLDS, pathLimitAt, type DnatDecision
 import { nextCandidate } from "../chain-index.js";
 import { applyMark } from "../marks.js";
 import type { PacketState, Tuple } from "../packet.js";
+import type { Rule } from "../../model/dump.js";
 import { MAX_STEPS_PER_WORLD, PLANS, type Stage, type TableStage } from "../plans.js";
 import type { ConntrackEntry, NetState } from "../state.js";
 import {
-  ADDRESS_TYPE_BITS, CHECK_NEGATED, CT_BITS, NO_CHECK, compiledDump, entryKey, internInterface, protocolCode,
+  ADDRESS_TYPE_BITS, CHECK_NEGATED, CT_BITS, F_MODEL, F_NEVER, IF_ANY, IF_PREFIX, M_ADDRTYPE, M_CTSTATE, M_MARK, M_MULTIPORT, M_PORTS, M_RANDOM,
+  MP_DESTINATION, MP_SOURCE, NEG_DST, NEG_IN, NEG_OUT, NEG_PROTO, NEG_SRC, NO_CHECK,
+  R_ARG, R_ARG2, R_CHAIN, R_DST, R_DST_MASK, R_FLAGS, R_IN, R_LINE, R_MATCHES, R_MATCHES_END, R_NEGATED, R_OUT, R_PROTO, R_SRC, R_SRC_MASK, R_TARGET, ROW,
   T_ACCEPT, T_CONNMARK_RESTORE, T_CONTINUE, T_DNAT, T_DROP, T_JUMP, T_MARK, T_MASQUERADE, T_NONE, T_NOTRACK, T_QUEUE,
   T_REDIRECT, T_REJECT, T_RETURN, T_SNAT, T_UNSUPPORTED,
-  type CompiledChain, type CompiledDump, type CompiledMatch, type CompiledRule,
+  compiledDump, entryKey, internInterface, protocolCode,
+  type CompiledChain, type CompiledDump,
 } from "./compile.js";
 
 /** One outcome of the fast path: an Outcome without its step records, with the rules met and the random choices taken. */
@@ -86,6 +90,9 @@ export class World {
   /** The destination the last routing decision was made for, and that decision. */
   routedDst: string | null = null;
   route: RouteDecision | null = null;
+  /** A decision known ahead for a destination (a DNAT rule's, kept with the rule), taken when the packet is routed there. */
+  knownDst: string | null = null;
+  known: RouteDecision | null = null;
   localDestination = false;
   /** The chance of the random match the world stopped at (set when a rule asks to split). */
   split: { yes: Fraction; no: Fraction } | null = null;
@@ -96,8 +103,8 @@ export class World {
   reason: string | null = null;
   rejectWith: string | null = null;
   budget = MAX_STEPS_PER_WORLD;
-  /** The rules that matched, newest first. */
-  met: Trail<CompiledRule> | null = null;
+  /** The rules that matched (their row numbers), newest first. */
+  met: Trail<number> | null = null;
   /** The choice taken at each random split, newest first. */
   path: Trail<boolean> | null = null;
 
@@ -131,6 +138,8 @@ export class World {
     w.snat = this.snat;
     w.routedDst = this.routedDst;
     w.route = this.route;
+    w.knownDst = this.knownDst;
+    w.known = this.known;
     w.localDestination = this.localDestination;
     w.budget = this.budget;
     w.met = this.met;
@@ -145,6 +154,8 @@ interface Run {
   compiled: CompiledDump;
   node: NodeContext;
   routes: NodeRoutes;
+  rows: Int32Array;
+  matches: Int32Array;
   /** Address type (as a bit of ADDRESS_TYPE_BITS) of the addresses met, for `-m addrtype`. */
   types: Map<string, number>;
 }
@@ -159,13 +170,16 @@ function typesOf(node: NodeContext): Map<string, number> {
 
 /** Run one packet through the compiled dump and return every outcome with its exact probability. */
 export function runCompiled(input: RunInput): PathOutcome[] {
-  return runWorlds(input).map(pathOutcome);
+  const compiled = compiledDump(input.dump);
+  return runWorlds(input).map((w) => pathOutcome(w, compiled));
 }
 
 /** Run one packet through the compiled dump: every world it ends in, depth-first, "rule matched" first (the outcomes' order). */
 export function runWorlds(input: RunInput): World[] {
   const compiled = compiledDump(input.dump);
-  const run: Run = { input, compiled, node: input.node, routes: nodeRoutes(input.node), types: typesOf(input.node) };
+  const run: Run = {
+    input, compiled, node: input.node, routes: nodeRoutes(input.node), rows: compiled.rows, matches: compiled.matches, types: typesOf(input.node),
+  };
   const ended: World[] = [];
   const pending: World[] = [startWorld(input, compiled)];
   let worlds = 1;
@@ -246,14 +260,14 @@ export function trailArray<T, R>(trail: Trail<T> | null, read: (value: T) => R):
   return out.reverse();
 }
 
-function pathOutcome(w: World): PathOutcome {
+function pathOutcome(w: World, compiled: CompiledDump): PathOutcome {
   const p = w.packet;
   return {
     probability: w.probability, verdict: w.verdict, delivery: w.delivery, line: w.line, reason: w.reason, rejectWith: w.rejectWith,
     inInterface: p.inInterface, outInterface: w.delivery === "out" ? p.outInterface : null,
     before: w.before, after: tupleOf(p), dnat: w.dnat, snat: w.snat, mark: p.mark, state: w.state,
-    rules: trailArray(w.met, (r) => r.line),
-    chains: trailArray(w.met, (r) => r.chain.name),
+    rules: trailArray(w.met, (r) => compiled.rows[r * ROW + R_LINE]),
+    chains: trailArray(w.met, (r) => compiled.chains[compiled.rows[r * ROW + R_CHAIN]].name),
     path: trailArray(w.path, (x) => x),
   };
 }
@@ -373,7 +387,9 @@ function enterTable(w: World, stage: TableStage, run: Run): void {
 /** The routing decision for the packet's destination: the one the world already made when the destination has not changed since. */
 export function routeFor(w: World, routes: NodeRoutes): RouteDecision {
   const dst = w.packet.dst;
-  return w.routedDst === dst && w.route !== null ? w.route : routeIn(routes, dst);
+  if (w.routedDst === dst && w.route !== null) return w.route;
+  if (w.knownDst === dst && w.known !== null) return w.known;
+  return routeIn(routes, dst);
 }
 
 /** A routing decision: where the packet goes next (INPUT or FORWARD), or which interface it leaves by. */
@@ -441,13 +457,12 @@ function walkChain(w: World, run: Run): void {
   const chains = w.chains!;
   const depth = chains.length - 1;
   const chain = chains[depth];
-  const rules = chain.rules;
   let index = w.positions[depth];
   for (;;) {
     if (--w.budget < 0) return end(w, "uncertain", null, `more than ${MAX_STEPS_PER_WORLD} rule checks for one packet`);
     // Long chains (KUBE-SERVICES): straight to the next rule that can match (see ../chain-index.ts).
     index = nextCandidate(chain.source, index, w.packet);
-    if (index >= rules.length) {
+    if (index >= chain.count) {
       if (chain.builtin) applyPolicy(w, chain);
       else {
         chains.pop();
@@ -455,8 +470,9 @@ function walkChain(w: World, run: Run): void {
       }
       return;
     }
-    const rule = rules[index];
-    const decision = rule.matches === null ? decideByModel(w, rule, run) : decideCompiled(w, rule, run);
+    const row = (chain.first + index) * ROW;
+    const flags = run.rows[row + R_FLAGS];
+    const decision = flags & F_NEVER ? NO : flags & F_MODEL ? decideByModel(w, chain.source.rules[index], run) : decideRow(w, row, run);
     if (decision === SPLIT) {
       w.positions[depth] = index;
       return;
@@ -467,14 +483,14 @@ function walkChain(w: World, run: Run): void {
     if (w.ended) return;
     if (decision === YES) {
       w.positions[depth] = index;
-      return applyTarget(w, rule, run);
+      return applyTarget(w, row, run);
     }
   }
 }
 
 /** A rule with a match the fast path does not compile: decided by the explaining engine's decideRule. */
-function decideByModel(w: World, rule: CompiledRule, run: Run): number {
-  const d = decideRule(rule.rule, w.packet, w, w.decided, false);
+function decideByModel(w: World, rule: Rule, run: Run): number {
+  const d = decideRule(rule, w.packet, w, w.decided, false);
   if (d.kind === "branch") {
     w.split = { yes: d.probability, no: d.complement };
     return SPLIT;
@@ -487,40 +503,54 @@ function decideByModel(w: World, rule: CompiledRule, run: Run): number {
   return d.kind === "match" ? YES : NO;
 }
 
-function passes(check: number, matched: boolean): boolean {
-  return check === NO_CHECK || matched !== (check === CHECK_NEGATED);
+/** Whether a packet's interface (its number, -1 for none) passes a row's R_IN or R_OUT. */
+function interfaceMatches(want: number, id: number, run: Run): boolean {
+  if (id < 0) return false;
+  return want >= 0 ? id === want : run.compiled.interfaceNames[id].startsWith(run.compiled.prefixes[IF_PREFIX - want]);
 }
 
-function interfacePasses(check: number, name: number, prefix: string, id: number, run: Run): boolean {
-  if (check === NO_CHECK) return true;
-  const matched = id >= 0 && (name >= 0 ? id === name : run.compiled.interfaceNames[id].startsWith(prefix));
-  return matched !== (check === CHECK_NEGATED);
-}
-
-/** A compiled rule's checks, in the kernel's order: the header, then each match. */
-function decideCompiled(w: World, rule: CompiledRule, run: Run): number {
-  const p = w.packet;
-  if (rule.never) return NO;
-  if (!passes(rule.srcCheck, ((p.srcValue & rule.srcMask) >>> 0) === rule.srcAddress)) return NO;
-  if (!passes(rule.dstCheck, ((p.dstValue & rule.dstMask) >>> 0) === rule.dstAddress)) return NO;
-  if (!interfacePasses(rule.inCheck, rule.inName, rule.inPrefix, p.inId, run)) return NO;
-  if (!interfacePasses(rule.outCheck, rule.outName, rule.outPrefix, p.outId, run)) return NO;
-  if (!passes(rule.protoCheck, rule.proto === p.proto)) return NO;
-  const matches = rule.matches!;
+/** A row's checks, in the kernel's order: the header (each `!` flips its check), then each match. */
+function decideRow(w: World, row: number, run: Run): number {
+  const rows = run.rows, p = w.packet;
+  const negated = rows[row + R_NEGATED];
+  if (((p.srcValue & rows[row + R_SRC_MASK]) === rows[row + R_SRC]) === ((negated & NEG_SRC) !== 0)) return NO;
+  if (((p.dstValue & rows[row + R_DST_MASK]) === rows[row + R_DST]) === ((negated & NEG_DST) !== 0)) return NO;
+  const inWant = rows[row + R_IN];
+  if (inWant !== IF_ANY && interfaceMatches(inWant, p.inId, run) === ((negated & NEG_IN) !== 0)) return NO;
+  const outWant = rows[row + R_OUT];
+  if (outWant !== IF_ANY && interfaceMatches(outWant, p.outId, run) === ((negated & NEG_OUT) !== 0)) return NO;
+  const proto = rows[row + R_PROTO];
+  if (proto !== 0 && (proto === p.proto) === ((negated & NEG_PROTO) !== 0)) return NO;
+  const matches = run.matches;
+  const last = rows[row + R_MATCHES_END];
   let branch = 0;
-  for (let i = 0; i < matches.length; i++) {
-    const m = matches[i];
-    if (m.kind === "random") {
+  for (let at = rows[row + R_MATCHES]; at < last; at += matchLength(matches, at)) {
+    if (matches[at] === M_RANDOM) {
       if (branch >= w.decided.length) {
-        w.split = m.chance;
+        w.split = run.compiled.chances[matches[at + 1]];
         return SPLIT;
       }
       if (!w.decided[branch++]) return NO;
       continue;
     }
-    if (!matchPasses(m, w, run)) return NO;
+    if (!matchPasses(matches, at, w, run)) return NO;
   }
   return YES;
+}
+
+/** The length of the match record at `at` (see the M_ kinds in ./compile.ts). */
+function matchLength(m: Int32Array, at: number): number {
+  switch (m[at]) {
+    case M_PORTS: return 11;
+    case M_MULTIPORT: return 4 + 2 * m[at + 3];
+    case M_MARK: case M_CTSTATE: return 4;
+    case M_ADDRTYPE: return 5;
+    default: return 2;
+  }
+}
+
+function passes(check: number, matched: boolean): boolean {
+  return check === NO_CHECK || matched !== (check === CHECK_NEGATED);
 }
 
 const TCP_SYN = 0x02, TCP_ACK = 0x10;
@@ -529,39 +559,40 @@ function inRange(value: number, min: number, max: number): boolean {
   return value >= min && value <= max;
 }
 
-function matchPasses(m: CompiledMatch, w: World, run: Run): boolean {
+function matchPasses(m: Int32Array, at: number, w: World, run: Run): boolean {
   const p = w.packet;
-  switch (m.kind) {
-    case "ports": {
-      if (p.proto !== m.proto) return false;
-      if (!passes(m.sportCheck, inRange(p.sport, m.sportMin, m.sportMax))) return false;
-      if (!passes(m.dportCheck, inRange(p.dport, m.dportMin, m.dportMax))) return false;
-      if (m.flagsCheck === NO_CHECK) return true;
+  switch (m[at]) {
+    case M_PORTS: {
+      if (p.proto !== m[at + 1]) return false;
+      if (!passes(m[at + 2], inRange(p.sport, m[at + 3], m[at + 4]))) return false;
+      if (!passes(m[at + 5], inRange(p.dport, m[at + 6], m[at + 7]))) return false;
+      if (m[at + 8] === NO_CHECK) return true;
       const flags = p.ctstate === "NEW" && !w.reply ? TCP_SYN : TCP_ACK;
-      return passes(m.flagsCheck, (flags & m.flagsMask) === m.flagsComp);
+      return passes(m[at + 8], (flags & m[at + 9]) === m[at + 10]);
     }
-    case "multiport": {
-      const r = m.ranges;
+    case M_MULTIPORT: {
+      const direction = m[at + 1], end = at + 4 + 2 * m[at + 3];
       let hit = false;
-      for (let i = 0; i < r.length && !hit; i += 2) {
-        if (m.direction !== "destination" && inRange(p.sport, r[i], r[i + 1])) hit = true;
-        else if (m.direction !== "source" && inRange(p.dport, r[i], r[i + 1])) hit = true;
+      for (let i = at + 4; i < end && !hit; i += 2) {
+        if (direction !== MP_DESTINATION && inRange(p.sport, m[i], m[i + 1])) hit = true;
+        else if (direction !== MP_SOURCE && inRange(p.dport, m[i], m[i + 1])) hit = true;
       }
-      return hit !== m.invert;
+      return hit !== (m[at + 2] === 1);
     }
-    case "mark":
-      return (((p.mark & m.mask) >>> 0) === m.value) !== m.invert;
-    case "ctstate": {
+    case M_MARK:
+      return ((p.mark & m[at + 2]) === m[at + 1]) !== (m[at + 3] === 1);
+    case M_CTSTATE: {
       let have = CT_BITS[p.ctstate];
-      if (m.withNat && w.connection?.dnat) have |= CT_BITS.DNAT;
-      if (m.withNat && w.connection?.snat) have |= CT_BITS.SNAT;
-      return ((have & m.wanted) !== 0) !== m.invert;
+      const withNat = m[at + 3] === 1;
+      if (withNat && w.connection?.dnat) have |= CT_BITS.DNAT;
+      if (withNat && w.connection?.snat) have |= CT_BITS.SNAT;
+      return ((have & m[at + 1]) !== 0) !== (m[at + 2] === 1);
     }
-    case "addrtype":
-      return passes(m.srcCheck, (addressTypeBit(p.src, run) & m.srcTypes) !== 0)
-        && passes(m.dstCheck, (addressTypeBit(p.dst, run) & m.dstTypes) !== 0);
-    case "random":
-      throw new Error("unreachable: random matches are decided by decideCompiled");
+    case M_ADDRTYPE:
+      return passes(m[at + 1], (addressTypeBit(p.src, run) & m[at + 2]) !== 0)
+        && passes(m[at + 3], (addressTypeBit(p.dst, run) & m[at + 4]) !== 0);
+    default:
+      throw new Error(`unreachable: match record ${m[at]} at ${at}`);
   }
 }
 
@@ -575,32 +606,35 @@ function addressTypeBit(ip: string, run: Run): number {
 }
 
 /** What a matched rule's target does to the world. */
-function applyTarget(w: World, rule: CompiledRule, run: Run): void {
-  w.met = { value: rule, prev: w.met };
-  const t = rule.target;
-  switch (t.code) {
+function applyTarget(w: World, row: number, run: Run): void {
+  const rows = run.rows;
+  w.met = { value: row / ROW, prev: w.met };
+  const arg = rows[row + R_ARG], arg2 = rows[row + R_ARG2];
+  switch (rows[row + R_TARGET]) {
     case T_NONE: case T_CONTINUE:
       return;
-    case T_JUMP:
-      if (t.goto) {
-        w.chains![w.chains!.length - 1] = t.chain!;
+    case T_JUMP: {
+      const next = run.compiled.chains[arg];
+      if (arg2 === 1) {
+        w.chains![w.chains!.length - 1] = next;
         w.positions[w.positions.length - 1] = 0;
       } else {
-        w.chains!.push(t.chain!);
+        w.chains!.push(next);
         w.positions.push(0);
       }
       return;
+    }
     case T_ACCEPT:
       w.chains = null;
       return;
     case T_DROP:
-      return end(w, "dropped", rule.line, `DROP at line ${rule.line} (${w.at!.table} ${rule.chain.name})`);
+      return end(w, "dropped", rows[row + R_LINE], `DROP at line ${rows[row + R_LINE]} (${w.at!.table} ${chainOf(row, run).name})`);
     case T_REJECT:
-      end(w, "rejected", rule.line, `REJECT at line ${rule.line} (${w.at!.table} ${rule.chain.name})`);
-      w.rejectWith = (t.model as { rejectWith: string }).rejectWith;
+      end(w, "rejected", rows[row + R_LINE], `REJECT at line ${rows[row + R_LINE]} (${w.at!.table} ${chainOf(row, run).name})`);
+      w.rejectWith = (run.compiled.targets[arg2].model as { rejectWith: string }).rejectWith;
       return;
     case T_QUEUE:
-      return end(w, "uncertain", rule.line, `line ${rule.line}: QUEUE hands the packet to a program whose verdict is unknown`);
+      return end(w, "uncertain", rows[row + R_LINE], `line ${rows[row + R_LINE]}: QUEUE hands the packet to a program whose verdict is unknown`);
     case T_RETURN: {
       const chains = w.chains!;
       const builtin = chains[0];
@@ -610,11 +644,11 @@ function applyTarget(w: World, rule: CompiledRule, run: Run): void {
       return;
     }
     case T_MARK:
-      w.packet.mark = applyMark(w.packet.mark, t.value, t.mask);
+      w.packet.mark = applyMark(w.packet.mark, arg, arg2);
       return;
     case T_CONNMARK_RESTORE: {
       const ct = w.connection?.mark ?? 0;
-      w.packet.mark = ((w.packet.mark & ~t.value) | (ct & t.mask)) >>> 0;
+      w.packet.mark = ((w.packet.mark & ~arg) | (ct & arg2)) >>> 0;
       return;
     }
     case T_NOTRACK:
@@ -623,33 +657,52 @@ function applyTarget(w: World, rule: CompiledRule, run: Run): void {
       w.packet.ctstate = "UNTRACKED";
       return;
     case T_DNAT: case T_REDIRECT:
-      return destinationNat(w, rule, run);
+      return destinationNat(w, row, run);
     case T_SNAT: case T_MASQUERADE:
-      return sourceNat(w, rule, run);
+      return sourceNat(w, row, run);
     case T_UNSUPPORTED:
-      return end(w, "uncertain", rule.line, `line ${rule.line}: ${(t.model as { reason: string }).reason}`);
+      return end(w, "uncertain", rows[row + R_LINE], `line ${rows[row + R_LINE]}: ${(run.compiled.targets[arg2].model as { reason: string }).reason}`);
   }
 }
 
-function destinationNat(w: World, rule: CompiledRule, run: Run): void {
-  const p = w.packet, t = rule.target, hook = w.at!.hook;
+function chainOf(row: number, run: Run): CompiledChain {
+  return run.compiled.chains[run.rows[row + R_CHAIN]];
+}
+
+function destinationNat(w: World, row: number, run: Run): void {
+  const p = w.packet, hook = w.at!.hook;
+  const t = run.compiled.targets[run.rows[row + R_ARG2]];
   const from = destinationText(p);
-  let address = p.dst;
-  if (t.code === T_DNAT) {
-    if (t.address !== null) address = t.address;
-  } else {
-    address = hook === "OUTPUT" ? "127.0.0.1" : (run.node.interfaces.find((i) => i.name === p.inInterface)?.addresses[0]?.address ?? p.dst);
+  const port = t.port >= 0 ? t.port : p.dport;
+  const dnat = run.rows[row + R_TARGET] === T_DNAT;
+  if (!dnat) {
+    const address = hook === "OUTPUT" ? "127.0.0.1" : (run.node.interfaces.find((i) => i.name === p.inInterface)?.addresses[0]?.address ?? p.dst);
+    setDestination(w, address, port);
+  } else if (t.address === null) setDestination(w, p.dst, port);
+  else {
+    // The address is known as a number already; every outcome through this rule routes to it, worked out once per node.
+    if (t.addressValue !== p.dstValue || t.address !== p.dst) {
+      p.dst = t.address;
+      p.dstValue = t.addressValue;
+    }
+    p.dport = port;
+    p.dstText = null;
+    if (t.routes !== run.routes) {
+      t.route = routeIn(run.routes, t.address);
+      t.routes = run.routes;
+    }
+    w.knownDst = t.address;
+    w.known = t.route;
   }
-  setDestination(w, address, t.port >= 0 ? t.port : p.dport);
-  w.dnat = { line: rule.line, chain: rule.chain.name, hook, target: t.code === T_DNAT ? "DNAT" : "REDIRECT", from, to: destinationText(p) };
+  w.dnat = { line: run.rows[row + R_LINE], chain: chainOf(row, run).name, hook, target: dnat ? "DNAT" : "REDIRECT", from, to: destinationText(p) };
   w.chains = null;
 }
 
-/** MASQUERADE's choice for one route and interface: the address, and the reason in each port mode (plain, --random, --random-fully). */
+/** MASQUERADE's choice for one route and interface: the address, and the reason in each port mode (plain, --random, --random-fully), each made when first asked. */
 interface MasqueradeChoice {
   dev: string;
   address: string | null;
-  reasons: string[];
+  reasons: (string | undefined)[];
 }
 
 /** The last choice per routing decision (decisions are shared per node and destination, so this is per node too). */
@@ -659,27 +712,32 @@ function masqueradeChoice(node: NodeContext, dev: string, r: RouteDecision): Mas
   const known = masqueradeChoices.get(r);
   if (known && known.dev === dev) return known;
   const address = selectAddress(node, dev, r.nextHop);
-  const why = masqueradeWhy(node, dev, address, r.nextHop);
-  // The simulator keeps the client's port; say when the kernel would draw a random one instead.
-  const random = (flag: string) => `${why}; ${flag}: the kernel picks the source port at random (shown here as the client's)`;
-  const choice = { dev, address, reasons: [why, random("--random"), random("--random-fully")] };
+  const choice = { dev, address, reasons: [masqueradeWhy(node, dev, address, r.nextHop), undefined, undefined] };
   masqueradeChoices.set(r, choice);
   return choice;
 }
 
-function sourceNat(w: World, rule: CompiledRule, run: Run): void {
-  const p = w.packet, t = rule.target, hook = w.at!.hook;
+const PORT_FLAGS = ["", "--random", "--random-fully"];
+
+/** Why MASQUERADE took its address, in a port mode: the simulator keeps the client's port; it says when the kernel would draw a random one instead. */
+function masqueradeReason(choice: MasqueradeChoice, portMode: number): string {
+  return (choice.reasons[portMode] ??= `${choice.reasons[0]}; ${PORT_FLAGS[portMode]}: the kernel picks the source port at random (shown here as the client's)`);
+}
+
+function sourceNat(w: World, row: number, run: Run): void {
+  const p = w.packet, hook = w.at!.hook;
+  const snat = run.rows[row + R_TARGET] === T_SNAT;
+  const t = run.compiled.targets[run.rows[row + R_ARG2]];
   const from = sourceText(p);
   let why: string;
-  if (t.code === T_SNAT) {
+  if (snat) {
     setSource(w, t.address ?? p.src, t.port >= 0 ? t.port : p.sport);
     why = t.why;
   } else {
     const choice = masqueradeChoice(run.node, p.outInterface ?? "", routeFor(w, run.routes));
     setSource(w, choice.address ?? p.src, t.port >= 0 ? t.port : p.sport);
-    const m = t.model as { random: boolean; randomFully: boolean };
-    why = choice.reasons[m.randomFully ? 2 : m.random ? 1 : 0];
+    why = masqueradeReason(choice, t.portMode);
   }
-  w.snat = { line: rule.line, chain: rule.chain.name, hook, target: t.code === T_SNAT ? "SNAT" : "MASQUERADE", from, to: sourceText(p), interface: p.outInterface, why };
+  w.snat = { line: run.rows[row + R_LINE], chain: chainOf(row, run).name, hook, target: snat ? "SNAT" : "MASQUERADE", from, to: sourceText(p), interface: p.outInterface, why };
   w.chains = null;
 }

@@ -9,37 +9,24 @@ import type { Dump } from "../../model/dump.js";
 import { serviceIndex } from "../reached.js";
 import type { CompiledDump } from "./compile.js";
 import type { Trail } from "./run.js";
-import type { CompiledRule } from "./compile.js";
 
-/** Fill `service` on every rule of a compiled dump (once). */
-export function markServices(compiled: CompiledDump, dump: Dump): void {
-  if (compiled.servicesMarked) return;
+/** The Service port of each rule of a compiled dump, by row number (worked out on the first call). */
+export function ruleServices(compiled: CompiledDump, dump: Dump): (string | null)[] {
+  if (compiled.services) return compiled.services;
   const index = serviceIndex(dump);
-  const seen = new Set<CompiledRule[]>();
-  for (const entry of compiled.entries.values()) markFrom(entry.rules, index, seen);
-  compiled.servicesMarked = true;
-}
-
-/** Every chain reachable from one, each once. */
-function markFrom(start: CompiledRule[], index: ReturnType<typeof serviceIndex>, seen: Set<CompiledRule[]>): void {
-  const todo = [start];
-  seen.add(start);
-  while (todo.length > 0) {
-    const rules = todo.pop()!;
-    for (const rule of rules) {
-      rule.service = index.chains.get(rule.chain.name) ?? index.lines.get(rule.line) ?? null;
-      const next = rule.target.chain;
-      if (next && !seen.has(next.rules)) {
-        seen.add(next.rules);
-        todo.push(next.rules);
-      }
-    }
+  const services: (string | null)[] = new Array(compiled.rules).fill(null);
+  for (const chain of compiled.chains) {
+    const byChain = index.chains.get(chain.name);
+    chain.source.rules.forEach((rule, i) => {
+      services[chain.first + i] = byChain ?? index.lines.get(rule.line) ?? null;
+    });
   }
+  return (compiled.services = services);
 }
 
 /** The Service port of the first rule met that belongs to one (the trail is newest first), or null. */
-export function serviceOfTrail(met: Trail<CompiledRule> | null): string | null {
+export function serviceOfTrail(met: Trail<number> | null, services: readonly (string | null)[]): string | null {
   let service: string | null = null;
-  for (let n = met; n; n = n.prev) if (n.value.service !== null) service = n.value.service;
+  for (let n = met; n; n = n.prev) if (services[n.value] !== null) service = services[n.value];
   return service;
 }
