@@ -142,9 +142,19 @@ function candidates(idx: ChainIndex, p: PacketState): number[] {
   if (idx.hasPorts) add(own, p.dport);
   add(own, ANY_PORT);
   add(idx.buckets.get(ANY_PROTOCOL), ANY_PORT);
-  const list = lists.length === 0 ? [] : lists.length === 1 ? lists[0] : lists.flat().sort((a, b) => a - b);
+  const list = lists.length === 0 ? [] : lists.length === 1 ? lists[0] : lists.length === 2 ? mergeSorted(lists[0], lists[1]) : lists.flat().sort((a, b) => a - b);
   idx.memo = { dst: p.dst, protocol: p.protocol, dport: p.dport, list };
   return list;
+}
+
+/** Two ascending lists of distinct positions as one (the common case: a Service's own rules and the rules for any address). */
+function mergeSorted(a: number[], b: number[]): number[] {
+  const out = new Array<number>(a.length + b.length);
+  let i = 0, j = 0, k = 0;
+  while (i < a.length && j < b.length) out[k++] = a[i] < b[j] ? a[i++] : b[j++];
+  while (i < a.length) out[k++] = a[i++];
+  while (j < b.length) out[k++] = b[j++];
+  return out;
 }
 
 /**

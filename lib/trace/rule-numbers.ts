@@ -21,6 +21,8 @@ export interface Chance {
   no: Fraction;
   /** The match as written (`-m statistic --mode random --probability 0.5`). */
   text: string;
+  /** Whether both denominators are powers of two above 1 (then both numerators are odd: products need no reduction). */
+  dyadic: boolean;
 }
 
 const chances = new Map<number, Chance>();
@@ -32,10 +34,16 @@ export function chanceOf(m: StatisticRandomMatch): Chance {
   if (!chance) {
     let yes = fraction(m.probability.kernel, 0x80000000);
     if (m.invert) yes = subtract(ONE, yes);
-    chance = { yes, no: subtract(ONE, yes), text: formatMatch(m).trim() };
+    const no = subtract(ONE, yes);
+    chance = { yes, no, text: formatMatch(m).trim(), dyadic: isDyadic(yes) && isDyadic(no) };
     chances.set(key, chance);
   }
   return chance;
+}
+
+/** A fraction in lowest terms whose denominator is a power of two above 1. */
+function isDyadic(f: Fraction): boolean {
+  return f.den > 1n && (f.den & (f.den - 1n)) === 0n;
 }
 
 // The last two packet addresses read: a trace checks the same source and destination against many rules.

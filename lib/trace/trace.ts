@@ -11,7 +11,7 @@ import type { FollowUp, Outcome, Trace, TraceOutcome } from "./outcome.js";
 
 export type { FollowUp, Trace, TraceOutcome } from "./outcome.js";
 import { runWorlds } from "./compiled/run.js";
-import { lazyOutcome, lazyTraceOutcome, replayInput } from "./compiled/lazy-steps.js";
+import { LazyOutcome, LazyTraceOutcome, replayInput } from "./compiled/lazy-steps.js";
 import { compiledDump } from "./compiled/compile.js";
 import { ruleServices } from "./compiled/services.js";
 import { nodeRoutes } from "../node/context.js";
@@ -50,7 +50,7 @@ function explaining(input: RunInput, reference: boolean): boolean {
 function run(input: RunInput, reference: boolean): Outcome[] {
   if (explaining(input, reference)) return runPacket(input);
   const replay = replayInput(input);
-  return runWorlds(input).map((w) => lazyOutcome(w, replay));
+  return runWorlds(input).map((w) => new LazyOutcome(w, replay));
 }
 
 /** A connection's first packet through the node, its outcomes with their Service port and next hop. */
@@ -70,7 +70,7 @@ function runFirst(input: RunInput, reference: boolean): TraceOutcome[] {
   const routes = nodeRoutes(node);
   const worlds = runWorlds(input);
   const outcomes: TraceOutcome[] = new Array(worlds.length);
-  for (let i = 0; i < worlds.length; i++) outcomes[i] = lazyTraceOutcome(worlds[i], replay, routes, services);
+  for (let i = 0; i < worlds.length; i++) outcomes[i] = new LazyTraceOutcome(worlds[i], replay, routes, services);
   return outcomes;
 }
 

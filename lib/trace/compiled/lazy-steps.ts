@@ -2,9 +2,9 @@
  * Outcome objects for the fast path's worlds, in the shape of the
  * explaining engine's: every field is there, and `steps` is made only when
  * something reads it, by the explaining engine following that outcome's own
- * random choices (one path, not the whole tree). Nothing else is kept per
- * outcome: a table of them (a WeakMap) would keep every outcome alive past
- * the young generation.
+ * random choices (one path, not the whole tree). What the replay needs is
+ * kept in the outcome's own private fields: a table of them (a WeakMap)
+ * would keep every outcome alive past the young generation.
  */
 import type { NodeRoutes } from "../../node/context.js";
 import { runPacket, type Outcome, type RunInput, type Step } from "../engine.js";
@@ -23,51 +23,86 @@ export function replayInput(input: RunInput): RunInput {
   return { ...input, explain: false, naive: false };
 }
 
-/** An outcome of a later packet (follow-up or reply): the fields of Outcome, the steps made on first read. */
-export function lazyOutcome(w: World, replay: RunInput): Outcome {
-  const p = w.packet, path = w.path;
-  let steps: Step[] | null = null;
-  // The steps are an accessor of the object itself, so spreading, comparing and printing an outcome make them.
-  return {
-    probability: w.probability, verdict: w.verdict, delivery: w.delivery, line: w.line, reason: w.reason, rejectWith: w.rejectWith,
-    inInterface: p.inInterface, outInterface: w.delivery === "out" ? p.outInterface : null, before: w.before, after: tupleOf(p),
-    dnat: w.dnat, snat: w.snat, mark: p.mark,
-    get steps(): Step[] {
-      return (steps ??= explainPath(replay, trailArray(path, (x) => x)).steps);
-    },
-    set steps(value: Step[]) {
-      steps = value;
-    },
-    state: w.state,
-  };
+/**
+ * An outcome of the fast path: the fields of Outcome as data, and `steps` as an accessor of the class,
+ * made on first read. (An accessor on each object, as an object literal's `get`, costs a few microseconds
+ * per outcome to make, as much as the rest of a trace.) `toJSON` writes the steps too, in Outcome's order.
+ */
+export class LazyOutcome implements Outcome {
+  probability: Outcome["probability"];
+  verdict: Outcome["verdict"];
+  delivery: Outcome["delivery"];
+  line: Outcome["line"];
+  reason: Outcome["reason"];
+  rejectWith: Outcome["rejectWith"];
+  inInterface: Outcome["inInterface"];
+  outInterface: Outcome["outInterface"];
+  before: Outcome["before"];
+  after: Outcome["after"];
+  dnat: Outcome["dnat"];
+  snat: Outcome["snat"];
+  mark: Outcome["mark"];
+  state: Outcome["state"];
+  #replay: RunInput;
+  #path: World["path"];
+  #steps: Step[] | null = null;
+
+  constructor(w: World, replay: RunInput) {
+    const p = w.packet;
+    this.probability = w.probability;
+    this.verdict = w.verdict;
+    this.delivery = w.delivery;
+    this.line = w.line;
+    this.reason = w.reason;
+    this.rejectWith = w.rejectWith;
+    this.inInterface = p.inInterface;
+    this.outInterface = w.delivery === "out" ? p.outInterface : null;
+    this.before = w.before;
+    this.after = tupleOf(p);
+    this.dnat = w.dnat;
+    this.snat = w.snat;
+    this.mark = p.mark;
+    this.state = w.state;
+    this.#replay = replay;
+    this.#path = w.path;
+  }
+
+  /** The step records, from the explaining engine following this outcome's random choices (on first read). */
+  get steps(): Step[] {
+    return (this.#steps ??= explainPath(this.#replay, trailArray(this.#path, (x) => x)).steps);
+  }
+
+  set steps(value: Step[]) {
+    this.#steps = value;
+  }
+
+  toJSON(): Outcome {
+    const { probability, verdict, delivery, line, reason, rejectWith, inInterface, outInterface, before, after, dnat, snat, mark } = this;
+    return { probability, verdict, delivery, line, reason, rejectWith, inInterface, outInterface, before, after, dnat, snat, mark, steps: this.steps, state: this.state };
+  }
 }
 
 /**
- * An outcome of a connection's first packet: lazyOutcome's fields, and what traceConnection adds (the Service
+ * An outcome of a connection's first packet: LazyOutcome's fields, and what traceConnection adds (the Service
  * port, from the rules met; the next hop, from the world's own routing decision); `answerable` and `followUp`
  * are the caller's to set.
  */
-export function lazyTraceOutcome(w: World, replay: RunInput, routes: NodeRoutes, services: readonly (string | null)[]): TraceOutcome {
-  const p = w.packet, path = w.path;
-  let steps: Step[] | null = null;
-  const out = w.verdict === "accepted" && w.delivery === "out";
-  const r = out ? routeFor(w, routes) : null;
-  return {
-    probability: w.probability, verdict: w.verdict, delivery: w.delivery, line: w.line, reason: w.reason, rejectWith: w.rejectWith,
-    inInterface: p.inInterface, outInterface: w.delivery === "out" ? p.outInterface : null, before: w.before, after: tupleOf(p),
-    dnat: w.dnat, snat: w.snat, mark: p.mark,
-    get steps(): Step[] {
-      return (steps ??= explainPath(replay, trailArray(path, (x) => x)).steps);
-    },
-    set steps(value: Step[]) {
-      steps = value;
-    },
-    state: w.state,
-    service: serviceOfTrail(w.met, services),
-    nextHop: r !== null && r.kind === "unicast" ? r.nextHop : null,
-    answerable: true,
-    followUp: null,
-  };
+export class LazyTraceOutcome extends LazyOutcome implements TraceOutcome {
+  service: string | null;
+  nextHop: string | null;
+  answerable = true;
+  followUp: TraceOutcome["followUp"] = null;
+
+  constructor(w: World, replay: RunInput, routes: NodeRoutes, services: readonly (string | null)[]) {
+    super(w, replay);
+    this.service = serviceOfTrail(w.met, services);
+    const r = w.verdict === "accepted" && w.delivery === "out" ? routeFor(w, routes) : null;
+    this.nextHop = r !== null && r.kind === "unicast" ? r.nextHop : null;
+  }
+
+  override toJSON(): TraceOutcome {
+    return { ...super.toJSON(), service: this.service, nextHop: this.nextHop, answerable: this.answerable, followUp: this.followUp };
+  }
 }
 
 /** The lines of the rules an outcome met (matched), in order, from its steps (the fast path's own record is PathOutcome.rules). */

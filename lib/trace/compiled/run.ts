@@ -71,6 +71,8 @@ export interface Trail<T> {
  */
 export class World {
   probability: Fraction = ONE;
+  /** Whether `probability` is a product of dyadic chances (see times()). */
+  dyadic = false;
   before: Tuple;
   /** The nat table is consulted (first packet of a tracked connection). */
   natActive: boolean;
@@ -95,7 +97,7 @@ export class World {
   known: RouteDecision | null = null;
   localDestination = false;
   /** The chance of the random match the world stopped at (set when a rule asks to split). */
-  split: { yes: Fraction; no: Fraction } | null = null;
+  split: { yes: Fraction; no: Fraction; dyadic?: boolean } | null = null;
   ended = false;
   verdict: Outcome["verdict"] = "uncertain";
   delivery: Outcome["delivery"] = null;
@@ -128,6 +130,7 @@ export class World {
   fork(): World {
     const w = new World(this.node, this.now, this.reply, this.connection, this.state, copyPacket(this.packet), this.before, this.natActive, this.plan);
     w.probability = this.probability;
+    w.dyadic = this.dyadic;
     w.tracked = this.tracked;
     w.stage = this.stage;
     w.at = this.at;
@@ -241,16 +244,31 @@ export function tupleOf(p: PacketState): Tuple {
 
 /** Split a world at its random rule: it becomes the draw over the rule's probability; the returned copy, the draw under it. */
 function split(w: World): World {
-  const { yes: chanceYes, no: chanceNo } = w.split!;
+  const { yes: chanceYes, no: chanceNo, dyadic = false } = w.split!;
   w.split = null;
   const yes = w.fork();
-  yes.probability = multiply(w.probability, chanceYes);
-  w.probability = multiply(w.probability, chanceNo);
+  // A product of dyadic chances (or one such chance) is dyadic too.
+  const stillDyadic = dyadic && (w.probability === ONE || w.dyadic);
+  yes.probability = times(w, chanceYes, dyadic);
+  w.probability = times(w, chanceNo, dyadic);
+  yes.dyadic = w.dyadic = stillDyadic;
   yes.decided.push(true);
   w.decided.push(false);
   yes.path = { value: true, prev: w.path };
   w.path = { value: false, prev: w.path };
   return yes;
+}
+
+/**
+ * The world's probability times a chance, in lowest terms as multiply() gives it. Both are in lowest terms;
+ * when both denominators are powers of two above 1 (kube-proxy's n/2^31, and products of those) both
+ * numerators are odd, so the product is in lowest terms already: no gcd, no division.
+ */
+function times(w: World, chance: Fraction, dyadic: boolean): Fraction {
+  const p = w.probability;
+  if (p === ONE) return chance;
+  if (dyadic && w.dyadic) return { num: p.num * chance.num, den: p.den * chance.den };
+  return multiply(p, chance);
 }
 
 /** A trail as an array, oldest first. */
