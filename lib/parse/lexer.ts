@@ -40,15 +40,28 @@ export function tokenizeLine(line: string): LexResult {
 
 /**
  * Split a rule line into tokens, writing them over token objects of earlier lines (`reused`, which grows
- * as needed). For the parser, which keeps no token once a line is read: a dump of millions of words then
- * needs only as many token objects as its longest line.
+ * as needed), in a list that is itself reused: the next call empties it. For the parser, which keeps no
+ * token once a line is read: a dump of millions of words then needs only as many token objects as its
+ * longest line, and no new list per line.
  */
 export function tokenizeLineReusing(line: string, reused: Token[]): LexResult {
   return scanWords(line, reused);
 }
 
+/**
+ * Empty a list that is reused, keeping its room: V8 drops an array's storage when its length is set to 0,
+ * so the next push would allocate it again; popping keeps it.
+ */
+export function emptyList(list: unknown[]): void {
+  while (list.length > 0) list.pop();
+}
+
+/** The list the reusing tokenizer returns, emptied for each line (its words are the reused token objects). */
+const REUSED_LIST: Token[] = [];
+
 function scanWords(line: string, reused: Token[] | null): LexResult {
-  const tokens: Token[] = [];
+  const tokens: Token[] = reused !== null ? REUSED_LIST : [];
+  emptyList(tokens);
   const n = line.length;
   let i = 0;
   while (i < n) {

@@ -494,7 +494,7 @@ function noChain(s: Statement, name: string, at: Token): false {
 }
 
 function ruleFrom(s: Statement, chain: Chain, from: number): Rule | null {
-  return readRule(s.open, chain, s.tokens.slice(from), s.line, s.lineNo, s.counters, s.report);
+  return readRule(s.open, chain, s.tokens, from, s.line, s.lineNo, s.counters, s.report);
 }
 
 function isInsert(command: string): boolean {
@@ -719,7 +719,7 @@ class RuleScope implements RuleContext {
 }
 
 /** Read the words of one rule for `chain`, with the checks that depend on the chain; null (errors reported) when it is not valid. */
-function readRule(open: OpenTable, chain: Chain, words: Token[], line: string, lineNo: number, counters: Counters | null, report: Report): Rule | null {
+function readRule(open: OpenTable, chain: Chain, words: Token[], from: number, line: string, lineNo: number, counters: Counters | null, report: Report): Rule | null {
   const table = open.table.name;
   const problems: RuleProblem[] = [];
   const scope = open.scope;
@@ -728,13 +728,13 @@ function readRule(open: OpenTable, chain: Chain, words: Token[], line: string, l
   // The chain a jump names, as declared: its name string is shared with the jump, so later look-ups by name
   // (validation, the simulator) find it by identity instead of comparing text.
   scope.declared = undefined;
-  const parts = readRuleParts(words, scope, problems);
+  const parts = readRuleParts(words, from, scope, problems);
   for (const p of problems) report(lineNo, p.column, p.message, p.severity);
   if (!parts) return null;
   const declared = scope.declared as Chain | undefined;
   if (parts.target?.kind === "jump" && declared?.name === parts.target.chain) parts.target = scope.jumpTo(declared, parts.target.goto);
   if (chain.builtin) {
-    const column = (...names: string[]) => (words.find((t) => !t.quoted && names.includes(t.text))?.start ?? 0) + 1;
+    const column = (...names: string[]) => (words.find((t, k) => k >= from && !t.quoted && names.includes(t.text))?.start ?? 0) + 1;
     if (parts.ip.outInterface && (chain.name === "PREROUTING" || chain.name === "INPUT")) {
       report(lineNo, column("-o", "--out-interface"), `-o cannot be used in ${chain.name}: the output interface is not known before routing`);
       return null;

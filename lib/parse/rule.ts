@@ -8,7 +8,7 @@ import type { Counters, IpHeaderMatch, Negatable, TableName } from "../model/dum
 import type { Match, StatisticRandomMatch } from "../model/matches.js";
 import type { Target } from "../model/targets.js";
 import { isBuiltinChain } from "../model/tables.js";
-import type { Token } from "./lexer.js";
+import { emptyList, type Token } from "./lexer.js";
 import { MATCH_READERS, MAX_COMMENT_LENGTH, isBuildError, type MatchReader, type RawOption } from "./matches.js";
 import { utf8Length } from "../math/utf8.js";
 import { KNOWN_UNMODELLED_TARGETS, TARGET_READERS, type TargetReader } from "./targets.js";
@@ -111,6 +111,59 @@ function sourceText(line: string, tokens: Token[]): string {
   return tokens.map((t) => line.slice(t.start, t.end)).join(" ");
 }
 
+/*
+ * Builders and options live only while one rule is read (the readers copy what they keep out of them), and
+ * a kube-proxy rule makes three or four of each: they are taken from these pools, which every rule starts
+ * again from the beginning, instead of being made and dropped 600 000 times on a 10k-Service dump. Their
+ * lists are emptied, not replaced, so they keep their room too. JavaScript runs one parse at a time.
+ */
+const BUILDER_POOL: Builder[] = [];
+const OPTION_POOL: RawOption[] = [];
+/** The builders of the rule being read (Reading.builders), and the matches built from them before they are copied out. */
+const RULE_BUILDERS: Builder[] = [];
+const BUILT_MATCHES: Match[] = [];
+let buildersTaken = 0;
+let optionsTaken = 0;
+
+/** Start a rule: every pooled builder and option is free again. */
+function releasePools(): void {
+  buildersTaken = 0;
+  optionsTaken = 0;
+  emptyList(RULE_BUILDERS);
+}
+
+function newBuilder(name: string, reader: MatchReader | TargetReader | null, isTarget: boolean, goto: boolean, implicit: boolean, unsupported: string | null): Builder {
+  const b = BUILDER_POOL[buildersTaken++];
+  if (b === undefined) {
+    const made: Builder = { name, reader, tokens: [], options: [], unsupported, isTarget, goto, implicit };
+    BUILDER_POOL.push(made);
+    return made;
+  }
+  b.name = name;
+  b.reader = reader;
+  emptyList(b.tokens);
+  emptyList(b.options);
+  b.unsupported = unsupported;
+  b.isTarget = isTarget;
+  b.goto = goto;
+  b.implicit = implicit;
+  return b;
+}
+
+function newOption(name: string, invert: boolean, token: Token): RawOption {
+  const o = OPTION_POOL[optionsTaken++];
+  if (o === undefined) {
+    const made: RawOption = { name, invert, args: [], token };
+    OPTION_POOL.push(made);
+    return made;
+  }
+  o.name = name;
+  o.invert = invert;
+  emptyList(o.args);
+  o.token = token;
+  return o;
+}
+
 /** The state of reading one rule's words: what has been read so far, and whether an error stopped it. */
 interface Reading {
   tokens: Token[];
@@ -142,13 +195,14 @@ function isBang(t: Token): boolean {
 }
 
 /**
- * Read the words after `-A CHAIN` into typed parts, collecting problems. Two passes: the words are
+ * Read the words after `-A CHAIN` (from `tokens[from]` on) into typed parts, collecting problems. Two passes: the words are
  * sorted into the header, the match modules and the target (readWord), then each module and the
  * target is built from its options (buildMatches, buildTarget).
  */
-export function readRuleParts(tokens: Token[], ctx: RuleContext, problems: RuleProblem[]): RuleParts | null {
-  const r: Reading = { tokens, ctx, problems, ip: {}, counters: null, builders: [], target: null, last: null, invert: null, failed: false };
-  let i = 0;
+export function readRuleParts(tokens: Token[], from: number, ctx: RuleContext, problems: RuleProblem[]): RuleParts | null {
+  releasePools();
+  const r: Reading = { tokens, ctx, problems, ip: NO_HEADER_OPTIONS, counters: null, builders: RULE_BUILDERS, target: null, last: null, invert: null, failed: false };
+  let i = from;
   while (i < tokens.length && !r.failed) i = readWord(r, i);
   if (!r.failed && r.invert) fail(r, r.invert, "'!' at the end of the rule: expected an option after it");
   if (r.failed) return null;
@@ -157,7 +211,7 @@ export function readRuleParts(tokens: Token[], ctx: RuleContext, problems: RuleP
   const target = r.target ? buildTarget(r, r.target) : null;
   if (target) checkTargetProtocol(target, r.ip, r.target!, (t, message) => fail(r, t, message));
   if (r.failed) return null;
-  return { counters: r.counters, ip: hasHeaderOption(r.ip) ? r.ip : NO_HEADER_OPTIONS, matches, target };
+  return { counters: r.counters, ip: r.ip, matches, target };
 }
 
 /**
@@ -165,11 +219,6 @@ export function readRuleParts(tokens: Token[], ctx: RuleContext, problems: RuleP
  * shared empty object, where each rule would otherwise keep one of its own (56 bytes with its spare slots).
  */
 const NO_HEADER_OPTIONS: IpHeaderMatch = Object.freeze({});
-
-function hasHeaderOption(ip: IpHeaderMatch): boolean {
-  for (const _ in ip) return true;
-  return false;
-}
 
 /** Read the word at `i` (with the words it takes); the index of the next word. */
 function readWord(r: Reading, i: number): number {
@@ -211,10 +260,9 @@ function readPartName(r: Reading, i: number, generic: "match" | "jump" | "goto")
   const name = nameTok.text;
   if (generic === "match") {
     const reader = MATCHES.get(name) ?? null;
-    r.builders.push((r.last = {
-      name: reader ? MATCH_NAMES.get(name)! : r.ctx.intern(name), reader, tokens: [t, nameTok], options: [], isTarget: false, goto: false, implicit: false,
-      unsupported: reader ? null : `match module '${name}' is not modelled`,
-    }));
+    const b = (r.last = newBuilder(reader ? MATCH_NAMES.get(name)! : r.ctx.intern(name), reader, false, false, false, reader ? null : `match module '${name}' is not modelled`));
+    b.tokens.push(t, nameTok);
+    r.builders.push(b);
     return i + 2;
   }
   if (r.target) {
@@ -222,9 +270,8 @@ function readPartName(r: Reading, i: number, generic: "match" | "jump" | "goto")
     return i;
   }
   const reader = generic === "jump" ? TARGETS.get(name) ?? null : null;
-  r.target = r.last = {
-    name, reader, tokens: [t, nameTok], options: [], isTarget: true, goto: generic === "goto", implicit: false, unsupported: null,
-  };
+  r.target = r.last = newBuilder(name, reader, true, generic === "goto", false, null);
+  r.target.tokens.push(t, nameTok);
   return i + 2;
 }
 
@@ -255,6 +302,8 @@ function readHeaderOption(r: Reading, i: number, key: HeaderKey): number {
   let inv = r.invert !== null;
   let legacy = false;
   r.invert = null;
+  // The rule's own header is made with its first option (until then it is the shared empty one).
+  if (r.ip === NO_HEADER_OPTIONS) r.ip = {};
   if (key === "fragment") {
     r.ip.fragment = { value: true, invert: inv };
     return i + 1;
@@ -339,7 +388,7 @@ function readModuleOption(r: Reading, i: number): number {
   // An option nobody models: keep it with the part it belongs to, verbatim.
   let keeper = cur;
   if (!keeper) {
-    keeper = r.last = { name: "", reader: null, tokens: [], options: [], isTarget: false, goto: false, implicit: false, unsupported: null };
+    keeper = r.last = newBuilder("", null, false, false, false, null);
     r.builders.push(keeper);
   }
   keeper.unsupported ??= keeper.name
@@ -379,7 +428,7 @@ function optionOwner(r: Reading, word: string): { owner: Builder; name: string }
   const reader = MATCHES.get(proto);
   const name = reader ? canonicalOption(reader, word) : undefined;
   if (!reader || !name || r.builders.some((b) => b.name === proto)) return null;
-  const owner: Builder = { name: proto, reader, tokens: [], options: [], isTarget: false, goto: false, implicit: true, unsupported: null };
+  const owner = newBuilder(proto, reader, false, false, true, null);
   r.builders.push(owner);
   return { owner, name };
 }
@@ -388,8 +437,7 @@ function optionOwner(r: Reading, word: string): { owner: Builder; name: string }
 function giveOption(r: Reading, i: number, owner: Builder, name: string, inv: Token | null): number {
   const t = r.tokens[i];
   const nargs = owner.reader!.options[name];
-  const args = r.tokens.slice(i + 1, i + 1 + nargs);
-  if (args.length < nargs) {
+  if (i + 1 + nargs > r.tokens.length) {
     fail(r, t, `${t.text} expects ${nargs === 1 ? "a value" : `${nargs} values`}`);
     return i;
   }
@@ -402,10 +450,14 @@ function giveOption(r: Reading, i: number, owner: Builder, name: string, inv: To
     fail(r, t, `${t.text} given twice in ${owner.isTarget ? owner.name : `-m ${owner.name}`}: expected at most one`);
     return i;
   }
-  owner.options.push({ name, invert: inv !== null, args, token: t });
+  const option = newOption(name, inv !== null, t);
+  owner.options.push(option);
   if (inv) owner.tokens.push(inv);
   owner.tokens.push(t);
-  for (const a of args) owner.tokens.push(a);
+  for (let k = i + 1; k <= i + nargs; k++) {
+    option.args.push(r.tokens[k]);
+    owner.tokens.push(r.tokens[k]);
+  }
   return i + 1 + nargs;
 }
 
@@ -426,7 +478,8 @@ function checkDscp(r: Reading): void {
 
 /** Build each match module from its options; an unmodelled one is kept as written, with a warning. */
 function buildMatches(r: Reading): Match[] {
-  const matches: Match[] = [];
+  const matches = BUILT_MATCHES;
+  emptyList(matches);
   for (const b of r.builders) {
     if (b.unsupported !== null || b.reader === null) {
       const reason = b.unsupported ?? `match module '${b.name}' is not modelled`;
@@ -454,8 +507,10 @@ function buildMatches(r: Reading): Match[] {
     }
     matches.push(m.kind === "statistic" && m.mode === "random" ? r.ctx.randomMatch(m) : m);
   }
-  // An array grown by push keeps room for 17 entries; the model keeps many small ones, so each is copied to its size.
-  return matches.slice();
+  // The list is reused from rule to rule; the rule keeps a copy of its size (an array grown by push keeps room for 17).
+  const built = matches.slice();
+  emptyList(matches);
+  return built;
 }
 
 /** Warn about a `--sport`/`--dport` range written backwards (`65535:1`). */
