@@ -1,5 +1,5 @@
 /** The subcommands: parse, services, format. Each returns its exit code. */
-import type { Dump } from "../model/dump.js";
+import type { Dump, Rule } from "../model/dump.js";
 import { flaggedParts, isFlagged } from "../model/predicates.js";
 import { formatDump } from "../format/format.js";
 import { formatPercent, toNumber } from "../math/fraction.js";
@@ -42,15 +42,20 @@ export function textTable(header: string[], rows: string[][]): string {
   return [line(header), ...rows.map(line)].join("\n");
 }
 
+/** The parse command's summary: one row per table, then every flagged rule; counted in one pass over the rules. */
 function summarize(dump: Dump): string {
+  const flagged: Rule[] = [];
   const rows = dump.tables.map((t) => {
-    const rules = t.chains.reduce((n, c) => n + c.rules.length, 0);
-    const flagged = t.chains.reduce((n, c) => n + c.rules.filter(isFlagged).length, 0);
-    const user = t.chains.filter((c) => !c.builtin).length;
-    return [t.name, String(t.chains.length), String(user), String(rules), String(flagged)];
+    let rules = 0, user = 0;
+    const before = flagged.length;
+    for (const c of t.chains) {
+      if (!c.builtin) user++;
+      rules += c.rules.length;
+      for (const r of c.rules) if (isFlagged(r)) flagged.push(r);
+    }
+    return [t.name, String(t.chains.length), String(user), String(rules), String(flagged.length - before)];
   });
   let s = textTable(["TABLE", "CHAINS", "USER-CHAINS", "RULES", "FLAGGED"], rows);
-  const flagged = dump.tables.flatMap((t) => t.chains.flatMap((c) => c.rules.filter(isFlagged)));
   if (flagged.length) {
     s += "\n\nFlagged rules (kept, but the simulator cannot decide them):";
     for (const r of flagged) for (const p of flaggedParts(r)) s += `\n  ${dump.file}:${r.line}: ${p.reason}: ${p.text}`;
