@@ -80,6 +80,13 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)/); // no inline script
     expect(html).not.toMatch(/type="module"/);
     for (const id of ["dump-file", "dump-text", "node-file", "src", "dst", "proto", "in", "trace", "trace-json"]) expect(html).toContain(`id="${id}"`);
+    // The Chinese page is the same page: the same policy, ids and single script.
+    const zh = fs.readFileSync(path.join(siteDir, "zh-CN", "explore.html"), "utf8");
+    expect(zh).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'self'; worker-src blob:;`);
+    expect(zh).toContain("connect-src 'none'");
+    expect(zh).not.toMatch(/<script(?![^>]*\bsrc=)/);
+    expect(zh.match(/<script\b/g)).toHaveLength(1);
+    for (const id of ["dump-file", "dump-text", "node-file", "src", "dst", "proto", "in", "trace", "trace-json"]) expect(zh).toContain(`id="${id}"`);
   });
 
   it("answers every single-connection question of the kernel lab exactly as the library does in Node", async () => {
@@ -543,6 +550,57 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
     expect(watch).toEqual({ requests: [], errors: [], dialogs: [] });
     await page.context().close();
   }, 600_000);
+
+  it("works from the keyboard alone: Tab reaches each control used, and a question is asked and answered without the mouse", async () => {
+    const { page, watch } = await openExplorer(browser);
+    await waitForAnswer(page, "loaded", 0);
+    const focused = () => page.evaluate(() => document.activeElement?.id ?? "");
+    /** Press Tab until `id` has the focus (at most 40 times); the ids passed on the way. */
+    const tabTo = async (id: string) => {
+      const passed: string[] = [];
+      for (let i = 0; i < 40 && (await focused()) !== id; i++) {
+        await page.keyboard.press("Tab");
+        passed.push(await focused());
+      }
+      expect(await focused(), `Tab reaches #${id} (passed ${passed.join(", ")})`).toBe(id);
+    };
+    await tabTo("example");
+    let n = await answers(page, "loaded");
+    await page.keyboard.press("ArrowDown");
+    await waitForAnswer(page, "loaded", n);
+    expect(await page.inputValue("#example")).toBe("wordpress-today");
+    await tabTo("preset");
+    // The lessons' first question is a machine outside; two kinds further down is a pod on this node.
+    expect(await page.inputValue("#preset")).toBe("outside");
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("ArrowDown");
+    expect([await page.inputValue("#preset"), await page.inputValue("#src")]).toEqual(["pod-here", "10.253.51.9"]);
+    await tabTo("service-search");
+    await page.keyboard.type("grafana");
+    await tabTo("service");
+    await page.keyboard.press("ArrowDown");
+    expect(await page.inputValue("#dst")).toBe("10.254.167.37:80");
+    await tabTo("trace");
+    n = await answers(page, "traced");
+    await page.keyboard.press("Enter");
+    await waitForAnswer(page, "traced", n);
+    expect(await page.textContent("#trace-json")).toBe(expectedJson("wordpress-today", { src: "10.253.51.9", dst: "10.254.167.37", dport: 80, from: { interface: "cni0" } }));
+    // The JSON view opens with the keyboard.
+    await page.focus("#json-view summary");
+    await page.keyboard.press("Enter");
+    expect(await page.evaluate(() => (document.getElementById("json-view") as HTMLDetailsElement).open)).toBe(true);
+    // The timeline: a time typed, the button pressed with Space.
+    await tabTo("tl-time");
+    await page.keyboard.press("ArrowUp");
+    await tabTo("tl-add");
+    n = await answers(page, "simulated");
+    await page.keyboard.press(" ");
+    await waitForAnswer(page, "simulated", n);
+    expect(await page.$$eval("#tl-result table.timeline tbody tr td:nth-child(2)", (tds) => tds.map((td) => td.textContent))).toEqual(["1"]);
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(watch).toEqual({ requests: [], errors: [], dialogs: [] });
+    await page.context().close();
+  }, 60_000);
 
   it("fits a phone's width without scrolling sideways", async () => {
     const { page, watch } = await openExplorer(browser, "#v=1&dump=wordpress&src=172.16.1.100&dst=10.254.42.62:80&proto=tcp", { width: 390, height: 844 });
