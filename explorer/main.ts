@@ -477,7 +477,7 @@ function writeAddress(state: ExplorerState): void {
 function showTimeline(): void {
   const list = $("tl-list");
   list.replaceChildren(
-    ...page.timeline.map((c) => element("li", `t=${c.time}s ${c.label ? `${c.label}: ` : ""}${c.protocol} ${c.src}${c.sport !== undefined ? `:${c.sport}` : ""} -> ${c.dst}:${c.dport}${c.from === "local" ? ` (${t("from the node")})` : c.from ? ` (${t("on {}", c.from.interface)})` : ""}`)),
+    ...page.timeline.map((c) => element("li", `${t("t={}s", c.time)} ${c.label ? `${c.label}: ` : ""}${c.protocol} ${c.src}${c.sport !== undefined ? `:${c.sport}` : ""} -> ${c.dst}:${c.dport}${c.from === "local" ? ` (${t("from the node")})` : c.from ? ` (${t("on {}", c.from.interface)})` : ""}`)),
   );
 }
 

@@ -34,6 +34,7 @@ export const EXPLORER_ZH_CN: Record<string, string> = {
   "Each connection in time order: the endpoint the seeded draw chose, its chance given the lists at that moment, and the recent lists after it":
     "按时间顺序的每个连接：带种子的随机抽取选中的端点、按当时的列表它被选中的概率，以及之后的 recent 列表",
   "time (s)": "时刻（秒）",
+  "t={}s": "t={} 秒",
   connection: "连接",
   "went to": "去向",
   "chance then": "当时的概率",
