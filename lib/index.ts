@@ -14,7 +14,7 @@ export { tokenizeLine, type Token } from "./parse/lexer.js";
 export { formatDiagnostic } from "./parse/errors.js";
 export { formatProbability } from "./math/probability.js";
 export { formatDump, formatRule, formatChainDeclaration } from "./format/format.js";
-export { saveString } from "./format/quote.js";
+export { saveString } from "./model/quote.js";
 export {
   services, parseServicePortName, type KubeService, type KubeEndpoint, type MasqueradeRule, type ServiceFilterRule, type TrafficPolicy,
 } from "./services/catalog.js";

@@ -1,6 +1,6 @@
 /** Plain-text reports of traces and simulations for the terminal. */
 import { formatFraction, formatPercent } from "../math/fraction.js";
-import { hex } from "../format/quote.js";
+import { hex } from "../math/hex.js";
 import type { Outcome, Step } from "../trace/engine.js";
 import type { Trace, TraceOutcome } from "../trace/trace.js";
 import type { SimulationEvent } from "../trace/simulate.js";

@@ -6,7 +6,7 @@
  */
 import { formatCidr, type Cidr } from "../model/address.js";
 import type { Chain, Counters, Dump, Extra, IpHeaderMatch, Negatable, Rule } from "../model/dump.js";
-import { formatMatch } from "./matches.js";
+import { formatMatch } from "../model/match-text.js";
 import { formatTarget } from "./targets.js";
 
 function counters(c: Counters | null): string {

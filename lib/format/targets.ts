@@ -1,6 +1,7 @@
 /** Printers for targets, each producing exactly what iptables-save prints (with a leading space). */
 import type { NatRange, Target } from "../model/targets.js";
-import { hex, saveString } from "./quote.js";
+import { hex } from "../math/hex.js";
+import { saveString } from "../model/quote.js";
 
 function range(r: NatRange): string {
   let s = "";

@@ -10,7 +10,7 @@
 import { formatIPv4, parseIPv4, prefixToMask } from "../model/address.js";
 import { BUILTIN_CHAINS } from "../model/tables.js";
 import type { TableName } from "../model/dump.js";
-import { saveString } from "../format/quote.js";
+import { saveString } from "../model/quote.js";
 import { endpointChainName, serviceChainName } from "../services/chain-names.js";
 import { createRandom, type Random } from "../math/random.js";
 import { namespaceName, randomInt, randomUnit, serviceName, servicePorts, shuffle, type PortShape } from "./names.js";

@@ -6,7 +6,7 @@
  * harmless and why.
  */
 import type { Chain, Dump, Rule, Table, TableName } from "../model/dump.js";
-import { hex } from "../format/quote.js";
+import { hex } from "../math/hex.js";
 import { bitsRead, bitsSet, untouched, type MarkUse } from "./marks.js";
 import { jumpsInto, reachableChains } from "./reach.js";
 import { shadowedRules } from "./shadow.js";

@@ -7,8 +7,8 @@ import { cidrContains, formatCidr, formatIPv4, parseIPv4, type Cidr } from "../m
 import { protocolNumber } from "../model/protocols.js";
 import type { Negatable, Rule } from "../model/dump.js";
 import type { AddrtypeMatch, ConntrackMatch, ConntrackState, Match, PortRange, RecentMatch, StateMatch } from "../model/matches.js";
-import { formatMatch } from "../format/matches.js";
-import { hex } from "../format/quote.js";
+import { formatMatch } from "../model/match-text.js";
+import { hex } from "../math/hex.js";
 import { addressType, type NodeContext } from "../node/context.js";
 import type { Fraction } from "../math/fraction.js";
 import type { PacketState } from "./packet.js";

@@ -10,7 +10,7 @@ import type { Hook } from "../model/tables.js";
 import type {
   ConnmarkTarget, CtTarget, DnatTarget, JumpTarget, MarkTarget, MasqueradeTarget, RedirectTarget, RejectTarget, SnatTarget, VerdictTarget,
 } from "../model/targets.js";
-import { hex } from "../format/quote.js";
+import { hex } from "../math/hex.js";
 import { ONE, multiply, type Fraction } from "../math/fraction.js";
 import { lookupRoute, selectAddress, type NodeContext } from "../node/context.js";
 import { decideRule, type Effect } from "./conditions.js";

@@ -12,7 +12,7 @@
 import { cidrContains, parseIPv4, type Cidr } from "../model/address.js";
 import type { Negatable } from "../model/dump.js";
 import type { StatisticRandomMatch } from "../model/matches.js";
-import { formatMatch } from "../format/matches.js";
+import { formatMatch } from "../model/match-text.js";
 import { fraction, ONE, subtract, type Fraction } from "../math/fraction.js";
 
 /** A random statistic match: the chance the rule's draw falls under it, and the complement. */

@@ -1,7 +1,7 @@
 /** What the outcome tables accept: one outcome, a list, or a whole trace. */
 import type { Outcome, Trace, TraceOutcome } from "../trace/outcome.js";
 import { formatFraction, formatPercent, type Fraction } from "../math/fraction.js";
-import { hex } from "../format/quote.js";
+import { hex } from "../math/hex.js";
 import { t } from "../i18n/language.js";
 
 /** One outcome, several, or a trace (all its outcomes). */

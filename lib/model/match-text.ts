@@ -1,10 +1,15 @@
-/** Printers for match modules, each producing exactly what iptables-save prints (with a leading space). */
-import type { Cidr } from "../model/address.js";
-import type { Negatable } from "../model/dump.js";
-import type { ConntrackMatch, Match, PortRange } from "../model/matches.js";
+/**
+ * Printers for match modules, each producing exactly what iptables-save prints (with a leading space).
+ * They sit with the model because several stages render a match as iptables text: the dump printer
+ * (lib/format), the trace engine's reasons and rule numbering (lib/trace).
+ */
+import type { Cidr } from "./address.js";
+import type { Negatable } from "./dump.js";
+import type { ConntrackMatch, Match, PortRange } from "./matches.js";
 import { formatProbability } from "../math/probability.js";
-import { protocolNumber } from "../model/protocols.js";
-import { hex, saveString } from "./quote.js";
+import { hex } from "../math/hex.js";
+import { protocolNumber } from "./protocols.js";
+import { saveString } from "./quote.js";
 
 const TCP_FLAGS: [string, number][] = [["FIN", 1], ["SYN", 2], ["RST", 4], ["PSH", 8], ["ACK", 16], ["URG", 32]];
 

@@ -10,8 +10,3 @@ export function saveString(value: string): string {
   if (BARE.test(value)) return value;
   return `"${value.replace(/["\\']/g, (c) => `\\${c}`)}"`;
 }
-
-/** Lower-case hexadecimal with `0x`, as iptables prints marks and masks. */
-export function hex(value: number): string {
-  return `0x${(value >>> 0).toString(16)}`;
-}
