@@ -12,6 +12,8 @@ export interface TableStage {
   kind: "table";
   hook: Hook;
   table: TableName;
+  /** A small number per hook and table (the same in every plan), for engines that keep something per stage in an array. */
+  slot: number;
 }
 
 /** A step of a plan: a table to traverse, a routing decision, or the packet leaving the hooks. */
@@ -33,8 +35,14 @@ export const TABLE_ORDER: Record<Hook, TableName[]> = {
   POSTROUTING: ["mangle", "nat"],
 };
 
+/** Every hook and table, in a fixed order: a stage's slot is its place here. */
+const SLOTS = (Object.keys(TABLE_ORDER) as Hook[]).flatMap((hook) => TABLE_ORDER[hook].map((table) => `${hook} ${table}`));
+
+/** How many slots there are. */
+export const STAGE_SLOTS = SLOTS.length;
+
 function tables(hook: Hook, without?: TableName): TableStage[] {
-  return TABLE_ORDER[hook].filter((t) => t !== without).map((table) => ({ kind: "table", hook, table }));
+  return TABLE_ORDER[hook].filter((t) => t !== without).map((table) => ({ kind: "table", hook, table, slot: SLOTS.indexOf(`${hook} ${table}`) }));
 }
 
 /** Where a packet goes, stage by stage: where it starts, and where each routing decision sends it. */

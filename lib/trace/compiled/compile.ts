@@ -25,7 +25,6 @@ import type { Target } from "../../model/targets.js";
 import { chainsByName } from "../../model/predicates.js";
 import type { Hook } from "../../model/tables.js";
 import { chanceOf, type Chance } from "../rule-numbers.js";
-import type { TableStage } from "../plans.js";
 import type { NodeRoutes, RouteDecision } from "../../node/context.js";
 
 /** A compiled chain: where its rules are, and what the walk needs to know of it. */
@@ -116,9 +115,23 @@ export interface SideTarget {
   why: string;
   /** MASQUERADE: the port mode (0 plain, 1 --random, 2 --random-fully). */
   portMode: number;
-  /** DNAT: the routing decision for its address on the node last traced (`routes`), so outcomes through it route once. */
+  /** DNAT: `address:port` when both are fixed (its NAT records' `to`); the name of the rule's chain (their `chain`). */
+  text: string | null;
+  chain: string;
+  /**
+   * DNAT: the routing decision for its address on the node last traced (`routes`), and MASQUERADE's choice
+   * for that route, so the outcomes through this rule route and masquerade once (see ./run.ts).
+   */
   routes: NodeRoutes | null;
   route: RouteDecision | null;
+  masquerade: MasqueradeChoice | null;
+}
+
+/** MASQUERADE's choice for one route and interface: the address, and the reason in each port mode (plain, --random, --random-fully), each made when first asked. */
+export interface MasqueradeChoice {
+  dev: string;
+  address: string | null;
+  reasons: (string | undefined)[];
 }
 
 /** A whole dump, compiled. */
@@ -130,8 +143,8 @@ export interface CompiledDump {
   /** Chains by number, and the built-in chain of each table and hook (`nat PREROUTING`), missing when the dump has none. */
   chains: CompiledChain[];
   entries: Map<string, CompiledChain>;
-  /** The same by stage of the plans (filled as stages are met), null when the dump has none. */
-  byStage: Map<TableStage, CompiledChain | null>;
+  /** The same by slot of the plans' table stages (filled as stages are met; null when the dump has none). */
+  bySlot: (CompiledChain | null | undefined)[];
   targets: SideTarget[];
   chances: Chance[];
   /** Interned interface names: name -> number, and back; and the prefixes of `name+` wildcards. */
@@ -184,7 +197,7 @@ export function compileDump(dump: Dump): CompiledDump {
     byTable.push(byName);
   }
   const compiled: CompiledDump = {
-    rows: new Int32Array(rules * ROW), matches: new Int32Array(0), chains, entries: new Map(), byStage: new Map(), targets: [], chances: [],
+    rows: new Int32Array(rules * ROW), matches: new Int32Array(0), chains, entries: new Map(), bySlot: [], targets: [], chances: [],
     interfaceIds: new Map(), interfaceNames: [], prefixes: [], services: null, tables: dump.tables, tableCount: dump.tables.length, rules,
   };
   const matches: number[] = [0]; // record 0 is never used: a row's match range starts after it
@@ -245,7 +258,7 @@ function writeRule(compiled: CompiledDump, at: number, rule: Rule, chain: Compil
   rows[at + R_FLAGS] = (ip.fragment !== undefined && !ip.fragment.invert ? F_NEVER : 0) | (compiledAll ? 0 : F_MODEL);
   rows[at + R_MATCHES] = start;
   rows[at + R_MATCHES_END] = matches.length;
-  writeTarget(compiled, at, rule.target, chains);
+  writeTarget(compiled, at, rule.target, chains, chain.name);
   rows[at + R_LINE] = rule.line;
   rows[at + R_CHAIN] = chain.id;
 }
@@ -333,12 +346,12 @@ function chanceNumber(compiled: CompiledDump, chance: Chance): number {
 }
 
 /** A target that needs text or objects: kept aside, its number in R_ARG2. */
-function side(compiled: CompiledDump, model: Target, fields: Partial<SideTarget> = {}): number {
-  compiled.targets.push({ model, address: null, addressValue: 0, port: -1, why: "", portMode: 0, routes: null, route: null, ...fields });
+function side(compiled: CompiledDump, model: Target, fields: Partial<SideTarget>): number {
+  compiled.targets.push({ model, address: null, addressValue: 0, port: -1, why: "", portMode: 0, text: null, chain: "", routes: null, route: null, masquerade: null, ...fields });
   return compiled.targets.length - 1;
 }
 
-function writeTarget(compiled: CompiledDump, at: number, t: Target | null, chains: Map<string, CompiledChain>): void {
+function writeTarget(compiled: CompiledDump, at: number, t: Target | null, chains: Map<string, CompiledChain>, chain: string): void {
   const rows = compiled.rows;
   let code = T_NONE, arg = 0, arg2 = 0;
   switch (t?.kind) {
@@ -351,7 +364,7 @@ function writeTarget(compiled: CompiledDump, at: number, t: Target | null, chain
       break;
     case "ACCEPT": code = T_ACCEPT; break;
     case "DROP": code = T_DROP; break;
-    case "REJECT": code = T_REJECT; arg2 = side(compiled, t); break;
+    case "REJECT": code = T_REJECT; arg2 = side(compiled, t, { chain }); break;
     case "QUEUE": code = T_QUEUE; break;
     case "RETURN": code = T_RETURN; break;
     case "MARK":
@@ -375,16 +388,20 @@ function writeTarget(compiled: CompiledDump, at: number, t: Target | null, chain
     case "DNAT": case "SNAT": {
       code = t.kind === "DNAT" ? T_DNAT : T_SNAT;
       const r = t.ranges[0] ?? {};
-      arg2 = side(compiled, t, { address: r.minIp || null, addressValue: r.minIp ? parseIPv4(r.minIp) ?? 0 : 0, port: r.minPort ?? -1, why: `--to-source ${r.minIp ?? ""}` });
+      const address = r.minIp || null, port = r.minPort ?? -1;
+      arg2 = side(compiled, t, {
+        address, addressValue: address ? parseIPv4(address) ?? 0 : 0, port, why: `--to-source ${r.minIp ?? ""}`,
+        text: address && port >= 0 ? `${address}:${port}` : null, chain,
+      });
       break;
     }
     case "REDIRECT": case "MASQUERADE":
       code = t.kind === "REDIRECT" ? T_REDIRECT : T_MASQUERADE;
-      arg2 = side(compiled, t, { port: t.ports ? t.ports.min : -1, portMode: t.kind === "MASQUERADE" ? (t.randomFully ? 2 : t.random ? 1 : 0) : 0 });
+      arg2 = side(compiled, t, { port: t.ports ? t.ports.min : -1, portMode: t.kind === "MASQUERADE" ? (t.randomFully ? 2 : t.random ? 1 : 0) : 0, chain });
       break;
     case "unsupported":
       code = T_UNSUPPORTED;
-      arg2 = side(compiled, t);
+      arg2 = side(compiled, t, { chain });
       break;
   }
   rows[at + R_TARGET] = code;

@@ -32,7 +32,7 @@ import {
   T_ACCEPT, T_CONNMARK_RESTORE, T_CONTINUE, T_DNAT, T_DROP, T_JUMP, T_MARK, T_MASQUERADE, T_NONE, T_NOTRACK, T_QUEUE,
   T_REDIRECT, T_REJECT, T_RETURN, T_SNAT, T_UNSUPPORTED,
   compiledDump, entryKey, internInterface, protocolCode,
-  type CompiledChain, type CompiledDump,
+  type CompiledChain, type CompiledDump, type MasqueradeChoice, type SideTarget,
 } from "./compile.js";
 
 /** One outcome of the fast path: an Outcome without its step records, with the rules met and the random choices taken. */
@@ -53,9 +53,14 @@ interface FastPacket extends PacketState {
   /** Interned interface names, -1 for none. */
   inId: number;
   outId: number;
-  /** `src:sport` and `dst:dport`, made when a NAT record first needs them (null until then, and after a change). */
-  srcText: string | null;
-  dstText: string | null;
+  /** `src:sport` and `dst:dport`, made when a NAT record first needs them; shared by the copies made at splits until one changes. */
+  texts: PacketTexts;
+}
+
+/** The `ip:port` texts of a packet's ends (null until made). */
+interface PacketTexts {
+  src: string | null;
+  dst: string | null;
 }
 
 /** A persistent list, newest first: worlds split off from one another share what came before. */
@@ -92,9 +97,8 @@ export class World {
   /** The destination the last routing decision was made for, and that decision. */
   routedDst: string | null = null;
   route: RouteDecision | null = null;
-  /** A decision known ahead for a destination (a DNAT rule's, kept with the rule), taken when the packet is routed there. */
-  knownDst: string | null = null;
-  known: RouteDecision | null = null;
+  /** The DNAT rule that set the destination: its route (and MASQUERADE's choice for it) is kept with it, per node. */
+  translated: SideTarget | null = null;
   localDestination = false;
   /** The chance of the random match the world stopped at (set when a rule asks to split). */
   split: { yes: Fraction; no: Fraction; dyadic?: boolean } | null = null;
@@ -141,8 +145,7 @@ export class World {
     w.snat = this.snat;
     w.routedDst = this.routedDst;
     w.route = this.route;
-    w.knownDst = this.knownDst;
-    w.known = this.known;
+    w.translated = this.translated;
     w.localDestination = this.localDestination;
     w.budget = this.budget;
     w.met = this.met;
@@ -211,7 +214,7 @@ function fastPacket(p: PacketState, compiled: CompiledDump): FastPacket {
     inInterface: p.inInterface, outInterface: p.outInterface, mark: p.mark, ctstate: p.ctstate,
     srcValue: parseIPv4(p.src)!, dstValue: parseIPv4(p.dst)!, proto: protocolCode(p.protocol),
     inId: interfaceId(compiled, p.inInterface), outId: interfaceId(compiled, p.outInterface),
-    srcText: null, dstText: null,
+    texts: { src: null, dst: null },
   };
 }
 
@@ -221,7 +224,7 @@ function copyPacket(p: FastPacket): FastPacket {
     protocol: p.protocol, src: p.src, sport: p.sport, dst: p.dst, dport: p.dport,
     inInterface: p.inInterface, outInterface: p.outInterface, mark: p.mark, ctstate: p.ctstate,
     srcValue: p.srcValue, dstValue: p.dstValue, proto: p.proto, inId: p.inId, outId: p.outId,
-    srcText: p.srcText, dstText: p.dstText,
+    texts: p.texts,
   };
 }
 
@@ -327,7 +330,7 @@ function setDestination(w: World, address: string, port: number): void {
     p.dstValue = parseIPv4(address)!;
   }
   p.dport = port;
-  p.dstText = null;
+  p.texts = { src: p.texts.src, dst: null };
 }
 
 function setSource(w: World, address: string, port: number): void {
@@ -337,16 +340,16 @@ function setSource(w: World, address: string, port: number): void {
     p.srcValue = parseIPv4(address)!;
   }
   p.sport = port;
-  p.srcText = null;
+  p.texts = { src: null, dst: p.texts.dst };
 }
 
 /** `dst:dport`, made once per packet state and shared by the worlds split off after it. */
 function destinationText(p: FastPacket): string {
-  return (p.dstText ??= `${p.dst}:${p.dport}`);
+  return (p.texts.dst ??= `${p.dst}:${p.dport}`);
 }
 
 function sourceText(p: FastPacket): string {
-  return (p.srcText ??= `${p.src}:${p.sport}`);
+  return (p.texts.src ??= `${p.src}:${p.sport}`);
 }
 
 function setOutInterface(w: World, run: Run, name: string | null): void {
@@ -380,11 +383,8 @@ function enterStage(w: World, stage: Stage, run: Run): void {
 
 /** The built-in chain a table stage starts in, looked up once per stage of the shared plans. */
 function entryOf(compiled: CompiledDump, stage: TableStage): CompiledChain | undefined {
-  let entry = compiled.byStage.get(stage);
-  if (entry === undefined) {
-    entry = compiled.entries.get(entryKey(stage.table, stage.hook)) ?? null;
-    compiled.byStage.set(stage, entry);
-  }
+  let entry = compiled.bySlot[stage.slot];
+  if (entry === undefined) entry = compiled.bySlot[stage.slot] = compiled.entries.get(entryKey(stage.table, stage.hook)) ?? null;
   return entry ?? undefined;
 }
 
@@ -406,7 +406,8 @@ function enterTable(w: World, stage: TableStage, run: Run): void {
 export function routeFor(w: World, routes: NodeRoutes): RouteDecision {
   const dst = w.packet.dst;
   if (w.routedDst === dst && w.route !== null) return w.route;
-  if (w.knownDst === dst && w.known !== null) return w.known;
+  const t = w.translated;
+  if (t !== null && t.address === dst && t.route !== null) return t.route;
   return routeIn(routes, dst);
 }
 
@@ -704,34 +705,33 @@ function destinationNat(w: World, row: number, run: Run): void {
       p.dstValue = t.addressValue;
     }
     p.dport = port;
-    p.dstText = null;
+    p.texts = { src: p.texts.src, dst: t.text };
     if (t.routes !== run.routes) {
       t.route = routeIn(run.routes, t.address);
+      t.masquerade = null;
       t.routes = run.routes;
     }
-    w.knownDst = t.address;
-    w.known = t.route;
+    w.translated = t;
   }
-  w.dnat = { line: run.rows[row + R_LINE], chain: chainOf(row, run).name, hook, target: dnat ? "DNAT" : "REDIRECT", from, to: destinationText(p) };
+  w.dnat = { line: run.rows[row + R_LINE], chain: t.chain, hook, target: dnat ? "DNAT" : "REDIRECT", from, to: destinationText(p) };
   w.chains = null;
-}
-
-/** MASQUERADE's choice for one route and interface: the address, and the reason in each port mode (plain, --random, --random-fully), each made when first asked. */
-interface MasqueradeChoice {
-  dev: string;
-  address: string | null;
-  reasons: (string | undefined)[];
 }
 
 /** The last choice per routing decision (decisions are shared per node and destination, so this is per node too). */
 const masqueradeChoices = new WeakMap<RouteDecision, MasqueradeChoice>();
 
-function masqueradeChoice(node: NodeContext, dev: string, r: RouteDecision): MasqueradeChoice {
-  const known = masqueradeChoices.get(r);
-  if (known && known.dev === dev) return known;
-  const address = selectAddress(node, dev, r.nextHop);
-  const choice = { dev, address, reasons: [masqueradeWhy(node, dev, address, r.nextHop), undefined, undefined] };
-  masqueradeChoices.set(r, choice);
+/** MASQUERADE's address (and reason) for the packet's route and interface: kept with the DNAT rule that chose the destination, else per decision. */
+function masqueradeChoice(w: World, node: NodeContext, dev: string, r: RouteDecision): MasqueradeChoice {
+  const t = w.translated;
+  const withRule = t !== null && t.route === r;
+  if (withRule && t.masquerade !== null && t.masquerade.dev === dev) return t.masquerade;
+  let choice = masqueradeChoices.get(r);
+  if (!choice || choice.dev !== dev) {
+    const address = selectAddress(node, dev, r.nextHop);
+    choice = { dev, address, reasons: [masqueradeWhy(node, dev, address, r.nextHop), undefined, undefined] };
+    masqueradeChoices.set(r, choice);
+  }
+  if (withRule) t.masquerade = choice;
   return choice;
 }
 
@@ -752,10 +752,10 @@ function sourceNat(w: World, row: number, run: Run): void {
     setSource(w, t.address ?? p.src, t.port >= 0 ? t.port : p.sport);
     why = t.why;
   } else {
-    const choice = masqueradeChoice(run.node, p.outInterface ?? "", routeFor(w, run.routes));
+    const choice = masqueradeChoice(w, run.node, p.outInterface ?? "", routeFor(w, run.routes));
     setSource(w, choice.address ?? p.src, t.port >= 0 ? t.port : p.sport);
     why = masqueradeReason(choice, t.portMode);
   }
-  w.snat = { line: run.rows[row + R_LINE], chain: chainOf(row, run).name, hook, target: snat ? "SNAT" : "MASQUERADE", from, to: sourceText(p), interface: p.outInterface, why };
+  w.snat = { line: run.rows[row + R_LINE], chain: t.chain, hook, target: snat ? "SNAT" : "MASQUERADE", from, to: sourceText(p), interface: p.outInterface, why };
   w.chains = null;
 }
