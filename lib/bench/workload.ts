@@ -47,28 +47,34 @@ export interface ServiceDecision {
   consistent: boolean;
 }
 
+/** Whether the shares per destination are exactly the endpoints' probabilities (each destination once). */
+function sharesMatch(split: ServiceDecision["split"], endpoints: { to: string; probability: Fraction }[]): boolean {
+  const shares = new Map<string, Fraction>();
+  for (const x of split) {
+    const before = shares.get(x.to);
+    shares.set(x.to, before ? add(before, x.probability) : x.probability);
+  }
+  return shares.size === endpoints.length && endpoints.every((e) => {
+    const got = shares.get(e.to);
+    return got !== undefined && equals(got, e.probability);
+  });
+}
+
 /** Trace every Service port's ClusterIP (and NodePort) once from a client outside the cluster. */
 export function wholeNode(dump: Dump, node: NodeContext, services: readonly KubeService[], nodeIP: string, options: TraceOptions = {}): ServiceDecision[] {
   const out: ServiceDecision[] = [];
-  const client = { src: "198.51.100.7", sport: 41000, from: { interface: "eth0" } };
+  const from = { interface: "eth0" };
+  const traceOptions: TraceOptions = { explain: false, followUp: false, ...options };
   for (const s of reachable(services)) {
+    // Per Service port, once for both of its entries: where each endpoint is, as an outcome's DNAT `to` says it.
+    const endpoints = s.endpoints.map((e) => ({ to: `${e.ip}:${e.port}`, probability: e.probability }));
     const entries: [ServiceDecision["entry"], string, number][] = [["cluster-ip", s.clusterIP!, s.port!]];
     if (s.nodePort !== null) entries.push(["node-port", nodeIP, s.nodePort]);
     for (const [entry, dst, dport] of entries) {
-      const t = traceConnection(dump, node, { ...client, protocol: s.protocol as Protocol, dst, dport }, { explain: false, followUp: false, ...options });
-      const split = t.outcomes.map((o) => ({
-        to: o.dnat ? `${o.after.dst}:${o.after.dport}` : "-", probability: o.probability, verdict: o.verdict, source: o.after.src,
-      }));
-      const shares = new Map<string, Fraction>();
-      for (const x of split) {
-        const before = shares.get(x.to);
-        shares.set(x.to, before ? add(before, x.probability) : x.probability);
-      }
-      const consistent = shares.size === s.endpoints.length && s.endpoints.every((e) => {
-        const got = shares.get(`${e.ip}:${e.port}`);
-        return got !== undefined && equals(got, e.probability);
-      });
-      out.push({ service: s.id, entry, split, consistent });
+      const t = traceConnection(dump, node, { src: "198.51.100.7", sport: 41000, from, protocol: s.protocol as Protocol, dst, dport }, traceOptions);
+      // Both engines record a DNAT right after every change of the destination, so its `to` is the outcome's `after.dst:after.dport`.
+      const split = t.outcomes.map((o) => ({ to: o.dnat ? o.dnat.to : "-", probability: o.probability, verdict: o.verdict, source: o.after.src }));
+      out.push({ service: s.id, entry, split, consistent: sharesMatch(split, endpoints) });
     }
   }
   return out;

@@ -85,7 +85,7 @@ function checkPort(port: number, what: string): void {
 /** Resolve a connection spec into its first packet and origin, checking every field. */
 export function resolveConnection(node: NodeContext, spec: ConnectionSpec): { packet: PacketState; origin: Trace["origin"] } {
   const protocol: Protocol = spec.protocol ?? "tcp";
-  if (!["tcp", "udp", "sctp"].includes(protocol)) throw new TraceInputError(`protocol: expected tcp, udp or sctp, got '${protocol}'`);
+  if (protocol !== "tcp" && protocol !== "udp" && protocol !== "sctp") throw new TraceInputError(`protocol: expected tcp, udp or sctp, got '${protocol}'`);
   checkIp(spec.src, "source");
   checkIp(spec.dst, "destination");
   const sport = spec.sport ?? DEFAULT_SOURCE_PORT;
