@@ -13,7 +13,7 @@
  */
 import type { Cidr } from "../model/address.js";
 import type { Negatable } from "../model/dump.js";
-import type { StatisticRandomMatch } from "../model/matches.js";
+import type { CommentMatch, Match, StatisticRandomMatch } from "../model/matches.js";
 import { readCidr, type Read } from "./values.js";
 
 /** The two `{ value, invert }` forms of one shared value, made when first asked for. */
@@ -30,6 +30,11 @@ export class Interner {
   private readonly senses = new Map<unknown, Senses<unknown>>();
   /** By the probability as written: kube-proxy gives the same few (1/2, 1/3, ...) to tens of thousands of rules. */
   private readonly randomMatches = new Map<string, { plain?: StatisticRandomMatch; inverted?: StatisticRandomMatch }>();
+  /**
+   * The last comment read: kube-proxy writes one comment (`ns/svc:port`) on both rules of an endpoint chain,
+   * one after the other. A table of every comment would hold tens of thousands that never repeat.
+   */
+  private lastComment: CommentMatch | null = null;
 
   /** The first copy of `text` seen in this parse. */
   intern(text: string): string {
@@ -56,8 +61,17 @@ export class Interner {
     return read;
   }
 
+  /** A match this parse has read before, when it is a kind that repeats (a comment, a random statistic); else `m` itself. */
+  sharedMatch(m: Match): Match {
+    if (m.kind === "comment") {
+      if (this.lastComment !== null && this.lastComment.text === m.text) return this.lastComment;
+      return (this.lastComment = m);
+    }
+    return m.kind === "statistic" && m.mode === "random" ? this.randomMatch(m) : m;
+  }
+
   /** `-m statistic --mode random --probability P`: the first match read with this probability as written (and this `!`). */
-  randomMatch(m: StatisticRandomMatch): StatisticRandomMatch {
+  private randomMatch(m: StatisticRandomMatch): StatisticRandomMatch {
     let senses = this.randomMatches.get(m.probability.printed);
     if (senses === undefined) this.randomMatches.set(m.probability.printed, (senses = {}));
     return m.invert ? (senses.inverted ??= m) : (senses.plain ??= m);

@@ -68,6 +68,11 @@ function readFlags(token: Token): Read<number> {
   return { ok: true, value: bits };
 }
 
+/** `-m tcp` (udp, sctp) without options, as every DNAT rule of kube-proxy writes it: one shared (never changed) value each. */
+const PLAIN_TCP: Match = { kind: "tcp" };
+const PLAIN_UDP: Match = { kind: "udp" };
+const PLAIN_SCTP: Match = { kind: "sctp" };
+
 const PORT_ALIASES = { "--source-port": "--sport", "--destination-port": "--dport" };
 
 const tcp: MatchReader = {
@@ -75,6 +80,7 @@ const tcp: MatchReader = {
   aliases: PORT_ALIASES,
   invertible: ["--sport", "--dport", "--tcp-flags", "--syn", "--tcp-option"],
   build(opts) {
+    if (opts.length === 0) return PLAIN_TCP;
     const m: Match = { kind: "tcp" };
     for (const o of opts) {
       if (o.name === "--sport" || o.name === "--dport") {
@@ -110,6 +116,7 @@ const udp: MatchReader = {
   aliases: PORT_ALIASES,
   invertible: ["--sport", "--dport"],
   build(opts) {
+    if (opts.length === 0) return PLAIN_UDP;
     const m: Match = { kind: "udp" };
     for (const o of opts) {
       const p = portOption(o);
@@ -126,6 +133,7 @@ const sctp: MatchReader = {
   aliases: PORT_ALIASES,
   invertible: ["--sport", "--dport", "--chunk-types"],
   build(opts) {
+    if (opts.length === 0) return PLAIN_SCTP;
     const m: Match = { kind: "sctp" };
     for (const o of opts) {
       if (o.name === "--chunk-types") {

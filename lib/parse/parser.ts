@@ -7,7 +7,7 @@
 import { diagnosticCode } from "./codes.js";
 import type { Chain, Counters, Diagnostic, Dump, Extra, Negatable, Policy, Rule, Table, TableName } from "../model/dump.js";
 import type { JumpTarget } from "../model/targets.js";
-import type { StatisticRandomMatch } from "../model/matches.js";
+import type { Match } from "../model/matches.js";
 import { BUILTIN_CHAINS, MAX_CHAIN_NAME_LENGTH, isBuiltinChain, isTableName } from "../model/tables.js";
 import { sameRule } from "../model/same-rule.js";
 import { tokenizeLineReusing, utf8Length, type Token } from "./lexer.js";
@@ -680,14 +680,21 @@ function setPolicy(s: Statement): boolean {
   return true;
 }
 
+/** How many jump targets a table's reader keeps for sharing (RuleScope.recentJumps). */
+const RECENT_JUMPS = 4;
+
 /** The rule reader's view of a table being read: one per table, updated for each rule. */
 class RuleScope implements RuleContext {
   chain = "";
   line = "";
   /** The chain the last hasChain() found: its name string is then shared with the jump that named it. */
   declared: Chain | undefined = undefined;
-  /** Keyed by the chain object, found by identity: no hashing of its name again. */
-  private readonly jumps = new Map<Chain, { jump?: JumpTarget; goto?: JumpTarget }>();
+  /**
+   * The targets of the last few jumps made. Half the rules of a kube-proxy dump jump to KUBE-MARK-MASQ, which
+   * so always stays here; most other chains are jumped to once or twice, where a table of every chain would
+   * cost more than the objects it shares.
+   */
+  private readonly recentJumps: JumpTarget[] = [];
   constructor(readonly table: TableName, private readonly chains: Map<string, Chain>, private readonly strings: Interner) {}
 
   hasChain(name: string): boolean {
@@ -706,15 +713,19 @@ class RuleScope implements RuleContext {
     return this.strings.negatable(value, invert);
   }
 
-  randomMatch(m: StatisticRandomMatch): StatisticRandomMatch {
-    return this.strings.randomMatch(m);
+  sharedMatch(m: Match): Match {
+    return this.strings.sharedMatch(m);
   }
 
   /** The one `-j CHAIN` (or `-g CHAIN`) target of each declared chain: a jump holds nothing else, so every rule that makes it can share it. */
   jumpTo(chain: Chain, goto: boolean): JumpTarget {
-    let both = this.jumps.get(chain);
-    if (both === undefined) this.jumps.set(chain, (both = {}));
-    return goto ? (both.goto ??= { kind: "jump", chain: chain.name, goto: true }) : (both.jump ??= { kind: "jump", chain: chain.name, goto: false });
+    const recent = this.recentJumps;
+    // The chain's name string is the one the targets were made with: comparing it is comparing identity.
+    for (const target of recent) if (target.chain === chain.name && target.goto === goto) return target;
+    const target: JumpTarget = { kind: "jump", chain: chain.name, goto };
+    if (recent.length === RECENT_JUMPS) recent.pop();
+    recent.unshift(target);
+    return target;
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import type { Cidr } from "../model/address.js";
 import type { Counters, IpHeaderMatch, Negatable, TableName } from "../model/dump.js";
-import type { Match, StatisticRandomMatch } from "../model/matches.js";
+import type { Match } from "../model/matches.js";
 import type { Target } from "../model/targets.js";
 import { isBuiltinChain } from "../model/tables.js";
 import { emptyList, type Token } from "./lexer.js";
@@ -35,8 +35,8 @@ export interface RuleContext {
   cidr(text: string): Read<Cidr>;
   /** `{ value, invert }` shared by every rule that says the same of a value shared by intern() or cidr(). */
   negatable<T>(value: T, invert: boolean): Negatable<T>;
-  /** One shared random-statistic match per probability as written. */
-  randomMatch(m: StatisticRandomMatch): StatisticRandomMatch;
+  /** A match read before with the same meaning, for the kinds that repeat through a dump (comments, random statistics); else `m`. */
+  sharedMatch(m: Match): Match;
 }
 
 /** The typed parts of a rule line (everything after `-A CHAIN`). */
@@ -500,12 +500,10 @@ function buildMatches(r: Reading): Match[] {
     warnBackwardsPorts(r, b);
     if (m.kind === "comment") {
       const written = b.options.find((o) => o.name === "--comment")!.args[0];
-      // Not interned: a comment is a slice of the dump's text (which the rules keep anyway), so a repeat costs
-      // no characters of its own, while looking each one up would cost a hash of every comment.
       if (m.text !== written.text)
         warn(r, written, `--comment: text is ${utf8Length(written.text)} bytes long: the kernel keeps its first ${MAX_COMMENT_LENGTH} bytes, and so does the kit (iptables-save prints them)`);
     }
-    matches.push(m.kind === "statistic" && m.mode === "random" ? r.ctx.randomMatch(m) : m);
+    matches.push(r.ctx.sharedMatch(m));
   }
   // The list is reused from rule to rule; the rule keeps a copy of its size (an array grown by push keeps room for 17).
   const built = matches.slice();
