@@ -638,6 +638,12 @@ function wire(): void {
   });
   $("read-text").addEventListener("click", async () => {
     const text = $<HTMLTextAreaElement>("dump-text").value;
+    if (text.trim() === "") {
+      // An empty box is a slip, not an empty dump: the rules loaded stay.
+      setStatus(t("The box is empty: paste the output of iptables-save (or iptables-legacy-save) into it first."), "problem");
+      $<HTMLTextAreaElement>("dump-text").focus();
+      return;
+    }
     page.example = null;
     exampleSelect.value = "";
     lastOwnDump = { kind: "text", name: "pasted", text };

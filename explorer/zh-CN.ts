@@ -24,6 +24,7 @@ export const EXPLORER_ZH_CN: Record<string, string> = {
   "unexpected answer": "意外的回答",
   "{} (your own dump is not in the link: whoever opens it must load it too)": "{}（你自己的 dump 不在链接里：打开链接的人也要自己载入它）",
   "the errors and warnings, each with its line": "错误和警告，各附出错的那一行",
+  "The box is empty: paste the output of iptables-save (or iptables-legacy-save) into it first.": "文本框是空的：请先把 iptables-save（或 iptables-legacy-save）的输出粘贴进去。",
   "loading the example {}": "正在载入示例 {}",
   "loading {}": "正在载入 {}",
   // worker.ts: its progress and the affinity timeline

@@ -401,6 +401,11 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
     const { page, watch } = await openExplorer(browser);
     await waitForAnswer(page, "loaded", 0);
     await page.click("#own-dump summary");
+    // An empty box is refused at once and the example stays loaded.
+    await page.click("#read-text");
+    expect(await page.textContent("#status")).toBe("The box is empty: paste the output of iptables-save (or iptables-legacy-save) into it first.");
+    expect([await page.inputValue("#example"), await answers(page, "loaded")]).toEqual(["wordpress", 1]);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("dump-text");
     await page.fill("#dump-text", "*nat\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -p tcp --dport 80 -j NOWHERE\nCOMMIT\n");
     await page.click("#read-text");
     await waitForAnswer(page, "loaded", 1);
