@@ -159,7 +159,6 @@ export const ZH_CN: Readonly<Record<string, string>> = {
   "the rule for port {} jumps to {}": "端口 {} 的规则跳转到 {}",
   "The ClusterIP and the NodePort are drawn as equal shares of the traffic (the rules do not say how clients divide between them); the split after the KUBE-SVC chain is the same for both.":
     "图中 ClusterIP 和 NodePort 各占一半流量（规则并不说明客户端如何在两者之间分布）；进入 KUBE-SVC 链之后的分配对两者相同。",
-  "new: {}": "新连接：{}",
   "returning: line {} (xt_recent)": "回头客：第 {} 行（xt_recent）",
   "DNAT to {}": "DNAT 到 {}",
   "of new clients": "的新客户端",
@@ -897,6 +896,7 @@ export const ZH_CN_TEMPLATES: Readonly<Record<string, string>> = {
   "in {}": "在 {} 中",
   "{} of {}": "{2} 个中的 {1} 个",
   "on {}": "在 {} 上",
+  "new: {}": "新连接：{}",
   // a JSON input's shape problems (lib/json/shape.ts)
   "unknown key {} (did you mean {}?)": "未知的键 {}（是不是想写 {}？）",
   "unknown key {} (expected {})": "未知的键 {}（可用的键：{}）",

@@ -100,3 +100,15 @@ describe("a node file's shape problems in zh-CN", () => {
     expect(missingPhrases("zh-CN").length).toBe(7);
   });
 });
+
+describe("the phrasebooks' whole-sentence patterns", () => {
+  it("each has words of its own around its placeholders; broader ones are templates (ZH_CN_TEMPLATES)", async () => {
+    const { ZH_CN } = await import("../../lib/i18n/zh-CN.js");
+    const { readdirSync, readFileSync } = await import("node:fs");
+    const dir = new URL("../../data/i18n/zh-CN/", import.meta.url);
+    const lessons = readdirSync(dir).flatMap((f) => Object.keys((JSON.parse(readFileSync(new URL(f, dir), "utf8")) as { phrases: Record<string, string> }).phrases));
+    const letters = (key: string) => key.split("{}").join("").replace(/[^A-Za-z]/g, "").length;
+    const broad = [...Object.keys(ZH_CN), ...lessons].filter((k) => k.includes("{}") && letters(k) < 4);
+    expect(broad).toEqual([]);
+  });
+});
