@@ -11,7 +11,8 @@
  *   so the nat rules are walked every time;
  * - a full sync (`iptables-restore --noflush` of kube-proxy's whole input;
  *   `nft -f` of its whole transaction) into rules already in place, as a
- *   periodic or restart sync does;
+ *   periodic or restart sync does; a full sync still running after
+ *   `fullSyncTimeoutMs` is stopped, and the file says so with the time;
  * - one Service's endpoint change as kube-proxy writes it today (a minimal
  *   `--noflush` restore; a transaction of the Service's chains);
  * - memory: the machine's unreclaimable slab and vmalloc use before and after
@@ -26,7 +27,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, release, tmpdir } from "node:os";
 import { join } from "node:path";
 import { generateCluster } from "../generate/generate.js";
-import { generatedClusterSpec, kubeProxyNftablesEndpointChange, kubeProxyNftablesInput } from "../generate/nftables.js";
+import { generatedClusterSpec, kubeProxyNftablesEndpointChange, kubeProxyNftablesInput, kubeProxyNftablesParts } from "../generate/nftables.js";
 import { kubeProxyFullSyncInput, kubeProxyPartialSyncInput, kubeProxyRestoreInput, type RestoreInputService, type RestoreInputSpec } from "../generate/restore-input.js";
 import { agentScript, ServerProcess } from "../lab/agents.js";
 import { execIn, ipBatch, LabError, withNamespaces } from "../lab/netns.js";
@@ -54,8 +55,11 @@ export interface KernelBenchEntry {
   endpointChangeBytes: number;
   /** Microseconds from connect() to the connection being established. */
   connectUs: { baseline: SampleStats; first: SampleStats; last: SampleStats; nodePort: SampleStats };
-  /** Milliseconds, program start included (`n` may be below `syncRuns` when the budget ran out). */
-  syncMs: { full: SampleStats; endpointChange: SampleStats };
+  /**
+   * Milliseconds, program start included (`n` may be below `syncRuns` when the budget ran out).
+   * `full` is null when the first full sync was stopped at `fullSyncTimeoutMs` (`skipped` says so).
+   */
+  syncMs: { full: SampleStats | null; endpointChange: SampleStats };
   /** kB of SUnreclaim + VmallocUsed (/proc/meminfo) after the load minus before; machine-wide. */
   kernelMemoryKB: number;
 }
@@ -67,12 +71,13 @@ export interface KernelBenchResult {
   machine: { cpus: number; cpu: string; kernel: string; node: string; loadAverageAtStart: number[]; loadAverageAtEnd: number[] };
   tools: { iptables: string; nft: string };
   method: {
-    seed: number; endpointsMax: number; nodePortShare: number; warmup: number; samples: number; syncRuns: number; syncBudgetMs: number; maxFullSyncMs: number;
+    seed: number; endpointsMax: number; nodePortShare: number; warmup: number; samples: number; syncRuns: number; syncBudgetMs: number; fullSyncTimeoutMs: number;
+    nftablesLoadPart: number;
     targets: { first: string; last: string; nodePort: string; endpointChange: string };
   };
   entries: KernelBenchEntry[];
-  /** Sizes a mode was not measured at, and why. */
-  skipped: { mode: KernelMode; servicePorts: number; reason: string }[];
+  /** What was not measured (a full sync stopped at its time limit), at which mode and size, and why. */
+  skipped: { mode: KernelMode; servicePorts: number; what: "full sync"; reason: string }[];
 }
 
 /** Options of a run. */
@@ -83,12 +88,14 @@ export interface KernelBenchOptions {
   /** Measured connections per target (default 1000), in 10 blocks, each after `warmup` rounds that are not kept (default 50); the baseline gets three connections per round. */
   samples?: number;
   warmup?: number;
-  /** Full syncs and endpoint changes timed per mode and size (default 7), fewer when they reach `syncBudgetMs`. */
+  /** Full syncs and endpoint changes timed per mode and size (default 5), fewer when they reach `syncBudgetMs`. */
   syncRuns?: number;
-  /** Time allowed for each kind of sync per mode and size (default 90 000 ms); at least one of each is always timed. */
+  /** Time allowed for each kind of sync per mode and size (default 45 000 ms); at least one of each is always timed. */
   syncBudgetMs?: number;
-  /** A mode is not measured at the next size when its full sync, scaled with the square of the size, would take longer than this (default 60 000 ms). */
-  maxFullSyncMs?: number;
+  /** A full sync still running after this long is stopped and reported as not measured (default 300 000 ms). */
+  fullSyncTimeoutMs?: number;
+  /** Service ports per `nft -f` transaction when the nftables rules are first put in place (default 1000; the full syncs are one transaction). */
+  nftablesLoadPart?: number;
   seed?: number;
   /** Progress lines (to standard error in the command). */
   progress?: (line: string) => void;
@@ -148,11 +155,11 @@ function memoryKB(): number {
 
 interface TimerJob {
   connect?: { targets: { name: string; host: string; port: number }[]; warmup: number; samples: number };
-  commands?: { name: string; cmd: string; args: string[]; inputFile?: string }[];
+  commands?: { name: string; cmd: string; args: string[]; inputFile?: string; timeoutMs?: number }[];
 }
 interface TimerResult {
   connect?: Record<string, number[]>;
-  commands?: { name: string; ms: number; status: number | null; stderr: string }[];
+  commands?: { name: string; ms: number; status: number | null; timedOut: boolean; stderr: string }[];
   error?: string;
 }
 
@@ -167,44 +174,48 @@ async function runTimer(ns: string, dir: string, job: TimerJob): Promise<TimerRe
     throw new LabError(`kernel timer in ${ns}: ${(r.stderr.trim() || r.error || `status ${r.status}`).split("\n")[0]}`);
   }
   if (out.error) throw new LabError(`kernel timer in ${ns}: ${out.error}`);
-  for (const c of out.commands ?? []) if (c.status !== 0) throw new LabError(`${c.name} failed (status ${c.status}): ${c.stderr.split("\n")[0]}`);
+  for (const c of out.commands ?? []) if (c.status !== 0 && !c.timedOut) throw new LabError(`${c.name} failed (status ${c.status}): ${c.stderr.split("\n")[0]}`);
   return out;
 }
 
 interface ModeInputs {
-  load: { cmd: string; args: string[]; text: string };
+  /** One or more inputs, run one after the other, that put the rules in place. */
+  load: { cmd: string; args: string[]; texts: string[] };
   full: { cmd: string; args: string[]; text: string };
   /** Alternating changes: before -> after, then back. */
   change: { cmd: string; args: string[]; forth: string; back: string };
 }
 
-function modeInputs(mode: KernelMode, spec: RestoreInputSpec, changed: number): ModeInputs {
+function modeInputs(mode: KernelMode, spec: RestoreInputSpec, changed: number, nftablesLoadPart: number): ModeInputs {
   const before = spec.services[changed]!;
   const after: RestoreInputService = { ...before, endpoints: [...before.endpoints.slice(0, -1), { ip: NEW_POD, port: before.endpoints.at(-1)?.port ?? SERVER_PORT, local: true }] };
   const afterSpec = { ...spec, services: spec.services.map((s, i) => (i === changed ? after : s)) };
   if (mode === "nftables") {
     const nft = { cmd: "nft", args: ["-f", "-"] };
     return {
-      load: { ...nft, text: kubeProxyNftablesInput(spec) },
+      load: { ...nft, texts: kubeProxyNftablesParts(spec, nftablesLoadPart) },
       full: { ...nft, text: kubeProxyNftablesInput(spec, { firstSync: false }) },
       change: { ...nft, forth: kubeProxyNftablesEndpointChange(spec, before, after), back: kubeProxyNftablesEndpointChange(afterSpec, after, before) },
     };
   }
   const restore = mode === "iptables-legacy" ? "iptables-legacy-restore" : "iptables-nft-restore";
   return {
-    load: { cmd: restore, args: [], text: kubeProxyRestoreInput({ ...spec, flannel: false }) },
+    load: { cmd: restore, args: [], texts: [kubeProxyRestoreInput({ ...spec, flannel: false })] },
     full: { cmd: restore, args: ["--noflush"], text: kubeProxyFullSyncInput(spec) },
     change: { cmd: restore, args: ["--noflush"], forth: kubeProxyPartialSyncInput(spec, before, after), back: kubeProxyPartialSyncInput(afterSpec, after, before) },
   };
 }
 
-async function measureMode(mode: KernelMode, size: number, seed: number, o: Required<Omit<KernelBenchOptions, "progress" | "sizes" | "modes">>, dir: string): Promise<KernelBenchEntry> {
-  const { spec, first, last, nodePort, changed } = benchSpec(size, seed);
-  const inputs = modeInputs(mode, spec, changed);
+type MeasureOptions = Required<Omit<KernelBenchOptions, "progress" | "sizes" | "modes">>;
+
+/** One mode at one size, and the reason a full sync was not measured (it was stopped at the time limit). */
+async function measureMode(mode: KernelMode, size: number, o: MeasureOptions, dir: string): Promise<{ entry: KernelBenchEntry; fullSyncStopped: string | null }> {
+  const { spec, first, last, nodePort, changed } = benchSpec(size, o.seed);
+  const inputs = modeInputs(mode, spec, changed, o.nftablesLoadPart);
   const files = {
-    load: join(dir, `${mode}-load`), full: join(dir, `${mode}-full`), forth: join(dir, `${mode}-forth`), back: join(dir, `${mode}-back`),
+    load: inputs.load.texts.map((_, i) => join(dir, `${mode}-load-${i}`)), full: join(dir, `${mode}-full`), forth: join(dir, `${mode}-forth`), back: join(dir, `${mode}-back`),
   };
-  writeFileSync(files.load, inputs.load.text);
+  inputs.load.texts.forEach((text, i) => writeFileSync(files.load[i]!, text));
   writeFileSync(files.full, inputs.full.text);
   writeFileSync(files.forth, inputs.change.forth);
   writeFileSync(files.back, inputs.change.back);
@@ -215,7 +226,7 @@ async function measureMode(mode: KernelMode, size: number, seed: number, o: Requ
     const servers = await Promise.all([ns, base].map((n) => ServerProcess.start(n, [{ protocol: "tcp", address: "0.0.0.0", port: SERVER_PORT, why: "the measured endpoints" }])));
     try {
       const memBefore = memoryKB();
-      await runTimer(ns, dir, { commands: [{ name: `${inputs.load.cmd} (load)`, cmd: inputs.load.cmd, args: inputs.load.args, inputFile: files.load }] });
+      await runTimer(ns, dir, { commands: files.load.map((f, i) => ({ name: `${inputs.load.cmd} (load ${i + 1} of ${files.load.length})`, cmd: inputs.load.cmd, args: inputs.load.args, inputFile: f })) });
       const kernelMemoryKB = memoryKB() - memBefore;
       const svc = (i: number) => spec.services[i]!;
       // Blocks of rounds alternate between the node with the rules and a twin namespace without any rule
@@ -236,30 +247,37 @@ async function measureMode(mode: KernelMode, size: number, seed: number, o: Requ
         for (const [k, v] of Object.entries(timed.connect!)) samples[k]!.push(...v);
         for (const v of Object.values(plain.connect!)) samples.baseline!.push(...v);
       }
-      // One command per timer run, so that slow modes stop at the budget.
-      const timeRuns = async (name: string, cmd: string, args: string[], fileOf: (i: number) => string): Promise<number[]> => {
+      // One command per timer run, so that slow modes stop at the budget; a run stopped at the time limit ends the series.
+      const timeRuns = async (name: string, cmd: string, args: string[], fileOf: (i: number) => string, timeoutMs?: number): Promise<{ times: number[]; stoppedMs: number | null }> => {
         const times: number[] = [];
         for (let i = 0, spent = 0; i < o.syncRuns && (i === 0 || spent < o.syncBudgetMs); i++) {
-          const ms = (await runTimer(ns, dir, { commands: [{ name, cmd, args, inputFile: fileOf(i) }] })).commands![0]!.ms;
-          times.push(ms);
-          spent += ms;
+          const c = (await runTimer(ns, dir, { commands: [{ name, cmd, args, inputFile: fileOf(i), timeoutMs }] })).commands![0]!;
+          if (c.timedOut) return { times, stoppedMs: c.ms };
+          times.push(c.ms);
+          spent += c.ms;
         }
-        return times;
+        return { times, stoppedMs: null };
       };
-      const full = await timeRuns("full sync", inputs.full.cmd, inputs.full.args, () => files.full);
+      const full = await timeRuns("full sync", inputs.full.cmd, inputs.full.args, () => files.full, o.fullSyncTimeoutMs);
+      const fullSyncMB = (Buffer.byteLength(inputs.full.text) / 1e6).toFixed(1);
+      const fullSyncStopped = full.times.length > 0 || full.stoppedMs === null ? null
+        : `${inputs.full.cmd} ${inputs.full.args.join(" ")} of the whole ${fullSyncMB} MB input was stopped after ${(full.stoppedMs / 1000).toFixed(0)} s without finishing (the run's limit for one full sync)`;
       // Each change undoes the previous one, so the endpoint chain goes away and comes back.
-      const change = await timeRuns("endpoint change", inputs.change.cmd, inputs.change.args, (i) => (i % 2 === 0 ? files.forth : files.back));
+      const changeRuns = await timeRuns("endpoint change", inputs.change.cmd, inputs.change.args, (i) => (i % 2 === 0 ? files.forth : files.back));
+      if (changeRuns.stoppedMs !== null) throw new LabError(`${mode}, ${size} Service ports: an endpoint change was still running after ${(changeRuns.stoppedMs / 1000).toFixed(0)} s`);
+      const change = changeRuns.times;
       if (change.length % 2 === 1) await runTimer(ns, dir, { commands: [{ name: "endpoint change back", cmd: inputs.change.cmd, args: inputs.change.args, inputFile: files.back }] });
       // The rules still route the Services after all those syncs.
       const after = await runTimer(ns, dir, { connect: { targets: [{ name: "check", host: svc(last).clusterIP, port: svc(last).port }], warmup: 0, samples: 3 } });
       if (after.connect!.check!.length !== 3) throw new LabError(`${mode}: the last Service no longer answers after the syncs`);
-      return {
+      const entry: KernelBenchEntry = {
         mode, servicePorts: spec.services.length,
         fullSyncBytes: Buffer.byteLength(inputs.full.text), endpointChangeBytes: Buffer.byteLength(inputs.change.forth),
         connectUs: { baseline: sampleStats(samples.baseline!), first: sampleStats(samples.first!), last: sampleStats(samples.last!), nodePort: sampleStats(samples.nodePort!) },
-        syncMs: { full: sampleStats(full), endpointChange: sampleStats(change) },
+        syncMs: { full: full.times.length > 0 ? sampleStats(full.times) : null, endpointChange: sampleStats(change) },
         kernelMemoryKB,
       };
+      return { entry, fullSyncStopped };
     } finally {
       for (const sv of servers) sv.stop();
     }
@@ -276,38 +294,30 @@ function version(cmd: string, args: string[]): string {
 
 /** Run the measurement. Needs root (network namespaces), iptables 1.8 (legacy and nft) and nft. */
 export async function measureKernel(options: KernelBenchOptions = {}): Promise<KernelBenchResult> {
-  const sizes = options.sizes ?? [1000, 2500, 5000, 10000, 20000];
+  const sizes = options.sizes ?? [1000, 5000, 10000, 20000];
   const modes = options.modes ?? KERNEL_MODES;
-  const o = {
-    samples: options.samples ?? 1000, warmup: options.warmup ?? 50, syncRuns: options.syncRuns ?? 7, seed: options.seed ?? 1,
-    syncBudgetMs: options.syncBudgetMs ?? 90_000, maxFullSyncMs: options.maxFullSyncMs ?? 60_000,
+  const o: MeasureOptions = {
+    samples: options.samples ?? 1000, warmup: options.warmup ?? 50, syncRuns: options.syncRuns ?? 5, seed: options.seed ?? 1,
+    syncBudgetMs: options.syncBudgetMs ?? 45_000, fullSyncTimeoutMs: options.fullSyncTimeoutMs ?? 300_000, nftablesLoadPart: options.nftablesLoadPart ?? 1000,
   };
   const progress = options.progress ?? (() => {});
   const dir = mkdtempSync(join(tmpdir(), "kil-kbench-"));
   const loadAverageAtStart = loadavg().map((x) => Math.round(x * 100) / 100);
   const entries: KernelBenchEntry[] = [];
   const skipped: KernelBenchResult["skipped"] = [];
-  const tooSlow = new Map<KernelMode, string>();
   let targets: KernelBenchResult["method"]["targets"] | null = null;
   try {
     for (const size of sizes) {
       for (const mode of modes) {
-        const slow = tooSlow.get(mode);
-        if (slow) {
-          skipped.push({ mode, servicePorts: size, reason: slow });
-          progress(`${size} Service ports, ${mode}: skipped (${slow})`);
-          // Larger sizes are not tried either; say so rather than repeat this size's estimate.
-          tooSlow.set(mode, `not tried: ${size} Service ports were already skipped in this mode`);
-          continue;
-        }
         progress(`${size} Service ports, ${mode} ...`);
-        const e = await measureMode(mode, size, o.seed, o, dir);
-        // Full syncs grow at least with the square of the size in these tools; stop a mode before a size it would not finish in time.
-        const next = sizes[sizes.indexOf(size) + 1];
-        const predicted = next === undefined ? 0 : e.syncMs.full.median * (next / size) ** 2;
-        if (predicted > o.maxFullSyncMs)
-          tooSlow.set(mode, `a full sync of ${size} Service ports took ${(e.syncMs.full.median / 1000).toFixed(1)} s (median of ${e.syncMs.full.n}); growing with the square of the size, ${next} would take about ${(predicted / 1000).toFixed(0)} s, over the run's limit of ${o.maxFullSyncMs / 1000} s`);
-        progress(`  connect median µs: baseline ${e.connectUs.baseline.median}, first ${e.connectUs.first.median}, last ${e.connectUs.last.median}, NodePort ${e.connectUs.nodePort.median}; full sync ${e.syncMs.full.median} ms, endpoint change ${e.syncMs.endpointChange.median} ms`);
+        const { entry: e, fullSyncStopped } = await measureMode(mode, size, o, dir);
+        if (fullSyncStopped !== null) {
+          // The evidence next to the limit: what a full sync took at the largest smaller size measured in this mode.
+          const before = entries.filter((x) => x.mode === mode && x.syncMs.full !== null).at(-1);
+          const earlier = before ? `; at ${before.servicePorts} Service ports it took ${(before.syncMs.full!.median / 1000).toFixed(1)} s (median of ${before.syncMs.full!.n})` : "";
+          skipped.push({ mode, servicePorts: e.servicePorts, what: "full sync", reason: fullSyncStopped + earlier });
+        }
+        progress(`  connect median µs: baseline ${e.connectUs.baseline.median}, first ${e.connectUs.first.median}, last ${e.connectUs.last.median}, NodePort ${e.connectUs.nodePort.median}; full sync ${e.syncMs.full === null ? "stopped" : `${e.syncMs.full.median} ms`}, endpoint change ${e.syncMs.endpointChange.median} ms`);
         entries.push(e);
       }
       if (!targets) {
@@ -326,7 +336,7 @@ export async function measureKernel(options: KernelBenchOptions = {}): Promise<K
     tools: { iptables: version("iptables-legacy", ["--version"]), nft: version("nft", ["--version"]) },
     method: {
       seed: o.seed, endpointsMax: ENDPOINTS_MAX, nodePortShare: NODE_PORT_SHARE, warmup: o.warmup, samples: o.samples,
-      syncRuns: o.syncRuns, syncBudgetMs: o.syncBudgetMs, maxFullSyncMs: o.maxFullSyncMs, targets: targets!,
+      syncRuns: o.syncRuns, syncBudgetMs: o.syncBudgetMs, fullSyncTimeoutMs: o.fullSyncTimeoutMs, nftablesLoadPart: o.nftablesLoadPart, targets: targets!,
     },
     entries,
     skipped,

@@ -280,18 +280,42 @@ export interface NftablesInputOptions {
   firstSync?: boolean;
 }
 
-/** The transaction of a full sync, as kube-proxy's syncProxyRules sends it to `nft -f`. */
-export function kubeProxyNftablesInput(spec: RestoreInputSpec, options: NftablesInputOptions = {}): string {
+/** The full sync's lines, and where each Service port's lines start. */
+function fullSync(spec: RestoreInputSpec, options: NftablesInputOptions): { lines: string[]; serviceStarts: number[] } {
   const tx = new Transaction();
   for (const l of spec.header ?? []) tx.add(l === "" ? "#" : `# ${l}`);
   writeSetup(tx, spec, options.firstSync ?? true);
+  const serviceStarts: number[] = [];
   for (const svc of spec.services) {
+    serviceStarts.push(tx.lines.length);
     const p = plan(svc);
     ensureServiceChains(tx, p);
     writeElements(tx, p);
     writeServiceRules(tx, p, spec.node);
   }
-  return tx.lines.join("\n") + "\n";
+  return { lines: tx.lines, serviceStarts };
+}
+
+/** The transaction of a full sync, as kube-proxy's syncProxyRules sends it to `nft -f`. */
+export function kubeProxyNftablesInput(spec: RestoreInputSpec, options: NftablesInputOptions = {}): string {
+  return fullSync(spec, options).lines.join("\n") + "\n";
+}
+
+/**
+ * The same lines as `kubeProxyNftablesInput`, cut into several transactions:
+ * the setup with the first `servicePortsPerPart` Service ports, then the next
+ * ones. Loaded one after the other they leave the same ruleset as the single
+ * transaction (every Service port's lines stay together, after the sets,
+ * maps and chains they use). kube-proxy does not do this; the kernel bench
+ * uses it to put a large ruleset in place quickly, because the kernel's work
+ * for a transaction grows with the square of its size (each anonymous map a
+ * rule creates is bound by walking the whole pending transaction).
+ */
+export function kubeProxyNftablesParts(spec: RestoreInputSpec, servicePortsPerPart: number, options: NftablesInputOptions = {}): string[] {
+  if (!Number.isInteger(servicePortsPerPart) || servicePortsPerPart < 1) throw new RangeError(`servicePortsPerPart: expected a whole number above 0, got ${servicePortsPerPart}`);
+  const { lines, serviceStarts } = fullSync(spec, options);
+  const cuts = serviceStarts.filter((_, i) => i > 0 && i % servicePortsPerPart === 0);
+  return [0, ...cuts].map((from, i) => lines.slice(from, cuts[i] ?? lines.length).join("\n") + "\n");
 }
 
 /**
