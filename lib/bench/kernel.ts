@@ -321,9 +321,13 @@ export async function measureKernel(options: KernelBenchOptions = {}): Promise<K
         entries.push(e);
       }
       if (!targets) {
-        const { spec, first, last, nodePort, changed } = benchSpec(size, o.seed);
-        const name = (i: number) => `${spec.services[i]!.namespace}/${spec.services[i]!.name}:${spec.services[i]!.portName}`;
-        targets = { first: `${name(first)} (position 1)`, last: `the last Service port (position ${last + 1} of ${spec.services.length})`, nodePort: `the last Service port with a NodePort (position ${nodePort + 1})`, endpointChange: `the middle Service port (position ${changed + 1}): its last endpoint replaced` };
+        // The same Service ports at every size: kube-proxy's first, its last, its last with a NodePort, and the middle one.
+        const { spec } = benchSpec(size, o.seed);
+        const first = spec.services[0]!;
+        targets = {
+          first: `${first.namespace}/${first.name}:${first.portName} (position 1)`, last: "the last Service port in kube-proxy's order",
+          nodePort: "the last Service port with a NodePort", endpointChange: "the middle Service port: its last endpoint replaced",
+        };
       }
     }
   } finally {
