@@ -633,6 +633,8 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
     for (const part of ["sankey", "cell", "rule"] as const) expect(large[part] / normal[part], part).toBeGreaterThanOrEqual(1.4);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
+    // What the class sees: the answer's top, in large type.
+    await page.evaluate(() => document.getElementById("answer")!.scrollIntoView({ block: "start" }));
     await page.screenshot({ path: path.join(shotDir, "large-type.png"), fullPage: false });
     expect(await seriousViolations(page)).toEqual([]);
     // Keyboard: the button is reachable and works with Enter.
