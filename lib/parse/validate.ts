@@ -29,17 +29,20 @@ function targetColumn(rule: Rule): number {
 }
 
 /**
- * The jump graph of a table by chain position: for each chain, each rule's
- * jump (or goto) target as a position in `table.chains`, -1 for none. Found
- * once with one name look-up per jump; the walks below then follow small
- * integer lists, which stays fast on tables of 40 000 chains.
+ * The jump graph of a table by chain position: each rule's jump (or goto)
+ * target as a position in `table.chains`, -1 for none, in one flat array
+ * for the whole table (a chain's rules are a run of it). Found once with one
+ * name look-up per jump; the walks below then follow integers, which stays
+ * fast and small on tables of 56 000 chains (a list per chain cost 10 MB).
  */
 interface Graph {
   chains: Chain[];
-  /** The jumps the kernel's walk follows: none after a rule that ends the walk (endsWalk). */
-  jumps: number[][];
-  /** Every rule's jump, as iptables-nft's check follows them. */
-  allJumps: number[][];
+  /** Where each chain's rules start in `jumpOf`: chain c's are first[c] to first[c + 1] - 1. */
+  first: Int32Array;
+  /** Every rule's jump target, as iptables-nft's check follows them. */
+  jumpOf: Int32Array;
+  /** How many of a chain's rules the kernel's walk reaches: up to the first that ends the walk (endsWalk), or all. */
+  walked: Int32Array;
   /** The built-in chains' names in table order: bit i of a reach mask stands for hooks[i]. */
   hooks: Hook[];
 }
@@ -56,28 +59,56 @@ function endsWalk(rule: Rule): boolean {
 }
 
 function graphOf(table: Table): Graph {
+  const chains = table.chains;
   const position = new Map<string, number>();
-  table.chains.forEach((c, i) => position.set(c.name, i));
-  const allJumps = table.chains.map((c) => c.rules.map((r) => (r.target?.kind === "jump" ? position.get(r.target.chain) ?? -1 : -1)));
-  const jumps = allJumps.map((list, i) => {
-    const end = table.chains[i].rules.findIndex(endsWalk);
-    return end < 0 ? list : list.map((j, k) => (k > end ? -1 : j));
-  });
-  return { chains: table.chains, jumps, allJumps, hooks: table.chains.filter((c) => c.builtin).map((c) => c.name as Hook) };
+  let rules = 0;
+  for (let c = 0; c < chains.length; c++) {
+    position.set(chains[c].name, c);
+    rules += chains[c].rules.length;
+  }
+  const first = new Int32Array(chains.length + 1);
+  const jumpOf = new Int32Array(rules);
+  const walked = new Int32Array(chains.length);
+  let at = 0;
+  for (let c = 0; c < chains.length; c++) {
+    const list = chains[c].rules;
+    first[c] = at;
+    walked[c] = list.length;
+    for (let k = 0; k < list.length; k++) {
+      const target = list[k].target;
+      jumpOf[at++] = target !== null && target.kind === "jump" ? position.get(target.chain) ?? -1 : -1;
+      if (walked[c] === list.length && endsWalk(list[k])) walked[c] = k + 1;
+    }
+  }
+  first[chains.length] = at;
+  return { chains, first, jumpOf, walked, hooks: chains.filter((c) => c.builtin).map((c) => c.name as Hook) };
 }
 
-/** For each chain position, a bit per built-in chain (in table order) whose traversal reaches it (through `jumps`, by default the walked ones). */
-function reachBits(g: Graph, jumps = g.jumps): Uint8Array {
+/** How many of chain c's rules a walk follows: those the kernel's walk reaches, or (`all`) every one. */
+function rulesFollowed(g: Graph, c: number, all: boolean): number {
+  return all ? g.first[c + 1] - g.first[c] : g.walked[c];
+}
+
+/** For each chain position, a bit per built-in chain (in table order) whose traversal reaches it (through the walked jumps, or with `all` every one). */
+function reachBits(g: Graph, all = false): Uint8Array {
   const bits = new Uint8Array(g.chains.length);
+  // A chain is marked when it is put on the stack, so it is put there once: the stack is no deeper than the table.
+  const stack = new Int32Array(g.chains.length);
   let bit = 1;
   g.chains.forEach((start, s) => {
     if (!start.builtin) return;
-    const stack = [s];
-    while (stack.length > 0) {
-      const i = stack.pop()!;
-      if (bits[i] & bit) continue;
-      bits[i] |= bit;
-      for (const next of jumps[i]) if (next >= 0) stack.push(next);
+    let top = 0;
+    stack[top++] = s;
+    bits[s] |= bit;
+    while (top > 0) {
+      const i = stack[--top];
+      const n = rulesFollowed(g, i, all);
+      for (let k = 0; k < n; k++) {
+        const next = g.jumpOf[g.first[i] + k];
+        if (next < 0 || bits[next] & bit) continue;
+        bits[next] |= bit;
+        stack[top++] = next;
+      }
     }
     bit <<= 1;
   });
@@ -111,31 +142,36 @@ function cycleText(cycle: string[]): string {
 function reportLoops(g: Graph, report: Report): void {
   // 0: not seen, 1: on the current path, 2: finished.
   const state = new Uint8Array(g.chains.length);
+  // The path being walked, as two stacks: its chains (each at most once, so no deeper than the table) and
+  // the next rule to look at in each.
+  const path = new Int32Array(g.chains.length);
+  const nextRule = new Int32Array(g.chains.length);
   g.chains.forEach((start, s) => {
     if (!start.builtin || state[s] !== 0) return;
-    const stack: { chain: number; next: number }[] = [{ chain: s, next: 0 }];
-    const path: number[] = [s];
+    let depth = 0;
+    path[0] = s;
+    nextRule[0] = 0;
     state[s] = 1;
-    while (stack.length > 0) {
-      const frame = stack[stack.length - 1];
-      const jumps = g.jumps[frame.chain];
-      if (frame.next >= jumps.length) {
-        state[frame.chain] = 2;
-        stack.pop();
-        path.pop();
+    while (depth >= 0) {
+      const chain = path[depth];
+      if (nextRule[depth] >= g.walked[chain]) {
+        state[chain] = 2;
+        depth--;
         continue;
       }
-      const k = frame.next++;
-      const next = jumps[k];
+      const k = nextRule[depth]++;
+      const next = g.jumpOf[g.first[chain] + k];
       if (next < 0) continue;
       if (state[next] === 1) {
-        const cycle = [...path.slice(path.lastIndexOf(next)), next].map((i) => g.chains[i].name);
-        const rule = g.chains[frame.chain].rules[k];
+        const onPath = Array.from(path.subarray(0, depth + 1));
+        const cycle = [...onPath.slice(onPath.lastIndexOf(next)), next].map((i) => g.chains[i].name);
+        const rule = g.chains[chain].rules[k];
         report(rule.line, targetColumn(rule), `jump loop ${cycleText(cycle)}: the kernel refuses a table whose chains jump in a circle`);
       } else if (state[next] === 0) {
         state[next] = 1;
-        stack.push({ chain: next, next: 0 });
-        path.push(next);
+        depth++;
+        path[depth] = next;
+        nextRule[depth] = 0;
       }
     }
   });
@@ -149,27 +185,38 @@ function reportLoops(g: Graph, report: Report): void {
 function reportLoopsAfterVerdicts(g: Graph, report: Report): void {
   const reached = reachAll(g, g.chains.flatMap((c, i) => (c.builtin ? [i] : [])));
   for (let c = 0; c < g.chains.length; c++) {
-    // A chain without an unconditional verdict walks every jump (graphOf gives it one list for both).
-    if (reached[c] === 0 || g.jumps[c] === g.allJumps[c]) continue;
     const chain = g.chains[c];
-    g.allJumps[c].forEach((target, k) => {
-      if (target < 0 || g.jumps[c][k] >= 0 || reachAll(g, [target])[c] === 0) return;
+    // Only the rules after the one that ends the walk (none, in a chain without an unconditional verdict).
+    if (reached[c] === 0) continue;
+    for (let k = g.walked[c]; k < chain.rules.length; k++) {
+      const target = g.jumpOf[g.first[c] + k];
+      if (target < 0 || reachAll(g, [target])[c] === 0) continue;
       const rule = chain.rules[k];
-      const end = chain.rules.find(endsWalk)!;
+      const end = chain.rules[g.walked[c] - 1];
       report(rule.line, targetColumn(rule), `jump loop through ${chain.name} after the unconditional ${end.target!.kind} on line ${end.line}: iptables-legacy loads it (its loop check never walks rules after that one, and no packet reaches them), iptables-nft refuses it (Too many links)`, "warning");
-    });
+    }
   }
 }
 
 /** The chains reachable from `starts` through every rule's jumps: 1 at their positions. */
 function reachAll(g: Graph, starts: number[]): Uint8Array {
   const seen = new Uint8Array(g.chains.length);
-  const stack = [...starts];
-  while (stack.length > 0) {
-    const i = stack.pop()!;
-    if (seen[i] !== 0) continue;
-    seen[i] = 1;
-    for (const next of g.allJumps[i]) if (next >= 0) stack.push(next);
+  // Marked when stacked, as in reachBits: each chain is stacked once.
+  const stack = new Int32Array(g.chains.length);
+  let top = 0;
+  for (const s of starts) {
+    if (seen[s] !== 0) continue;
+    seen[s] = 1;
+    stack[top++] = s;
+  }
+  while (top > 0) {
+    const i = stack[--top];
+    for (let at = g.first[i]; at < g.first[i + 1]; at++) {
+      const next = g.jumpOf[at];
+      if (next < 0 || seen[next] !== 0) continue;
+      seen[next] = 1;
+      stack[top++] = next;
+    }
   }
   return seen;
 }
@@ -198,12 +245,11 @@ function forbiddenBits(g: Graph, placement: Placement): number {
  */
 function reportPlacements(table: Table, g: Graph, report: Report): void {
   const reach = reachBits(g);
-  const reachAny = reachBits(g, g.allJumps);
+  const reachAny = reachBits(g, true);
   const forbidden = new Map<Placement, number>();
   // Plain loops: a closure per chain would be made 56 000 times on a 10k-Service dump.
   for (let i = 0; i < g.chains.length; i++) {
     const chain = g.chains[i];
-    const end = chain.rules.findIndex(endsWalk);
     for (let k = 0; k < chain.rules.length; k++) {
       const rule = chain.rules[k];
       const kind = rule.target?.kind;
@@ -217,7 +263,7 @@ function reportPlacements(table: Table, g: Graph, report: Report): void {
       if (bits === undefined) forbidden.set(placement, (bits = forbiddenBits(g, placement)));
       // A rule the kernel's walk reaches is checked against the hooks that reach it; one it never walks
       // (after an unconditional verdict, or in a chain only such rules jump to) is loaded by iptables-legacy.
-      const walked = end < 0 || k <= end;
+      const walked = k < g.walked[i];
       const wrong = walked ? reach[i] & bits : 0;
       const unwalked = reachAny[i] & bits;
       if (wrong !== 0 || unwalked !== 0) reportPlacement(g, chain, rule, placement, wrong, unwalked, report);
