@@ -92,7 +92,7 @@ function loadNode(source: NodeSource): { node: NodeContext; name: string; comman
   if (source.clusterCIDR) description.clusterCIDR = source.clusterCIDR;
   if (source.podCIDR) description.podCIDR = source.podCIDR;
   if (source.serviceCIDR) description.serviceCIDR = source.serviceCIDR;
-  return { node: loadNodeContext(description, `the node built from ${source.addr.name} and ${source.route.name}`), name: "node.json", command: nodeContextCommand(source, "node.json") };
+  return { node: loadNodeContext(description, t("the node built from {} and {}", source.addr.name, source.route.name)), name: "node.json", command: nodeContextCommand(source, "node.json") };
 }
 
 function listDiagnostics(list: readonly Diagnostic[], lines: () => string[]): { text: string; line: string }[] {

@@ -1,9 +1,9 @@
 // Every kind of parser diagnostic (lib/parse/codes.ts) reads in Chinese in zh-CN: one small dump
 // per kind, its message rendered as the explorer shows it, with no fixed part left in English.
 import { afterEach, describe, expect, it } from "vitest";
-import { parseDump } from "../../lib/index.js";
+import { loadNodeContext, parseDump, traceConnection, type ConnectionSpec } from "../../lib/index.js";
 import { DIAGNOSTIC_CODES } from "../../lib/parse/codes.js";
-import { clearMissingPhrases, missingPhrases, setLanguage } from "../../lib/i18n/language.js";
+import { clearMissingPhrases, missingPhrases, setLanguage, t } from "../../lib/i18n/language.js";
 import { diagnosticMessage } from "../../lib/views/engine-text.js";
 
 /** A one-table dump: `*table`, a declaration per user chain, the lines, `COMMIT`. */
@@ -105,12 +105,40 @@ describe("the parser's diagnostics in zh-CN", () => {
       d(["-A INPUT -p icmp -m icmp --icmp-type 256 -j ACCEPT"]), d(["-A INPUT -j MARK --set-mark 1 --or-mark 2"], "mangle"),
       d(["-A PREROUTING -j DNAT --to-destination 10.0.0.1:80"], "nat"), d(['-A INPUT -j LOG --log-prefix ""']),
       d(["-A PREROUTING -j REDIRECT --to-ports 80"], "nat"), d(["-A PREROUTING -p tcp -j DNAT --to-destination 10.0.0.1 --random-fully"], "nat"),
+      "hello world\n", // a line outside any table
     ];
     const messages = texts.flatMap((text) => { const r = parseDump(text, { file: "t.save" }); return [...r.errors, ...r.warnings].map((x) => x.message); });
     expect(messages.length).toBe(texts.length);
     setLanguage("zh-CN");
     clearMissingPhrases("zh-CN");
     for (const english of messages) expect(englishLeft(diagnosticMessage(english)), english).toBeUndefined();
+    expect(missingPhrases("zh-CN")).toEqual([]);
+  });
+
+  it("a question the engine cannot ask reads in Chinese too (the explorer shows it as the page's problem)", () => {
+    const dump = parseDump(d([], "nat"), { file: "t.save" }).dump;
+    const node = loadNodeContext({ name: "n", interfaces: [{ name: "eth0", addresses: ["10.0.0.1/24"] }], routes: [{ dst: "10.0.0.0/24", dev: "eth0" }] }, "n");
+    const asks: ConnectionSpec[] = [
+      { src: "10.0.0.9", dst: "nowhere", proto: "tcp", dport: 80 },
+      { src: "x", dst: "10.0.0.1", proto: "tcp", dport: 80 },
+      { src: "10.0.0.9", dst: "10.0.0.1", proto: "tcp", dport: 70000 },
+      { src: "10.0.0.9", dst: "10.0.0.1", proto: "tcp", dport: 80, sport: -1 },
+    ];
+    const messages = asks.map((spec) => {
+      try {
+        traceConnection(dump, node, spec);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      throw new Error(`no error for ${JSON.stringify(spec)}`);
+    });
+    setLanguage("zh-CN");
+    clearMissingPhrases("zh-CN");
+    for (const english of messages) {
+      const zh = t(english);
+      expect(zh, english).toMatch(/[\u4e00-\u9fff]/);
+      expect(englishLeft(zh), english).toBeUndefined();
+    }
     expect(missingPhrases("zh-CN")).toEqual([]);
   });
 });
