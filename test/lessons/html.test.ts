@@ -42,4 +42,14 @@ describe("dumpLines and preformatted", () => {
     expect(pre.textContent).not.toContain("*nat");
     expect(parse(preformatted(hostile)).querySelector("pre")!.textContent).toBe(hostile);
   });
+
+  it("wrap long lines for narrow columns: one block per line, the gap kept, nothing cut", () => {
+    const long = `-A KUBE-SVC-X -m comment --comment "${"a".repeat(300)}" -j KUBE-SEP-Y`;
+    const text = ["*nat", long, "COMMIT", ":A - [0:0]", "-A A -j RETURN"].join("\n");
+    const pre = parse(dumpLines(text, [2, 5], { wrap: true })).querySelector("pre.kil-dump")!;
+    expect(pre.getAttribute("style")).toContain("white-space:pre-wrap");
+    const blocks = [...pre.children].map((c) => c.textContent);
+    expect(blocks).toEqual([`   2  ${long}`, "   ⋮", "   5  -A A -j RETURN"]);
+    expect(parse(dumpLines(text, [2])).querySelector("pre")!.getAttribute("style")).toMatch(/white-space:pre$/);
+  });
 });
