@@ -1,0 +1,47 @@
+// The parser shares the values many rules repeat (lib/parse/intern.ts): the same object for the same
+// meaning, and never a shared object where the meanings differ.
+import { describe, expect, it } from "vitest";
+import { dump, parse } from "./support.js";
+
+const rules = [
+  "-A KUBE-SVC-A ! -s 10.244.0.0/16 -d 10.96.0.10/32 -p tcp -m comment --comment \"ns/a:dns cluster IP\" -m tcp --dport 53 -j KUBE-MARK-MASQ",
+  "-A KUBE-SVC-A -m comment --comment \"ns/a:dns -> 10.244.1.2:53\" -m statistic --mode random --probability 0.50000000000 -j KUBE-SEP-A",
+  "-A KUBE-SVC-A -m comment --comment \"ns/a:dns -> 10.244.1.3:53\" -j KUBE-SEP-B",
+  "-A KUBE-SVC-B ! -s 10.244.0.0/16 -d 10.96.0.11/32 -p tcp -m comment --comment \"ns/b:dns cluster IP\" -m tcp --dport 53 -j KUBE-MARK-MASQ",
+  "-A KUBE-SVC-B -s 10.244.0.0/16 -m comment --comment \"ns/b:dns -> 10.244.1.4:53\" -m statistic --mode random --probability 0.50000000000 -j KUBE-SEP-C",
+  "-A KUBE-SEP-A -s 10.244.1.2/32 -m comment --comment ns/a:dns -j KUBE-MARK-MASQ",
+  "-A KUBE-SEP-A -p tcp -m comment --comment ns/a:dns -m tcp -j DNAT --to-destination 10.244.1.2:53",
+  "-A KUBE-SEP-B -p tcp -m comment --comment ns/a:dns -m tcp -j DNAT --to-destination 10.244.1.3:53",
+  "-A KUBE-SEP-C -g KUBE-MARK-MASQ",
+];
+const chains = ["KUBE-MARK-MASQ", "KUBE-SVC-A", "KUBE-SVC-B", "KUBE-SEP-A", "KUBE-SEP-B", "KUBE-SEP-C"];
+
+describe("values shared by the parse", () => {
+  const r = parse(dump(rules, "nat", chains));
+  const nat = r.dump.tables[0];
+  const rule = (chain: string, k: number) => nat.chains.find((c) => c.name === chain)!.rules[k];
+
+  it("reads the dump without errors", () => {
+    expect(r.errors).toEqual([]);
+  });
+
+  it("shares a network with its sense, a jump target, a random statistic and a repeated comment", () => {
+    expect(rule("KUBE-SVC-A", 0).ip.source).toBe(rule("KUBE-SVC-B", 0).ip.source);
+    expect(rule("KUBE-SVC-A", 0).target).toBe(rule("KUBE-SVC-B", 0).target);
+    expect(rule("KUBE-SVC-A", 1).matches[1]).toBe(rule("KUBE-SVC-B", 1).matches[1]);
+    expect(rule("KUBE-SEP-A", 1).matches[0]).toBe(rule("KUBE-SEP-A", 0).matches[0]);
+    expect(rule("KUBE-SEP-A", 1).matches[1]).toBe(rule("KUBE-SEP-B", 0).matches[1]);
+    expect(rule("KUBE-SVC-A", 1).ip).toBe(rule("KUBE-SVC-A", 2).ip);
+  });
+
+  it("keeps apart what differs: the sense of a network, a goto from a jump, different comments", () => {
+    expect(rule("KUBE-SVC-B", 1).ip.source).toEqual({ value: { address: "10.244.0.0", prefix: 16, mask: "255.255.0.0" }, invert: false });
+    expect(rule("KUBE-SVC-B", 1).ip.source).not.toBe(rule("KUBE-SVC-B", 0).ip.source);
+    expect(rule("KUBE-SEP-C", 0).target).toEqual({ kind: "jump", chain: "KUBE-MARK-MASQ", goto: true });
+    expect(rule("KUBE-SEP-C", 0).target).not.toBe(rule("KUBE-SEP-A", 0).target);
+    expect(rule("KUBE-SVC-A", 2).matches[0]).toEqual({ kind: "comment", text: "ns/a:dns -> 10.244.1.3:53" });
+    // A rule's header of its own is never the shared empty one, and the shared one stays empty.
+    expect(Object.isFrozen(rule("KUBE-SVC-A", 2).ip)).toBe(true);
+    expect(rule("KUBE-SVC-A", 2).ip).toEqual({});
+  });
+});
