@@ -60,7 +60,7 @@ describe("kernel-bench", () => {
     expect(e.connectUs.last.n).toBe(10);
     expect(r.skipped).toEqual([{ mode: "nftables", servicePorts: 30, what: "full sync", reason: expect.stringMatching(/^nft -f - of the whole 0\.\d MB input was stopped after 0 s without finishing/) }]);
     expect(r.method.fullSyncTimeoutMs).toBe(1);
-  }, 120_000);
+  }, 300_000); // a guard against a hang: a loaded machine (a kernel bench beside it) has taken over 120 s
 
   it.runIf(availability.ok || required)("runs on a tiny size and writes the reference file's shape", async () => {
     if (!availability.ok) throw new Error(`kernel tests required (KIL_REQUIRE_KERNEL=1) but unavailable: ${availability.reason}`);
@@ -86,5 +86,5 @@ describe("kernel-bench", () => {
       expect(e.fullSyncBytes).toBeGreaterThan(e.endpointChangeBytes);
     }
     expect(summaryLines(r)).toHaveLength(1 + KERNEL_MODES.length);
-  }, 120_000);
+  }, 300_000); // a guard against a hang: a loaded machine (a kernel bench beside it) has taken over 120 s
 });
