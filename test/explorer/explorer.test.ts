@@ -48,6 +48,13 @@ function hashOf(example: string, c: ConnectionSpec): string {
 
 describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
   let browser: Browser;
+  /** Input files a test writes for the page or the command line, removed afterwards (test-output keeps only the screenshots). */
+  const scratch: string[] = [];
+  const scratchDir = (prefix: string): string => {
+    const dir = fs.mkdtempSync(path.join(shotDir, prefix));
+    scratch.push(dir);
+    return dir;
+  };
 
   beforeAll(async () => {
     await buildForTest();
@@ -55,10 +62,11 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
+    for (const dir of scratch.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it("refuses to bundle code that imports a Node module, even one vite would quietly stub out", async () => {
-    const dir = fs.mkdtempSync(path.join(shotDir, "node-import-"));
+    const dir = scratchDir("node-import-");
     fs.writeFileSync(path.join(dir, "reads-files.ts"), `import { readFileSync } from "node:fs";\nimport { join } from "path";\nexport const read = (f: string) => readFileSync(join(".", f), "utf8");\n`);
     fs.writeFileSync(path.join(dir, "entry.ts"), `import { read } from "./reads-files.js";\n(globalThis as any).read = read;\n`);
     const refused = await bundle(path.join(dir, "entry.ts")).then(() => "bundled", (e: Error) => e.message);
@@ -256,7 +264,7 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
   }, 60_000);
 
   it("builds the node from ip -j addr and ip -j route output as node-context does, and agrees with the command line", async () => {
-    const dir = fs.mkdtempSync(path.join(shotDir, "ip-json-"));
+    const dir = scratchDir("ip-json-");
     fs.copyFileSync(path.join(root, "data/wordpress/iptables-save.txt"), path.join(dir, "k8s01.txt"));
     fs.copyFileSync(path.join(root, "data/bring-your-own/ip-addr.json"), path.join(dir, "ip-addr.json"));
     fs.copyFileSync(path.join(root, "data/bring-your-own/ip-route.json"), path.join(dir, "ip-route.json"));
@@ -310,7 +318,7 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
 
   it("reads a dump and a node of one's own from files, byte for byte, and agrees with the command line", async () => {
     const cluster = generateCluster({ services: 40, style: "modern", seed: 11, nodePorts: 5 });
-    const dir = fs.mkdtempSync(path.join(shotDir, "own-"));
+    const dir = scratchDir("own-");
     fs.writeFileSync(path.join(dir, "my-node.txt"), cluster.text);
     fs.writeFileSync(path.join(dir, "my-node.json"), JSON.stringify(cluster.node));
     const service = cluster.services.find((s) => s.nodePort !== null && s.endpoints.length > 1)!;
@@ -421,7 +429,7 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
   }, 60_000);
 
   it("checks a node file with the command line's schema check: each problem at its line and column", async () => {
-    const dir = fs.mkdtempSync(path.join(shotDir, "bad-node-"));
+    const dir = scratchDir("bad-node-");
     const text = '{\n  "interfaces": [{ "name": "eth0", "addresses": [{ "address": "10.0.0.1/24", "scope": "galaxy" }] }],\n  "serviceCidr": "10.96.0.0/12"\n}\n';
     fs.writeFileSync(path.join(dir, "bad-node.json"), text);
     const cli = spawnSync(process.execPath, [path.join(root, "dist/cli/bin.js"), "trace", path.join(root, "data/wordpress/iptables-save.txt"), "--node", "bad-node.json", "-s", "10.0.0.9", "-d", "10.0.0.1:80"], { cwd: dir, encoding: "utf8" });
@@ -466,7 +474,7 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
     ];
     const text = hostileText.replace("COMMIT", extra.map((c) => `-A POSTROUTING -m comment --comment "${c.replace(/"/g, '\\"')}" -j RETURN`).join("\n") + "\nCOMMIT")
       + `# ${"<script>alert(2)</script>".repeat(400)}\n`;
-    const dir = fs.mkdtempSync(path.join(shotDir, "hostile-"));
+    const dir = scratchDir("hostile-");
     fs.writeFileSync(path.join(dir, "hostile-node.json"), JSON.stringify({
       interfaces: [{ name: "lo", addresses: ["127.0.0.1/8"] }, { name: "eth0", addresses: ["192.168.1.10/24"] }, { name: "cni0", addresses: ["10.1.0.1/24"] }],
       routes: [{ dst: "default", via: "192.168.1.1", dev: "eth0" }, { dst: "10.1.0.0/24", dev: "cni0" }, { dst: "192.168.1.0/24", dev: "eth0" }],
@@ -521,7 +529,7 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
 
   it("loads a 10,000-Service dump in its worker and answers a trace", async () => {
     const cluster = generateCluster({ services: 10_000, style: "modern", seed: 3, nodePorts: 100 });
-    const dir = fs.mkdtempSync(path.join(shotDir, "large-"));
+    const dir = scratchDir("large-");
     fs.writeFileSync(path.join(dir, "large.txt"), cluster.text);
     fs.writeFileSync(path.join(dir, "large-node.json"), JSON.stringify(cluster.node));
     const { page, watch } = await openExplorer(browser);
