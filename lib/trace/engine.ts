@@ -17,7 +17,7 @@ import { decideRule, type Effect } from "./conditions.js";
 import { nextCandidate } from "./chain-index.js";
 import { applyMark } from "./marks.js";
 import type { PacketState, Tuple } from "./packet.js";
-import { recentRemove, recentUpdate, type ConntrackEntry, type NetState } from "./state.js";
+import { recentRemove, recentUpdate, recordedNat, type ConntrackEntry, type NetState } from "./state.js";
 import { MAX_STEPS_PER_WORLD, PLANS, type Stage, type TableStage } from "./plans.js";
 import type { DnatDecision, Outcome, SnatDecision, Step } from "./outcome.js";
 
@@ -338,39 +338,22 @@ function route(w: World, kind: "route" | "reroute" | "route-local", env: RunInpu
 
 /** Conntrack's NAT for packets of a known connection: the nat table is skipped, the recorded translation applied. */
 function applyConntrackNat(w: World, hook: Hook): void {
-  const c = w.connection!;
+  const nat = recordedNat(w.connection!, w.reply, hook);
+  if (!nat) return;
   const p = w.packet;
-  const dstManip = hook === "PREROUTING" || hook === "OUTPUT";
-  let from: string | null = null, to: string | null = null;
-  if (!w.reply && dstManip && c.dnat) {
-    from = `${p.dst}:${p.dport}`;
-    p.dst = c.reply.src;
-    p.dport = c.reply.sport;
-    to = `${p.dst}:${p.dport}`;
-    w.dnat = { line: null, chain: null, hook, target: "conntrack", from, to };
-  } else if (!w.reply && !dstManip && c.snat) {
-    from = `${p.src}:${p.sport}`;
-    p.src = c.reply.dst;
-    p.sport = c.reply.dport;
-    to = `${p.src}:${p.sport}`;
-    w.snat = { line: null, chain: null, hook, target: "conntrack", from, to, interface: p.outInterface, why: "the connection's recorded source NAT" };
-  } else if (w.reply && dstManip && c.snat) {
-    from = `${p.dst}:${p.dport}`;
-    p.dst = c.original.src;
-    p.dport = c.original.sport;
-    to = `${p.dst}:${p.dport}`;
-    w.dnat = { line: null, chain: null, hook, target: "conntrack", from, to };
-  } else if (w.reply && !dstManip && c.dnat) {
-    from = `${p.src}:${p.sport}`;
-    p.src = c.original.dst;
-    p.sport = c.original.dport;
-    to = `${p.src}:${p.sport}`;
-    w.snat = { line: null, chain: null, hook, target: "conntrack", from, to, interface: p.outInterface, why: "undoing the connection's DNAT, so the client sees the address it called" };
+  if (nat.side === "destination") {
+    const from = `${p.dst}:${p.dport}`;
+    p.dst = nat.address;
+    p.dport = nat.port;
+    w.dnat = { line: null, chain: null, hook, target: "conntrack", from, to: `${p.dst}:${p.dport}` };
+  } else {
+    const from = `${p.src}:${p.sport}`;
+    p.src = nat.address;
+    p.sport = nat.port;
+    w.snat = { line: null, chain: null, hook, target: "conntrack", from, to: `${p.src}:${p.sport}`, interface: p.outInterface, why: nat.why };
   }
-  if (from !== null) {
-    const what = dstManip ? "destination" : "source";
-    push(w, { kind: "conntrack", hook, table: "nat", chain: null, line: null, rule: `conntrack ${w.reply ? "reply" : "original"} direction`, matched: true, action: `rewrites the ${what} ${from} -> ${to} (the nat table is not consulted again)` });
-  }
+  const { from, to } = nat.side === "destination" ? w.dnat! : w.snat!;
+  push(w, { kind: "conntrack", hook, table: "nat", chain: null, line: null, rule: `conntrack ${w.reply ? "reply" : "original"} direction`, matched: true, action: `rewrites the ${nat.side} ${from} -> ${to} (the nat table is not consulted again)` });
 }
 
 function applyPolicy(w: World, chain: Chain): void {

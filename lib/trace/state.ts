@@ -37,6 +37,28 @@ export interface ConntrackEntry {
   lastSeen: number;
 }
 
+/** What conntrack rewrites in a packet of a known connection at a nat hook: which address and port become what, and why. */
+export interface RecordedNat {
+  /** PREROUTING and OUTPUT rewrite the destination, INPUT and POSTROUTING the source. */
+  side: "destination" | "source";
+  address: string;
+  port: number;
+  why: string;
+}
+
+/**
+ * The translation conntrack applies instead of the nat table (which only sees a connection's first packet):
+ * the original direction repeats the recorded DNAT and SNAT, replies undo them; null when nothing applies here.
+ */
+export function recordedNat(c: ConntrackEntry, reply: boolean, hook: string): RecordedNat | null {
+  const destination = hook === "PREROUTING" || hook === "OUTPUT";
+  if (!reply && destination && c.dnat) return { side: "destination", address: c.reply.src, port: c.reply.sport, why: "the connection's recorded destination NAT" };
+  if (!reply && !destination && c.snat) return { side: "source", address: c.reply.dst, port: c.reply.dport, why: "the connection's recorded source NAT" };
+  if (reply && destination && c.snat) return { side: "destination", address: c.original.src, port: c.original.sport, why: "undoing the connection's SNAT" };
+  if (reply && !destination && c.dnat) return { side: "source", address: c.original.dst, port: c.original.dport, why: "undoing the connection's DNAT, so the client sees the address it called" };
+  return null;
+}
+
 /** Everything carried between connections. */
 export interface NetState {
   recent: RecentLists;

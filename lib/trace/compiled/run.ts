@@ -24,7 +24,7 @@ import { applyMark } from "../marks.js";
 import type { PacketState, Tuple } from "../packet.js";
 import type { Rule } from "../../model/dump.js";
 import { MAX_STEPS_PER_WORLD, PLANS, type Stage, type TableStage } from "../plans.js";
-import type { ConntrackEntry, NetState } from "../state.js";
+import { recordedNat, type ConntrackEntry, type NetState } from "../state.js";
 import {
   ADDRESS_TYPE_BITS, CHECK_NEGATED, CT_BITS, F_MODEL, F_NEVER, IF_ANY, IF_PREFIX, M_ADDRTYPE, M_CTSTATE, M_MARK, M_MULTIPORT, M_PORTS, M_RANDOM,
   MP_DESTINATION, MP_SOURCE, NEG_DST, NEG_IN, NEG_OUT, NEG_PROTO, NEG_SRC, NO_CHECK,
@@ -432,29 +432,18 @@ function route(w: World, kind: "route" | "reroute" | "route-local", run: Run): v
 
 /** Conntrack's NAT for packets of a known connection: the nat table is skipped, the recorded translation applied. */
 function applyConntrackNat(w: World, stage: TableStage): void {
-  const c = w.connection!;
+  const nat = recordedNat(w.connection!, w.reply, stage.hook);
+  if (!nat) return;
   const p = w.packet;
   const hook = stage.hook;
-  const dstManip = hook === "PREROUTING" || hook === "OUTPUT";
-  if (!w.reply && dstManip && c.dnat) {
+  if (nat.side === "destination") {
     const from = destinationText(p);
-    setDestination(w, c.reply.src, c.reply.sport);
+    setDestination(w, nat.address, nat.port);
     w.dnat = { line: null, chain: null, hook, target: "conntrack", from, to: destinationText(p) };
-  } else if (!w.reply && !dstManip && c.snat) {
+  } else {
     const from = sourceText(p);
-    setSource(w, c.reply.dst, c.reply.dport);
-    w.snat = { line: null, chain: null, hook, target: "conntrack", from, to: sourceText(p), interface: p.outInterface, why: "the connection's recorded source NAT" };
-  } else if (w.reply && dstManip && c.snat) {
-    const from = destinationText(p);
-    setDestination(w, c.original.src, c.original.sport);
-    w.dnat = { line: null, chain: null, hook, target: "conntrack", from, to: destinationText(p) };
-  } else if (w.reply && !dstManip && c.dnat) {
-    const from = sourceText(p);
-    setSource(w, c.original.dst, c.original.dport);
-    w.snat = {
-      line: null, chain: null, hook, target: "conntrack", from, to: sourceText(p), interface: p.outInterface,
-      why: "undoing the connection's DNAT, so the client sees the address it called",
-    };
+    setSource(w, nat.address, nat.port);
+    w.snat = { line: null, chain: null, hook, target: "conntrack", from, to: sourceText(p), interface: p.outInterface, why: nat.why };
   }
 }
 
