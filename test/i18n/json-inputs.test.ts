@@ -8,14 +8,9 @@ import { loadJsonText, JsonInputError } from "../../lib/json/input.js";
 import { checkIpJson, loadNodeContext } from "../../lib/node/context.js";
 import { parseScenarioFile } from "../../lib/lab/scenarios.js";
 import { clearMissingPhrases, hasPhrase, missingPhrases, setLanguage } from "../../lib/i18n/language.js";
+import { englishPairLeft } from "./english-left.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
-
-/** Two English words in a row outside quotes and code: wording left untranslated. */
-function englishLeft(zh: string): string | undefined {
-  const unquoted = zh.replace(/"[^"]*"|'[^']*'|`[^`]*`/g, " ");
-  return /\b[A-Za-z]+ [a-z]{2,}\b/.exec(unquoted)?.[0];
-}
 
 /** The lines a JSON input's problems are reported in, as the explorer shows them. */
 function reported(text: string, file: string, load: (value: unknown, file: string) => unknown): string {
@@ -79,7 +74,7 @@ describe("JSON inputs that cannot be used, in zh-CN", () => {
       const zh = reported(text, "bad.json", (v) => v);
       expect(zh.split(": ")[0], zh).toBe(english[i].split(": ")[0]);
       expect(zh).toMatch(/[\u4e00-\u9fff]/);
-      expect(englishLeft(zh), `${english[i]}\n${zh}`).toBeUndefined();
+      expect(englishPairLeft(zh, true), `${english[i]}\n${zh}`).toBeUndefined();
     });
     expect(reported("[1] x", "bad.json", (v) => v)).toBe("bad.json:1:5: 错误：不是有效的 JSON：JSON 值之后还有多余的文本");
     expect(missingPhrases("zh-CN")).toEqual([]);
@@ -105,7 +100,7 @@ describe("JSON inputs that cannot be used, in zh-CN", () => {
       zh.forEach((line, n) => {
         expect(line.split(" ")[0], line).toBe(en[n].split(" ")[0]);
         expect(line).toMatch(/[\u4e00-\u9fff]/);
-        expect(englishLeft(line), `${en[n]}\n${line}`).toBeUndefined();
+        expect(englishPairLeft(line, true), `${en[n]}\n${line}`).toBeUndefined();
       });
     });
     expect(missingPhrases("zh-CN")).toEqual([]);

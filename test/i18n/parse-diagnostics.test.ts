@@ -5,6 +5,7 @@ import { loadNodeContext, parseDump, traceConnection, type ConnectionSpec } from
 import { DIAGNOSTIC_CODES } from "../../lib/parse/codes.js";
 import { clearMissingPhrases, missingPhrases, setLanguage, t } from "../../lib/i18n/language.js";
 import { diagnosticMessage } from "../../lib/views/engine-text.js";
+import { englishPhraseLeft } from "./english-left.js";
 
 /** A one-table dump: `*table`, a declaration per user chain, the lines, `COMMIT`. */
 const d = (lines: string[], table = "filter", chains: string[] = []): string => [`*${table}`, ...chains.map((c) => `:${c} - [0:0]`), ...lines, "COMMIT", ""].join("\n");
@@ -73,12 +74,6 @@ function messageOf(code: string, text: string): string {
   return found.message;
 }
 
-/** Three English words in a row outside quotes: a fixed part left untranslated (names and options are single words). */
-function englishLeft(zh: string): string | undefined {
-  const unquoted = zh.replace(/'[^']*'|"[^"]*"|`[^`]*`/g, " ");
-  return /[A-Za-z]{2,}(?:[ ,]+[a-z]{2,}){2,}/.exec(unquoted)?.[0];
-}
-
 describe("the parser's diagnostics in zh-CN", () => {
   afterEach(() => setLanguage("en"));
 
@@ -95,7 +90,7 @@ describe("the parser's diagnostics in zh-CN", () => {
       const zh = diagnosticMessage(english);
       expect(missingPhrases("zh-CN"), zh).toEqual([]);
       expect(zh).toMatch(/[\u4e00-\u9fff]/);
-      expect(englishLeft(zh), zh).toBeUndefined();
+      expect(englishPhraseLeft(zh), zh).toBeUndefined();
     });
   }
 
@@ -111,7 +106,7 @@ describe("the parser's diagnostics in zh-CN", () => {
     expect(messages.length).toBe(texts.length);
     setLanguage("zh-CN");
     clearMissingPhrases("zh-CN");
-    for (const english of messages) expect(englishLeft(diagnosticMessage(english)), english).toBeUndefined();
+    for (const english of messages) expect(englishPhraseLeft(diagnosticMessage(english)), english).toBeUndefined();
     expect(missingPhrases("zh-CN")).toEqual([]);
   });
 
@@ -137,7 +132,7 @@ describe("the parser's diagnostics in zh-CN", () => {
     for (const english of messages) {
       const zh = t(english);
       expect(zh, english).toMatch(/[\u4e00-\u9fff]/);
-      expect(englishLeft(zh), english).toBeUndefined();
+      expect(englishPhraseLeft(zh), english).toBeUndefined();
     }
     expect(missingPhrases("zh-CN")).toEqual([]);
   });

@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { parseDump } from "../../lib/index.js";
 import { clearMissingPhrases, missingPhrases, setLanguage } from "../../lib/i18n/language.js";
 import { diagnosticMessage } from "../../lib/views/engine-text.js";
+import { englishPhraseLeft } from "./english-left.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const kernelDir = `${root}test/fixtures/kernel/`;
@@ -49,12 +50,6 @@ function inputs(): string[] {
   return [...corpus, ...fixtures, ...generated];
 }
 
-/** Three English words in a row outside quotes: a fixed part left untranslated (names and options are single words). */
-function englishLeft(zh: string): string | undefined {
-  const unquoted = zh.replace(/'[^']*'|"[^"]*"|`[^`]*`/g, " ");
-  return /[A-Za-z]{2,}(?:[ ,]+[a-z]{2,}){2,}/.exec(unquoted)?.[0];
-}
-
 describe("the parser's diagnostics over the corpus and generated malformed rules, in zh-CN", () => {
   afterEach(() => setLanguage("en"));
 
@@ -67,7 +62,7 @@ describe("the parser's diagnostics over the corpus and generated malformed rules
     expect(messages.size).toBeGreaterThan(200);
     setLanguage("zh-CN");
     clearMissingPhrases("zh-CN");
-    const left = [...messages].filter((m) => englishLeft(diagnosticMessage(m)) !== undefined || !/[\u4e00-\u9fff]/.test(diagnosticMessage(m)));
+    const left = [...messages].filter((m) => englishPhraseLeft(diagnosticMessage(m)) !== undefined || !/[\u4e00-\u9fff]/.test(diagnosticMessage(m)));
     // Reported once per wording: quoted values and the leading option or module name as {}.
     const wordings = [...new Set(left.map((m) => m.replace(/'[^']*'/g, "'{}'").replace(/^(?:[a-z0-9-]+|--?[A-Za-z0-9-]+): /, "{}: ")))];
     expect(wordings).toEqual([]);

@@ -6,6 +6,7 @@ import { loadNodeContext } from "../../lib/node/context.js";
 import { problemsText, type ShapeProblem } from "../../lib/json/shape.js";
 import { clearMissingPhrases, missingPhrases, setLanguage, t } from "../../lib/i18n/language.js";
 import { loadJsonText } from "../../lib/json/input.js";
+import { englishPairLeft } from "./english-left.js";
 
 /** The problems of a node description, as loadNodeContext reports them. */
 function problemsOf(json: unknown): ShapeProblem[] {
@@ -15,12 +16,6 @@ function problemsOf(json: unknown): ShapeProblem[] {
     return (e as { problems: ShapeProblem[] }).problems;
   }
   throw new Error("the node description was accepted");
-}
-
-/** Two English words in a row outside quotes: wording left untranslated ("a list", "one of"). */
-function englishLeft(zh: string): string | undefined {
-  const unquoted = zh.replace(/"[^"]*"|`[^`]*`/g, " ");
-  return /\b[A-Za-z]+ [a-z]{2,}\b/.exec(unquoted)?.[0];
 }
 
 const BAD_NODES: unknown[] = [
@@ -66,7 +61,7 @@ describe("a node file's shape problems in zh-CN", () => {
     chinese.forEach((zh, i) => {
       expect(zh.startsWith("my-node.json: "), zh).toBe(true);
       expect(zh).toMatch(/[\u4e00-\u9fff]/);
-      expect(englishLeft(zh), `${english[i]}\n${zh}`).toBeUndefined();
+      expect(englishPairLeft(zh, false), `${english[i]}\n${zh}`).toBeUndefined();
       expect(zh.match(/"[^"]*"/g) ?? [], zh).toEqual(expect.arrayContaining((english[i].match(/"[^"]*"/g) ?? []).filter((q) => !/ /.test(q))));
     });
     expect(missingPhrases("zh-CN")).toEqual([]);
