@@ -2,6 +2,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Browser, Page } from "playwright-core";
+import { expect } from "vitest";
 import { root } from "../views/support.js";
 
 export const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => fs.existsSync(p)) ?? null;
@@ -68,9 +69,13 @@ export async function waitForAnswer(page: Page, kind: "loaded" | "traced" | "sim
   await page.waitForFunction(([k, n]) => Number(document.body.dataset[k as string] ?? "0") > (n as number), [kind, before], { timeout });
 }
 
+/** axe-core's script, read once for all the pages a test run checks. */
+let axeSource: string | undefined;
+
 /** Run axe-core in the page; the serious and critical violations, as readable lines. */
 export async function seriousViolations(page: Page): Promise<string[]> {
-  const source = fs.readFileSync(path.join(root, "node_modules", "axe-core", "axe.min.js"), "utf8");
+  axeSource ??= fs.readFileSync(path.join(root, "node_modules", "axe-core", "axe.min.js"), "utf8");
+  const source = axeSource;
   // axe is added through the test driver, not a <script> of the page, so the page's policy stays as it ships.
   await page.evaluate(source);
   const result = await page.evaluate(async () => {
@@ -81,4 +86,11 @@ export async function seriousViolations(page: Page): Promise<string[]> {
   return result.violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")
     .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.length}: ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join("; ")})`);
+}
+
+/** The end of a test that visited a page: no serious accessibility violation in its last state, no request, error or dialog; then closed. */
+export async function closeChecked(page: Page, watch: Watch): Promise<void> {
+  expect(await seriousViolations(page)).toEqual([]);
+  expect(watch).toEqual({ requests: [], errors: [], dialogs: [] });
+  await page.context().close();
 }

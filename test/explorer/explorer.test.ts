@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { LESSON_EXAMPLES, explorerHash, explorerQuestion, generateCluster, loadNodeContext, parseDump, toJson, traceConnection, traceJson, type ConnectionSpec } from "../../lib/index.js";
 import { hostileText, root } from "../views/support.js";
-import { CHROMIUM, answers, buildForTest, launch, openExplorer, seriousViolations, shotDir, siteDir, waitForAnswer } from "./browser.js";
+import { CHROMIUM, answers, closeChecked, buildForTest, launch, openExplorer, seriousViolations, shotDir, siteDir, waitForAnswer } from "./browser.js";
 // @ts-ignore: a plain JavaScript module without type declarations
 import { bundle, forbiddenInBundle } from "../../scripts/build-explorer.mjs";
 
@@ -191,9 +191,7 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
     expect(await page.textContent("#tl-result")).toContain("KUBE-SEP-");
     fs.mkdirSync(shotDir, { recursive: true });
     await page.screenshot({ path: path.join(shotDir, "form-and-timeline.png"), fullPage: true });
-    expect(await seriousViolations(page)).toEqual([]);
-    expect(watch).toEqual({ requests: [], errors: [], dialogs: [] });
-    await page.context().close();
+    await closeChecked(page, watch);
   }, 120_000);
 
   it("shows every part of the answer the lessons show: chances, Sankey, each rule and why it did not match, marks in hex and bits, NAT, what the server sees, the reply", async () => {
@@ -223,9 +221,7 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
     const parsed = parseDump(fs.readFileSync(path.join(root, "data/wordpress/iptables-save.txt"), "utf8"), { file: "data/wordpress/iptables-save.txt" });
     const todayNode = loadNodeContext(JSON.parse(fs.readFileSync(path.join(root, "data/wordpress-today/node.json"), "utf8")), "data/wordpress-today/node.json");
     expect(await page.textContent("#trace-json")).toBe(toJson(traceJson(traceConnection(parsed.dump, todayNode, { src: "10.253.51.9", dst: "10.254.42.62", dport: 80, from: { interface: "cni0" } }))));
-    expect(await seriousViolations(page)).toEqual([]);
-    expect(watch).toEqual({ requests: [], errors: [], dialogs: [] });
-    await page.context().close();
+    await closeChecked(page, watch);
   }, 60_000);
 
   it("switching the example keeps a question the new rules can answer, replaces one they cannot, and runs the timeline again", async () => {
@@ -258,9 +254,7 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
     await page.click("#trace");
     await waitForAnswer(page, "traced", traced);
     expect(await page.textContent("#trace-json")).toBe(expectedJson("link-scope-today", { src: "10.244.1.5", dst: "192.168.0.2", dport: 30080, from: { interface: "cali1" } }));
-    expect(await seriousViolations(page)).toEqual([]);
-    expect(watch).toEqual({ requests: [], errors: [], dialogs: [] });
-    await page.context().close();
+    await closeChecked(page, watch);
   }, 60_000);
 
   it("builds the node from ip -j addr and ip -j route output as node-context does, and agrees with the command line", async () => {
@@ -311,9 +305,7 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
     expect(traced.stderr).toBe("");
     expect(await page.textContent("#trace-json")).toBe(traced.stdout.trimEnd());
     await page.screenshot({ path: path.join(shotDir, "ip-json-node.png"), fullPage: false });
-    expect(await seriousViolations(page)).toEqual([]);
-    expect(watch).toEqual({ requests: [], errors: [], dialogs: [] });
-    await page.context().close();
+    await closeChecked(page, watch);
   }, 60_000);
 
   it("reads a dump and a node of one's own from files, byte for byte, and agrees with the command line", async () => {
@@ -384,9 +376,7 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
     expect(await page.textContent("#diagnostics li.warning pre")).toBe(long.split("\n")[Number(cliWarnings[0].split(":")[1]) - 1]);
     expect(await page.getAttribute("#status", "class")).toBe("ok");
     await page.screenshot({ path: path.join(shotDir, "warning.png"), fullPage: false });
-    expect(await seriousViolations(page)).toEqual([]);
-    expect(watch).toEqual({ requests: [], errors: [], dialogs: [] });
-    await page.context().close();
+    await closeChecked(page, watch);
   }, 120_000);
 
   it("shows a pasted dump's errors in the page's language, FILE:LINE:COL and the line as they are", async () => {
@@ -400,9 +390,7 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
     expect(items[0].code).toBe("pasted:3:36: 错误：-j NOWHERE：表 nat 中在这一行之前没有声明名为 'NOWHERE' 的链，它也不是已知的目标（target）");
     expect(items[0].line).toBe("-A PREROUTING -p tcp --dport 80 -j NOWHERE");
     await page.screenshot({ path: path.join(shotDir, "pasted-error-zh-CN.png"), fullPage: false });
-    expect(await seriousViolations(page)).toEqual([]);
-    expect(watch).toEqual({ requests: [], errors: [], dialogs: [] });
-    await page.context().close();
+    await closeChecked(page, watch);
   }, 60_000);
 
   it("shows a pasted dump's errors with their lines", async () => {
@@ -423,9 +411,7 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
     expect(items[0].line).toBe("-A PREROUTING -p tcp --dport 80 -j NOWHERE");
     expect(await page.getAttribute("#status", "class")).toBe("problem");
     await page.screenshot({ path: path.join(shotDir, "pasted-error.png"), fullPage: false });
-    expect(await seriousViolations(page)).toEqual([]);
-    expect(watch).toEqual({ requests: [], errors: [], dialogs: [] });
-    await page.context().close();
+    await closeChecked(page, watch);
   }, 60_000);
 
   it("checks a node file with the command line's schema check: each problem at its line and column", async () => {
@@ -447,9 +433,7 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
     const shown = (await page.textContent("#node-summary"))!;
     for (const line of cliLines) expect(shown).toContain(line);
     await (await page.$("#node-summary"))!.screenshot({ path: path.join(shotDir, "bad-node.png") });
-    expect(await seriousViolations(page)).toEqual([]);
-    expect(watch).toEqual({ requests: [], errors: [], dialogs: [] });
-    await page.context().close();
+    await closeChecked(page, watch);
     // The Chinese page: the same lines, their wording in Chinese, file, place, path and values as they are.
     const zh = await openExplorer(browser, "", { width: 1280, height: 900 }, "zh-CN/explore.html");
     await waitForAnswer(zh.page, "loaded", 0);
@@ -522,9 +506,7 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
     expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
     expect(await page.$$eval("#diagnostics img, #diagnostics b", (es) => es.length)).toBe(0);
     await page.screenshot({ path: path.join(shotDir, "hostile-long-line.png"), fullPage: false });
-    expect(await seriousViolations(page)).toEqual([]);
-    expect(watch).toEqual({ requests: [], errors: [], dialogs: [] });
-    await page.context().close();
+    await closeChecked(page, watch);
   }, 60_000);
 
   it("loads a 10,000-Service dump in its worker and answers a trace", async () => {
@@ -559,9 +541,7 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
     await waitForAnswer(page, "traced", before, 120_000);
     expect(JSON.parse((await page.textContent("#trace-json"))!).outcomes.length).toBeGreaterThan(0);
     await page.screenshot({ path: path.join(shotDir, "large-dump.png"), fullPage: false });
-    expect(await seriousViolations(page)).toEqual([]);
-    expect(watch).toEqual({ requests: [], errors: [], dialogs: [] });
-    await page.context().close();
+    await closeChecked(page, watch);
   }, 600_000);
 
   it("works from the keyboard alone: Tab reaches each control used, and a question is asked and answered without the mouse", async () => {
@@ -610,9 +590,7 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
     await page.keyboard.press(" ");
     await waitForAnswer(page, "simulated", n);
     expect(await page.$$eval("#tl-result table.timeline tbody tr td:nth-child(2)", (tds) => tds.map((td) => td.textContent))).toEqual(["1"]);
-    expect(await seriousViolations(page)).toEqual([]);
-    expect(watch).toEqual({ requests: [], errors: [], dialogs: [] });
-    await page.context().close();
+    await closeChecked(page, watch);
   }, 60_000);
 
   it("fits a phone's width without scrolling sideways", async () => {
@@ -620,9 +598,7 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
     await waitForAnswer(page, "traced", 0);
     expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
     await page.screenshot({ path: path.join(shotDir, "phone.png"), fullPage: false });
-    expect(await seriousViolations(page)).toEqual([]);
-    expect(watch).toEqual({ requests: [], errors: [], dialogs: [] });
-    await page.context().close();
+    await closeChecked(page, watch);
   }, 60_000);
 
   it("reads on a projector: large type, and the first answer in a screenshot", async () => {
@@ -703,9 +679,7 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
     expect(await page.textContent("#form-problem")).toBe(
       "这个链接按 v=9 格式写成；本页面读取 v=1 格式，只使用它能理解的部分；proto=icmp：应为 tcp、udp 或 sctp；dump=nowhere：没有这个自带的示例（现有 wordpress, wordpress-today, wordpress-scaled, policies-today, link-scope-today）",
     );
-    expect(await seriousViolations(page)).toEqual([]);
-    expect(watch).toEqual({ requests: [], errors: [], dialogs: [] });
-    await page.context().close();
+    await closeChecked(page, watch);
     // The English page is still English, and each links to the other.
     const en = await openExplorer(browser, hash);
     await waitForAnswer(en.page, "traced", 0);
