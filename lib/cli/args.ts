@@ -1,5 +1,6 @@
 /** Reading a command's arguments with node:util parseArgs: options are declared, anything else is a usage error. */
 import { parseArgs } from "node:util";
+import { didYouMean } from "./suggest.js";
 
 /** What an option means, for --help: its value's placeholder (none for a switch) and one line of text. */
 export interface OptionHelp {
@@ -49,7 +50,7 @@ export function optionHelp(spec: ArgSpec, flag: string): OptionHelp | undefined 
 
 /** The options block of a command's --help: one line per option, short alias first. */
 export function optionsHelp(spec: ArgSpec): string {
-  const flags = [...(spec.values ?? []), ...(spec.switches ?? []), "--help", "--version"];
+  const flags = longOptions(spec);
   const left = flags.map((f) => {
     const short = SHORT_OPTIONS[f] ? `-${SHORT_OPTIONS[f]}, ` : "    ";
     const arg = optionHelp(spec, f)?.arg ?? (spec.values?.includes(f) ? "VALUE" : "");
@@ -57,6 +58,11 @@ export function optionsHelp(spec: ArgSpec): string {
   });
   const width = Math.max(...left.map((l) => l.length));
   return ["options:", ...flags.map((f, i) => `  ${left[i].padEnd(width)}  ${optionHelp(spec, f)?.text ?? ""}`.trimEnd())].join("\n");
+}
+
+/** Every long option a command takes, --help and --version included. */
+function longOptions(spec: ArgSpec): string[] {
+  return [...(spec.values ?? []), ...(spec.switches ?? []), "--help", "--version"];
 }
 
 type ParseArgsOptions = Record<string, { type: "string" | "boolean"; short?: string }>;
@@ -73,10 +79,10 @@ function parseArgsOptions(spec: ArgSpec): ParseArgsOptions {
 }
 
 /** parseArgs's own message turned into ours: short, and naming the option as the user wrote it. */
-function usageMessage(e: Error & { code?: string }): string {
+function usageMessage(e: Error & { code?: string }, spec: ArgSpec): string {
   const option = /'(-[^' ,]+)(?:, (--[^' ]+))?/.exec(e.message);
   const named = option ? (option[2] ?? option[1]) : "";
-  if (e.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") return `unknown option ${named}`;
+  if (e.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") return `unknown option ${named}${named.startsWith("--") ? didYouMean(named.replace(/=.*/s, ""), longOptions(spec)) : ""}`;
   if (/does not take an argument/.test(e.message)) return `${named} takes no value`;
   if (/argument is ambiguous/.test(e.message)) return `${named} expects a value (for one that starts with '-', write ${named}=VALUE)`;
   if (/argument missing/.test(e.message)) return `${named} expects a value`;
@@ -90,7 +96,7 @@ export function readArgs(argv: string[], spec: ArgSpec): Args {
     parsed = parseArgs({ args: argv, options: parseArgsOptions(spec), allowPositionals: true, strict: true, tokens: true });
   } catch (e) {
     const code = (e as { code?: string }).code;
-    if (code?.startsWith("ERR_PARSE_ARGS_")) throw new UsageError(usageMessage(e as Error));
+    if (code?.startsWith("ERR_PARSE_ARGS_")) throw new UsageError(usageMessage(e as Error, spec));
     throw e;
   }
   const out: Args = { positionals: parsed.positionals, values: {}, switches: new Set() };

@@ -56,6 +56,7 @@ function summarize(dump: Dump): string {
     return [t.name, String(t.chains.length), String(user), String(rules), String(flagged.length - before)];
   });
   let s = textTable(["TABLE", "CHAINS", "USER-CHAINS", "RULES", "FLAGGED"], rows);
+  if (dump.tables.length === 0) s += `\n(no tables: ${dump.file} is empty or holds only comments)`;
   if (flagged.length) {
     s += "\n\nFlagged rules (kept, but the simulator cannot decide them):";
     for (const r of flagged) for (const p of flaggedParts(r)) s += `\n  ${dump.file}:${r.line}: ${p.reason}: ${p.text}`;
@@ -82,6 +83,16 @@ function endpointsText(s: KubeService): string {
   return s.endpoints.map((e) => `${e.ip}:${e.port} ${formatPercent(e.probability)}`).join(", ");
 }
 
+/** Why a dump gave no Service, so that an empty table is not mistaken for an answer. */
+function whyNoServices(dump: Dump): string {
+  const nat = dump.tables.find((t) => t.name === "nat");
+  if (dump.tables.length === 0) return `(no tables: ${dump.file} is empty or holds only comments; save the node's rules with iptables-save)`;
+  if (!nat) return `(${dump.file} has no nat table, where kube-proxy writes its Services: save every table, not only one with -t)`;
+  if (!nat.chains.some((c) => c.name === "KUBE-SERVICES"))
+    return "(the nat table has no KUBE-SERVICES chain: kube-proxy in iptables mode did not program this node; in IPVS or nftables mode the Services are not in iptables)";
+  return "(KUBE-SERVICES in the nat table leads to no Service chain, KUBE-SVC-...: no Service port was programmed here)";
+}
+
 const servicesCommand: Command = {
   name: "services",
   usage: "kube-iptables-lab services FILE [--json]",
@@ -105,6 +116,7 @@ const servicesCommand: Command = {
     const problems = list.flatMap((s) => s.problems.map((p) => `${s.id}: ${p}`));
     if (problems.length) io.out("\nProblems:\n" + problems.map((p) => `  ${p}`).join("\n"));
     io.out(`\n${list.length} service port${list.length === 1 ? "" : "s"}`);
+    if (list.length === 0) io.out(whyNoServices(r.dump));
     return 0;
   },
 };

@@ -11,6 +11,7 @@ import { optionsHelp, UsageError } from "./args.js";
 import { packageVersion } from "./version.js";
 import { terminalSafe } from "./terminal.js";
 import { InputError } from "./io.js";
+import { didYouMean } from "./suggest.js";
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -19,6 +20,11 @@ function help(): string {
     "",
     "commands:",
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    "",
+    "examples (from the kit's folder):",
+    "  kube-iptables-lab services data/wordpress/iptables-save.txt",
+    "  kube-iptables-lab trace data/wordpress/iptables-save.txt --node data/wordpress/node.json -s 172.16.1.100 -d 10.254.42.62:80",
+    "  sudo iptables-save | kube-iptables-lab services -",
     "",
     "Run 'kube-iptables-lab COMMAND --help' for a command's options; 'kube-iptables-lab --version' prints the version.",
     `${STANDARD_EXIT_STATUS} diff: 0 same, 1 different, 2 trouble, as diff(1).`,
@@ -40,7 +46,7 @@ export function main(argv: string[], channels: Io): number | Promise<number> {
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
-    io.err(`kube-iptables-lab: unknown command '${name}'\n${help()}`);
+    io.err(`kube-iptables-lab: unknown command '${name}'${didYouMean(name, COMMANDS.map((c) => c.name))}\n${help()}`);
     return 2;
   }
   const options = rest.includes("--") ? rest.slice(0, rest.indexOf("--")) : rest;

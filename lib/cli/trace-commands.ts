@@ -5,6 +5,7 @@ import { traceConnection, TraceInputError } from "../trace/trace.js";
 import { PathLimitError } from "../trace/engine.js";
 import { formatDiagnostic } from "../parse/errors.js";
 import { simulationEvents, type TimedConnection } from "../trace/simulate.js";
+import { parseIPv4 } from "../model/address.js";
 import { splitHostPort, type ConnectionSpec, type Protocol } from "../trace/packet.js";
 import { readArgs, UsageError } from "./args.js";
 import { InputError, inputName, jsonDiagnostics, loadDump, loadJsonFile } from "./io.js";
@@ -24,9 +25,11 @@ function loadConnectionsFile(path: string): TimedConnection[] {
   return loadJsonFile(path, (value, file) => checkShape<TimedConnection[]>("connections", value, file));
 }
 
-function hostPort(text: string, what: string, needPort: boolean): { ip: string; port?: number } {
+/** An option's IPv4 address and port as typed; anything else is a usage error naming the option. */
+function hostPort(text: string, flag: string, needPort: boolean): { ip: string; port?: number } {
   const hp = splitHostPort(text);
-  if (!hp || (needPort && hp.port === null)) throw new InputError(`${what} '${text}': expected ${needPort ? "IP:PORT" : "IP[:PORT]"}`);
+  const wellFormed = hp !== null && parseIPv4(hp.ip) !== null && (!needPort || hp.port !== null) && (hp.port === null || hp.port <= 65535);
+  if (!wellFormed) throw new UsageError(`${flag} '${text}': expected ${needPort ? "IP:PORT, e.g. 10.254.42.62:80" : "IP or IP:PORT, e.g. 172.16.1.100"} (IPv4, port 0-65535)`);
   return { ip: hp.ip, ...(hp.port !== null ? { port: hp.port } : {}) };
 }
 
@@ -50,11 +53,11 @@ const trace: Command = {
     if (args.values["--in"] && args.switches.has("--local")) throw new UsageError("give either --in IFACE or --local, not both");
     const proto = (args.values["--proto"] ?? "tcp") as Protocol;
     if (!["tcp", "udp", "sctp"].includes(proto)) throw new UsageError(`--proto: expected tcp, udp or sctp, got '${proto}'`);
+    const src = hostPort(args.values["--src"], "--src", false);
+    const dst = hostPort(args.values["--dst"], "--dst", true);
     const node = loadNodeFile(args.values["--node"]);
     const r = loadDump(args.positionals[0], io.err, jsonDiagnostics(args, io));
     if (!r) return 1;
-    const src = hostPort(args.values["--src"], "--src", false);
-    const dst = hostPort(args.values["--dst"], "--dst", true);
     const spec: ConnectionSpec = {
       protocol: proto, src: src.ip, dst: dst.ip, dport: dst.port!,
       ...(src.port !== undefined ? { sport: src.port } : {}),

@@ -42,6 +42,17 @@ describe("--version and --help", () => {
     expect(readFileSync(join(repo, "README.md"), "utf8")).toContain(`Node ${major}`);
   });
 
+  it("README's table of commands lists every command in --help's order, with no option the command lacks", () => {
+    const readme = readFileSync(join(repo, "README.md"), "utf8");
+    const rows = [...readme.matchAll(/^\| `([a-z-]+)( [^`]*)?` \|/gm)].filter((m) => COMMANDS.some((c) => c.name === m[1]) || /^[a-z]+-?[a-z]*$/.test(m[1]));
+    expect(rows.map((m) => m[1])).toEqual(COMMANDS.map((c) => c.name));
+    for (const [, name, usage] of rows) {
+      const command = COMMANDS.find((c) => c.name === name)!;
+      const options = [...(command.spec.values ?? []), ...(command.spec.switches ?? [])];
+      for (const [flag] of (usage ?? "").matchAll(/--[a-z-]+/g)) expect(options, `README's ${name} ${flag}`).toContain(flag);
+    }
+  });
+
   for (const command of COMMANDS) {
     it(`${command.name} --help describes every option and the exit status`, async () => {
       const r = await run(command.name, "--help");
@@ -74,6 +85,26 @@ describe("options are read by parseArgs", () => {
     expect(await run(...traceArgs, "-s", "1.2.3.4", "-s", "1.2.3.5", "-d", "10.254.0.2:53")).toEqual(usage("--src given twice"));
     expect(await run(...traceArgs, "--src", "--local")).toEqual(usage("--src expects a value (for one that starts with '-', write --src=VALUE)"));
     expect(await run(...traceArgs, "--local=yes")).toEqual(usage("--local takes no value"));
+    const src = "expected IP or IP:PORT, e.g. 172.16.1.100 (IPv4, port 0-65535)";
+    const dst = "expected IP:PORT, e.g. 10.254.42.62:80 (IPv4, port 0-65535)";
+    expect(await run(...traceArgs, "-s", "300.1.1.1", "-d", "10.254.0.2:53")).toEqual(usage(`--src '300.1.1.1': ${src}`));
+    expect(await run(...traceArgs, "-s", "1.2.3.4", "-d", "10.254.0.2")).toEqual(usage(`--dst '10.254.0.2': ${dst}`));
+    expect(await run(...traceArgs, "-s", "1.2.3.4", "-d", "10.254.0.2:65536")).toEqual(usage(`--dst '10.254.0.2:65536': ${dst}`));
+    expect(await run(...traceArgs, "-s", "1.2.3.4", "-d", "wordpress:80")).toEqual(usage(`--dst 'wordpress:80': ${dst}`));
+  });
+
+  it("a mistyped long option or command name is answered with the one it was probably meant to be", async () => {
+    const usage = (message: string) => ({ code: 2, stdout: "", stderr: `kube-iptables-lab trace: ${message}\nusage: ${COMMANDS.find((c) => c.name === "trace")!.usage}\n` });
+    expect(await run(...traceArgs, "--nod", NODE)).toEqual(usage("unknown option --nod (did you mean '--node'?)"));
+    expect(await run(...traceArgs, "--sorc=1.2.3.4")).toEqual(usage("unknown option --sorc (did you mean '--src'?)"));
+    expect(await run(...traceArgs, "--JSON")).toEqual(usage("unknown option --JSON (did you mean '--json'?)"));
+    expect(await run(...traceArgs, "--frobnicate")).toEqual(usage("unknown option --frobnicate"));
+    for (const [typed, meant] of [["servics", "services"], ["trcae", "trace"], ["sim", "simulate"], ["Lint", "lint"]]) {
+      const r = await run(typed, WORDPRESS);
+      expect(r.code).toBe(2);
+      expect(r.stderr.split("\n")[0]).toBe(`kube-iptables-lab: unknown command '${typed}' (did you mean '${meant}'?)`);
+    }
+    expect((await run("frobnicate")).stderr.split("\n")[0]).toBe("kube-iptables-lab: unknown command 'frobnicate'");
   });
 
   it("'--' ends the options: a file named like an option", async () => {

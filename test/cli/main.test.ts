@@ -97,6 +97,17 @@ describe("services", () => {
     expect(r.stdout).not.toContain("Problems:");
   });
 
+  it("says why a dump gave no Service, rather than an empty table alone", async () => {
+    const why = async (text: string) => (await run("services", file("no-services.save", text))).stdout.split("\n").slice(-3, -1);
+    expect(await why("")).toEqual(["0 service ports", `(no tables: ${dir}/no-services.save is empty or holds only comments; save the node's rules with iptables-save)`]);
+    expect(await why("*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n")).toEqual([
+      "0 service ports", `(${dir}/no-services.save has no nat table, where kube-proxy writes its Services: save every table, not only one with -t)`,
+    ]);
+    expect((await why("*nat\n:PREROUTING ACCEPT [0:0]\nCOMMIT\n"))[1]).toMatch(/^\(the nat table has no KUBE-SERVICES chain: kube-proxy in iptables mode did not program this node;/);
+    expect((await why("*nat\n:PREROUTING ACCEPT [0:0]\n:KUBE-SERVICES - [0:0]\nCOMMIT\n"))[1]).toMatch(/^\(KUBE-SERVICES in the nat table leads to no Service chain/);
+    expect((await run("parse", file("empty.save", ""))).stdout).toBe(`TABLE  CHAINS  USER-CHAINS  RULES  FLAGGED\n(no tables: ${dir}/empty.save is empty or holds only comments)\n`);
+  });
+
   it("lists problems, such as a chain whose name does not match its hash", async () => {
     const path = file("renamed.save", wordpress.replaceAll("KUBE-SEP-Q6QA3I2UU4P2TRVC", "KUBE-SEP-Q6QA3I2UU4P2TRVX"));
     const r = await run("services", path);

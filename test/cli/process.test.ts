@@ -115,9 +115,10 @@ describe("a closed pipe (| head) ends every command quietly with status 0", () =
     expect(await intoClosedPipe(["--help"], "stdout")).toEqual({ code: 0, signal: null, stdout: "", stderr: "" });
   });
 
-  it("errors into a closed pipe (2>&1 | head) end quietly too", async () => {
-    expect(await intoClosedPipe(["parse", bad], "stderr")).toEqual({ code: 0, signal: null, stdout: "", stderr: "" });
-    expect(await intoClosedPipe(["frobnicate"], "stderr")).toEqual({ code: 0, signal: null, stdout: "", stderr: "" });
+  it("errors into a closed pipe (2>&1 | head) end quietly, with the status the errors give", async () => {
+    expect(await intoClosedPipe(["parse", bad], "stderr")).toEqual({ code: 1, signal: null, stdout: "", stderr: "" });
+    expect(await intoClosedPipe(["frobnicate"], "stderr")).toEqual({ code: 2, signal: null, stdout: "", stderr: "" });
+    expect(await intoClosedPipe(["diff", bad, WORDPRESS], "stderr")).toEqual({ code: 2, signal: null, stdout: "", stderr: "" });
   });
 });
 
