@@ -26,7 +26,8 @@
 // with scripts/nbconvert/kil-lab, a template that extends nbconvert's lab
 // template and leaves those scripts out. Each page is then checked: the build
 // fails if any page loads something by an absolute URL (http:, https:,
-// file:, //host). The index's build date is SOURCE_DATE_EPOCH when set, so a
+// file:, //host) or links to a file or anchor the site does not have
+// (scripts/site/links.mjs). The index's build date is SOURCE_DATE_EPOCH when set, so a
 // rebuild of the same commit is byte-identical.
 //
 //   node scripts/build-site.mjs [--out DIR]
@@ -40,6 +41,7 @@ import { parseArgs } from "node:util";
 import { buildExplorer } from "./build-explorer.mjs";
 import { EDITIONS, languageSwitch, otherEdition, pageHref, toSiteRoot } from "./site/editions.mjs";
 import { glossaryBody, glossarySections, readGlossary, termsIn } from "./site/glossary.mjs";
+import { brokenLinks } from "./site/links.mjs";
 import { finishLessonPage } from "./site/pages.mjs";
 import { indexBody, sitePage } from "./site/pages-extra.mjs";
 import { searchBody, searchIndexScript } from "./site/search.mjs";
@@ -273,8 +275,9 @@ async function main() {
       problems.push(`${file}: ${ref}`);
     }
   }
+  problems.push(...brokenLinks(siteDir));
   if (problems.length > 0) {
-    throw new Error(`pages of site/ still load from outside the site or show TeX:\n  ${problems.join("\n  ")}`);
+    throw new Error(`pages of site/ still load from outside the site, show TeX or link to nothing:\n  ${problems.join("\n  ")}`);
   }
 
   for (const { edition, entries, pages: count, terms, sections } of built) {
@@ -287,7 +290,7 @@ async function main() {
   }
   const zh = fs.existsSync(path.join(siteDir, "zh-CN", "explore.html")) ? " and site/zh-CN/explore.html" : "";
   console.log(`site/explore.html${zh}  the explorer (explore.js ${(explorer["explore.js"] / 1024).toFixed(0)} KiB)`);
-  console.log(`site: ${path.relative(process.cwd(), path.join(siteDir, "index.html")) || "site/index.html"} (no network references)`);
+  console.log(`site: ${path.relative(process.cwd(), path.join(siteDir, "index.html")) || "site/index.html"} (no network references, no broken links)`);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
