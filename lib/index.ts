@@ -124,6 +124,6 @@ export { explorerHash, explorerQuestion, explorerLink, EXPLORER_FORMAT_VERSION, 
 export { outcomeTable } from "./views/outcome-table.js";
 export { diffTable, type DiffTableOptions } from "./views/diff-table.js";
 export { lintDump, type LintFinding, type LintKind } from "./lint/lint.js";
-export { reachedService, nextHopOf, unownedDestination } from "./trace/reached.js";
+export { reachedService, nextHopOf, unownedDestination, unownedLocalSource } from "./trace/reached.js";
 export { hookMap, packetPlaces, TABLES_AT_HOOK, type HookMapOptions } from "./views/hook-map.js";
 export { sourceRewrite, sourceRewriteChart, type SourceRewrite, type SourceRewriteKind } from "./views/source-rewrite.js";

@@ -573,6 +573,8 @@ export const ZH_CN: Readonly<Record<string, string>> = {
     "{} {}：没有任何 Service 规则改写这个目的地址，而 {} 在 Service 地址范围 {} 之内。集群 IP 只存在于 kube-proxy 的规则里；路径上没有谁拥有它，所以数据包从 {} 发往 {}，却没有谁应答（不追踪回包）。",
   "{} {}: no Service rule rewrote this destination, and {} is in the service range {}. A cluster IP exists only in kube-proxy's rules; nothing on the path owns it, so the packet leaves {} and nobody answers (no reply is traced).":
     "{} {}：没有任何 Service 规则改写这个目的地址，而 {} 在 Service 地址范围 {} 之内。集群 IP 只存在于 kube-proxy 的规则里；路径上没有谁拥有它，所以数据包从 {} 发出，却没有谁应答（不追踪回包）。",
+  "source {}: node {} has no such address, so a process on it cannot normally send from it (bind() fails with EADDRNOTAVAIL unless net.ipv4.ip_nonlocal_bind is set or the socket is transparent). The connection is traced as if it could.":
+    "源地址 {}：节点 {} 没有这个地址，所以节点上的进程通常不能用它发送（bind() 会以 EADDRNOTAVAIL 失败，除非设置了 net.ipv4.ip_nonlocal_bind 或者使用透明（transparent）套接字）。这里仍按它能发送来追踪这个连接。",
   // nodeSankey's hover text
   "ClientIP affinity {} s": "ClientIP 会话亲和性，{} 秒",
   "no session affinity": "没有会话亲和性",

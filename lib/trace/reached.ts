@@ -3,11 +3,13 @@
  * any), the next hop of a packet that leaves the node, and whether anything
  * can answer its destination. A cluster IP exists only in kube-proxy's
  * rules: a packet still addressed to one when it leaves the node (no rule
- * rewrote it) is going to an address that nothing on its path owns.
+ * rewrote it) is going to an address that nothing on its path owns. Also
+ * whether the connection could be made at all: a process on the node sends
+ * only from the node's own addresses.
  */
 import type { Dump } from "../model/dump.js";
 import { cidrContains, formatCidr } from "../model/address.js";
-import { lookupRoute, type NodeContext } from "../node/context.js";
+import { isLocalAddress, lookupRoute, type NodeContext } from "../node/context.js";
 import { services } from "../services/catalog.js";
 import type { Outcome } from "./engine.js";
 
@@ -72,4 +74,18 @@ export function unownedDestination(node: NodeContext, o: Outcome): string | null
   const toward = hop && hop !== o.after.dst ? ` toward ${hop}` : "";
   return `${o.after.protocol} ${o.after.dst}:${o.after.dport}: no Service rule rewrote this destination, and ${o.after.dst} is in the service range ${formatCidr(node.serviceCIDR)}. ` +
     `A cluster IP exists only in kube-proxy's rules; nothing on the path owns it, so the packet leaves ${o.outInterface ?? "the node"}${toward} and nobody answers (no reply is traced).`;
+}
+
+/**
+ * Why a connection made by a process on the node could not have that source, or null when it could.
+ * Linux lets a socket send only from an address the node has: bind() fails with EADDRNOTAVAIL
+ * otherwise, unless net.ipv4.ip_nonlocal_bind is set or the socket is transparent (IP_TRANSPARENT,
+ * as a transparent proxy's is). The trace still runs, so the rules can be read; the warning says
+ * the question is one the node would not normally ask.
+ */
+export function unownedLocalSource(node: NodeContext, src: string, local: boolean): string | null {
+  if (!local || isLocalAddress(node, src)) return null;
+  return `source ${src}: node ${node.name} has no such address, so a process on it cannot normally send from it ` +
+    `(bind() fails with EADDRNOTAVAIL unless net.ipv4.ip_nonlocal_bind is set or the socket is transparent). ` +
+    `The connection is traced as if it could.`;
 }

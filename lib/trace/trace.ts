@@ -17,7 +17,7 @@ import { ruleServices } from "./compiled/services.js";
 import { nodeRoutes } from "../node/context.js";
 import { DEFAULT_SOURCE_PORT, type ConnectionSpec, type PacketState, type Protocol, type Tuple } from "./packet.js";
 import { emptyState, tupleKey, type ConntrackEntry, type NetState } from "./state.js";
-import { nextHopOf, reachedService, unownedDestination } from "./reached.js";
+import { nextHopOf, reachedService, unownedDestination, unownedLocalSource } from "./reached.js";
 
 /** A connection that cannot be traced as given (bad address, unknown interface, ...). */
 export class TraceInputError extends Error {}
@@ -144,6 +144,7 @@ export function traceConnection(dump: Dump, node: NodeContext, spec: ConnectionS
     state, now, connection: existing, reply: false, explain, naive,
   }, reference);
   const warnings: string[] = [];
+  const unownedSource = unownedLocalSource(node, packet.src, origin.local); if (unownedSource) warnings.push(unownedSource);
   const follow = options.followUp !== false && !existing && !invalid;
   // The outcomes are this call's own: each gets its follow-up in place rather than as a copy.
   for (const o of outcomes) {

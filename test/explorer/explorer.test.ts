@@ -7,7 +7,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
-import { LESSON_EXAMPLES, explorerHash, explorerQuestion, generateCluster, loadNodeContext, parseDump, toJson, traceConnection, traceJson, type ConnectionSpec } from "../../lib/index.js";
+import { LESSON_EXAMPLES, explorerHash, explorerQuestion, generateCluster, loadNodeContext, parseDump, toJson, traceConnection, traceJson, unownedLocalSource, type ConnectionSpec } from "../../lib/index.js";
+import { englishPhraseLeft } from "../i18n/english-left.js";
 import { hostileText, root } from "../views/support.js";
 import { CHROMIUM, answers, closeChecked, buildForTest, launch, openExplorer, seriousViolations, shotDir, siteDir, waitForAnswer } from "./browser.js";
 // @ts-ignore: a plain JavaScript module without type declarations
@@ -222,6 +223,33 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
     const todayNode = loadNodeContext(JSON.parse(fs.readFileSync(path.join(root, "data/wordpress-today/node.json"), "utf8")), "data/wordpress-today/node.json");
     expect(await page.textContent("#trace-json")).toBe(toJson(traceJson(traceConnection(parsed.dump, todayNode, { src: "10.253.51.9", dst: "10.254.42.62", dport: 80, from: { interface: "cni0" } }))));
     await closeChecked(page, watch);
+  }, 60_000);
+
+  it("warns, in each edition, when a process on the node is given a source address the node does not have", async () => {
+    const hash = "#v=1&dump=wordpress&src=192.0.2.9&dst=10.254.42.62:80&proto=tcp&local=1";
+    const node = loadNodeContext(JSON.parse(fs.readFileSync(path.join(root, "data/wordpress/node.json"), "utf8")));
+    const warning = unownedLocalSource(node, "192.0.2.9", true)!;
+    const en = await openExplorer(browser, hash);
+    await waitForAnswer(en.page, "traced", 0);
+    expect(await en.page.$$eval("#warnings li", (lis) => lis.map((li) => li.textContent))).toEqual([warning]);
+    expect(await en.page.isVisible("#warnings")).toBe(true);
+    expect(await en.page.textContent("#trace-json")).toBe(expectedJson("wordpress", { src: "192.0.2.9", dst: "10.254.42.62", dport: 80, from: "local" }));
+    await (await en.page.$("#answer"))!.screenshot({ path: path.join(shotDir, "local-source-warning.png") });
+    // The node's own address: no warning left from the question before.
+    const n = await answers(en.page, "traced");
+    await en.page.evaluate(() => (location.hash = "#v=1&dump=wordpress&src=172.16.1.10&dst=10.254.42.62:80&proto=tcp&local=1"));
+    await waitForAnswer(en.page, "traced", n);
+    expect(await en.page.isVisible("#warnings")).toBe(false);
+    expect(await en.page.$$eval("#warnings li", (lis) => lis.length)).toBe(0);
+    await closeChecked(en.page, en.watch);
+    const zh = await openExplorer(browser, hash, { width: 1280, height: 900 }, "zh-CN/explore.html");
+    await waitForAnswer(zh.page, "traced", 0);
+    const zhWarnings = await zh.page.$$eval("#warnings li", (lis) => lis.map((li) => li.textContent ?? ""));
+    expect(zhWarnings).toHaveLength(1);
+    expect(zhWarnings[0]).toMatch(/^源地址 192\.0\.2\.9：节点 k8s01 没有这个地址/);
+    expect(englishPhraseLeft(zhWarnings[0])).toBeUndefined();
+    await (await zh.page.$("#answer"))!.screenshot({ path: path.join(shotDir, "local-source-warning-zh-CN.png") });
+    await closeChecked(zh.page, zh.watch);
   }, 60_000);
 
   it("switching the example keeps a question the new rules can answer, replaces one they cannot, and runs the timeline again", async () => {
