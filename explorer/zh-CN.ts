@@ -7,7 +7,7 @@ export const EXPLORER_ZH_CN: Record<string, string> = {
   // presets.ts
   "{} (does not apply here)": "{}（这里不适用）",
   "{}, in the cluster CIDR {} outside this node's pod CIDR {}": "{}，在集群 CIDR {} 之内、本节点的 Pod CIDR {} 之外",
-  // main.ts: the Service picker, the form's and the link's problems, the link to the question
+  // the page's own parts (all but presets.ts and worker.ts): the Service picker, the form's and the link's problems, the link to the question, loading and progress
   "{} of {} Service ports match; the first {} are listed, type more to narrow them.": "有 {} 个 Service 端口符合（共 {} 个）；只列出前 {} 个，多输入一些可以缩小范围。",
   "{} of {} Service ports.": "{} 个 Service 端口（共 {} 个）。",
   "{} (not an interface of this node)": "{}（不是这个节点的网卡）",

@@ -59,7 +59,7 @@ export async function openExplorer(browser: Browser, hash = "", viewport = { wid
   return { page, watch };
 }
 
-/** How many answers of a kind the page has shown (see countAnswer in explorer/main.ts). */
+/** How many answers of a kind the page has shown (see countAnswer in explorer/status.ts). */
 export function answers(page: Page, kind: "loaded" | "traced" | "simulated"): Promise<number> {
   return page.evaluate((k) => Number(document.body.dataset[k] ?? "0"), kind);
 }
