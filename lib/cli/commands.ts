@@ -86,7 +86,8 @@ function endpointsText(s: KubeService): string {
 /** Why a dump gave no Service, so that an empty table is not mistaken for an answer. */
 function whyNoServices(dump: Dump): string {
   const nat = dump.tables.find((t) => t.name === "nat");
-  if (dump.tables.length === 0) return `(no tables: ${dump.file} is empty or holds only comments; save the node's rules with iptables-save)`;
+  if (dump.tables.length === 0)
+    return `(no tables: ${dump.file} is empty or holds only comments; iptables-save prints nothing when the kernel has no table of its kind: on a node, try iptables-legacy-save and iptables-nft-save, one of which holds kube-proxy's rules)`;
   if (!nat) return `(${dump.file} has no nat table, where kube-proxy writes its Services: save every table, not only one with -t)`;
   if (!nat.chains.some((c) => c.name === "KUBE-SERVICES"))
     return "(the nat table has no KUBE-SERVICES chain: kube-proxy in iptables mode did not program this node; in IPVS or nftables mode the Services are not in iptables)";

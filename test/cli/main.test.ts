@@ -99,7 +99,7 @@ describe("services", () => {
 
   it("says why a dump gave no Service, rather than an empty table alone", async () => {
     const why = async (text: string) => (await run("services", file("no-services.save", text))).stdout.split("\n").slice(-3, -1);
-    expect(await why("")).toEqual(["0 service ports", `(no tables: ${dir}/no-services.save is empty or holds only comments; save the node's rules with iptables-save)`]);
+    expect(await why("")).toEqual(["0 service ports", `(no tables: ${dir}/no-services.save is empty or holds only comments; iptables-save prints nothing when the kernel has no table of its kind: on a node, try iptables-legacy-save and iptables-nft-save, one of which holds kube-proxy's rules)`]);
     expect(await why("*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n")).toEqual([
       "0 service ports", `(${dir}/no-services.save has no nat table, where kube-proxy writes its Services: save every table, not only one with -t)`,
     ]);
