@@ -1,6 +1,7 @@
 /** Reading inputs for the command line, with one-line errors instead of stack traces. */
+import { isUtf8 } from "node:buffer";
 import { readFileSync } from "node:fs";
-import { diagnosticLines } from "../parse/errors.js";
+import { diagnosticLines, formatDiagnostic } from "../parse/errors.js";
 import { parseDump, type ParseResult } from "../parse/parser.js";
 import { JsonInputError, loadJsonText } from "../json/input.js";
 import { FORMATS } from "../json/formats.js";
@@ -13,10 +14,15 @@ export class InputError extends Error {
   }
 }
 
-/** Read a file, or standard input for `-`. */
+/** Read a file, or standard input for `-`, as text (bytes that are not UTF-8 become U+FFFD). */
 export function readInput(path: string): string {
+  return readBytes(path).toString("utf8");
+}
+
+/** The bytes of a file, or of standard input for `-`; a file that cannot be read is an input error. */
+function readBytes(path: string): Buffer {
   try {
-    return readFileSync(path === "-" ? 0 : path, "utf8");
+    return readFileSync(path === "-" ? 0 : path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : String((e as Error).message);
@@ -34,8 +40,18 @@ export function inputName(path: string): string {
  * `--json` command (`json` given), its diagnostics also go there as a `kube-iptables-lab/diagnostics@1` document.
  */
 export function loadDump(path: string, stderr: (s: string) => void, json?: (s: string) => void): ParseResult | null {
-  const result = parseDump(readInput(path), { file: inputName(path) });
+  const bytes = readBytes(path);
+  const text = bytes.toString("utf8");
+  const result = parseDump(text, { file: inputName(path) });
   const file = inputName(path);
+  // Decoding turned every byte that is not UTF-8 into U+FFFD: only then is the file looked at byte by byte.
+  const odd = text.includes("\uFFFD") && !isUtf8(bytes) ? firstNonUtf8(bytes) : null;
+  if (odd) {
+    stderr(formatDiagnostic({
+      file, line: odd.line, column: odd.column, severity: "warning",
+      message: `byte 0x${odd.byte.toString(16).padStart(2, "0")} is not UTF-8 (${odd.count} such byte${odd.count === 1 ? "" : "s"} in the file): read as U+FFFD, so this text is not printed back byte for byte`,
+    }));
+  }
   for (const line of diagnosticLines(result.warnings, file, "warning")) stderr(line);
   if (result.errors.length > 0) {
     for (const line of diagnosticLines(result.errors, file, "error")) stderr(line);
@@ -44,6 +60,41 @@ export function loadDump(path: string, stderr: (s: string) => void, json?: (s: s
     return null;
   }
   return result;
+}
+
+/** Where the first byte sequence that is not UTF-8 starts (line and column 1-based, the column in characters), and how many there are; null for UTF-8 text. */
+export function firstNonUtf8(bytes: Uint8Array): { line: number; column: number; byte: number; count: number } | null {
+  let first: { line: number; column: number; byte: number } | null = null;
+  let count = 0, line = 1, lineStart = 0;
+  for (let i = 0; i < bytes.length; ) {
+    const length = utf8SequenceLength(bytes, i);
+    if (length === 0) {
+      count++;
+      first ??= { line, column: Buffer.from(bytes.subarray(lineStart, i)).toString("utf8").length + 1, byte: bytes[i] };
+      i++;
+      continue;
+    }
+    if (bytes[i] === 0x0a) [line, lineStart] = [line + 1, i + 1];
+    i += length;
+  }
+  return first && { ...first, count };
+}
+
+/** The length of the well-formed UTF-8 sequence at `i` (1 to 4), or 0 when the bytes there are not one. */
+function utf8SequenceLength(b: Uint8Array, i: number): number {
+  const c = b[i];
+  if (c < 0x80) return 1;
+  const cont = (k: number) => i + k < b.length && (b[i + k] & 0xc0) === 0x80;
+  if (c >= 0xc2 && c <= 0xdf) return cont(1) ? 2 : 0;
+  if (c >= 0xe0 && c <= 0xef) {
+    const lowest = c === 0xe0 ? 0xa0 : 0x80, highest = c === 0xed ? 0x9f : 0xbf;
+    return i + 1 < b.length && b[i + 1] >= lowest && b[i + 1] <= highest && cont(2) ? 3 : 0;
+  }
+  if (c >= 0xf0 && c <= 0xf4) {
+    const lowest = c === 0xf0 ? 0x90 : 0x80, highest = c === 0xf4 ? 0x8f : 0xbf;
+    return i + 1 < b.length && b[i + 1] >= lowest && b[i + 1] <= highest && cont(2) && cont(3) ? 4 : 0;
+  }
+  return 0;
 }
 
 /** Where a command's dump diagnostics go as JSON: standard output under --json, nowhere otherwise. */

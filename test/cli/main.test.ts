@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../../lib/cli/main.js";
+import { firstNonUtf8 } from "../../lib/cli/io.js";
 import { formatDump } from "../../lib/index.js";
 import { repo, wordpress } from "../parse/support.js";
 
@@ -161,6 +162,30 @@ describe("format", () => {
       code: 2, stdout: "", stderr: "kube-iptables-lab format: unknown option --json\nusage: kube-iptables-lab format FILE\n",
     });
     expect((await run("format", "--help")).stdout).toMatch(/^usage: kube-iptables-lab format FILE\n\nprint the dump back as iptables-save would print it\n\noptions:\n  -h, --help     print this help\n  -V, --version  print the version of kube-iptables-lab\n/);
+  });
+});
+
+describe("bytes that are not UTF-8", () => {
+  it("are a warning at their line and column, counted, and the dump is still read", async () => {
+    const latin1 = Buffer.concat([Buffer.from("*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m comment --comment \"caf"), Buffer.from([0xe9, 0x22, 0x20, 0xff]), Buffer.from(" -j ACCEPT\nCOMMIT\n")]);
+    const path = join(dir, "latin1.save");
+    writeFileSync(path, latin1);
+    const r = await run("parse", path);
+    expect(r.code).toBe(1);
+    expect(r.stderr.split("\n")[0]).toBe(`${path}:3:35: warning: byte 0xe9 is not UTF-8 (2 such bytes in the file): read as U+FFFD, so this text is not printed back byte for byte`);
+    writeFileSync(path, Buffer.concat([Buffer.from("*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m comment --comment \"caf"), Buffer.from([0xe9]), Buffer.from("\" -j ACCEPT\nCOMMIT\n")]));
+    const ok = await run("services", path);
+    expect(ok.code).toBe(0);
+    expect(ok.stderr).toBe(`${path}:3:35: warning: byte 0xe9 is not UTF-8 (1 such byte in the file): read as U+FFFD, so this text is not printed back byte for byte\n`);
+  });
+
+  it("are found exactly: overlong forms, surrogates, cut sequences; U+FFFD itself and four-byte characters are UTF-8", () => {
+    const at = (...bytes: number[]) => firstNonUtf8(Uint8Array.from(bytes));
+    expect(at(0x61, 0xef, 0xbf, 0xbd, 0xf0, 0x9f, 0x98, 0x80, 0x0a)).toBeNull();
+    expect(at(0x61, 0xc0, 0x80)).toEqual({ line: 1, column: 2, byte: 0xc0, count: 2 });
+    expect(at(0x0a, 0xed, 0xa0, 0x80)).toEqual({ line: 2, column: 1, byte: 0xed, count: 3 });
+    expect(at(0xc3, 0xa9, 0x0a, 0x0a, 0x62, 0xe2, 0x82)).toEqual({ line: 3, column: 2, byte: 0xe2, count: 2 });
+    expect(at(0xf4, 0x90, 0x80, 0x80)).toMatchObject({ line: 1, column: 1, byte: 0xf4 });
   });
 });
 
