@@ -6,6 +6,7 @@ import { parseDump, type ParseResult } from "../parse/parser.js";
 import { JsonInputError, loadJsonText } from "../json/input.js";
 import { FORMATS } from "../json/formats.js";
 import { toJson } from "../json/json-text.js";
+import { firstNonUtf8 } from "../math/utf8.js";
 
 /** A problem with the input (exit code 1), printed as one line; `located` lines are already in the compiler form and printed as they are. */
 export class InputError extends Error {
@@ -60,41 +61,6 @@ export function loadDump(path: string, stderr: (s: string) => void, json?: (s: s
     return null;
   }
   return result;
-}
-
-/** Where the first byte sequence that is not UTF-8 starts (line and column 1-based, the column in characters), and how many there are; null for UTF-8 text. */
-export function firstNonUtf8(bytes: Uint8Array): { line: number; column: number; byte: number; count: number } | null {
-  let first: { line: number; column: number; byte: number } | null = null;
-  let count = 0, line = 1, lineStart = 0;
-  for (let i = 0; i < bytes.length; ) {
-    const length = utf8SequenceLength(bytes, i);
-    if (length === 0) {
-      count++;
-      first ??= { line, column: Buffer.from(bytes.subarray(lineStart, i)).toString("utf8").length + 1, byte: bytes[i] };
-      i++;
-      continue;
-    }
-    if (bytes[i] === 0x0a) [line, lineStart] = [line + 1, i + 1];
-    i += length;
-  }
-  return first && { ...first, count };
-}
-
-/** The length of the well-formed UTF-8 sequence at `i` (1 to 4), or 0 when the bytes there are not one. */
-function utf8SequenceLength(b: Uint8Array, i: number): number {
-  const c = b[i];
-  if (c < 0x80) return 1;
-  const cont = (k: number) => i + k < b.length && (b[i + k] & 0xc0) === 0x80;
-  if (c >= 0xc2 && c <= 0xdf) return cont(1) ? 2 : 0;
-  if (c >= 0xe0 && c <= 0xef) {
-    const lowest = c === 0xe0 ? 0xa0 : 0x80, highest = c === 0xed ? 0x9f : 0xbf;
-    return i + 1 < b.length && b[i + 1] >= lowest && b[i + 1] <= highest && cont(2) ? 3 : 0;
-  }
-  if (c >= 0xf0 && c <= 0xf4) {
-    const lowest = c === 0xf0 ? 0x90 : 0x80, highest = c === 0xf4 ? 0x8f : 0xbf;
-    return i + 1 < b.length && b[i + 1] >= lowest && b[i + 1] <= highest && cont(2) && cont(3) ? 4 : 0;
-  }
-  return 0;
 }
 
 /** Where a command's dump diagnostics go as JSON: standard output under --json, nowhere otherwise. */

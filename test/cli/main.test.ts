@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../../lib/cli/main.js";
-import { firstNonUtf8 } from "../../lib/cli/io.js";
+import { firstNonUtf8 } from "../../lib/math/utf8.js";
 import { formatDump } from "../../lib/index.js";
 import { repo, wordpress } from "../parse/support.js";
 
@@ -186,6 +186,8 @@ describe("bytes that are not UTF-8", () => {
     expect(at(0x0a, 0xed, 0xa0, 0x80)).toEqual({ line: 2, column: 1, byte: 0xed, count: 3 });
     expect(at(0xc3, 0xa9, 0x0a, 0x0a, 0x62, 0xe2, 0x82)).toEqual({ line: 3, column: 2, byte: 0xe2, count: 2 });
     expect(at(0xf4, 0x90, 0x80, 0x80)).toMatchObject({ line: 1, column: 1, byte: 0xf4 });
+    // A four-byte character is two UTF-16 units of the decoded line, as the parser's columns count.
+    expect(at(0xf0, 0x9f, 0x98, 0x80, 0xff)).toEqual({ line: 1, column: 3, byte: 0xff, count: 1 });
   });
 });
 
