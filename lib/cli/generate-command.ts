@@ -4,7 +4,7 @@ import { generateCluster, type GenerateOptions, type GenerateStyle } from "../ge
 import { generatedClusterSpec, kubeProxyNftablesInput } from "../generate/nftables.js";
 import { readArgs, UsageError } from "./args.js";
 import type { Command } from "./commands.js";
-import { InputError } from "./io.js";
+import { fileProblem, InputError } from "./io.js";
 
 function whole(text: string | undefined, flag: string): number | undefined {
   if (text === undefined) return undefined;
@@ -81,7 +81,7 @@ export const GENERATE_COMMAND: Command = {
       try {
         writeFileSync(nodeOut, JSON.stringify(cluster.node, null, 2) + "\n");
       } catch (e) {
-        throw new InputError(`cannot write ${nodeOut}: ${(e as Error).message}`);
+        throw new InputError(`cannot write ${nodeOut}: ${fileProblem(e, "no such folder")}`);
       }
     }
     const text = style === "nftables" ? kubeProxyNftablesInput(generatedClusterSpec(cluster)) : cluster.text;

@@ -25,10 +25,24 @@ function readBytes(path: string): Buffer {
   try {
     return readFileSync(path === "-" ? 0 : path);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : String((e as Error).message);
-    throw new InputError(`cannot read ${path}: ${why}`);
+    throw new InputError(`cannot read ${path}: ${fileProblem(e, "no such file")}`);
   }
+}
+
+/** Why a file could not be read or written, in words ("no such file" and the like), from Node's error. */
+export function fileProblem(e: unknown, missing: string): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === "ENOENT") return missing;
+  if (code === "EISDIR") return "it is a directory";
+  if (code === "EACCES" || code === "EPERM") return "permission denied";
+  if (code === "ENOTDIR") return "a part of the path is not a directory";
+  if (code === "ENOSPC") return "no space left on the device";
+  return oneLine((e as Error).message);
+}
+
+/** A message on one line. */
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, " ");
 }
 
 /** Display name of an input in diagnostics. */

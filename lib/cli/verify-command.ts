@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 import { netnsAvailable, LabError } from "../lab/netns.js";
 import { parseScenarioFile, ScenarioError, verifyScenarios, type ScenarioFile, type ScenarioResult, type VerifyReport } from "../lab/scenarios.js";
 import { readArgs, UsageError, type ArgSpec } from "./args.js";
-import { InputError, jsonDiagnostics, loadDump, loadJsonFile, readInput, toJson } from "./io.js";
+import { fileProblem, InputError, jsonDiagnostics, loadDump, loadJsonFile, readInput, toJson } from "./io.js";
 import type { Io } from "./commands.js";
 import { loadNodeFile } from "./trace-commands.js";
 
@@ -123,7 +123,7 @@ export const verify: AsyncCommand = {
       try {
         writeFileSync(args.values["--write"], toJson(report) + "\n");
       } catch (e) {
-        throw new InputError(`cannot write ${args.values["--write"]}: ${(e as Error).message}`);
+        throw new InputError(`cannot write ${args.values["--write"]}: ${fileProblem(e, "no such folder")}`);
       }
     }
     if (args.switches.has("--json")) io.out(toJson(report));

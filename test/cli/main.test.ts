@@ -262,3 +262,12 @@ describe("wrong usage: exit 2 with a usage line", () => {
     expect(r.stdout).toContain("Exit status: 0 success, 1 errors in the input, 2 wrong usage. diff: 0 same, 1 different, 2 trouble, as diff(1).\n");
   });
 });
+
+describe("files that cannot be written", () => {
+  it("are named with the reason in words, not Node's error code", async () => {
+    expect(await run("generate", "--services", "2", "--node-out", join(dir, "no-such-folder", "node.json"))).toEqual({
+      code: 1, stdout: "", stderr: `kube-iptables-lab generate: cannot write ${join(dir, "no-such-folder", "node.json")}: no such folder\n`,
+    });
+    expect((await run("generate", "--services", "2", "--node-out", dir)).stderr).toBe(`kube-iptables-lab generate: cannot write ${dir}: it is a directory\n`);
+  });
+});
