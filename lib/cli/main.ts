@@ -26,7 +26,7 @@ function help(): string {
     "  kube-iptables-lab trace data/wordpress/iptables-save.txt --node data/wordpress/node.json -s 172.16.1.100 -d 10.254.42.62:80",
     "  sudo iptables-save | kube-iptables-lab services -",
     "",
-    "Run 'kube-iptables-lab COMMAND --help' for a command's options; 'kube-iptables-lab --version' prints the version.",
+    "Run 'kube-iptables-lab COMMAND --help' (or 'kube-iptables-lab help COMMAND') for a command's options; 'kube-iptables-lab --version' prints the version.",
     `${STANDARD_EXIT_STATUS} diff: 0 same, 1 different, 2 trouble, as diff(1).`,
     `verify: ${VERIFY_STATUS.disagrees} when the kernel disagrees with the simulator, ${VERIFY_STATUS.noKernel} when the kernel could not be asked.`,
   ].join("\n");
@@ -36,6 +36,11 @@ function help(): string {
 export function main(argv: string[], channels: Io): number | Promise<number> {
   const [name, ...rest] = argv;
   let io = safeIo(channels, false);
+  const asked = name === "help" ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
+  if (asked) {
+    io.out(commandHelp(asked));
+    return 0;
+  }
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     (name === undefined ? io.err : io.out)(help());
     return name === undefined ? 2 : 0;
@@ -55,7 +60,7 @@ export function main(argv: string[], channels: Io): number | Promise<number> {
     return 0;
   }
   if (rest.includes("--help") || rest.includes("-h")) {
-    io.out(`usage: ${command.usage}\n\n${command.summary}\n\n${optionsHelp(command.spec)}\n\n${command.exitStatus ?? STANDARD_EXIT_STATUS}`);
+    io.out(commandHelp(command));
     return 0;
   }
   io = safeIo(channels, command.byteExact === true);
@@ -78,6 +83,11 @@ export function main(argv: string[], channels: Io): number | Promise<number> {
   } catch (e) {
     return failed(e);
   }
+}
+
+/** A command's --help: its usage, what it does, its options and its exit statuses. */
+function commandHelp(command: AnyCommand): string {
+  return `usage: ${command.usage}\n\n${command.summary}\n\n${optionsHelp(command.spec)}\n\n${command.exitStatus ?? STANDARD_EXIT_STATUS}`;
 }
 
 /** The same channels with terminal controls from a dump shown escaped (standard output kept byte for byte off a terminal when asked). */

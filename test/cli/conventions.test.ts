@@ -53,6 +53,11 @@ describe("--version and --help", () => {
     }
   });
 
+  it("'help COMMAND' is 'COMMAND --help', as in git", async () => {
+    for (const command of COMMANDS) expect(await run("help", command.name)).toEqual(await run(command.name, "--help"));
+    expect((await run("help", "frobnicate")).stdout).toMatch(/^usage: kube-iptables-lab COMMAND \[options\]/);
+  });
+
   for (const command of COMMANDS) {
     it(`${command.name} --help describes every option and the exit status`, async () => {
       const r = await run(command.name, "--help");
