@@ -3,6 +3,7 @@ import { writeFileSync } from "node:fs";
 import { netnsAvailable, LabError } from "../lab/netns.js";
 import { parseScenarioFile, ScenarioError, verifyScenarios, type ScenarioFile, type ScenarioResult, type VerifyReport } from "../lab/scenarios.js";
 import { readArgs, UsageError, type ArgSpec } from "./args.js";
+import { didYouMean } from "./suggest.js";
 import { fileProblem, InputError, jsonDiagnostics, loadDump, loadJsonFile, readInput, toJson } from "./io.js";
 import type { Io } from "./commands.js";
 import { loadNodeFile } from "./trace-commands.js";
@@ -92,7 +93,8 @@ export const verify: AsyncCommand = {
     const only = args.values["--only"]?.split(",").filter((s) => s !== "");
     if (only) {
       const unknown = only.filter((id) => !scenarios.scenarios.some((s) => s.id === id));
-      if (unknown.length) throw new UsageError(`--only: no scenario called ${unknown.join(", ")}`);
+      const ids = scenarios.scenarios.map((s) => s.id);
+      if (unknown.length) throw new UsageError(`--only: no scenario called ${unknown.map((id) => `${id}${didYouMean(id, ids)}`).join(", ")}`);
     }
     const dumpPath = args.positionals[0];
     if (dumpPath === "-") throw new UsageError("verify needs the dump as a file, not standard input");

@@ -110,6 +110,10 @@ describe("options are read by parseArgs", () => {
       expect(r.stderr.split("\n")[0]).toBe(`kube-iptables-lab: unknown command '${typed}' (did you mean '${meant}'?)`);
     }
     expect((await run("frobnicate")).stderr.split("\n")[0]).toBe("kube-iptables-lab: unknown command 'frobnicate'");
+    const scenarios = join(repo, "data/wordpress/scenarios.json");
+    const only = await run("verify", WORDPRESS, "--node", NODE, "--scenarios", scenarios, "--only", "outside-to-clusterp,nope");
+    expect(only.code).toBe(2);
+    expect(only.stderr.split("\n")[0]).toBe("kube-iptables-lab verify: --only: no scenario called outside-to-clusterp (did you mean 'outside-to-clusterip'?), nope");
   });
 
   it("'--' ends the options: a file named like an option", async () => {
