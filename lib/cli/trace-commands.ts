@@ -6,7 +6,7 @@ import { PathLimitError } from "../trace/engine.js";
 import { formatDiagnostic } from "../parse/errors.js";
 import { simulationEvents, type TimedConnection } from "../trace/simulate.js";
 import { parseIPv4 } from "../model/address.js";
-import { splitHostPort, type ConnectionSpec, type Protocol } from "../trace/packet.js";
+import { DEFAULT_SOURCE_PORT, splitHostPort, type ConnectionSpec, type Protocol } from "../trace/packet.js";
 import { readArgs, UsageError } from "./args.js";
 import { InputError, inputName, jsonDiagnostics, loadDump, loadJsonFile } from "./io.js";
 import { FORMATS } from "../json/formats.js";
@@ -112,7 +112,7 @@ const simulate: Command = {
         for (const e of events) {
           const o = e.possible[e.chosen];
           out.push({
-            connection: e.connection, verdict: o.verdict, after: o.after, probability: o.probability,
+            connection: connectionJson(e.connection), verdict: o.verdict, after: o.after, probability: o.probability,
             possible: e.possible.map((p) => ({ probability: p.probability, verdict: p.verdict, after: p.after })),
             recent: Object.fromEntries([...e.recent].map(([k, v]) => [k, v])),
           });
@@ -126,6 +126,14 @@ const simulate: Command = {
     }
   },
 };
+
+/** A connection of simulate --json with every key present, whatever the input left out: the defaults filled in, no label or no starting point as null. */
+function connectionJson(c: TimedConnection) {
+  return {
+    time: c.time, label: c.label ?? null, protocol: c.protocol ?? "tcp", src: c.src, sport: c.sport ?? DEFAULT_SOURCE_PORT,
+    dst: c.dst, dport: c.dport, from: c.from ?? null, ctstate: c.ctstate ?? "NEW",
+  };
+}
 
 const nodeContext: Command = {
   name: "node-context",

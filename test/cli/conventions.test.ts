@@ -1,5 +1,6 @@
 // The command line's conventions: parseArgs options with short aliases, --version, every option described, exit statuses (diff as diff(1)).
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { COMMANDS, main } from "../../lib/cli/main.js";
@@ -144,5 +145,27 @@ describe("exit statuses", () => {
     const help = (await run("verify", "--help")).stdout;
     expect(help).toContain("1 errors in the input, 2 wrong usage,\n3 the kernel disagrees with the simulator on some scenario,\n4 the kernel could not be asked");
     expect((await run("verify", WORDPRESS, "--node", NODE, "--scenarios", join(repo, "no-such.json"))).code).toBe(1);
+  });
+});
+
+describe("--json keys", () => {
+  it("simulate gives every connection the same keys, whatever its input left out", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kil-simulate-"));
+    const connections = join(dir, "connections.json");
+    writeFileSync(connections, JSON.stringify([
+      { time: 0, src: "172.16.1.100", dst: "10.254.42.62", dport: 80, label: "client A" },
+      { time: 5, src: "10.253.51.9", sport: 1234, dst: "10.254.0.2", dport: 53, protocol: "udp", from: { interface: "docker0" } },
+    ]));
+    try {
+      const r = await run("simulate", WORDPRESS, "--node", NODE, "--connections", connections, "--json");
+      expect(r.code).toBe(0);
+      const shown = JSON.parse(r.stdout).events.map((e: { connection: unknown }) => e.connection);
+      expect(shown).toEqual([
+        { time: 0, label: "client A", protocol: "tcp", src: "172.16.1.100", sport: 40000, dst: "10.254.42.62", dport: 80, from: null, ctstate: "NEW" },
+        { time: 5, label: null, protocol: "udp", src: "10.253.51.9", sport: 1234, dst: "10.254.0.2", dport: 53, from: { interface: "docker0" }, ctstate: "NEW" },
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
