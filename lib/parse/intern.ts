@@ -12,9 +12,10 @@
  * that say it, which keeps a 10k-Service model tens of megabytes smaller.
  */
 import type { Cidr } from "../model/address.js";
-import type { Negatable } from "../model/dump.js";
-import type { CommentMatch, Match, StatisticRandomMatch } from "../model/matches.js";
+import type { IpHeaderMatch, Negatable } from "../model/dump.js";
+import type { CommentMatch, Match, StatisticRandomMatch, TcpMatch, UdpMatch } from "../model/matches.js";
 import { readCidr, type Read } from "./values.js";
+import type { RawOption } from "./matches.js";
 
 /** The two `{ value, invert }` forms of one shared value, made when first asked for. */
 interface Senses<T> {
@@ -35,6 +36,15 @@ export class Interner {
    * one after the other. A table of every comment would hold tens of thousands that never repeat.
    */
   private lastComment: CommentMatch | null = null;
+  /**
+   * `-m tcp --dport N` (or udp, or `--sport N`) by protocol, side, port and sense: kube-proxy writes one for
+   * every Service port, and its Services share a few dozen port numbers.
+   */
+  private readonly portMatches = new Map<number, TcpMatch | UdpMatch>();
+  /** Headers of one shared option (`-p tcp`, as every DNAT rule of kube-proxy has), by that option's `{ value, invert }`, per option. */
+  private readonly headers = new Map<string, Map<Negatable<unknown>, IpHeaderMatch>>();
+  /** The `{ value, invert }` objects negatable() shares, so a header made of one of them can be shared too. */
+  private readonly sharedNegatables = new Set<Negatable<unknown>>();
 
   /** The first copy of `text` seen in this parse. */
   intern(text: string): string {
@@ -67,7 +77,55 @@ export class Interner {
       if (this.lastComment !== null && this.lastComment.text === m.text) return this.lastComment;
       return (this.lastComment = m);
     }
+    if (m.kind === "tcp" || m.kind === "udp") return this.portMatch(m);
     return m.kind === "statistic" && m.mode === "random" ? this.randomMatch(m) : m;
+  }
+
+  /** A tcp or udp match of one single port (`--dport 443`, or `--sport 53`) read before with the same port, side and sense; else `m`. */
+  private portMatch(m: TcpMatch | UdpMatch): Match {
+    const { sport, dport } = m;
+    const port = dport ?? sport;
+    if (port === undefined || (sport !== undefined && dport !== undefined) || port.value.min !== port.value.max) return m;
+    if (m.kind === "tcp" && (m.flags !== undefined || m.option !== undefined)) return m;
+    // Port, protocol, side and sense in one small integer.
+    const key = port.value.min * 8 + (m.kind === "tcp" ? 4 : 0) + (dport !== undefined ? 2 : 0) + (port.invert ? 1 : 0);
+    const known = this.portMatches.get(key);
+    if (known !== undefined) return known;
+    this.portMatches.set(key, m);
+    return m;
+  }
+
+  /** A header read before that holds only the same shared option (`-p tcp`); else `ip`, kept for the next rule when it is such a header. */
+  sharedHeader(ip: IpHeaderMatch): IpHeaderMatch {
+    const keys = Object.keys(ip);
+    if (keys.length !== 1) return ip;
+    const value = ip[keys[0] as keyof IpHeaderMatch] as Negatable<unknown>;
+    if (!this.sharedNegatables.has(value)) return ip;
+    let byValue = this.headers.get(keys[0]);
+    if (byValue === undefined) this.headers.set(keys[0], (byValue = new Map()));
+    const known = byValue.get(value);
+    if (known !== undefined) return known;
+    byValue.set(value, ip);
+    return ip;
+  }
+
+  /**
+   * The match made before for a module's options, for the two kinds whose reading costs more than looking
+   * it up: the comment of the rule just before (an endpoint chain's two rules carry the same one), a random
+   * statistic with a probability as written before. null for anything else, which is then built (and
+   * shared by sharedMatch).
+   */
+  matchReadBefore(module: string, options: RawOption[]): Match | null {
+    if (module === "comment") {
+      const last = this.lastComment;
+      return last !== null && options.length === 1 && options[0].args[0].text === last.text ? last : null;
+    }
+    if (module !== "statistic" || options.length !== 2) return null;
+    const mode = options[0].name === "--mode" ? options[0] : options[1];
+    const probability = mode === options[0] ? options[1] : options[0];
+    if (mode.name !== "--mode" || probability.name !== "--probability" || mode.args[0].text !== "random") return null;
+    const senses = this.randomMatches.get(probability.args[0].text);
+    return (probability.invert ? senses?.inverted : senses?.plain) ?? null;
   }
 
   /** `-m statistic --mode random --probability P`: the first match read with this probability as written (and this `!`). */
@@ -85,7 +143,13 @@ export class Interner {
       if (typeof value !== "string") return { value, invert };
       this.senses.set(value, (senses = {}));
     }
-    return invert ? (senses.inverted ??= { value, invert: true }) : (senses.plain ??= { value, invert: false });
+    if (invert) return (senses.inverted ??= this.remember({ value, invert: true }));
+    return (senses.plain ??= this.remember({ value, invert: false }));
+  }
+
+  private remember<T>(negatable: Negatable<T>): Negatable<T> {
+    this.sharedNegatables.add(negatable);
+    return negatable;
   }
 }
 

@@ -39,12 +39,19 @@ export function tokenizeLine(line: string): LexResult {
 }
 
 /**
- * Split a rule line into tokens, writing them over token objects of earlier lines (`reused`, which grows
- * as needed), in a list that is itself reused: the next call empties it. For the parser, which keeps no
- * token once a line is read: a dump of millions of words then needs only as many token objects as its
- * longest line, and no new list per line.
+ * The token objects and the list a parse reuses from line to line: it keeps no token once a line is read,
+ * so a dump of millions of words needs only as many token objects as its longest line, and no new list per
+ * line. One per parse.
  */
-export function tokenizeLineReusing(line: string, reused: Token[]): LexResult {
+export class ReusedTokens {
+  /** Every token object made so far (grown as needed). */
+  readonly objects: Token[] = [];
+  /** The words of the line last split, emptied by the next call. */
+  readonly list: Token[] = [];
+}
+
+/** Split a rule line into tokens, written over the token objects of earlier lines, in `reused.list`. */
+export function tokenizeLineReusing(line: string, reused: ReusedTokens): LexResult {
   return scanWords(line, reused);
 }
 
@@ -56,11 +63,9 @@ export function emptyList(list: unknown[]): void {
   while (list.length > 0) list.pop();
 }
 
-/** The list the reusing tokenizer returns, emptied for each line (its words are the reused token objects). */
-const REUSED_LIST: Token[] = [];
-
-function scanWords(line: string, reused: Token[] | null): LexResult {
-  const tokens: Token[] = reused !== null ? REUSED_LIST : [];
+function scanWords(line: string, reusing: ReusedTokens | null): LexResult {
+  const tokens: Token[] = reusing !== null ? reusing.list : [];
+  const reused = reusing !== null ? reusing.objects : null;
   emptyList(tokens);
   const n = line.length;
   let i = 0;

@@ -5,14 +5,15 @@
  * follows them, so the formatter can print everything back.
  */
 import { diagnosticCode } from "./codes.js";
-import type { Chain, Counters, Diagnostic, Dump, Extra, Negatable, Policy, Rule, Table, TableName } from "../model/dump.js";
+import type { Chain, Counters, Diagnostic, Dump, Extra, IpHeaderMatch, Negatable, Policy, Rule, Table, TableName } from "../model/dump.js";
 import type { JumpTarget } from "../model/targets.js";
 import type { Match } from "../model/matches.js";
 import { BUILTIN_CHAINS, MAX_CHAIN_NAME_LENGTH, isBuiltinChain, isTableName } from "../model/tables.js";
 import { sameRule } from "../model/same-rule.js";
-import { tokenizeLineReusing, utf8Length, type Token } from "./lexer.js";
+import { ReusedTokens, tokenizeLineReusing, utf8Length, type Token } from "./lexer.js";
 import { counterNumber, unsignedLongLong, type Read } from "./values.js";
-import { readRuleParts, type RuleContext, type RuleProblem } from "./rule.js";
+import { RulePools, readRuleParts, type RuleContext, type RuleProblem } from "./rule.js";
+import type { RawOption } from "./matches.js";
 import { Interner } from "./intern.js";
 import type { Cidr } from "../model/address.js";
 import { IPVS_MESSAGE, looksLikeIpvsMode, recognizeForeignInput } from "./recognize.js";
@@ -43,6 +44,8 @@ interface OpenTable {
   /** The chain the last rule went to: iptables-save writes a chain's rules together, so most look-ups are this one. */
   last: Chain | null;
   scope: RuleScope;
+  /** The token objects each line's words are written into (one set per parse). */
+  tokens: ReusedTokens;
 }
 
 const COUNTERS = /^\[([0-9]+):([0-9]+)\]$/;
@@ -53,8 +56,6 @@ export const MAX_RULE_WORDS = 251;
 const NO_EXTRAS: Extra[] = Object.freeze([]) as unknown as Extra[];
 /** `[0:0]`, what every user chain of a dump carries: one shared value (counters are replaced, never changed in place). */
 const ZERO_COUNTERS: Counters = { packets: "0", bytes: "0" };
-/** Token objects the parser writes each line's words into (it keeps none once a line is read; JavaScript runs one parse at a time). */
-const REUSED_TOKENS: Token[] = [];
 /** Commands that name a chain right after them. */
 const NEEDS_CHAIN = new Set(["-A", "--append", "-I", "--insert", "-R", "--replace", "-D", "--delete", "-N", "--new-chain", "-P", "--policy"]);
 
@@ -110,6 +111,8 @@ export function parseDump(text: string, options: ParseOptions = {}): ParseResult
     },
   };
   const strings = new Interner();
+  const pools = new RulePools();
+  const tokens = new ReusedTokens();
   // Inside an unknown table every line up to its COMMIT is kept without further errors.
   let skipping = false;
 
@@ -188,7 +191,7 @@ export function parseDump(text: string, options: ParseOptions = {}): ParseResult
       const table: Table = { name, line: lineNo, leading: takePending(), chains: [], commit: null };
       dump.tables.push(table);
       const chains = new Map<string, Chain>();
-      open = { table, chains, last: null, scope: new RuleScope(name, chains, strings) };
+      open = { table, chains, last: null, scope: new RuleScope(name, chains, strings, pools), tokens };
       continue;
     }
     if (line === "COMMIT" && nul < 0 && !cr) {
@@ -417,7 +420,7 @@ interface ExtraLines {
 
 /** Read a rule line or one of the other commands iptables-restore accepts (-I, -R, -D, -N, -X, -F, -Z, -P). */
 function readStatement(open: OpenTable, line: string, lineNo: number, extras: ExtraLines, report: Report, withCounters: boolean): boolean {
-  const words = readCommandWords(line, lineNo, report, withCounters);
+  const words = readCommandWords(line, lineNo, open.tokens, report, withCounters);
   if (!words) return false;
   const { tokens, counters } = words;
   const cmd = tokens[0];
@@ -446,7 +449,7 @@ function readStatement(open: OpenTable, line: string, lineNo: number, extras: Ex
 }
 
 /** The `[packets:bytes]` at the start of the line, if any, and the line's words, within iptables-restore's limits. */
-function readCommandWords(line: string, lineNo: number, report: Report, withCounters: boolean): { tokens: Token[]; counters: Counters | null } | null {
+function readCommandWords(line: string, lineNo: number, reused: ReusedTokens, report: Report, withCounters: boolean): { tokens: Token[]; counters: Counters | null } | null {
   // `[packets:bytes]` only at the very start of the line; iptables-restore reads the rule from just after the `]`.
   let counters: Counters | null = null;
   let from = 0;
@@ -456,7 +459,7 @@ function readCommandWords(line: string, lineNo: number, report: Report, withCoun
     counters = rc.counters;
     from = rc.end;
   }
-  const lexed = tokenizeLineReusing(from === 0 ? line : " ".repeat(from) + line.slice(from), REUSED_TOKENS);
+  const lexed = tokenizeLineReusing(from === 0 ? line : " ".repeat(from) + line.slice(from), reused);
   if (!lexed.ok) {
     report(lineNo, lexed.column, lexed.message);
     return null;
@@ -635,6 +638,7 @@ function deleteOrFlushChains(s: Statement): boolean {
     s.extras.giveBack(chain.leading);
     open.chains.delete(name);
     open.last = null;
+    open.scope.forgetJumps();
   }
   // Nothing of this line stays in the model; comments above it go to the next statement.
   return true;
@@ -680,8 +684,15 @@ function setPolicy(s: Statement): boolean {
   return true;
 }
 
-/** How many jump targets a table's reader keeps for sharing (RuleScope.recentJumps). */
+/** How many chains a table's reader keeps at hand for the jumps that name them (RuleScope.recentJumps). */
 const RECENT_JUMPS = 4;
+
+/** A chain a rule jumped to, with the `-j` and `-g` targets made for it (a jump holds nothing else, so every rule that makes it can share it). */
+interface JumpedTo {
+  chain: Chain;
+  jump: JumpTarget | null;
+  goto: JumpTarget | null;
+}
 
 /** The rule reader's view of a table being read: one per table, updated for each rule. */
 class RuleScope implements RuleContext {
@@ -690,15 +701,27 @@ class RuleScope implements RuleContext {
   /** The chain the last hasChain() found: its name string is then shared with the jump that named it. */
   declared: Chain | undefined = undefined;
   /**
-   * The targets of the last few jumps made. Half the rules of a kube-proxy dump jump to KUBE-MARK-MASQ, which
-   * so always stays here; most other chains are jumped to once or twice, where a table of every chain would
-   * cost more than the objects it shares.
+   * The chains jumped to last, newest first. Half the rules of a kube-proxy dump jump to KUBE-MARK-MASQ, which
+   * so always stays here and is found by comparing names (of another length, most often: no character is
+   * read) instead of probing the table of every chain; most other chains are jumped to once or twice, where
+   * a table of every jump target would cost more than the objects it shares.
    */
-  private readonly recentJumps: JumpTarget[] = [];
-  constructor(readonly table: TableName, private readonly chains: Map<string, Chain>, private readonly strings: Interner) {}
+  private recentJumps: JumpedTo[] = [];
+  constructor(readonly table: TableName, private readonly chains: Map<string, Chain>, private readonly strings: Interner, readonly pools: RulePools) {}
 
   hasChain(name: string): boolean {
+    const recent = this.recentJumps;
+    for (let k = 0; k < recent.length; k++) {
+      if (recent[k].chain.name !== name) continue;
+      this.declared = recent[k].chain;
+      return true;
+    }
     return (this.declared = this.chains.get(name)) !== undefined && !isBuiltinChain(this.table, name);
+  }
+
+  /** Forget the chains jumped to (one of them was deleted). */
+  forgetJumps(): void {
+    this.recentJumps = [];
   }
 
   intern(text: string): string {
@@ -717,15 +740,30 @@ class RuleScope implements RuleContext {
     return this.strings.sharedMatch(m);
   }
 
-  /** The one `-j CHAIN` (or `-g CHAIN`) target of each declared chain: a jump holds nothing else, so every rule that makes it can share it. */
+  sharedHeader(ip: IpHeaderMatch): IpHeaderMatch {
+    return this.strings.sharedHeader(ip);
+  }
+
+  matchReadBefore(module: string, options: RawOption[]): Match | null {
+    return this.strings.matchReadBefore(module, options);
+  }
+
+  /** The one `-j CHAIN` (or `-g CHAIN`) target of a user chain, kept while the chain is among the last few jumped to. */
   jumpTo(chain: Chain, goto: boolean): JumpTarget {
     const recent = this.recentJumps;
-    // The chain's name string is the one the targets were made with: comparing it is comparing identity.
-    for (const target of recent) if (target.chain === chain.name && target.goto === goto) return target;
-    const target: JumpTarget = { kind: "jump", chain: chain.name, goto };
-    if (recent.length === RECENT_JUMPS) recent.pop();
-    recent.unshift(target);
-    return target;
+    let at = 0;
+    while (at < recent.length && recent[at].chain !== chain) at++;
+    let entry = recent[at];
+    if (entry === undefined) {
+      entry = { chain, jump: null, goto: null };
+      if (recent.length < RECENT_JUMPS) recent.push(entry);
+      at = recent.length - 1;
+    }
+    // Newest first: the entries before it move down one place (the oldest falls off when a new one comes).
+    for (let k = at; k > 0; k--) recent[k] = recent[k - 1];
+    recent[0] = entry;
+    if (goto) return (entry.goto ??= { kind: "jump", chain: chain.name, goto: true });
+    return (entry.jump ??= { kind: "jump", chain: chain.name, goto: false });
   }
 }
 

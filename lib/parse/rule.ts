@@ -35,8 +35,14 @@ export interface RuleContext {
   cidr(text: string): Read<Cidr>;
   /** `{ value, invert }` shared by every rule that says the same of a value shared by intern() or cidr(). */
   negatable<T>(value: T, invert: boolean): Negatable<T>;
-  /** A match read before with the same meaning, for the kinds that repeat through a dump (comments, random statistics); else `m`. */
+  /** A match read before with the same meaning, for the kinds that repeat through a dump (comments, random statistics, single ports); else `m`. */
   sharedMatch(m: Match): Match;
+  /** The match the parse made before for these words, when it keeps one (the comment just before, a random statistic by its probability as written); else null. */
+  matchReadBefore(module: string, options: RawOption[]): Match | null;
+  /** A header read before that holds only the same shared option (`-p tcp`), or `ip` itself. */
+  sharedHeader(ip: IpHeaderMatch): IpHeaderMatch;
+  /** The builders and options the reader reuses from rule to rule (one set per parse). */
+  pools: RulePools;
 }
 
 /** The typed parts of a rule line (everything after `-A CHAIN`). */
@@ -111,32 +117,36 @@ function sourceText(line: string, tokens: Token[]): string {
   return tokens.map((t) => line.slice(t.start, t.end)).join(" ");
 }
 
-/*
+/**
  * Builders and options live only while one rule is read (the readers copy what they keep out of them), and
  * a kube-proxy rule makes three or four of each: they are taken from these pools, which every rule starts
  * again from the beginning, instead of being made and dropped 600 000 times on a 10k-Service dump. Their
- * lists are emptied, not replaced, so they keep their room too. JavaScript runs one parse at a time.
+ * lists are emptied, not replaced, so they keep their room too. One set per parse, so two parses (a reader
+ * of the model that parses again, a generator that calls back) never share them.
  */
-const BUILDER_POOL: Builder[] = [];
-const OPTION_POOL: RawOption[] = [];
-/** The builders of the rule being read (Reading.builders), and the matches built from them before they are copied out. */
-const RULE_BUILDERS: Builder[] = [];
-const BUILT_MATCHES: Match[] = [];
-let buildersTaken = 0;
-let optionsTaken = 0;
-
-/** Start a rule: every pooled builder and option is free again. */
-function releasePools(): void {
+export class RulePools {
+  readonly builders: Builder[] = [];
+  readonly options: RawOption[] = [];
+  /** The builders of the rule being read (Reading.builders), and the matches built from them before they are copied out. */
+  readonly ruleBuilders: Builder[] = [];
+  readonly builtMatches: Match[] = [];
   buildersTaken = 0;
   optionsTaken = 0;
-  emptyList(RULE_BUILDERS);
+
+  /** Start a rule: every pooled builder and option is free again. */
+  release(): void {
+    this.buildersTaken = 0;
+    this.optionsTaken = 0;
+    emptyList(this.ruleBuilders);
+  }
 }
 
-function newBuilder(name: string, reader: MatchReader | TargetReader | null, isTarget: boolean, goto: boolean, implicit: boolean, unsupported: string | null): Builder {
-  const b = BUILDER_POOL[buildersTaken++];
+function newBuilder(r: Reading, name: string, reader: MatchReader | TargetReader | null, isTarget: boolean, goto: boolean, implicit: boolean, unsupported: string | null): Builder {
+  const pools = r.ctx.pools;
+  const b = pools.builders[pools.buildersTaken++];
   if (b === undefined) {
     const made: Builder = { name, reader, tokens: [], options: [], unsupported, isTarget, goto, implicit };
-    BUILDER_POOL.push(made);
+    pools.builders.push(made);
     return made;
   }
   b.name = name;
@@ -150,11 +160,12 @@ function newBuilder(name: string, reader: MatchReader | TargetReader | null, isT
   return b;
 }
 
-function newOption(name: string, invert: boolean, token: Token): RawOption {
-  const o = OPTION_POOL[optionsTaken++];
+function newOption(r: Reading, name: string, invert: boolean, token: Token): RawOption {
+  const pools = r.ctx.pools;
+  const o = pools.options[pools.optionsTaken++];
   if (o === undefined) {
     const made: RawOption = { name, invert, args: [], token };
-    OPTION_POOL.push(made);
+    pools.options.push(made);
     return made;
   }
   o.name = name;
@@ -200,8 +211,8 @@ function isBang(t: Token): boolean {
  * target is built from its options (buildMatches, buildTarget).
  */
 export function readRuleParts(tokens: Token[], from: number, ctx: RuleContext, problems: RuleProblem[]): RuleParts | null {
-  releasePools();
-  const r: Reading = { tokens, ctx, problems, ip: NO_HEADER_OPTIONS, counters: null, builders: RULE_BUILDERS, target: null, last: null, invert: null, failed: false };
+  ctx.pools.release();
+  const r: Reading = { tokens, ctx, problems, ip: NO_HEADER_OPTIONS, counters: null, builders: ctx.pools.ruleBuilders, target: null, last: null, invert: null, failed: false };
   let i = from;
   while (i < tokens.length && !r.failed) i = readWord(r, i);
   if (!r.failed && r.invert) fail(r, r.invert, "'!' at the end of the rule: expected an option after it");
@@ -211,7 +222,7 @@ export function readRuleParts(tokens: Token[], from: number, ctx: RuleContext, p
   const target = r.target ? buildTarget(r, r.target) : null;
   if (target) checkTargetProtocol(target, r.ip, r.target!, (t, message) => fail(r, t, message));
   if (r.failed) return null;
-  return { counters: r.counters, ip: r.ip, matches, target };
+  return { counters: r.counters, ip: r.ip === NO_HEADER_OPTIONS ? r.ip : ctx.sharedHeader(r.ip), matches, target };
 }
 
 /**
@@ -260,7 +271,7 @@ function readPartName(r: Reading, i: number, generic: "match" | "jump" | "goto")
   const name = nameTok.text;
   if (generic === "match") {
     const reader = MATCHES.get(name) ?? null;
-    const b = (r.last = newBuilder(reader ? MATCH_NAMES.get(name)! : r.ctx.intern(name), reader, false, false, false, reader ? null : `match module '${name}' is not modelled`));
+    const b = (r.last = newBuilder(r, reader ? MATCH_NAMES.get(name)! : r.ctx.intern(name), reader, false, false, false, reader ? null : `match module '${name}' is not modelled`));
     b.tokens.push(t, nameTok);
     r.builders.push(b);
     return i + 2;
@@ -270,7 +281,7 @@ function readPartName(r: Reading, i: number, generic: "match" | "jump" | "goto")
     return i;
   }
   const reader = generic === "jump" ? TARGETS.get(name) ?? null : null;
-  r.target = r.last = newBuilder(name, reader, true, generic === "goto", false, null);
+  r.target = r.last = newBuilder(r, name, reader, true, generic === "goto", false, null);
   r.target.tokens.push(t, nameTok);
   return i + 2;
 }
@@ -388,7 +399,7 @@ function readModuleOption(r: Reading, i: number): number {
   // An option nobody models: keep it with the part it belongs to, verbatim.
   let keeper = cur;
   if (!keeper) {
-    keeper = r.last = newBuilder("", null, false, false, false, null);
+    keeper = r.last = newBuilder(r, "", null, false, false, false, null);
     r.builders.push(keeper);
   }
   keeper.unsupported ??= keeper.name
@@ -428,7 +439,7 @@ function optionOwner(r: Reading, word: string): { owner: Builder; name: string }
   const reader = MATCHES.get(proto);
   const name = reader ? canonicalOption(reader, word) : undefined;
   if (!reader || !name || r.builders.some((b) => b.name === proto)) return null;
-  const owner = newBuilder(proto, reader, false, false, true, null);
+  const owner = newBuilder(r, proto, reader, false, false, true, null);
   r.builders.push(owner);
   return { owner, name };
 }
@@ -450,7 +461,7 @@ function giveOption(r: Reading, i: number, owner: Builder, name: string, inv: To
     fail(r, t, `${t.text} given twice in ${owner.isTarget ? owner.name : `-m ${owner.name}`}: expected at most one`);
     return i;
   }
-  const option = newOption(name, inv !== null, t);
+  const option = newOption(r, name, inv !== null, t);
   owner.options.push(option);
   if (inv) owner.tokens.push(inv);
   owner.tokens.push(t);
@@ -478,13 +489,19 @@ function checkDscp(r: Reading): void {
 
 /** Build each match module from its options; an unmodelled one is kept as written, with a warning. */
 function buildMatches(r: Reading): Match[] {
-  const matches = BUILT_MATCHES;
+  const matches = r.ctx.pools.builtMatches;
   emptyList(matches);
   for (const b of r.builders) {
     if (b.unsupported !== null || b.reader === null) {
       const reason = b.unsupported ?? `match module '${b.name}' is not modelled`;
       matches.push({ kind: "unsupported", module: b.name, text: r.ctx.intern(sourceText(r.ctx.line, b.tokens)), reason });
       warn(r, b.tokens[0], `kept but not modelled: ${reason}`);
+      continue;
+    }
+    // What most rules of a kube-proxy dump repeat is found without building it again.
+    const known = r.ctx.matchReadBefore(b.name, b.options);
+    if (known !== null) {
+      matches.push(known);
       continue;
     }
     const m = (b.reader as MatchReader).build(b.options);

@@ -96,25 +96,29 @@ const connmark: TargetReader = {
   },
 };
 
+/** The first two `-`-separated parts of `text` from `from` to `to`, as `split("-")` gives them (`b` undefined without a dash). */
+function dashParts(text: string, from: number, to: number): { a: string; b: string | undefined } {
+  const dash = text.indexOf("-", from);
+  if (dash < 0 || dash >= to) return { a: text.slice(from, to), b: undefined };
+  const next = text.indexOf("-", dash + 1);
+  return { a: text.slice(from, dash), b: text.slice(dash + 1, next < 0 || next >= to ? to : next) };
+}
+
 function readRange(text: string, token: Token, allowIp: boolean): NatRange | BuildError {
-  // ip[-ip][:port[-port]]
+  // ip[-ip][:port[-port]], read by offsets: every DNAT rule of a kube-proxy dump has one.
   const range: NatRange = {};
-  let ipPart = text, portPart: string | undefined;
   const colon = text.indexOf(":");
-  if (colon >= 0) {
-    ipPart = text.slice(0, colon);
-    portPart = text.slice(colon + 1);
-  }
-  if (ipPart.length > 0) {
+  const ipEnd = colon < 0 ? text.length : colon;
+  if (ipEnd > 0) {
     if (!allowIp) return err(`expected ports, got '${text}'`, token);
-    const [lo, hi] = ipPart.split("-");
+    const { a: lo, b: hi } = dashParts(text, 0, ipEnd);
     if (parseIPv4(lo) === null) return err(`expected IP[-IP][:PORT[-PORT]], got '${text}'`, token);
     if (hi !== undefined && parseIPv4(hi) === null) return err(`expected IP[-IP][:PORT[-PORT]], got '${text}'`, token);
     range.minIp = lo;
     range.maxIp = hi ?? lo;
   }
-  if (portPart !== undefined) {
-    const [lo, hi] = portPart.split("-");
+  if (colon >= 0) {
+    const { a: lo, b: hi } = dashParts(text, colon + 1, text.length);
     const a = readPort(lo), b = hi === undefined ? a : readPort(hi);
     if (!a.ok) return err(a.message, token);
     if (!b.ok) return err(b.message, token);

@@ -36,11 +36,29 @@ export function readProtocol(text: string): Read<number> {
  * else decimal; an optional `+`, never `-`), every character used. null when it is not a number.
  */
 export function strtoui(text: string): number | null {
+  const plain = plainDecimal(text);
+  if (plain >= 0) return plain;
   const m = /^\+?(?:0[xX]([0-9a-fA-F]+)|0([0-7]*)|([1-9][0-9]*))$/.exec(text);
   if (!m) return null;
   if (m[1] !== undefined) return parseInt(m[1], 16);
   if (m[2] !== undefined) return m[2] === "" ? 0 : parseInt(m[2], 8);
   return Number(m[3]);
+}
+
+/**
+ * A word of 1 to 9 decimal digits without a leading zero (or `0` itself), as ports and most numbers of a
+ * dump are written: its value, read without a pattern; -1 for anything else.
+ */
+function plainDecimal(text: string): number {
+  const n = text.length;
+  if (n === 0 || n > 9 || (n > 1 && text.charCodeAt(0) === 48 /* 0 */)) return -1;
+  let value = 0;
+  for (let i = 0; i < n; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    value = value * 10 + d;
+  }
+  return value;
 }
 
 /** A decimal number as strtoull keeps it: modulo 2^64 when negative, 2^64-1 when too large. */

@@ -13,8 +13,16 @@ const rules = [
   "-A KUBE-SEP-A -p tcp -m comment --comment ns/a:dns -m tcp -j DNAT --to-destination 10.244.1.2:53",
   "-A KUBE-SEP-B -p tcp -m comment --comment ns/a:dns -m tcp -j DNAT --to-destination 10.244.1.3:53",
   "-A KUBE-SEP-C -g KUBE-MARK-MASQ",
+  "-A KUBE-SVC-C -d 10.96.0.12/32 -p udp -m udp --dport 53 -j KUBE-SEP-C",
+  "-A KUBE-SVC-C -d 10.96.0.12/32 -p tcp -m tcp --dport 54 -j KUBE-SEP-C",
+  "-A KUBE-SVC-C -d 10.96.0.12/32 -p tcp -m tcp ! --dport 53 -j KUBE-SEP-C",
+  "-A KUBE-SVC-C -d 10.96.0.12/32 -p tcp -m tcp --sport 53 -j KUBE-SEP-C",
+  "-A KUBE-SVC-C -d 10.96.0.12/32 -p tcp -m tcp --dport 53:54 -j KUBE-SEP-C",
+  "-A KUBE-SVC-C -p tcp -m tcp --dport 53 --syn -j KUBE-SEP-C",
+  "-A KUBE-SVC-C ! -p tcp -j KUBE-SEP-C",
+  "-A KUBE-SVC-C -p udp -j KUBE-SEP-C",
 ];
-const chains = ["KUBE-MARK-MASQ", "KUBE-SVC-A", "KUBE-SVC-B", "KUBE-SEP-A", "KUBE-SEP-B", "KUBE-SEP-C"];
+const chains = ["KUBE-MARK-MASQ", "KUBE-SVC-A", "KUBE-SVC-B", "KUBE-SVC-C", "KUBE-SEP-A", "KUBE-SEP-B", "KUBE-SEP-C"];
 
 describe("values shared by the parse", () => {
   const r = parse(dump(rules, "nat", chains));
@@ -32,6 +40,31 @@ describe("values shared by the parse", () => {
     expect(rule("KUBE-SEP-A", 1).matches[0]).toBe(rule("KUBE-SEP-A", 0).matches[0]);
     expect(rule("KUBE-SEP-A", 1).matches[1]).toBe(rule("KUBE-SEP-B", 0).matches[1]);
     expect(rule("KUBE-SVC-A", 1).ip).toBe(rule("KUBE-SVC-A", 2).ip);
+  });
+
+  it("shares a header of -p alone, and a tcp or udp match of one port", () => {
+    expect(rule("KUBE-SEP-A", 1).ip).toBe(rule("KUBE-SEP-B", 0).ip);
+    expect(rule("KUBE-SEP-A", 1).ip).toEqual({ protocol: { value: "tcp", invert: false } });
+    expect(rule("KUBE-SVC-A", 0).matches[1]).toBe(rule("KUBE-SVC-B", 0).matches[1]);
+    expect(rule("KUBE-SVC-A", 0).matches[1]).toEqual({ kind: "tcp", dport: { value: { min: 53, max: 53 }, invert: false } });
+  });
+
+  it("keeps apart headers and port matches that differ in protocol, port, side, sense, range or flags", () => {
+    const c = (k: number) => rule("KUBE-SVC-C", k);
+    const tcp53 = rule("KUBE-SVC-A", 0).matches[1];
+    expect(c(0).matches[0]).toEqual({ kind: "udp", dport: { value: { min: 53, max: 53 }, invert: false } });
+    expect(c(1).matches[0]).toEqual({ kind: "tcp", dport: { value: { min: 54, max: 54 }, invert: false } });
+    expect(c(2).matches[0]).toEqual({ kind: "tcp", dport: { value: { min: 53, max: 53 }, invert: true } });
+    expect(c(3).matches[0]).toEqual({ kind: "tcp", sport: { value: { min: 53, max: 53 }, invert: false } });
+    expect(c(4).matches[0]).toEqual({ kind: "tcp", dport: { value: { min: 53, max: 54 }, invert: false } });
+    expect(c(5).matches[0]).toEqual({ kind: "tcp", dport: { value: { min: 53, max: 53 }, invert: false }, flags: { value: { mask: 0x17, comp: 0x02 }, invert: false } });
+    for (let k = 0; k <= 5; k++) expect(c(k).matches[0]).not.toBe(tcp53);
+    expect(c(6).ip).toEqual({ protocol: { value: "tcp", invert: true } });
+    expect(c(6).ip).not.toBe(rule("KUBE-SEP-A", 1).ip);
+    expect(c(7).ip).toEqual({ protocol: { value: "udp", invert: false } });
+    expect(c(7).ip).not.toBe(rule("KUBE-SEP-A", 1).ip);
+    // A header with more than the protocol has a rule of its own.
+    expect(c(1).ip).not.toBe(c(2).ip);
   });
 
   it("keeps apart what differs: the sense of a network, a goto from a jump, different comments", () => {
