@@ -21,7 +21,10 @@ export interface Io {
 export interface Command {
   name: string;
   usage: string;
+  /** One line for the list of commands (it fits 80 columns beside the name). */
   summary: string;
+  /** What the command does, for its own --help, when there is more to say than the summary. */
+  description?: string;
   spec: ArgSpec;
   /** The exit statuses, for --help, when they are not the usual ones (STANDARD_EXIT_STATUS). */
   exitStatus?: string;
@@ -67,7 +70,8 @@ function summarize(dump: Dump): string {
 const parse: Command = {
   name: "parse",
   usage: "kube-iptables-lab parse FILE [--json]",
-  summary: "read an iptables-save dump; print a summary per table (or the model as JSON)",
+  summary: "a table-by-table summary of a dump (or its model as JSON)",
+  description: "read an iptables-save dump; print a summary per table (or the model as JSON)",
   spec: { positionals: ["FILE"], switches: ["--json"] },
   run(argv, io) {
     const args = readArgs(argv, this.spec);
@@ -97,7 +101,8 @@ function whyNoServices(dump: Dump): string {
 const servicesCommand: Command = {
   name: "services",
   usage: "kube-iptables-lab services FILE [--json]",
-  summary: "list the Kubernetes Service ports recovered from kube-proxy's chains",
+  summary: "the Service ports recovered from kube-proxy's chains",
+  description: "list the Kubernetes Service ports recovered from kube-proxy's chains",
   spec: { positionals: ["FILE"], switches: ["--json"] },
   run(argv, io) {
     const args = readArgs(argv, this.spec);

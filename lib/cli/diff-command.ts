@@ -10,7 +10,8 @@ import { textTable, type Command } from "./commands.js";
 export const diffCommand: Command = {
   name: "diff",
   usage: "kube-iptables-lab diff OLD NEW [--json]",
-  summary: "compare two dumps: Services added, removed or changed (endpoint shares before and after), and the rules that differ",
+  summary: "the Services and rules that differ between two dumps",
+  description: "compare two dumps: Services added, removed or changed (endpoint shares before and after), and the rules that differ",
   spec: { positionals: ["OLD", "NEW"], switches: ["--json"] },
   exitStatus: "Exit status (as diff(1)): 0 the dumps mean the same (same Services, same rules), 1 they differ, 2 trouble (errors in the input, wrong usage).",
   troubleStatus: 2,

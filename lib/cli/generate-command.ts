@@ -28,7 +28,8 @@ const FLAGS: Record<string, string> = {
 export const GENERATE_COMMAND: Command = {
   name: "generate",
   usage: "kube-iptables-lab generate --services N [--endpoints-max M] [--seed S] [--style 2018|modern|nftables] [--affinity-share F] [--nodeports K] [--empty-share F] [--cluster-cidr CIDR] [--service-cidr CIDR] [--node-ip IP] [--node-out NODE.json]",
-  summary: "print a realistic kube-proxy iptables-save dump with N service ports, or with --style nftables the nft transaction of its nftables mode (same seed, same output)",
+  summary: "a realistic kube-proxy dump of N service ports (seeded)",
+  description: "print a realistic kube-proxy iptables-save dump with N service ports, or with --style nftables the nft transaction of its nftables mode (same seed, same output)",
   spec: {
     positionals: [],
     values: [

@@ -9,7 +9,8 @@ import type { Command } from "./commands.js";
 export const lintCommand: Command = {
   name: "lint",
   usage: "kube-iptables-lab lint DUMP [--json]",
-  summary: "find what does nothing: chains never jumped to or unreachable, empty chains, rules an earlier rule always decides, marks set but never read (and read but never set)",
+  summary: "what does nothing: unused chains, dead rules, unread marks",
+  description: "find what does nothing: chains never jumped to or unreachable, empty chains, rules an earlier rule always decides, marks set but never read (and read but never set)",
   spec: { positionals: ["DUMP"], switches: ["--json"] },
   run(argv, io) {
     const args = readArgs(argv, this.spec);

@@ -23,12 +23,16 @@ function help(): string {
     "",
     "examples (from the kit's folder):",
     "  kube-iptables-lab services data/wordpress/iptables-save.txt",
-    "  kube-iptables-lab trace data/wordpress/iptables-save.txt --node data/wordpress/node.json -s 172.16.1.100 -d 10.254.42.62:80",
+    "  kube-iptables-lab trace data/wordpress/iptables-save.txt \\",
+    "      --node data/wordpress/node.json -s 172.16.1.100 -d 10.254.42.62:80",
     "  sudo iptables-save | kube-iptables-lab services -",
     "",
-    "Run 'kube-iptables-lab COMMAND --help' (or 'kube-iptables-lab help COMMAND') for a command's options; 'kube-iptables-lab --version' prints the version.",
-    `${STANDARD_EXIT_STATUS} diff: 0 same, 1 different, 2 trouble, as diff(1).`,
-    `verify: ${VERIFY_STATUS.disagrees} when the kernel disagrees with the simulator, ${VERIFY_STATUS.noKernel} when the kernel could not be asked.`,
+    "'kube-iptables-lab COMMAND --help' or 'help COMMAND': a command's options.",
+    "'kube-iptables-lab --version': the version.",
+    "",
+    STANDARD_EXIT_STATUS,
+    "diff: 0 same, 1 different, 2 trouble, as diff(1).",
+    `verify: ${VERIFY_STATUS.disagrees} the kernel disagrees with the simulator, ${VERIFY_STATUS.noKernel} it could not be asked.`,
   ].join("\n");
 }
 
@@ -87,7 +91,7 @@ export function main(argv: string[], channels: Io): number | Promise<number> {
 
 /** A command's --help: its usage, what it does, its options and its exit statuses. */
 function commandHelp(command: AnyCommand): string {
-  return `usage: ${command.usage}\n\n${command.summary}\n\n${optionsHelp(command.spec)}\n\n${command.exitStatus ?? STANDARD_EXIT_STATUS}`;
+  return `usage: ${command.usage}\n\n${command.description ?? command.summary}\n\n${optionsHelp(command.spec)}\n\n${command.exitStatus ?? STANDARD_EXIT_STATUS}`;
 }
 
 /** The same channels with terminal controls from a dump shown escaped (standard output kept byte for byte off a terminal when asked). */

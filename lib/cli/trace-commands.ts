@@ -36,7 +36,8 @@ function hostPort(text: string, flag: string, needPort: boolean): { ip: string; 
 const trace: Command = {
   name: "trace",
   usage: "kube-iptables-lab trace DUMP --node NODE.json --src IP[:PORT] --dst IP:PORT [--proto tcp|udp|sctp] [--in IFACE | --local] [--json]",
-  summary: "every way a new connection can go through the node: outcomes, exact probabilities, rules, NAT",
+  summary: "every way a new connection goes through the node, exact odds",
+  description: "every way a new connection can go through the node: outcomes, exact probabilities, rules, NAT",
   spec: {
     positionals: ["DUMP"], values: ["--node", "--src", "--dst", "--proto", "--in"], switches: ["--local", "--json"],
     help: {
@@ -86,7 +87,8 @@ function pathLimitReported(e: unknown, io: { err(s: string): void }): number {
 const simulate: Command = {
   name: "simulate",
   usage: "kube-iptables-lab simulate DUMP --node NODE.json --connections FILE.json [--seed N] [--json]",
-  summary: "run a sequence of connections over time, carrying affinity lists and conntrack between them",
+  summary: "connections over time, carrying affinity lists and conntrack",
+  description: "run a sequence of connections over time, carrying affinity lists and conntrack between them",
   spec: {
     positionals: ["DUMP"], values: ["--node", "--connections", "--seed"], switches: ["--json"],
     help: {
@@ -138,7 +140,8 @@ function connectionJson(c: TimedConnection) {
 const nodeContext: Command = {
   name: "node-context",
   usage: "kube-iptables-lab node-context --addr ADDR.json --route ROUTE.json [--name NAME] [--cluster-cidr CIDR] [--pod-cidr CIDR] [--service-cidr CIDR]",
-  summary: "build a node description from `ip -j addr show` and `ip -j route show` captured on a node",
+  summary: "a node description from `ip -j addr` and `ip -j route` output",
+  description: "build a node description from `ip -j addr show` and `ip -j route show` captured on a node",
   spec: {
     positionals: [], values: ["--addr", "--route", "--name", "--cluster-cidr", "--pod-cidr", "--service-cidr"],
     help: {

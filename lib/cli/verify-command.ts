@@ -13,6 +13,7 @@ export interface AsyncCommand {
   name: string;
   usage: string;
   summary: string;
+  description?: string;
   spec: ArgSpec;
   exitStatus?: string;
   troubleStatus?: number;
@@ -70,7 +71,8 @@ export function agreementTable(results: ScenarioResult[]): string {
 export const verify: AsyncCommand = {
   name: "verify",
   usage: "kube-iptables-lab verify DUMP --node NODE.json --scenarios FILE.json [--only ID[,ID...]] [--json] [--write RESULTS.json]",
-  summary: "run scenarios against the Linux kernel (network namespaces, root) and check the simulator agrees",
+  summary: "run scenarios against the Linux kernel to check the simulator",
+  description: "run scenarios against the Linux kernel (network namespaces, root) and check the simulator agrees",
   spec: {
     positionals: ["DUMP"], values: ["--node", "--scenarios", "--write", "--only"], switches: ["--json"],
     help: {

@@ -54,6 +54,11 @@ describe("--version and --help", () => {
     }
   });
 
+  it("the list of commands fits 80 columns", async () => {
+    const r = await run("--help");
+    expect(r.stdout.split("\n").filter((l) => l.length > 80)).toEqual([]);
+  });
+
   it("'help COMMAND' is 'COMMAND --help', as in git", async () => {
     for (const command of COMMANDS) expect(await run("help", command.name)).toEqual(await run(command.name, "--help"));
     expect((await run("help", "frobnicate")).stdout).toMatch(/^usage: kube-iptables-lab COMMAND \[options\]/);
@@ -63,7 +68,7 @@ describe("--version and --help", () => {
     it(`${command.name} --help describes every option and the exit status`, async () => {
       const r = await run(command.name, "--help");
       expect(r.code).toBe(0);
-      expect(r.stdout.startsWith(`usage: ${command.usage}\n\n${command.summary}\n\noptions:\n`)).toBe(true);
+      expect(r.stdout.startsWith(`usage: ${command.usage}\n\n${command.description ?? command.summary}\n\noptions:\n`)).toBe(true);
       for (const flag of [...(command.spec.values ?? []), ...(command.spec.switches ?? [])]) {
         expect(optionHelp(command.spec, flag)?.text, `${command.name} ${flag}`).toMatch(/\w/);
         expect(r.stdout).toMatch(new RegExp(`\\n  (-\\w, |    )${flag}\\b[^\\n]*  \\S`));

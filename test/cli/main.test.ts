@@ -259,7 +259,7 @@ describe("wrong usage: exit 2 with a usage line", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^usage: kube-iptables-lab COMMAND \[options\]   \(FILE may be - for standard input\)\n\ncommands:\n/);
     for (const name of ["parse", "services", "format"]) expect(r.stdout).toMatch(new RegExp(`\\n  ${name} +\\S`));
-    expect(r.stdout).toContain("Exit status: 0 success, 1 errors in the input, 2 wrong usage. diff: 0 same, 1 different, 2 trouble, as diff(1).\n");
+    expect(r.stdout).toContain("Exit status: 0 success, 1 errors in the input, 2 wrong usage.\ndiff: 0 same, 1 different, 2 trouble, as diff(1).\n");
   });
 });
 
