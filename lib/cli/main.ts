@@ -82,6 +82,8 @@ export function main(argv: string[], channels: Io): number | Promise<number> {
     return command.troubleStatus ?? 1;
   };
   try {
+    // Standard input can be read once: a second "-" would read nothing and be taken for an empty file.
+    if (rest.filter((a) => a === "-" || /^--[a-z-]+=-$/.test(a)).length > 1) throw new UsageError("only one input can be standard input (-)");
     const code = command.run(rest, io);
     return typeof code === "number" ? code : code.catch(failed);
   } catch (e) {

@@ -54,6 +54,14 @@ describe("node dist/cli/bin.js", () => {
     });
   });
 
+  it("takes standard input for one input only: a second '-' would read an empty file", () => {
+    const usage = (command: string) => `kube-iptables-lab ${command}: only one input can be standard input (-)\nusage: ${COMMANDS.find((c) => c.name === command)!.usage}\n`;
+    expect(cli(["diff", "-", "-"], wordpress)).toEqual({ code: 2, stdout: "", stderr: usage("diff") });
+    const node = join(repo, "data/wordpress/node.json");
+    expect(cli(["trace", "-", "--node=-", "-s", "172.16.1.100", "-d", "10.254.42.62:80"], wordpress)).toEqual({ code: 2, stdout: "", stderr: usage("trace") });
+    expect(cli(["trace", "-", "--node", node, "-s", "172.16.1.100", "-d", "10.254.42.62:80"], wordpress).code).toBe(0);
+  });
+
   it("exits 1 on bad input and on a missing file", () => {
     expect(cli(["parse", "-"], "Chain INPUT (policy ACCEPT)\n").code).toBe(1);
     expect(cli(["parse", join(repo, "no-such-file.save")])).toEqual({
