@@ -35,7 +35,7 @@ export type LexResult = { ok: true; tokens: Token[] } | { ok: false; column: num
 
 /** Split a rule line into tokens. */
 export function tokenizeLine(line: string): LexResult {
-  return scanWords(line, null);
+  return scanWords(line, 0, 0, line.length, null);
 }
 
 /**
@@ -50,9 +50,13 @@ export class ReusedTokens {
   readonly list: Token[] = [];
 }
 
-/** Split a rule line into tokens, written over the token objects of earlier lines, in `reused.list`. */
-export function tokenizeLineReusing(line: string, reused: ReusedTokens): LexResult {
-  return scanWords(line, reused);
+/**
+ * Split a rule line into tokens, written over the token objects of earlier lines, in `reused.list`. The line
+ * is `text` from `lineStart` to `lineEnd`, read from `from` on (iptables-restore reads a rule after its
+ * `[counters]`); token offsets count from the line's start.
+ */
+export function tokenizeLineReusing(text: string, lineStart: number, from: number, lineEnd: number, reused: ReusedTokens): LexResult {
+  return scanWords(text, lineStart, lineStart + from, lineEnd, reused);
 }
 
 /**
@@ -63,14 +67,18 @@ export function emptyList(list: unknown[]): void {
   while (list.length > 0) list.pop();
 }
 
-function scanWords(line: string, reusing: ReusedTokens | null): LexResult {
+/**
+ * Split the line of `source` (the line itself, or the whole text it is part of) that starts at `lineStart`,
+ * from `from` to `n`, with offsets counted from the line's start. The parser passes the whole text: codes
+ * read from it directly are cheaper than through a slice of it, and a word's slice of either is the same.
+ */
+function scanWords(source: string, lineStart: number, from: number, n: number, reusing: ReusedTokens | null): LexResult {
   const tokens: Token[] = reusing !== null ? reusing.list : [];
   const reused = reusing !== null ? reusing.objects : null;
   emptyList(tokens);
-  const n = line.length;
-  let i = 0;
+  let i = from;
   while (i < n) {
-    let c = line.charCodeAt(i);
+    let c = source.charCodeAt(i);
     if (c === 32 || c === 9) {
       i++;
       continue;
@@ -80,50 +88,50 @@ function scanWords(line: string, reusing: ReusedTokens | null): LexResult {
     let quoted = false;
     let runStart = i;
     while (i < n) {
-      c = line.charCodeAt(i);
+      c = source.charCodeAt(i);
       if (c === 32 || c === 9) break;
       if (c === 34 /* " */) {
-        text += line.slice(runStart, i);
+        text += source.slice(runStart, i);
         quoted = true;
         const open = i;
         i++;
         let closed = false;
         runStart = i;
         while (i < n) {
-          const q = line.charCodeAt(i);
+          const q = source.charCodeAt(i);
           if (q === 92 /* \ */ && i + 1 < n) {
-            text += line.slice(runStart, i) + line[i + 1];
+            text += source.slice(runStart, i) + source[i + 1];
             i += 2;
             runStart = i;
             continue;
           }
           if (q === 34) {
-            text += line.slice(runStart, i);
+            text += source.slice(runStart, i);
             closed = true;
             i++;
             break;
           }
           i++;
         }
-        if (!closed) return { ok: false, column: open + 1, message: "unterminated quote: expected a closing '\"'" };
+        if (!closed) return { ok: false, column: open - lineStart + 1, message: "unterminated quote: expected a closing '\"'" };
         runStart = i;
         // iptables-restore ends a word at its closing quote.
         break;
       }
       i++;
     }
-    // An unquoted word (most of them) is one slice of the line, with nothing to join.
-    text = quoted ? text + line.slice(runStart, i) : line.slice(start, i);
+    // An unquoted word (most of them) is one slice of the text, with nothing to join.
+    text = quoted ? text + source.slice(runStart, i) : source.slice(start, i);
     if (text.length > MAX_WORD_BYTES / 3 && utf8Length(text) > MAX_WORD_BYTES)
-      return { ok: false, column: start + 1, message: `word of ${utf8Length(text)} bytes: iptables-restore refuses words of more than ${MAX_WORD_BYTES} bytes ("Parameter too long!")` };
+      return { ok: false, column: start - lineStart + 1, message: `word of ${utf8Length(text)} bytes: iptables-restore refuses words of more than ${MAX_WORD_BYTES} bytes ("Parameter too long!")` };
     let token = reused !== null ? reused[tokens.length] : undefined;
     if (token === undefined) {
-      token = { text, start, end: i, quoted };
+      token = { text, start: start - lineStart, end: i - lineStart, quoted };
       if (reused !== null) reused.push(token);
     } else {
       token.text = text;
-      token.start = start;
-      token.end = i;
+      token.start = start - lineStart;
+      token.end = i - lineStart;
       token.quoted = quoted;
     }
     tokens.push(token);

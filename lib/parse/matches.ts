@@ -22,10 +22,12 @@ export interface RawOption {
   token: Token;
 }
 
-/** Why a module could not be built, and where (no token: at the module's name). */
-export interface BuildError {
-  message: string;
-  token: Token | undefined;
+/**
+ * Why a module could not be built, and where (no token: at the module's name). A class, so a reader's result
+ * is told from a match by one instanceof test (an `in` test on matches of every shape is slow).
+ */
+export class BuildError {
+  constructor(readonly message: string, readonly token: Token | undefined) {}
 }
 
 /** A match module reader. */
@@ -46,11 +48,11 @@ function neg<T>(value: T, o: RawOption): Negatable<T> {
 }
 
 function err(message: string, token: Token | undefined): BuildError {
-  return { message, token };
+  return new BuildError(message, token);
 }
 
 function isError(x: unknown): x is BuildError {
-  return typeof x === "object" && x !== null && "message" in x && "token" in x;
+  return x instanceof BuildError;
 }
 
 function portOption(o: RawOption): Negatable<PortRange> | BuildError {
@@ -69,9 +71,9 @@ function readFlags(token: Token): Read<number> {
 }
 
 /** `-m tcp` (udp, sctp) without options, as every DNAT rule of kube-proxy writes it: one shared (never changed) value each. */
-const PLAIN_TCP: Match = { kind: "tcp" };
-const PLAIN_UDP: Match = { kind: "udp" };
-const PLAIN_SCTP: Match = { kind: "sctp" };
+const PLAIN_TCP: Match = Object.freeze({ kind: "tcp" });
+const PLAIN_UDP: Match = Object.freeze({ kind: "udp" });
+const PLAIN_SCTP: Match = Object.freeze({ kind: "sctp" });
 
 const PORT_ALIASES = { "--source-port": "--sport", "--destination-port": "--dport" };
 

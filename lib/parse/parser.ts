@@ -55,7 +55,7 @@ export const MAX_LINE_BYTES = 10239;
 export const MAX_RULE_WORDS = 251;
 const NO_EXTRAS: Extra[] = Object.freeze([]) as unknown as Extra[];
 /** `[0:0]`, what every user chain of a dump carries: one shared value (counters are replaced, never changed in place). */
-const ZERO_COUNTERS: Counters = { packets: "0", bytes: "0" };
+const ZERO_COUNTERS: Counters = Object.freeze({ packets: "0", bytes: "0" });
 /** Commands that name a chain right after them. */
 const NEEDS_CHAIN = new Set(["-A", "--append", "-I", "--insert", "-R", "--replace", "-D", "--delete", "-N", "--new-chain", "-P", "--policy"]);
 
@@ -227,7 +227,10 @@ export function parseDump(text: string, options: ParseOptions = {}): ParseResult
       }
       // A '\r' stays at the end of the last word, as for iptables: a number or a comment may still take it.
       const shown: Report = cr ? (l, c, m, severity) => report(l, c, m.replace(/\r/g, "\\r"), severity) : report;
-      const read = readStatement(open, cr ? `${line}\r` : line, lineNo, extras, shown, options.counters ?? false);
+      // The words are read from the dump's text itself where the statement is exactly its line (no NUL cut it).
+      const statement = cr ? `${line}\r` : line;
+      const inText = !cr || nul < 0;
+      const read = readStatement(open, statement, inText ? text : statement, inText ? at : 0, lineNo, extras, shown, options.counters ?? false);
       if (!read && cr) reportCr(lineNo, line.length + 1, "iptables reads the last word of this line with '\\r' at its end");
       if (!read) keep(lineNo, full);
       continue;
@@ -419,8 +422,8 @@ interface ExtraLines {
 }
 
 /** Read a rule line or one of the other commands iptables-restore accepts (-I, -R, -D, -N, -X, -F, -Z, -P). */
-function readStatement(open: OpenTable, line: string, lineNo: number, extras: ExtraLines, report: Report, withCounters: boolean): boolean {
-  const words = readCommandWords(line, lineNo, open.tokens, report, withCounters);
+function readStatement(open: OpenTable, line: string, text: string, lineStart: number, lineNo: number, extras: ExtraLines, report: Report, withCounters: boolean): boolean {
+  const words = readCommandWords(line, text, lineStart, lineNo, open.tokens, report, withCounters);
   if (!words) return false;
   const { tokens, counters } = words;
   const cmd = tokens[0];
@@ -448,8 +451,8 @@ function readStatement(open: OpenTable, line: string, lineNo: number, extras: Ex
   }
 }
 
-/** The `[packets:bytes]` at the start of the line, if any, and the line's words, within iptables-restore's limits. */
-function readCommandWords(line: string, lineNo: number, reused: ReusedTokens, report: Report, withCounters: boolean): { tokens: Token[]; counters: Counters | null } | null {
+/** The `[packets:bytes]` at the start of the line, if any, and the line's words, within iptables-restore's limits. The line is `text` from `lineStart` on. */
+function readCommandWords(line: string, text: string, lineStart: number, lineNo: number, reused: ReusedTokens, report: Report, withCounters: boolean): { tokens: Token[]; counters: Counters | null } | null {
   // `[packets:bytes]` only at the very start of the line; iptables-restore reads the rule from just after the `]`.
   let counters: Counters | null = null;
   let from = 0;
@@ -459,7 +462,7 @@ function readCommandWords(line: string, lineNo: number, reused: ReusedTokens, re
     counters = rc.counters;
     from = rc.end;
   }
-  const lexed = tokenizeLineReusing(from === 0 ? line : " ".repeat(from) + line.slice(from), reused);
+  const lexed = tokenizeLineReusing(text, lineStart, from, lineStart + line.length, reused);
   if (!lexed.ok) {
     report(lineNo, lexed.column, lexed.message);
     return null;
@@ -762,8 +765,8 @@ class RuleScope implements RuleContext {
     // Newest first: the entries before it move down one place (the oldest falls off when a new one comes).
     for (let k = at; k > 0; k--) recent[k] = recent[k - 1];
     recent[0] = entry;
-    if (goto) return (entry.goto ??= { kind: "jump", chain: chain.name, goto: true });
-    return (entry.jump ??= { kind: "jump", chain: chain.name, goto: false });
+    if (goto) return (entry.goto ??= Object.freeze({ kind: "jump", chain: chain.name, goto: true }));
+    return (entry.jump ??= Object.freeze({ kind: "jump", chain: chain.name, goto: false }));
   }
 }
 

@@ -9,7 +9,7 @@ import type { Match } from "../model/matches.js";
 import type { Target } from "../model/targets.js";
 import { isBuiltinChain } from "../model/tables.js";
 import { emptyList, type Token } from "./lexer.js";
-import { MATCH_READERS, MAX_COMMENT_LENGTH, isBuildError, type MatchReader, type RawOption } from "./matches.js";
+import { BuildError, MATCH_READERS, MAX_COMMENT_LENGTH, isBuildError, type MatchReader, type RawOption } from "./matches.js";
 import { utf8Length } from "../math/utf8.js";
 import { KNOWN_UNMODELLED_TARGETS, TARGET_READERS, type TargetReader } from "./targets.js";
 import { protocolName } from "../model/protocols.js";
@@ -551,7 +551,7 @@ function buildTarget(r: Reading, t: Builder): Target | null {
   }
   if (t.reader) {
     const built = (t.reader as TargetReader).build(t.options, t.name);
-    if ("message" in built && "token" in built) {
+    if (built instanceof BuildError) {
       fail(r, built.token ?? here, built.message);
       return null;
     }

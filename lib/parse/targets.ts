@@ -3,7 +3,7 @@
  * typed target. Jumps to user chains are resolved by the parser, not here.
  */
 import type { NatRange, Target } from "../model/targets.js";
-import type { BuildError, RawOption } from "./matches.js";
+import { BuildError, type RawOption } from "./matches.js";
 import { readPort, readUnsigned, readValueMask } from "./values.js";
 import { parseIPv4 } from "../model/address.js";
 import type { Token } from "./lexer.js";
@@ -16,11 +16,11 @@ export interface TargetReader {
   build(options: RawOption[], name: string): Target | BuildError;
 }
 
-const err = (message: string, token: Token): BuildError => ({ message, token });
+const err = (message: string, token: Token): BuildError => new BuildError(message, token);
 
 const verdict = (kind: "ACCEPT" | "DROP" | "RETURN" | "QUEUE"): TargetReader => {
   // A verdict holds nothing but its kind: every rule that gives it shares one (never changed) value.
-  const target: Target = { kind };
+  const target: Target = Object.freeze({ kind });
   return { options: {}, build: () => target };
 };
 
@@ -90,7 +90,7 @@ const connmark: TargetReader = {
     const o = opts.find((x) => ["--set-xmark", "--set-mark", "--and-mark", "--or-mark", "--xor-mark"].includes(x.name));
     if (!o) return err("CONNMARK: expected --set-xmark, --set-mark, --save-mark or --restore-mark", opts[0]?.token ?? ({} as Token));
     const built = mark.build([o], "MARK");
-    if ("message" in built) return built;
+    if (built instanceof BuildError) return built;
     const m = built as { value: number; mask: number };
     return { kind: "CONNMARK", mode: "set", value: m.value, mask: m.mask };
   },
@@ -138,7 +138,7 @@ function natReader(kind: "DNAT" | "SNAT"): TargetReader {
       const ranges: NatRange[] = [];
       for (const o of opts.filter((x) => x.name === option)) {
         const r = readRange(o.args[0].text, o.args[0], true);
-        if ("message" in r) return r as BuildError;
+        if (r instanceof BuildError) return r;
         ranges.push(r as NatRange);
       }
       if (ranges.length === 0) return err(`${kind}: expected ${option} ADDRESS[:PORT]`, opts[0]?.token ?? ({ start: 0 } as Token));
@@ -156,7 +156,7 @@ function portsOption(opts: RawOption[]): { min: number; max: number } | undefine
   const o = opts.find((x) => x.name === "--to-ports");
   if (!o) return undefined;
   const r = readRange(":" + o.args[0].text, o.args[0], false);
-  if ("message" in r) return r as BuildError;
+  if (r instanceof BuildError) return r;
   const range = r as NatRange;
   return { min: range.minPort!, max: range.maxPort! };
 }
@@ -165,7 +165,7 @@ const masquerade: TargetReader = {
   options: { "--to-ports": 1, "--random": 0, "--random-fully": 0 },
   build(opts) {
     const ports = portsOption(opts);
-    if (ports && "message" in ports) return ports;
+    if (ports instanceof BuildError) return ports;
     const has = (n: string) => opts.some((o) => o.name === n);
     return { kind: "MASQUERADE", ...(ports ? { ports } : {}), random: has("--random"), randomFully: has("--random-fully") };
   },
@@ -175,7 +175,7 @@ const redirect: TargetReader = {
   options: { "--to-ports": 1, "--random": 0 },
   build(opts) {
     const ports = portsOption(opts);
-    if (ports && "message" in ports) return ports;
+    if (ports instanceof BuildError) return ports;
     return { kind: "REDIRECT", ...(ports ? { ports } : {}), random: opts.some((o) => o.name === "--random") };
   },
 };

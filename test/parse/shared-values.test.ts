@@ -49,6 +49,15 @@ describe("values shared by the parse", () => {
     expect(rule("KUBE-SVC-A", 0).matches[1]).toEqual({ kind: "tcp", dport: { value: { min: 53, max: 53 }, invert: false } });
   });
 
+  it("freezes what it shares, so no reader can change another rule's value", () => {
+    const a = rule("KUBE-SVC-A", 0), sep = rule("KUBE-SEP-A", 1);
+    for (const shared of [a.ip.source, a.ip.source!.value, a.ip.protocol, a.matches[1], a.target, sep.ip, sep.matches[0], rule("KUBE-SVC-A", 1).matches[1], rule("KUBE-SEP-C", 0).target])
+      expect(Object.isFrozen(shared)).toBe(true);
+    // A host address is the rule's own.
+    expect(Object.isFrozen(a.ip.destination)).toBe(false);
+    expect(Object.isFrozen(a)).toBe(false);
+  });
+
   it("keeps apart headers and port matches that differ in protocol, port, side, sense, range or flags", () => {
     const c = (k: number) => rule("KUBE-SVC-C", k);
     const tcp53 = rule("KUBE-SVC-A", 0).matches[1];
