@@ -242,8 +242,9 @@ interface NodeFacts {
   broadcast: Set<number>;
   routeNets: { value: number; mask: number; prefix: number; route: NodeRoute }[];
   decisions: Map<string, RouteDecision>;
-  /** MASQUERADE's source address by output interface and next hop. */
-  sources: Map<string, Map<string | null, string | null>>;
+  /** The global-scope addresses of each interface (the candidates of a source address), as numbers with their masks; and the node's first one. */
+  globals: Map<string, { address: string; value: number; mask: number }[]>;
+  firstGlobal: string | null;
 }
 
 const nodeFacts = new WeakMap<NodeContext, NodeFacts>();
@@ -256,16 +257,24 @@ function factsOf(node: NodeContext): NodeFacts {
   if (f && f.interfaces === node.interfaces && f.routes === node.routes && f.size === size) return f;
   f = {
     node, interfaces: node.interfaces, routes: node.routes, size,
-    own: new Set(), loopback: [], broadcast: new Set(), routeNets: [], decisions: new Map(), sources: new Map(),
+    own: new Set(), loopback: [], broadcast: new Set(), routeNets: [], decisions: new Map(), globals: new Map(), firstGlobal: null,
   };
-  for (const i of node.interfaces)
+  for (const i of node.interfaces) {
+    // Only the first interface of a name is looked at (as interfaces.find picks it).
+    const globals: { address: string; value: number; mask: number }[] | null = f.globals.has(i.name) ? null : [];
+    if (globals) f.globals.set(i.name, globals);
     for (const a of i.addresses) {
       const v = parseIPv4(a.address)!;
       const mask = prefixToMask(a.prefix);
+      if (isGlobal(a)) {
+        globals?.push({ address: a.address, value: v, mask });
+        f.firstGlobal ??= a.address;
+      }
       f.own.add(v);
       if (i.name === "lo" && a.prefix < 32) f.loopback.push({ value: (v & mask) >>> 0, mask });
       if (a.prefix < 31) f.broadcast.add(((v & mask) | (~mask >>> 0)) >>> 0);
     }
+  }
   for (const r of node.routes) {
     const mask = parseIPv4(r.dst.mask)!;
     f.routeNets.push({ value: (parseIPv4(r.dst.address)! & mask) >>> 0, mask, prefix: r.dst.prefix ?? 0, route: r });
@@ -321,10 +330,15 @@ export function nodeRoutes(node: NodeContext): NodeRoutes {
 /** lookupRoute on decisions taken from nodeRoutes: the same answer, without checking the node again. */
 export function routeIn(routes: NodeRoutes, dst: string): RouteDecision {
   const f = routes as NodeFacts;
-  return f.decisions.get(dst) ?? remember(f.decisions, dst, decideRoute(f.node, f, dst));
+  return f.decisions.get(dst) ?? remember(f.decisions, dst, decideRoute(f, dst));
 }
 
-function decideRoute(node: NodeContext, f: NodeFacts, dst: string): RouteDecision {
+/** routeIn's answer made anew, not remembered: for a caller that keeps the decisions it needs itself. */
+export function decideRouteIn(routes: NodeRoutes, dst: string): RouteDecision {
+  return decideRoute(routes as NodeFacts, dst);
+}
+
+function decideRoute(f: NodeFacts, dst: string): RouteDecision {
   const v = parseIPv4(dst)!;
   if (isLocalValue(f, v)) return { kind: "local", dev: "lo", nextHop: dst, src: dst, route: null };
   let best: NodeFacts["routeNets"][number] | null = null;
@@ -336,7 +350,7 @@ function decideRoute(node: NodeContext, f: NodeFacts, dst: string): RouteDecisio
   const route = best.route;
   if (route.type !== "unicast") return { kind: route.type === "local" ? "local" : route.type, dev: route.dev, nextHop: null, src: route.src, route };
   const nextHop = route.via ?? dst;
-  return { kind: "unicast", dev: route.dev, nextHop, src: route.src ?? selectAddress(node, route.dev!, nextHop), route };
+  return { kind: "unicast", dev: route.dev, nextHop, src: route.src ?? chooseAddress(f, route.dev!, nextHop), route };
 }
 
 /**
@@ -351,11 +365,12 @@ function decideRoute(node: NodeContext, f: NodeFacts, dst: string): RouteDecisio
  * 169.254.x.x/32 of scope link.
  */
 export function selectAddress(node: NodeContext, dev: string, nextHop: string | null): string | null {
-  const f = factsOf(node);
-  let byHop = f.sources.get(dev);
-  if (!byHop) f.sources.set(dev, (byHop = new Map()));
-  const known = byHop.get(nextHop);
-  return known !== undefined ? known : remember(byHop, nextHop, chooseAddress(node, dev, nextHop));
+  return chooseAddress(factsOf(node), dev, nextHop);
+}
+
+/** selectAddress on the facts taken from nodeRoutes. */
+export function selectAddressIn(routes: NodeRoutes, dev: string, nextHop: string | null): string | null {
+  return chooseAddress(routes as NodeFacts, dev, nextHop);
 }
 
 function isGlobal(a: InterfaceAddress): boolean {
@@ -363,22 +378,15 @@ function isGlobal(a: InterfaceAddress): boolean {
   return (a.scope ?? defaultScope(a.address)) === "global";
 }
 
-function chooseAddress(node: NodeContext, dev: string, nextHop: string | null): string | null {
-  const iface = node.interfaces.find((i) => i.name === dev);
-  const own = (iface?.addresses ?? []).filter(isGlobal);
-  if (own.length > 0) {
-    if (nextHop) {
-      const nh = parseIPv4(nextHop)!;
-      const same = own.find((a) => ((parseIPv4(a.address)! ^ nh) & prefixToMask(a.prefix)) === 0);
-      if (same) return same.address;
-    }
-    return own[0].address;
+function chooseAddress(f: NodeFacts, dev: string, nextHop: string | null): string | null {
+  const own = f.globals.get(dev);
+  if (own === undefined || own.length === 0) return f.firstGlobal;
+  if (nextHop) {
+    const nh = parseIPv4(nextHop)!;
+    const same = own.find((a) => ((a.value ^ nh) & a.mask) === 0);
+    if (same) return same.address;
   }
-  for (const i of node.interfaces) {
-    const first = i.addresses.find(isGlobal);
-    if (first) return first.address;
-  }
-  return null;
+  return own[0].address;
 }
 
 /** Where a packet from `src` enters the node, inferred from the routes: `local` for the node's own addresses. */

@@ -16,6 +16,7 @@ import { formatCidr } from "../model/address.js";
 import { findChain, findTable, ruleComment } from "../model/predicates.js";
 import { ONE, ZERO, fraction, multiply, subtract, type Fraction } from "../math/fraction.js";
 import { endpointChainName, serviceChainName } from "./chain-names.js";
+import { rememberOwners } from "./owners.js";
 
 /** One endpoint of a Service port, as its KUBE-SEP chain describes it. */
 export interface KubeEndpoint {
@@ -295,7 +296,10 @@ export function services(dump: Dump): KubeService[] {
     }
   }
   if (filter) attachFilterRules(filter, result);
-  return result.sort((a, b) => compare(a.id, b.id) || compare(a.protocol, b.protocol) || compare(a.chain, b.chain));
+  result.sort((a, b) => compare(a.id, b.id) || compare(a.protocol, b.protocol) || compare(a.chain, b.chain));
+  // A trace names the Service port of each outcome from these owners: kept now, so it need not read the catalog again.
+  rememberOwners(dump, result);
+  return result;
 }
 
 function compare(a: string, b: string): number {

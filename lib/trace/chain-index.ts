@@ -32,6 +32,11 @@ import type { PacketState } from "./packet.js";
 /** Chains with fewer rules than this are scanned rule by rule (the index would not pay off). */
 let minRules = 32;
 
+/** The shortest chain that gets an index. */
+export function indexMinRules(): number {
+  return minRules;
+}
+
 /** Change the shortest chain that gets an index (tests use 1 to index every chain); returns the previous value. */
 export function setIndexMinRules(n: number): number {
   const previous = minRules;

@@ -12,7 +12,7 @@ import { hex } from "../math/hex.js";
 import { addressType, type NodeContext } from "../node/context.js";
 import type { Fraction } from "../math/fraction.js";
 import type { PacketState } from "./packet.js";
-import type { ConntrackEntry, NetState } from "./state.js";
+import type { ConntrackEntry, NetState, RecentEntry } from "./state.js";
 import { chanceOf, packetAddress, passesAddress } from "./rule-numbers.js";
 
 /** What the evaluator needs besides the packet. */
@@ -112,44 +112,41 @@ function statesOf(p: PacketState, ctx: ConditionContext, withNat: boolean): Conn
   return s;
 }
 
-function checkRecent(m: RecentMatch, p: PacketState, ctx: ConditionContext, effects: Effect[]): Check {
-  const part = formatMatch(m).trim();
+/** `-m recent`: its answer, its effects on the lists, and (when `describe` is on) the text and reason a step shows. */
+function checkRecent(m: RecentMatch, p: PacketState, ctx: ConditionContext, effects: Effect[], describe: boolean): Check {
   const address = maskAddress(m.side === "source" ? p.src : p.dst, m.mask);
   const entries = ctx.state.recent.get(m.name) ?? [];
   const entry = entries.find((e) => e.address === address);
   let result: boolean;
-  let reason: string;
+  let fresh = 0;
   if (!entry) {
-    if (m.command === "set") {
-      effects.push({ kind: "recent-set", list: m.name, address });
-      result = true;
-      reason = `${address} is added to list ${m.name}`;
-    } else {
-      result = false;
-      reason = `${address} is not in list ${m.name}`;
-    }
-  } else if (m.command === "set") {
-    effects.push({ kind: "recent-set", list: m.name, address });
+    result = m.command === "set";
+    if (result) effects.push({ kind: "recent-set", list: m.name, address });
+  } else if (m.command === "set" || m.command === "remove") {
+    effects.push({ kind: m.command === "set" ? "recent-set" : "recent-remove", list: m.name, address });
     result = true;
-    reason = `${address} is refreshed in list ${m.name}`;
-  } else if (m.command === "remove") {
-    effects.push({ kind: "recent-remove", list: m.name, address });
-    result = true;
-    reason = `${address} is removed from list ${m.name}`;
   } else {
     const since = ctx.now - m.seconds;
-    const fresh = entry.stamps.filter((t) => !m.seconds || t >= since);
-    result = m.hitcount ? fresh.length >= m.hitcount : fresh.length > 0;
-    const last = entry.stamps[entry.stamps.length - 1];
-    reason = result
-      ? `${address} is in list ${m.name} (last seen ${ctx.now - last}s ago${m.seconds ? `, within ${m.seconds}s` : ""})`
-      : m.seconds && fresh.length === 0
-        ? `${address} is in list ${m.name} but was last seen ${ctx.now - last}s ago, more than ${m.seconds}s`
-        : `${address} was seen ${fresh.length} times, fewer than ${m.hitcount}`;
+    fresh = entry.stamps.filter((t) => !m.seconds || t >= since).length;
+    result = m.hitcount ? fresh >= m.hitcount : fresh > 0;
     if (m.reap) effects.push({ kind: "recent-reap", list: m.name, seconds: m.seconds });
     if (m.command === "update" && result !== m.invert) effects.push({ kind: "recent-set", list: m.name, address });
   }
-  return { ok: result !== m.invert, part, reason: m.invert && result ? `${reason} (negated)` : reason };
+  if (!describe) return result !== m.invert ? MATCHED : FAILED;
+  const reason = recentReason(m, address, entry, ctx.now, result, fresh);
+  return { ok: result !== m.invert, part: formatMatch(m).trim(), reason: m.invert && result ? `${reason} (negated)` : reason };
+}
+
+/** What checkRecent found, in words: whether the address is (or is now) in the list, and how recently it was seen. */
+function recentReason(m: RecentMatch, address: string, entry: RecentEntry | undefined, now: number, result: boolean, fresh: number): string {
+  if (!entry) return m.command === "set" ? `${address} is added to list ${m.name}` : `${address} is not in list ${m.name}`;
+  if (m.command === "set") return `${address} is refreshed in list ${m.name}`;
+  if (m.command === "remove") return `${address} is removed from list ${m.name}`;
+  const last = entry.stamps[entry.stamps.length - 1];
+  if (result) return `${address} is in list ${m.name} (last seen ${now - last}s ago${m.seconds ? `, within ${m.seconds}s` : ""})`;
+  return m.seconds && fresh === 0
+    ? `${address} is in list ${m.name} but was last seen ${now - last}s ago, more than ${m.seconds}s`
+    : `${address} was seen ${fresh} times, fewer than ${m.hitcount}`;
 }
 
 function maskAddress(ip: string, mask: string): string {
@@ -168,8 +165,13 @@ function checkPort(kind: string, name: "sport" | "dport", r: Negatable<PortRange
   return { ok: false, part: `-m ${kind} ${inv(r)}--${name} ${rangeText(r.value)}`, reason: `${name === "sport" ? "source" : "destination"} port is ${value}` };
 }
 
-/** Decide one match module for the packet. With `explain` off, a failed match says only that it failed. */
-function checkMatch(m: Match, p: PacketState, ctx: ConditionContext, line: number, effects: Effect[], explain: boolean): Check | { uncertain: string; part: string } {
+/**
+ * Decide one match module for the packet. With `explain` off, a failed match says only that it failed; with
+ * `quiet` on too, a matched one says nothing either.
+ */
+function checkMatch(
+  m: Match, p: PacketState, ctx: ConditionContext, line: number, effects: Effect[], explain: boolean, quiet: boolean,
+): Check | { uncertain: string; part: string } {
   // The match's text is only needed when it decides something, and only when asked: build it then.
   const describe = () => formatMatch(m).trim();
   const no: Fail = (reason) => (explain ? { ok: false, part: describe(), reason: reason() } : FAILED);
@@ -214,7 +216,7 @@ function checkMatch(m: Match, p: PacketState, ctx: ConditionContext, line: numbe
       return hit ? yes : no(() => `this is packet ${seen} of the rule's count (${seen} mod ${m.every} = ${seen % m.every})`);
     }
     case "recent":
-      return checkRecent(m, p, ctx, effects);
+      return checkRecent(m, p, ctx, effects, explain || !quiet);
     case "set":
       return { uncertain: `ipset ${m.name}'s members are not in an iptables dump`, part: describe() };
     case "icmp":
@@ -293,9 +295,11 @@ const QUIET_NO_MATCH: RuleDecision = Object.freeze({ kind: "no-match", part: "",
  * Decide a rule for the packet. `decided` gives the outcome of each
  * random statistic match already branched on, in order; the first undecided
  * one returns a branch. With `explain` off, a rule that fails without side
- * effects returns a shared answer without its reason.
+ * effects returns a shared answer without its reason; with `quiet` on too
+ * (the fast path, which records no steps), a matched rule gets no notes and
+ * no reason or text is written for xt_recent checks.
  */
-export function decideRule(rule: Rule, p: PacketState, ctx: ConditionContext, decided: boolean[], explain: boolean): RuleDecision {
+export function decideRule(rule: Rule, p: PacketState, ctx: ConditionContext, decided: boolean[], explain: boolean, quiet = false): RuleDecision {
   const h = checkHeader(rule, p, explain);
   if (h) return explain ? { kind: "no-match", part: h.part, reason: h.reason, effects: [] } : QUIET_NO_MATCH;
   // Most rules have no side effects and nothing to note: their lists are made only when needed.
@@ -309,13 +313,14 @@ export function decideRule(rule: Rule, p: PacketState, ctx: ConditionContext, de
       if (branchIndex >= decided.length) return { kind: "branch", probability: chance.yes, complement: chance.no, part: chance.text };
       const taken = decided[branchIndex++];
       if (!taken) return { kind: "no-match", part: chance.text, reason: "the random draw did not fall under this rule's probability", effects };
+      if (quiet) continue;
       if (notes === NO_NOTES) notes = [];
       notes.push(`${chance.text}: the random draw fell under the probability`);
       continue;
     }
     if (m.kind === "comment") continue;
     if (effects === NO_EFFECTS && (m.kind === "recent" || m.kind === "statistic")) effects = [];
-    const c = checkMatch(m, p, ctx, rule.line, effects, explain);
+    const c = checkMatch(m, p, ctx, rule.line, effects, explain, quiet && !explain);
     if ("uncertain" in c) return { kind: "uncertain", part: c.part, reason: c.uncertain };
     if (!c.ok) return !explain && effects.length === 0 ? QUIET_NO_MATCH : { kind: "no-match", part: c.part, reason: c.reason, effects };
     if (c.reason) {

@@ -11,29 +11,19 @@ import type { Dump } from "../model/dump.js";
 import { cidrContains, formatCidr } from "../model/address.js";
 import { isLocalAddress, lookupRoute, type NodeContext } from "../node/context.js";
 import { services } from "../services/catalog.js";
+import { ownersOf, rememberedOwners, type ServiceOwners } from "../services/owners.js";
 import type { Outcome } from "./engine.js";
 
 /** Per dump: the Service port id of every nat chain and filter rule line that belongs to one Service port. */
-export interface ServiceIndex {
-  chains: Map<string, string>;
-  lines: Map<number, string>;
-}
+export type ServiceIndex = ServiceOwners;
 
-const INDEXES = new WeakMap<Dump, ServiceIndex>();
-
-/** The Service port of each chain and filter rule line, built once per dump (the catalog is recovered once, then every trace looks up chain names). */
+/** The Service port of each chain and filter rule line, from the dump's catalog (read here unless its last reading is remembered). */
 export function serviceIndex(dump: Dump): ServiceIndex {
-  const known = INDEXES.get(dump);
+  const known = rememberedOwners(dump);
   if (known) return known;
-  const index: ServiceIndex = { chains: new Map(), lines: new Map() };
-  for (const svc of services(dump)) {
-    for (const chain of [svc.chain, svc.localChain, svc.externalChain, svc.firewallChain, ...svc.endpoints.map((e) => e.chain)]) {
-      if (chain && !index.chains.has(chain)) index.chains.set(chain, svc.id);
-    }
-    for (const r of [...svc.noEndpoints, ...svc.firewall]) if (!index.lines.has(r.line)) index.lines.set(r.line, svc.id);
-  }
-  INDEXES.set(dump, index);
-  return index;
+  // Reading the catalog remembers its owners for this dump.
+  const list = services(dump);
+  return rememberedOwners(dump) ?? ownersOf(list);
 }
 
 /** The Service port (kube-proxy's `namespace/name:port`) whose chains or filter rules an outcome went through, or null when no Service rule matched. */

@@ -12,9 +12,7 @@ import type { FollowUp, Outcome, Trace, TraceOutcome } from "./outcome.js";
 export type { FollowUp, Trace, TraceOutcome } from "./outcome.js";
 import { runWorlds } from "./compiled/run.js";
 import { LazyOutcome, LazyTraceOutcome, replayInput } from "./compiled/lazy-steps.js";
-import { compiledDump } from "./compiled/compile.js";
-import { ruleServices } from "./compiled/services.js";
-import { nodeRoutes } from "../node/context.js";
+import { boundDump } from "./compiled/bind.js";
 import { DEFAULT_SOURCE_PORT, type ConnectionSpec, type PacketState, type Protocol, type Tuple } from "./packet.js";
 import { emptyState, tupleKey, type ConntrackEntry, type NetState } from "./state.js";
 import { nextHopOf, reachedService, unownedDestination, unownedLocalSource } from "./reached.js";
@@ -65,12 +63,11 @@ function runFirst(input: RunInput, reference: boolean): TraceOutcome[] {
     }
     return outcomes;
   }
-  const services = ruleServices(compiledDump(dump), dump);
+  const bound = boundDump(dump, node);
   const replay = replayInput(input);
-  const routes = nodeRoutes(node);
-  const worlds = runWorlds(input);
+  const worlds = runWorlds(input, bound);
   const outcomes: TraceOutcome[] = new Array(worlds.length);
-  for (let i = 0; i < worlds.length; i++) outcomes[i] = new LazyTraceOutcome(worlds[i], replay, routes, services);
+  for (let i = 0; i < worlds.length; i++) outcomes[i] = new LazyTraceOutcome(worlds[i], replay, bound);
   return outcomes;
 }
 

@@ -1,10 +1,11 @@
 // What the fast path keeps from one trace to the next (a DNAT rule's route and MASQUERADE's choice for it,
-// per node) follows the node it is asked about; and its outcomes, whose steps are an accessor of their
+// bound per node; the Service port owners the catalog remembers, per dump) follows what it is asked about; and its outcomes, whose steps are an accessor of their
 // class, read and serialize like the explaining engine's.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { loadNodeContext, parseDump, traceConnection, type ConnectionSpec, type NodeContext, type Outcome, type Trace } from "../../lib/index.js";
+import { loadNodeContext, parseDump, services, traceConnection, type ConnectionSpec, type NodeContext, type Outcome, type Trace } from "../../lib/index.js";
+import { ownersOf, rememberedOwners } from "../../lib/services/owners.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const dump = parseDump(readFileSync(`${root}data/wordpress/iptables-save.txt`, "utf8")).dump;
@@ -66,5 +67,33 @@ describe("the fast path's kept work", () => {
     expect(o.steps).toEqual(explained.outcomes[0].steps);
     o.steps = [];
     expect(o.steps).toEqual([]);
+  });
+});
+
+describe("what a binding and the catalog keep", () => {
+  it("follows a node whose routes are replaced: its DNAT routes and MASQUERADE's choices are bound again", () => {
+    const node = loadNodeContext(description);
+    const before = traceConnection(dump, node, SPEC, { explain: false });
+    node.routes = elsewhere.routes;
+    node.interfaces = elsewhere.interfaces;
+    const after = traceConnection(dump, node, SPEC, { explain: false });
+    const explained = traceConnection(dump, node, SPEC, { explain: false, reference: true });
+    expect(after.outcomes.map(plain)).toEqual(explained.outcomes.map(plain));
+    expect(after.outcomes.map((o) => o.nextHop)).not.toEqual(before.outcomes.map((o) => o.nextHop));
+  });
+
+  it("names each outcome's Service port from the owners the catalog remembered, the same as read afresh", () => {
+    const own = parseDump(readFileSync(`${root}data/wordpress/iptables-save.txt`, "utf8")).dump;
+    // A dump traced before its catalog was read, and one whose catalog was read first.
+    const unread = traceConnection(own, k8s01, SPEC, { explain: false }).outcomes.map((o) => o.service);
+    const list = services(own);
+    expect(rememberedOwners(own)).toEqual(ownersOf(list));
+    expect(unread.filter((s) => s !== null).length).toBeGreaterThan(0);
+    const fresh = parseDump(readFileSync(`${root}data/wordpress/iptables-save.txt`, "utf8")).dump;
+    services(fresh);
+    expect(traceConnection(fresh, k8s01, SPEC, { explain: false }).outcomes.map((o) => o.service)).toEqual(unread);
+    // Replaced tables are a new dump to the catalog's memory.
+    own.tables = [...own.tables];
+    expect(rememberedOwners(own)).toBeNull();
   });
 });

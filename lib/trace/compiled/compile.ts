@@ -25,7 +25,10 @@ import type { Target } from "../../model/targets.js";
 import { chainsByName } from "../../model/predicates.js";
 import type { Hook } from "../../model/tables.js";
 import { chanceOf, type Chance } from "../rule-numbers.js";
-import type { NodeRoutes, RouteDecision } from "../../node/context.js";
+import { buildCandidateIndex, type CandidateIndex, type ChainKeys } from "./candidates.js";
+import { protocolCode } from "./protocols.js";
+
+export { OTHER_PROTOCOL, SCTP, TCP, UDP, protocolCode } from "./protocols.js";
 
 /** A compiled chain: where its rules are, and what the walk needs to know of it. */
 export interface CompiledChain {
@@ -39,6 +42,8 @@ export interface CompiledChain {
   /** Its rules are rows first .. first + count - 1. */
   first: number;
   count: number;
+  /** Whether the candidate index covers it, and which key kinds its rules use (./candidates.ts). */
+  keys: ChainKeys;
 }
 
 /** Integers per rule row, and what each slot holds. */
@@ -61,13 +66,6 @@ export const IF_ANY = -1, IF_PREFIX = -2;
 /** How a port range or a TCP flags test of a match is checked: not at all, as written, or negated (`!`). */
 export const NO_CHECK = 0, CHECK = 1, CHECK_NEGATED = 2;
 
-/** Transport protocols as numbers; 0 in R_PROTO is "any" (anything else written in `-p` never equals a simulated packet's). */
-export const TCP = 1, UDP = 2, SCTP = 3, OTHER_PROTOCOL = 99;
-
-/** A protocol name as the fast path compares it. */
-export function protocolCode(name: string): number {
-  return name === "tcp" ? TCP : name === "udp" ? UDP : name === "sctp" ? SCTP : OTHER_PROTOCOL;
-}
 
 /** Conntrack states as bits. */
 export const CT_BITS: Record<ConntrackState, number> = { INVALID: 1, NEW: 2, RELATED: 4, ESTABLISHED: 8, UNTRACKED: 16, SNAT: 32, DNAT: 64 };
@@ -118,20 +116,6 @@ export interface SideTarget {
   /** DNAT: `address:port` when both are fixed (its NAT records' `to`); the name of the rule's chain (their `chain`). */
   text: string | null;
   chain: string;
-  /**
-   * DNAT: the routing decision for its address on the node last traced (`routes`), and MASQUERADE's choice
-   * for that route, so the outcomes through this rule route and masquerade once (see ./run.ts).
-   */
-  routes: NodeRoutes | null;
-  route: RouteDecision | null;
-  masquerade: MasqueradeChoice | null;
-}
-
-/** MASQUERADE's choice for one route and interface: the address, and the reason in each port mode (plain, --random, --random-fully), each made when first asked. */
-export interface MasqueradeChoice {
-  dev: string;
-  address: string | null;
-  reasons: (string | undefined)[];
 }
 
 /** A whole dump, compiled. */
@@ -151,13 +135,18 @@ export interface CompiledDump {
   interfaceIds: Map<string, number>;
   interfaceNames: string[];
   prefixes: string[];
-  /** The Service port of each rule (by row number), filled on the first trace (see ./services.ts); null until then. */
+  /** The long chains' candidate index (./candidates.ts). */
+  candidates: CandidateIndex;
+  /** The Service port of each rule (by row number), filled when the dump is first bound to a node (see ./bind.ts, ./services.ts); null until then. */
   services: (string | null)[] | null;
   /** What it was built from: a dump whose tables were replaced is compiled again. */
   tables: Dump["tables"];
   tableCount: number;
   rules: number;
 }
+
+/** A chain's keys until the candidate index is built. */
+const UNINDEXED: ChainKeys = { indexed: false, hasPorts: false, hasDestinations: false };
 
 const compiledDumps = new WeakMap<Dump, CompiledDump>();
 
@@ -189,7 +178,7 @@ export function compileDump(dump: Dump): CompiledDump {
     // The first chain of a name wins, as chainsByName (the explaining engine's look-up) keeps it.
     const byName = new Map<string, CompiledChain>();
     for (const [name, chain] of chainsByName(table)) {
-      const c: CompiledChain = { id: chains.length, name, table: table.name, builtin: chain.builtin, source: chain, first: rules, count: chain.rules.length };
+      const c: CompiledChain = { id: chains.length, name, table: table.name, builtin: chain.builtin, source: chain, first: rules, count: chain.rules.length, keys: UNINDEXED };
       chains.push(c);
       byName.set(name, c);
       rules += chain.rules.length;
@@ -197,7 +186,7 @@ export function compileDump(dump: Dump): CompiledDump {
     byTable.push(byName);
   }
   const compiled: CompiledDump = {
-    rows: new Int32Array(rules * ROW), matches: new Int32Array(0), chains, entries: new Map(), bySlot: [], targets: [], chances: [],
+    rows: new Int32Array(rules * ROW), matches: new Int32Array(0), chains, entries: new Map(), bySlot: [], targets: [], chances: [], candidates: buildCandidateIndex(chains),
     interfaceIds: new Map(), interfaceNames: [], prefixes: [], services: null, tables: dump.tables, tableCount: dump.tables.length, rules,
   };
   const matches: number[] = [0]; // record 0 is never used: a row's match range starts after it
@@ -347,7 +336,7 @@ function chanceNumber(compiled: CompiledDump, chance: Chance): number {
 
 /** A target that needs text or objects: kept aside, its number in R_ARG2. */
 function side(compiled: CompiledDump, model: Target, fields: Partial<SideTarget>): number {
-  compiled.targets.push({ model, address: null, addressValue: 0, port: -1, why: "", portMode: 0, text: null, chain: "", routes: null, route: null, masquerade: null, ...fields });
+  compiled.targets.push({ model, address: null, addressValue: 0, port: -1, why: "", portMode: 0, text: null, chain: "", ...fields });
   return compiled.targets.length - 1;
 }
 

@@ -6,11 +6,10 @@
  * kept in the outcome's own private fields: a table of them (a WeakMap)
  * would keep every outcome alive past the young generation.
  */
-import type { NodeRoutes } from "../../node/context.js";
+import type { BoundDump } from "./bind.js";
 import { runPacket, type Outcome, type RunInput, type Step } from "../engine.js";
 import type { TraceOutcome } from "../outcome.js";
 import { routeFor, trailArray, tupleOf, type World } from "./run.js";
-import { serviceOfTrail } from "./services.js";
 
 /** The step records of one outcome, from the explaining engine following its random choices. */
 export function explainPath(input: RunInput, path: readonly boolean[]): Outcome {
@@ -20,7 +19,8 @@ export function explainPath(input: RunInput, path: readonly boolean[]): Outcome 
 
 /** The input the explaining engine replays an outcome's path with: the same packet and start, without the fast path's extras. */
 export function replayInput(input: RunInput): RunInput {
-  return { ...input, explain: false, naive: false };
+  // The fast path's own input is one already (explanations off, no full scan): kept as it is, not copied per trace.
+  return input.explain === false && input.naive === false ? input : { ...input, explain: false, naive: false };
 }
 
 /**
@@ -93,10 +93,10 @@ export class LazyTraceOutcome extends LazyOutcome implements TraceOutcome {
   answerable = true;
   followUp: TraceOutcome["followUp"] = null;
 
-  constructor(w: World, replay: RunInput, routes: NodeRoutes, services: readonly (string | null)[]) {
+  constructor(w: World, replay: RunInput, bound: BoundDump) {
     super(w, replay);
-    this.service = serviceOfTrail(w.met, services);
-    const r = w.verdict === "accepted" && w.delivery === "out" ? routeFor(w, routes) : null;
+    this.service = w.service;
+    const r = w.verdict === "accepted" && w.delivery === "out" ? routeFor(w, bound) : null;
     this.nextHop = r !== null && r.kind === "unicast" ? r.nextHop : null;
   }
 

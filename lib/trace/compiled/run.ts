@@ -16,10 +16,11 @@
  */
 import { parseIPv4 } from "../../model/address.js";
 import { ONE, multiply, type Fraction } from "../../math/fraction.js";
-import { addressType, nodeRoutes, routeIn, selectAddress, type NodeContext, type NodeRoutes, type RouteDecision } from "../../node/context.js";
+import { addressType, routeIn, type NodeContext, type RouteDecision } from "../../node/context.js";
 import { decideRule } from "../conditions.js";
-import { applyEffects, masqueradeWhy, MAX_WORLDS, pathLimitAt, type DnatDecision, type Outcome, type RunInput, type SnatDecision } from "../engine.js";
-import { nextCandidate } from "../chain-index.js";
+import { applyEffects, MAX_WORLDS, pathLimitAt, type DnatDecision, type Outcome, type RunInput, type SnatDecision } from "../engine.js";
+import { boundDump, masqueradeChoiceFor, masqueradeReason, type BoundDump, type MasqueradeChoice } from "./bind.js";
+import { nextCandidateIn } from "./candidates.js";
 import { applyMark } from "../marks.js";
 import type { PacketState, Tuple } from "../packet.js";
 import type { Rule } from "../../model/dump.js";
@@ -32,7 +33,7 @@ import {
   T_ACCEPT, T_CONNMARK_RESTORE, T_CONTINUE, T_DNAT, T_DROP, T_JUMP, T_MARK, T_MASQUERADE, T_NONE, T_NOTRACK, T_QUEUE,
   T_REDIRECT, T_REJECT, T_RETURN, T_SNAT, T_UNSUPPORTED,
   compiledDump, entryKey, internInterface, protocolCode,
-  type CompiledChain, type CompiledDump, type MasqueradeChoice, type SideTarget,
+  type CompiledChain, type CompiledDump,
 } from "./compile.js";
 
 /** One outcome of the fast path: an Outcome without its step records, with the rules met and the random choices taken. */
@@ -97,8 +98,8 @@ export class World {
   /** The destination the last routing decision was made for, and that decision. */
   routedDst: string | null = null;
   route: RouteDecision | null = null;
-  /** The DNAT rule that set the destination: its route (and MASQUERADE's choice for it) is kept with it, per node. */
-  translated: SideTarget | null = null;
+  /** The side target of the DNAT rule that set the destination (-1 for none): its route and MASQUERADE's choice are bound to the node (./bind.ts). */
+  translated = -1;
   localDestination = false;
   /** The chance of the random match the world stopped at (set when a rule asks to split). */
   split: { yes: Fraction; no: Fraction; dyadic?: boolean } | null = null;
@@ -111,6 +112,8 @@ export class World {
   budget = MAX_STEPS_PER_WORLD;
   /** The rules that matched (their row numbers), newest first. */
   met: Trail<number> | null = null;
+  /** The Service port of the first rule met that belongs to one (see ./services.ts), or null. */
+  service: string | null = null;
   /** The choice taken at each random split, newest first. */
   path: Trail<boolean> | null = null;
 
@@ -149,6 +152,7 @@ export class World {
     w.localDestination = this.localDestination;
     w.budget = this.budget;
     w.met = this.met;
+    w.service = this.service;
     w.path = this.path;
     return w;
   }
@@ -158,20 +162,10 @@ export class World {
 interface Run {
   input: RunInput;
   compiled: CompiledDump;
+  bound: BoundDump;
   node: NodeContext;
-  routes: NodeRoutes;
   rows: Int32Array;
   matches: Int32Array;
-  /** Address type (as a bit of ADDRESS_TYPE_BITS) of the addresses met, for `-m addrtype`. */
-  types: Map<string, number>;
-}
-
-const addressTypes = new WeakMap<NodeContext, Map<string, number>>();
-
-function typesOf(node: NodeContext): Map<string, number> {
-  let t = addressTypes.get(node);
-  if (!t) addressTypes.set(node, (t = new Map()));
-  return t;
 }
 
 /** Run one packet through the compiled dump and return every outcome with its exact probability. */
@@ -181,11 +175,9 @@ export function runCompiled(input: RunInput): PathOutcome[] {
 }
 
 /** Run one packet through the compiled dump: every world it ends in, depth-first, "rule matched" first (the outcomes' order). */
-export function runWorlds(input: RunInput): World[] {
-  const compiled = compiledDump(input.dump);
-  const run: Run = {
-    input, compiled, node: input.node, routes: nodeRoutes(input.node), rows: compiled.rows, matches: compiled.matches, types: typesOf(input.node),
-  };
+export function runWorlds(input: RunInput, bound: BoundDump = boundDump(input.dump, input.node)): World[] {
+  const compiled = bound.compiled;
+  const run: Run = { input, compiled, bound, node: input.node, rows: compiled.rows, matches: compiled.matches };
   const ended: World[] = [];
   const pending: World[] = [startWorld(input, compiled)];
   let worlds = 1;
@@ -293,6 +285,10 @@ function pathOutcome(w: World, compiled: CompiledDump): PathOutcome {
   };
 }
 
+function tooManySteps(): string {
+  return `more than ${MAX_STEPS_PER_WORLD} rule checks for one packet`;
+}
+
 function end(w: World, verdict: Outcome["verdict"], line: number | null, reason: string | null, delivery: Outcome["delivery"] = null): void {
   w.ended = true;
   w.verdict = verdict;
@@ -368,7 +364,7 @@ function enterStage(w: World, stage: Stage, run: Run): void {
       if (w.localDestination) {
         // Looped back: the connection is already tracked, so nat is not consulted again.
         w.packet.inInterface = "lo";
-        w.packet.inId = interfaceId(run.compiled, "lo");
+        w.packet.inId = run.bound.loopback;
         w.natActive = false;
         w.connection = null;
         continueWith(w, PLANS.loopback);
@@ -395,20 +391,25 @@ function enterTable(w: World, stage: TableStage, run: Run): void {
     return;
   }
   const entry = entryOf(run.compiled, stage);
-  // An empty built-in chain ends in its policy at once: ACCEPT moves on, DROP ends the world.
+  // A table without this chain lets the packet on.
   if (!entry) return;
+  // An empty built-in chain that accepts: one step of the budget (as its walk would count), and on.
+  if (entry.count === 0 && entry.source.policy !== "DROP") {
+    if (--w.budget < 0) end(w, "uncertain", null, tooManySteps());
+    return;
+  }
   w.at = stage;
   w.chains = [entry];
   w.positions = [0];
 }
 
 /** The routing decision for the packet's destination: the one the world already made when the destination has not changed since. */
-export function routeFor(w: World, routes: NodeRoutes): RouteDecision {
+export function routeFor(w: World, bound: BoundDump): RouteDecision {
   const dst = w.packet.dst;
   if (w.routedDst === dst && w.route !== null) return w.route;
   const t = w.translated;
-  if (t !== null && t.address === dst && t.route !== null) return t.route;
-  return routeIn(routes, dst);
+  if (t >= 0 && bound.compiled.targets[t].address === dst) return bound.targetRoutes[t]!;
+  return routeIn(bound.routes, dst);
 }
 
 /** A routing decision: where the packet goes next (INPUT or FORWARD), or which interface it leaves by. */
@@ -416,7 +417,7 @@ function route(w: World, kind: "route" | "reroute" | "route-local", run: Run): v
   const p = w.packet;
   w.stage++;
   if (kind === "reroute" && w.routedDst === p.dst) return;
-  const r = routeFor(w, run.routes);
+  const r = routeFor(w, run.bound);
   w.route = r;
   w.routedDst = p.dst;
   if (r.kind !== "local" && r.kind !== "unicast") return end(w, "dropped", null, `no route to ${p.dst} (${r.kind})`);
@@ -467,9 +468,10 @@ function walkChain(w: World, run: Run): void {
   const chain = chains[depth];
   let index = w.positions[depth];
   for (;;) {
-    if (--w.budget < 0) return end(w, "uncertain", null, `more than ${MAX_STEPS_PER_WORLD} rule checks for one packet`);
+    if (--w.budget < 0) return end(w, "uncertain", null, tooManySteps());
     // Long chains (KUBE-SERVICES): straight to the next rule that can match (see ../chain-index.ts).
-    index = nextCandidate(chain.source, index, w.packet);
+    const p = w.packet;
+    index = nextCandidateIn(run.compiled.candidates, chain, index, p.proto, p.dstValue, p.dport);
     if (index >= chain.count) {
       if (chain.builtin) applyPolicy(w, chain);
       else {
@@ -498,7 +500,7 @@ function walkChain(w: World, run: Run): void {
 
 /** A rule with a match the fast path does not compile: decided by the explaining engine's decideRule. */
 function decideByModel(w: World, rule: Rule, run: Run): number {
-  const d = decideRule(rule, w.packet, w, w.decided, false);
+  const d = decideRule(rule, w.packet, w, w.decided, false, true);
   if (d.kind === "branch") {
     w.split = { yes: d.probability, no: d.complement };
     return SPLIT;
@@ -605,10 +607,11 @@ function matchPasses(m: Int32Array, at: number, w: World, run: Run): boolean {
 }
 
 function addressTypeBit(ip: string, run: Run): number {
-  let bit = run.types.get(ip);
+  const types = run.bound.types;
+  let bit = types.get(ip);
   if (bit === undefined) {
     bit = ADDRESS_TYPE_BITS[addressType(run.node, ip)];
-    run.types.set(ip, bit);
+    types.set(ip, bit);
   }
   return bit;
 }
@@ -616,7 +619,9 @@ function addressTypeBit(ip: string, run: Run): number {
 /** What a matched rule's target does to the world. */
 function applyTarget(w: World, row: number, run: Run): void {
   const rows = run.rows;
-  w.met = { value: row / ROW, prev: w.met };
+  const rule = row / ROW;
+  w.met = { value: rule, prev: w.met };
+  if (w.service === null) w.service = run.bound.services[rule];
   const arg = rows[row + R_ARG], arg2 = rows[row + R_ARG2];
   switch (rows[row + R_TARGET]) {
     case T_NONE: case T_CONTINUE:
@@ -688,47 +693,27 @@ function destinationNat(w: World, row: number, run: Run): void {
     setDestination(w, address, port);
   } else if (t.address === null) setDestination(w, p.dst, port);
   else {
-    // The address is known as a number already; every outcome through this rule routes to it, worked out once per node.
+    // The address is known as a number already; its route was worked out when the dump was bound to the node.
     if (t.addressValue !== p.dstValue || t.address !== p.dst) {
       p.dst = t.address;
       p.dstValue = t.addressValue;
     }
     p.dport = port;
     p.texts = { src: p.texts.src, dst: t.text };
-    if (t.routes !== run.routes) {
-      t.route = routeIn(run.routes, t.address);
-      t.masquerade = null;
-      t.routes = run.routes;
-    }
-    w.translated = t;
+    w.translated = run.rows[row + R_ARG2];
   }
   w.dnat = { line: run.rows[row + R_LINE], chain: t.chain, hook, target: dnat ? "DNAT" : "REDIRECT", from, to: destinationText(p) };
   w.chains = null;
 }
 
-/** The last choice per routing decision (decisions are shared per node and destination, so this is per node too). */
-const masqueradeChoices = new WeakMap<RouteDecision, MasqueradeChoice>();
-
-/** MASQUERADE's address (and reason) for the packet's route and interface: kept with the DNAT rule that chose the destination, else per decision. */
-function masqueradeChoice(w: World, node: NodeContext, dev: string, r: RouteDecision): MasqueradeChoice {
+/** MASQUERADE's address (and reason) for the packet's route and interface: bound with the DNAT rule that chose the destination, else per decision. */
+function masqueradeChoice(w: World, bound: BoundDump, dev: string, r: RouteDecision): MasqueradeChoice {
   const t = w.translated;
-  const withRule = t !== null && t.route === r;
-  if (withRule && t.masquerade !== null && t.masquerade.dev === dev) return t.masquerade;
-  let choice = masqueradeChoices.get(r);
-  if (!choice || choice.dev !== dev) {
-    const address = selectAddress(node, dev, r.nextHop);
-    choice = { dev, address, reasons: [masqueradeWhy(node, dev, address, r.nextHop), undefined, undefined] };
-    masqueradeChoices.set(r, choice);
+  if (t >= 0 && bound.targetRoutes[t] === r) {
+    const choice = bound.targetMasquerade[t];
+    if (choice !== null && choice.dev === dev) return choice;
   }
-  if (withRule) t.masquerade = choice;
-  return choice;
-}
-
-const PORT_FLAGS = ["", "--random", "--random-fully"];
-
-/** Why MASQUERADE took its address, in a port mode: the simulator keeps the client's port; it says when the kernel would draw a random one instead. */
-function masqueradeReason(choice: MasqueradeChoice, portMode: number): string {
-  return (choice.reasons[portMode] ??= `${choice.reasons[0]}; ${PORT_FLAGS[portMode]}: the kernel picks the source port at random (shown here as the client's)`);
+  return masqueradeChoiceFor(bound.node, dev, r);
 }
 
 function sourceNat(w: World, row: number, run: Run): void {
@@ -741,9 +726,9 @@ function sourceNat(w: World, row: number, run: Run): void {
     setSource(w, t.address ?? p.src, t.port >= 0 ? t.port : p.sport);
     why = t.why;
   } else {
-    const choice = masqueradeChoice(w, run.node, p.outInterface ?? "", routeFor(w, run.routes));
+    const choice = masqueradeChoice(w, run.bound, p.outInterface ?? "", routeFor(w, run.bound));
     setSource(w, choice.address ?? p.src, t.port >= 0 ? t.port : p.sport);
-    why = masqueradeReason(choice, t.portMode);
+    why = masqueradeReason(run.node, choice, t.portMode);
   }
   w.snat = { line: run.rows[row + R_LINE], chain: t.chain, hook, target: snat ? "SNAT" : "MASQUERADE", from, to: sourceText(p), interface: p.outInterface, why };
   w.chains = null;

@@ -1,14 +1,14 @@
 /**
- * The Service port of each compiled rule, filled once per compiled dump on
- * its first trace: an outcome's Service is then the first one among the
- * rules it met, with no look-up by chain name per outcome. The answer is
+ * The Service port of each compiled rule, filled once per compiled dump when
+ * it is first bound to a node (./bind.ts): an outcome's Service is then the
+ * first one among the rules it met (noted as they match, ./run.ts), with no
+ * look-up by chain name per outcome. The answer is
  * serviceOfRules' (../reached.ts): a rule belongs to its chain's Service
  * port, else to its own line's (kube-proxy's filter rules).
  */
 import type { Dump } from "../../model/dump.js";
 import { serviceIndex } from "../reached.js";
 import type { CompiledDump } from "./compile.js";
-import type { Trail } from "./run.js";
 
 /** The Service port of each rule of a compiled dump, by row number (worked out on the first call). */
 export function ruleServices(compiled: CompiledDump, dump: Dump): (string | null)[] {
@@ -22,11 +22,4 @@ export function ruleServices(compiled: CompiledDump, dump: Dump): (string | null
     });
   }
   return (compiled.services = services);
-}
-
-/** The Service port of the first rule met that belongs to one (the trail is newest first), or null. */
-export function serviceOfTrail(met: Trail<number> | null, services: readonly (string | null)[]): string | null {
-  let service: string | null = null;
-  for (let n = met; n; n = n.prev) if (services[n.value] !== null) service = services[n.value];
-  return service;
 }
