@@ -47,8 +47,37 @@ export interface ServiceDecision {
   consistent: boolean;
 }
 
-/** Whether the shares per destination are exactly the endpoints' probabilities (each destination once). */
-function sharesMatch(split: ServiceDecision["split"], endpoints: { to: string; probability: Fraction }[]): boolean {
+/** A Service port's endpoints as the whole-node analysis compares them: by the DNAT `to` an outcome shows. */
+export interface EndpointShares {
+  list: { to: string; probability: Fraction }[];
+  byTo: Map<string, Fraction>;
+  /** Whether no two endpoints share an `ip:port`. */
+  unique: boolean;
+}
+
+export function endpointShares(s: KubeService): EndpointShares {
+  const list = s.endpoints.map((e) => ({ to: `${e.ip}:${e.port}`, probability: e.probability }));
+  const byTo = new Map(list.map((e) => [e.to, e.probability]));
+  return { list, byTo, unique: byTo.size === list.length };
+}
+
+/**
+ * Whether the shares per destination are exactly the endpoints' probabilities (each destination once). Usually
+ * every outcome goes to another endpoint: then each is compared with its endpoint directly; otherwise the shares
+ * of a destination are summed first.
+ */
+export function sharesMatch(split: ServiceDecision["split"], endpoints: EndpointShares): boolean {
+  if (!endpoints.unique || split.length !== endpoints.list.length) return summedSharesMatch(split, endpoints.list);
+  for (let i = 0; i < split.length; i++) {
+    const want = endpoints.byTo.get(split[i].to);
+    if (want === undefined || !equals(want, split[i].probability)) return false;
+    // A destination met twice leaves another endpoint without its share.
+    for (let j = 0; j < i; j++) if (split[j].to === split[i].to) return false;
+  }
+  return true;
+}
+
+function summedSharesMatch(split: ServiceDecision["split"], endpoints: { to: string; probability: Fraction }[]): boolean {
   const shares = new Map<string, Fraction>();
   for (const x of split) {
     const before = shares.get(x.to);
@@ -65,17 +94,17 @@ export function wholeNode(dump: Dump, node: NodeContext, services: readonly Kube
   const out: ServiceDecision[] = [];
   const from = { interface: "eth0" };
   const traceOptions: TraceOptions = { explain: false, followUp: false, ...options };
+  const decide = (s: KubeService, endpoints: EndpointShares, entry: ServiceDecision["entry"], dst: string, dport: number): ServiceDecision => {
+    const t = traceConnection(dump, node, { src: "198.51.100.7", sport: 41000, from, protocol: s.protocol as Protocol, dst, dport }, traceOptions);
+    // Both engines record a DNAT right after every change of the destination, so its `to` is the outcome's `after.dst:after.dport`.
+    const split = t.outcomes.map((o) => ({ to: o.dnat ? o.dnat.to : "-", probability: o.probability, verdict: o.verdict, source: o.after.src }));
+    return { service: s.id, entry, split, consistent: sharesMatch(split, endpoints) };
+  };
   for (const s of reachable(services)) {
-    // Per Service port, once for both of its entries: where each endpoint is, as an outcome's DNAT `to` says it.
-    const endpoints = s.endpoints.map((e) => ({ to: `${e.ip}:${e.port}`, probability: e.probability }));
-    const entries: [ServiceDecision["entry"], string, number][] = [["cluster-ip", s.clusterIP!, s.port!]];
-    if (s.nodePort !== null) entries.push(["node-port", nodeIP, s.nodePort]);
-    for (const [entry, dst, dport] of entries) {
-      const t = traceConnection(dump, node, { src: "198.51.100.7", sport: 41000, from, protocol: s.protocol as Protocol, dst, dport }, traceOptions);
-      // Both engines record a DNAT right after every change of the destination, so its `to` is the outcome's `after.dst:after.dport`.
-      const split = t.outcomes.map((o) => ({ to: o.dnat ? o.dnat.to : "-", probability: o.probability, verdict: o.verdict, source: o.after.src }));
-      out.push({ service: s.id, entry, split, consistent: sharesMatch(split, endpoints) });
-    }
+    // Per Service port, once for both of its entries.
+    const endpoints = endpointShares(s);
+    out.push(decide(s, endpoints, "cluster-ip", s.clusterIP!, s.port!));
+    if (s.nodePort !== null) out.push(decide(s, endpoints, "node-port", nodeIP, s.nodePort));
   }
   return out;
 }

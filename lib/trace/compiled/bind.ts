@@ -9,6 +9,7 @@
  * replaced is bound again).
  */
 import type { Dump } from "../../model/dump.js";
+import { parseIPv4 } from "../../model/address.js";
 import { decideRouteIn, nodeRoutes, selectAddressIn, type NodeContext, type NodeRoutes, type RouteDecision } from "../../node/context.js";
 import { masqueradeWhy } from "../engine.js";
 import { indexMinRules } from "../chain-index.js";
@@ -18,13 +19,16 @@ import { ruleServices } from "./services.js";
 
 /**
  * MASQUERADE's choice for one route and interface: the address, and the reason in each port mode (plain,
- * --random, --random-fully), each written when an outcome first needs it (see masqueradeReason).
+ * --random, --random-fully); the plain one is written when the choice is made, the others when an outcome
+ * first needs them (see masqueradeReason).
  */
 export interface MasqueradeChoice {
   dev: string;
+  /** The address (null: the node has no global-scope address), and as a number (-1 for none). */
   address: string | null;
-  nextHop: string | null;
-  reasons: (string | undefined)[];
+  addressValue: number;
+  /** The reasons by port mode; the plain one always there. */
+  reasons: [string, string | undefined, string | undefined];
 }
 
 /** A compiled dump and a node, with what the fast path asks of both worked out. */
@@ -100,14 +104,16 @@ export function masqueradeChoiceFor(node: NodeContext, dev: string, r: RouteDeci
 }
 
 function masqueradeChoiceOf(routes: NodeRoutes, dev: string, r: RouteDecision): MasqueradeChoice {
-  return { dev, address: selectAddressIn(routes, dev, r.nextHop), nextHop: r.nextHop, reasons: [undefined, undefined, undefined] };
+  const address = selectAddressIn(routes, dev, r.nextHop);
+  const why = masqueradeWhy(routes.node, dev, address, r.nextHop);
+  return { dev, address, addressValue: address === null ? -1 : parseIPv4(address)!, reasons: [why, undefined, undefined] };
 }
 
 const PORT_FLAGS = ["", "--random", "--random-fully"];
 
 /** Why MASQUERADE took its address, in a port mode: the simulator keeps the client's port; it says when the kernel would draw a random one instead. */
-export function masqueradeReason(node: NodeContext, choice: MasqueradeChoice, portMode: number): string {
-  const plain = (choice.reasons[0] ??= masqueradeWhy(node, choice.dev, choice.address, choice.nextHop));
+export function masqueradeReason(choice: MasqueradeChoice, portMode: number): string {
+  const plain = choice.reasons[0];
   if (portMode === 0) return plain;
   return (choice.reasons[portMode] ??= `${plain}; ${PORT_FLAGS[portMode]}: the kernel picks the source port at random (shown here as the client's)`);
 }

@@ -329,11 +329,11 @@ function setDestination(w: World, address: string, port: number): void {
   p.texts = { src: p.texts.src, dst: null };
 }
 
-function setSource(w: World, address: string, port: number): void {
+function setSource(w: World, address: string, port: number, value = -1): void {
   const p = w.packet;
   if (address !== p.src) {
     p.src = address;
-    p.srcValue = parseIPv4(address)!;
+    p.srcValue = value >= 0 ? value : parseIPv4(address)!;
   }
   p.sport = port;
   p.texts = { src: null, dst: p.texts.dst };
@@ -469,9 +469,11 @@ function walkChain(w: World, run: Run): void {
   let index = w.positions[depth];
   for (;;) {
     if (--w.budget < 0) return end(w, "uncertain", null, tooManySteps());
-    // Long chains (KUBE-SERVICES): straight to the next rule that can match (see ../chain-index.ts).
-    const p = w.packet;
-    index = nextCandidateIn(run.compiled.candidates, chain, index, p.proto, p.dstValue, p.dport);
+    // Long chains (KUBE-SERVICES): straight to the next rule that can match (see ./candidates.ts).
+    if (chain.keys.indexed) {
+      const p = w.packet;
+      index = nextCandidateIn(run.compiled.candidates, chain, index, p.proto, p.dstValue, p.dport);
+    }
     if (index >= chain.count) {
       if (chain.builtin) applyPolicy(w, chain);
       else {
@@ -727,8 +729,8 @@ function sourceNat(w: World, row: number, run: Run): void {
     why = t.why;
   } else {
     const choice = masqueradeChoice(w, run.bound, p.outInterface ?? "", routeFor(w, run.bound));
-    setSource(w, choice.address ?? p.src, t.port >= 0 ? t.port : p.sport);
-    why = masqueradeReason(run.node, choice, t.portMode);
+    setSource(w, choice.address ?? p.src, t.port >= 0 ? t.port : p.sport, choice.addressValue);
+    why = masqueradeReason(choice, t.portMode);
   }
   w.snat = { line: run.rows[row + R_LINE], chain: t.chain, hook, target: snat ? "SNAT" : "MASQUERADE", from, to: sourceText(p), interface: p.outInterface, why };
   w.chains = null;
