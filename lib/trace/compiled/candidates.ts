@@ -31,11 +31,21 @@ export interface CandidateIndex {
   positions: Int32Array;
 }
 
-/** Where a chain stands in the index: not indexed (scan every rule), and which key kinds its rules use. */
+/**
+ * Where a chain stands in the index: not indexed (scan every rule), and which kinds of key its rules have, as
+ * bits of KIND_* (a look-up skips the kinds a chain has none of: each probe of the table can miss the cache).
+ */
 export interface ChainKeys {
   indexed: boolean;
-  hasPorts: boolean;
-  hasDestinations: boolean;
+  kinds: number;
+}
+
+/** Kinds of key: protocol, destination and port each given or any (the first, all given; the last, all any). */
+const KIND_EXACT = 1 << 0, KIND_ANY_PORT = 1 << 1, KIND_ANY_DST = 1 << 2, KIND_PROTOCOL_ONLY = 1 << 3, KIND_DST_ONLY = 1 << 5, KIND_ANY = 1 << 7;
+
+/** The kind bit of a key's tag. */
+function kindOf(tag: number): number {
+  return 1 << ((tag & 0xff ? 0 : 4) | (tag & ANY_DST ? 2 : 0) | (tag & ANY_PORT ? 1 : 0));
 }
 
 function hash(chain: number, tag: number, dst: number, port: number, mask: number): number {
@@ -66,14 +76,13 @@ export function buildCandidateIndex(chains: readonly CompiledChain[]): Candidate
   const keys: { chain: number; tag: number; dst: number; port: number; list: number[] }[] = [];
   const byText = new Map<string, number>();
   for (const c of chains) {
-    const own: ChainKeys = (c.keys = { indexed: c.count >= minRules, hasPorts: false, hasDestinations: false });
+    const own: ChainKeys = (c.keys = { indexed: c.count >= minRules, kinds: 0 });
     if (!own.indexed) continue;
     c.source.rules.forEach((rule, i) => {
       const k = ruleKey(rule);
       if (!k) return;
-      own.hasPorts ||= k.port !== null;
-      own.hasDestinations ||= k.dst !== null;
       const tag = (k.proto === null ? ANY_PROTOCOL : protocolCode(k.proto)) | (k.dst === null ? ANY_DST : 0) | (k.port === null ? ANY_PORT : 0);
+      own.kinds |= kindOf(tag);
       const dst = k.dst === null ? 0 : k.dst | 0, port = k.port ?? 0;
       const text = `${c.id} ${tag} ${dst} ${port}`;
       let n = byText.get(text);
@@ -125,14 +134,14 @@ function firstIn(index: CandidateIndex, chain: number, tag: number, dst: number,
 export function nextCandidateIn(index: CandidateIndex, chain: CompiledChain, from: number, proto: number, dst: number, dport: number): number {
   const keys = chain.keys;
   if (!keys.indexed) return from;
-  const id = chain.id, d = dst | 0;
+  const id = chain.id, d = dst | 0, kinds = keys.kinds;
   let best = chain.count;
-  if (keys.hasPorts) {
-    if (keys.hasDestinations) best = firstIn(index, id, proto, d, dport, from, best);
-    best = firstIn(index, id, proto | ANY_DST, 0, dport, from, best);
-  }
-  if (keys.hasDestinations) best = firstIn(index, id, proto | ANY_PORT, d, 0, from, best);
-  best = firstIn(index, id, proto | ANY_DST | ANY_PORT, 0, 0, from, best);
-  if (keys.hasDestinations) best = firstIn(index, id, ANY_PROTOCOL | ANY_PORT, d, 0, from, best);
-  return firstIn(index, id, ANY_PROTOCOL | ANY_DST | ANY_PORT, 0, 0, from, best);
+  // A rule with a port always names its protocol (ruleKey), so "any protocol" keys have no port.
+  if (kinds & KIND_EXACT) best = firstIn(index, id, proto, d, dport, from, best);
+  if (kinds & KIND_ANY_DST) best = firstIn(index, id, proto | ANY_DST, 0, dport, from, best);
+  if (kinds & KIND_ANY_PORT) best = firstIn(index, id, proto | ANY_PORT, d, 0, from, best);
+  if (kinds & KIND_PROTOCOL_ONLY) best = firstIn(index, id, proto | ANY_DST | ANY_PORT, 0, 0, from, best);
+  if (kinds & KIND_DST_ONLY) best = firstIn(index, id, ANY_PROTOCOL | ANY_PORT, d, 0, from, best);
+  if (kinds & KIND_ANY) best = firstIn(index, id, ANY_PROTOCOL | ANY_DST | ANY_PORT, 0, 0, from, best);
+  return best;
 }

@@ -146,7 +146,7 @@ export interface CompiledDump {
 }
 
 /** A chain's keys until the candidate index is built. */
-const UNINDEXED: ChainKeys = { indexed: false, hasPorts: false, hasDestinations: false };
+const UNINDEXED: ChainKeys = { indexed: false, kinds: 0 };
 
 const compiledDumps = new WeakMap<Dump, CompiledDump>();
 
@@ -197,7 +197,71 @@ export function compileDump(dump: Dump): CompiledDump {
     }
   });
   compiled.matches = Int32Array.from(matches);
+  layOutInWalkOrder(compiled);
   return compiled;
+}
+
+/**
+ * Rows (and their match records) moved into the order a packet's walk meets the chains: each built-in chain,
+ * then depth first, in rule order, the chains it jumps to, each where it is first reached; chains nothing
+ * reaches last. A Service's chain is then followed by its endpoints' chains, so a trace that meets a Service
+ * for the first time reads a few neighbouring lines of memory instead of one line per chain scattered across
+ * the dump (iptables-save lists chains by name, not by use). Only `first` of each chain changes.
+ */
+function layOutInWalkOrder(compiled: CompiledDump): void {
+  const { rows, matches, chains } = compiled;
+  const order = walkOrder(compiled);
+  const laid = new Int32Array(rows.length);
+  const laidMatches = new Int32Array(matches.length);
+  let at = 0, m = 1; // match record 0 stays unused
+  for (const c of order) {
+    // Copied integer by integer: a view per chain or per rule would cost more than the copy.
+    for (let from = c.first * ROW, row = at * ROW; from < (c.first + c.count) * ROW; from += ROW, row += ROW) {
+      for (let k = 0; k < ROW; k++) laid[row + k] = rows[from + k];
+      const start = rows[from + R_MATCHES], end = rows[from + R_MATCHES_END];
+      laid[row + R_MATCHES] = m;
+      for (let k = start; k < end; k++) laidMatches[m++] = matches[k];
+      laid[row + R_MATCHES_END] = m;
+    }
+    c.first = at;
+    at += c.count;
+  }
+  if (order.length !== chains.length) throw new Error("unreachable: a chain was laid out twice or not at all");
+  compiled.rows = laid;
+  compiled.matches = laidMatches;
+}
+
+/** The chains in walk order (see layOutInWalkOrder), read from the rows' jumps. */
+function walkOrder(compiled: CompiledDump): CompiledChain[] {
+  const { rows, chains } = compiled;
+  const placed = new Uint8Array(chains.length);
+  const order: CompiledChain[] = [];
+  const stack: number[] = []; // pairs: chain id, next row to look at
+  const reach = (root: CompiledChain) => {
+    if (placed[root.id]) return;
+    placed[root.id] = 1;
+    order.push(root);
+    stack.push(root.id, root.first);
+    while (stack.length > 0) {
+      const id = stack[stack.length - 2], end = chains[id].first + chains[id].count;
+      let row = stack[stack.length - 1];
+      let deeper = -1;
+      for (; row < end && deeper < 0; row++) {
+        const target = rows[row * ROW + R_ARG];
+        if (rows[row * ROW + R_TARGET] === T_JUMP && target >= 0 && !placed[target]) deeper = target;
+      }
+      stack[stack.length - 1] = row;
+      if (deeper < 0) stack.length -= 2;
+      else {
+        placed[deeper] = 1;
+        order.push(chains[deeper]);
+        stack.push(deeper, chains[deeper].first);
+      }
+    }
+  };
+  for (const c of chains) if (c.builtin) reach(c);
+  for (const c of chains) reach(c);
+  return order;
 }
 
 /** The number of an interface name (known names keep theirs; new ones get the next). */
