@@ -12,9 +12,17 @@ function where(o: TraceOutcome): string {
   return `accepted, sent out of ${o.outInterface}${o.nextHop && o.nextHop !== o.after.dst ? ` toward ${o.nextHop}` : ""}`;
 }
 
+/** How the packet's addresses after NAT are introduced: what a server sees, or, when none does, where the packet ended. */
+function whatIsSeen(o: TraceOutcome): string {
+  if (o.verdict === "dropped" || o.verdict === "rejected") return `no server sees it: ${o.verdict} as`;
+  if (o.verdict === "uncertain") return "undecided: the packet was then";
+  return o.followUp && o.followUp.reply.length === 0 ? "it leaves as" : "the server sees";
+}
+
 /** Which Service port the outcome reached, in words. */
 function serviceText(o: TraceOutcome): string {
-  return o.service ? `Service port ${o.service}` : "no Service rule matched";
+  if (o.service) return `Service port ${o.service}`;
+  return o.verdict === "uncertain" ? "no Service port reached before that rule" : "no Service rule matched";
 }
 
 function stepLine(s: Step): string {
@@ -39,8 +47,7 @@ export function traceReport(t: Trace, file: string): string {
     out.push(`  #${i + 1}  ${formatPercent(o.probability).padStart(8)}  ${formatFraction(o.probability).padEnd(24)} ${where(o)}; ${serviceText(o)}`);
     if (o.dnat) out.push(`        DNAT ${o.dnat.from} -> ${o.dnat.to}${o.dnat.line ? ` (${file}:${o.dnat.line}, ${o.dnat.chain})` : ""}`);
     if (o.snat) out.push(`        ${o.snat.target} ${o.snat.from} -> ${o.snat.to}${o.snat.line ? ` (${file}:${o.snat.line})` : ""}: ${o.snat.why}`);
-    const seen = o.followUp && o.followUp.reply.length === 0 ? "it leaves as" : "the server sees";
-    out.push(`        mark ${hex(o.mark)}; ${seen} ${o.after.src}:${o.after.sport} -> ${o.after.dst}:${o.after.dport}`);
+    out.push(`        mark ${hex(o.mark)}; ${whatIsSeen(o)} ${o.after.src}:${o.after.sport} -> ${o.after.dst}:${o.after.dport}`);
     if (o.followUp) {
       const r = o.followUp.reply[0];
       if (!r) out.push(`        no reply: nothing owns ${o.after.dst} (see the warning below)`);

@@ -165,6 +165,25 @@ describe("format", () => {
   });
 });
 
+describe("trace", () => {
+  it("says no server sees a rejected packet, rather than what the server sees", async () => {
+    const today = (f: string) => join(repo, "data/policies-today", f);
+    const r = await run("trace", today("iptables-save.txt"), "--node", today("node.json"), "-s", "172.16.1.100", "-d", "172.16.1.10:31090");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("\n        mark 0x0; no server sees it: rejected as 172.16.1.100:40000 -> 172.16.1.10:31090\n");
+    expect(r.stdout).not.toContain("the server sees");
+  });
+
+  it("says where an undecided trace stopped, and that it reached no Service port before it", async () => {
+    const rule = '-A KUBE-SERVICES -d 10.254.42.62/32 -p tcp -m comment --comment "default/wordpress-01-svc: cluster IP" -m tcp --dport 80 -j KUBE-SVC-QYS3VDMSAZUOTSWJ';
+    expect(wordpress).toContain(rule);
+    const path = file("cgroup.save", wordpress.replace(rule, "-A KUBE-SERVICES -d 10.254.42.62/32 -p tcp -m cgroup --path x -m tcp --dport 80 -j KUBE-SVC-QYS3VDMSAZUOTSWJ"));
+    const r = await run("trace", path, "--node", join(repo, "data/wordpress/node.json"), "-s", "172.16.1.100", "-d", "10.254.42.62:80");
+    expect(r.stdout).toContain("uncertain: line 140: -m cgroup --path x: match module 'cgroup' is not modelled; no Service port reached before that rule\n");
+    expect(r.stdout).toContain("\n        mark 0x4000; undecided: the packet was then 172.16.1.100:40000 -> 10.254.42.62:80\n");
+  });
+});
+
 describe("bytes that are not UTF-8", () => {
   it("are a warning at their line and column, counted, and the dump is still read", async () => {
     const latin1 = Buffer.concat([Buffer.from("*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m comment --comment \"caf"), Buffer.from([0xe9, 0x22, 0x20, 0xff]), Buffer.from(" -j ACCEPT\nCOMMIT\n")]);
