@@ -97,12 +97,12 @@ export class Interner {
 
   /** A header read before that holds only the same shared option (`-p tcp`); else `ip`, kept for the next rule when it is such a header. */
   sharedHeader(ip: IpHeaderMatch): IpHeaderMatch {
-    const keys = Object.keys(ip);
-    if (keys.length !== 1) return ip;
-    const value = ip[keys[0] as keyof IpHeaderMatch] as Negatable<unknown>;
+    const key = onlyOption(ip);
+    if (key === null) return ip;
+    const value = ip[key] as Negatable<unknown>;
     if (!this.sharedNegatables.has(value)) return ip;
-    let byValue = this.headers.get(keys[0]);
-    if (byValue === undefined) this.headers.set(keys[0], (byValue = new Map()));
+    let byValue = this.headers.get(key);
+    if (byValue === undefined) this.headers.set(key, (byValue = new Map()));
     const known = byValue.get(value);
     if (known !== undefined) return known;
     byValue.set(value, Object.freeze(ip));
@@ -151,6 +151,20 @@ export class Interner {
     this.sharedNegatables.add(negatable);
     return Object.freeze(negatable);
   }
+}
+
+/** The options of the IP header, in the order iptables-save prints them. */
+const HEADER_OPTIONS: readonly (keyof IpHeaderMatch)[] = ["source", "destination", "inInterface", "outInterface", "protocol", "fragment"];
+
+/** The one option a header holds, or null when it holds several (or none). */
+function onlyOption(ip: IpHeaderMatch): keyof IpHeaderMatch | null {
+  let only: keyof IpHeaderMatch | null = null;
+  for (const key of HEADER_OPTIONS) {
+    if (ip[key] === undefined) continue;
+    if (only !== null) return null;
+    only = key;
+  }
+  return only;
 }
 
 /** `.../32`: a single host, as kube-proxy writes pod and Service addresses. */

@@ -306,7 +306,7 @@ function blankSeparatedWords(line: string, from: number, most: number): { text: 
 function declareChain(open: OpenTable, line: string, lineNo: number, takePending: () => Extra[], report: Report, withCounters: boolean): boolean {
   // iptables-restore splits the line at blanks (strtok): chain, policy, and with -c the counters; the rest is ignored.
   const words = blankSeparatedWords(line, 1, 4);
-  const [nameWord, policyWord, countersWord] = words;
+  const nameWord = words[0], policyWord = words[1], countersWord = words[2];
   if (!nameWord) {
     report(lineNo, 2, "expected ':CHAIN POLICY [packets:bytes]'");
     return false;

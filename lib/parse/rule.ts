@@ -338,9 +338,15 @@ function readHeaderOption(r: Reading, i: number, key: HeaderKey): number {
   }
   const value = readHeaderValue(r, key, arg, inv);
   if (value === null) return i;
-  // Every value read here is shared (an interned name or address), so its `{ value, invert }` can be too.
-  if (value !== undefined) r.ip[key] = (legacy ? { value, invert: inv, legacyNegation: true } : r.ctx.negatable(value, inv)) as Negatable<never>;
+  // A value read here is shared (an interned name, a network), so its `{ value, invert }` can be too; a host
+  // address (`/32`: a pod, a Service) is the rule's own, and so is its wrapper, made without asking.
+  if (value !== undefined) r.ip[key] = (legacy ? { value, invert: inv, legacyNegation: true } : isHost(value) ? { value, invert: inv } : r.ctx.negatable(value, inv)) as Negatable<never>;
   return i + 2;
+}
+
+/** Whether a header value is a single host's address, which the parse reads afresh for each rule (Interner.cidr). */
+function isHost(value: Cidr | string): boolean {
+  return typeof value !== "string" && value.prefix === 32;
 }
 
 /** The value of a header option: null after an error, undefined when it sets nothing (`-p all`). */
