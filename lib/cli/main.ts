@@ -16,7 +16,8 @@ import { didYouMean } from "./suggest.js";
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
   return [
-    "usage: kube-iptables-lab COMMAND [options]   (FILE may be - for standard input)",
+    "usage: kube-iptables-lab COMMAND [options]",
+    "A FILE or DUMP given as - is read from standard input (one per command).",
     "",
     "commands:",
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),

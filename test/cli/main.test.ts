@@ -276,7 +276,7 @@ describe("wrong usage: exit 2 with a usage line", () => {
   it("--help lists the commands on stdout", async () => {
     const r = await run("--help");
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^usage: kube-iptables-lab COMMAND \[options\]   \(FILE may be - for standard input\)\n\ncommands:\n/);
+    expect(r.stdout).toMatch(/^usage: kube-iptables-lab COMMAND \[options\]\nA FILE or DUMP given as - is read from standard input \(one per command\)\.\n\ncommands:\n/);
     for (const name of ["parse", "services", "format"]) expect(r.stdout).toMatch(new RegExp(`\\n  ${name} +\\S`));
     expect(r.stdout).toContain("Exit status: 0 success, 1 errors in the input, 2 wrong usage.\ndiff: 0 same, 1 different, 2 trouble, as diff(1).\n");
   });
