@@ -11,8 +11,9 @@
  * side list, read only when the rule matches. Random matches refer to
  * prepared exact fractions.
  *
- * Built once per dump object, on its first fast trace, and kept in a
- * WeakMap (a program that changes a dump in place calls forgetCompiled).
+ * Built once per dump object, on its first fast trace (or when bound to a
+ * node, ./bind.ts), and kept in a WeakMap (a program that changes a dump in
+ * place calls forgetCompiled).
  * Rules with a match the fast path does not compile (xt_recent, nth
  * counters, ipset, conntrack tuples, ...) are flagged and decided by the
  * explaining engine's decideRule on the model's rule, so their semantics

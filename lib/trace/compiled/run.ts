@@ -10,9 +10,11 @@
  * held in the compiled rule with numbers held in the packet, in a loop that
  * keeps the chain and the position in local variables. A random rule splits
  * the run into two worlds, as in the explaining engine. What every outcome
- * of one packet would otherwise work out again (the route to a destination,
- * MASQUERADE's address and reason, `ip:port` texts) is worked out once and
- * shared; outcome objects are made at the end (./outcomes.ts).
+ * of one packet would otherwise work out again is worked out once: the
+ * route to a DNAT rule's address and MASQUERADE's address and reason when
+ * the dump is bound to the node (./bind.ts), `ip:port` texts per packet
+ * state, shared by split worlds. Outcome objects are made at the end
+ * (./lazy-steps.ts).
  */
 import { parseIPv4 } from "../../model/address.js";
 import { ONE, multiply, type Fraction } from "../../math/fraction.js";
