@@ -14,13 +14,13 @@ import { decideRouteIn, nodeRoutes, selectAddressIn, type NodeContext, type Node
 import { masqueradeWhy } from "../engine.js";
 import { indexMinRules } from "../chain-index.js";
 import { buildCandidateIndex } from "./candidates.js";
-import { compiledDump, internInterface, T_DNAT, R_ARG2, R_TARGET, ROW, type CompiledDump } from "./compile.js";
+import { compiledDump, internInterface, T_DNAT, T_MASQUERADE, R_ARG2, R_TARGET, ROW, type CompiledDump } from "./compile.js";
 import { ruleServices } from "./services.js";
 
 /**
  * MASQUERADE's choice for one route and interface: the address, and the reason in each port mode (plain,
- * --random, --random-fully); the plain one is written when the choice is made, the others when an outcome
- * first needs them (see masqueradeReason).
+ * --random, --random-fully); those of the dump's MASQUERADE rules are written when the choice is bound,
+ * any other when an outcome first needs it (see masqueradeReason).
  */
 export interface MasqueradeChoice {
   dev: string;
@@ -79,6 +79,11 @@ function bind(dump: Dump, compiled: CompiledDump, node: NodeContext, routes: Nod
     services: ruleServices(compiled, dump), loopback: internInterface(compiled, "lo"), types: new Map(),
   };
   const rows = compiled.rows;
+  // The port modes of the dump's MASQUERADE rules (kube-proxy writes one, --random-fully): their reasons are written with the choices.
+  const portModes = new Set<number>();
+  for (let row = 0; row < compiled.rules * ROW; row += ROW) {
+    if (rows[row + R_TARGET] === T_MASQUERADE) portModes.add(compiled.targets[rows[row + R_ARG2]].portMode);
+  }
   for (let row = 0; row < compiled.rules * ROW; row += ROW) {
     if (rows[row + R_TARGET] !== T_DNAT) continue;
     const n = rows[row + R_ARG2];
@@ -88,7 +93,10 @@ function bind(dump: Dump, compiled: CompiledDump, node: NodeContext, routes: Nod
     const r = decideRouteIn(routes, address);
     bound.targetRoutes[n] = r;
     // A forwarded packet leaves by the route's device; a packet for the node itself is looped back through lo.
-    if (r.kind === "unicast" || r.kind === "local") bound.targetMasquerade[n] = masqueradeChoiceOf(routes, r.kind === "local" ? "lo" : r.dev ?? "", r);
+    if (r.kind !== "unicast" && r.kind !== "local") continue;
+    const choice = masqueradeChoiceOf(routes, r.kind === "local" ? "lo" : r.dev ?? "", r);
+    for (const mode of portModes) masqueradeReason(choice, mode);
+    bound.targetMasquerade[n] = choice;
   }
   return bound;
 }
