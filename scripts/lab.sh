@@ -25,7 +25,11 @@ if [ "$(id -u)" -eq 0 ]; then
   echo "lab: running as root, so starting Jupyter with --allow-root" >&2
   root_args=(--allow-root)
 fi
-# Jupyter's default hidden files, plus the notebooks' node_modules link.
-exec jupyter notebook --notebook-dir=notebooks "${root_args[@]}" \
-  --ContentsManager.hide_globs='["__pycache__", "*.pyc", "*.pyo", ".DS_Store", "*.so", "*.dylib", "*~", "node_modules"]' \
-  "$@"
+# Jupyter's default hidden files, plus the notebooks' node_modules link. Since
+# traitlets 5 a list setting is given one item per flag (a whole list in one
+# flag still works but prints a FutureWarning at start).
+hide_args=()
+for glob in __pycache__ '*.pyc' '*.pyo' .DS_Store '*.so' '*.dylib' '*~' node_modules; do
+  hide_args+=("--ContentsManager.hide_globs=$glob")
+done
+exec jupyter notebook --notebook-dir=notebooks "${root_args[@]}" "${hide_args[@]}" "$@"

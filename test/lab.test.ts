@@ -62,6 +62,8 @@ describe.runIf(hasNotebook || required)("npm run lab", () => {
       );
       const output = await serverReady(child);
       if (process.getuid?.() === 0) expect(output).toContain("running as root, so starting Jupyter with --allow-root");
+      // The first thing a teacher reads: no deprecation warning about how the script passes its settings.
+      expect(output).not.toMatch(/FutureWarning|DeprecationWarning|deprecated/);
 
       const base = `http://127.0.0.1:${port}`;
       const api = async (method: string, route: string, body?: unknown) => {
@@ -73,6 +75,12 @@ describe.runIf(hasNotebook || required)("npm run lab", () => {
         const text = await response.text();
         return { status: response.status, json: text ? JSON.parse(text) : null };
       };
+
+      // The notebooks' node_modules link is hidden (hide_globs), the lessons listed.
+      const listing = await api("GET", "/api/contents/");
+      const names = listing.json.content.map((entry: { name: string }) => entry.name);
+      expect(names).toContain(lesson);
+      expect(names).not.toContain("node_modules");
 
       const specs = await api("GET", "/api/kernelspecs");
       expect(specs.status).toBe(200);
