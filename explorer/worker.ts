@@ -33,10 +33,12 @@ import { DUMP_TEXT, NODE_TEXT } from "./example-data.js";
 import { findExample, findNode } from "./examples.js";
 import type { ConnectionRequest, DumpSource, Loaded, NodeBrief, NodeSource, Reply, Request, ServiceBrief, Simulated, Traced } from "./protocol.js";
 import { commandLine, nodeContextCommand } from "./command-line.js";
+import { byteSize, characterCount } from "./sizes.js";
 import { addPhrases, setLanguage, t } from "../lib/i18n/language.js";
-import { EXPLORER_ZH_CN } from "./zh-CN.js";
+import { EXPLORER_TEMPLATES_ZH_CN, EXPLORER_ZH_CN } from "./zh-CN.js";
 
 addPhrases("zh-CN", EXPLORER_ZH_CN, "explorer/zh-CN.ts");
+addPhrases("zh-CN", EXPLORER_TEMPLATES_ZH_CN, "explorer/zh-CN.ts", { sentences: false });
 
 /** What the worker holds between questions. */
 interface Held {
@@ -121,10 +123,10 @@ function briefNode(n: NodeContext): NodeBrief {
 
 function load(id: number, dump: DumpSource, nodeSource: NodeSource): Loaded {
   const t0 = performance.now();
-  post({ type: "progress", id, stage: dump.kind === "file" ? t("decoding {} ({} MB)", dump.name, (dump.bytes.byteLength / 1e6).toFixed(1)) : t("reading the dump") });
+  post({ type: "progress", id, stage: dump.kind === "file" ? t("decoding {} ({})", dump.name, byteSize(dump.bytes.byteLength)) : t("reading the dump") });
   const { name, text } = dumpText(dump);
   const t1 = performance.now();
-  post({ type: "progress", id, stage: t("parsing {} ({} million characters)", name, (text.length / 1e6).toFixed(1)) });
+  post({ type: "progress", id, stage: t("parsing {} ({})", name, characterCount(text.length)) });
   const parsed = parseDump(text, { file: name });
   const t2 = performance.now();
   let lineCache: string[] | null = null;

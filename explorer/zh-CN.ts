@@ -28,9 +28,10 @@ export const EXPLORER_ZH_CN: Record<string, string> = {
   "loading the example {}": "正在载入示例 {}",
   "loading {}": "正在载入 {}",
   // worker.ts: its progress and the affinity timeline
-  "decoding {} ({} MB)": "正在解码 {}（{} MB）",
+  "decoding {} ({})": "正在解码 {}（{}）",
   "reading the dump": "正在读取 dump",
-  "parsing {} ({} million characters)": "正在解析 {}（{} 百万个字符）",
+  "parsing {} ({})": "正在解析 {}（{}）",
+
   "finding the Services in {} rules": "正在从 {} 条规则中找出 Service",
   "Each connection in time order: the endpoint the seeded draw chose, its chance given the lists at that moment, and the recent lists after it":
     "按时间顺序的每个连接：带种子的随机抽取选中的端点、按当时的列表它被选中的概率，以及之后的 recent 列表",
@@ -43,4 +44,17 @@ export const EXPLORER_ZH_CN: Record<string, string> = {
   "{} of {} possible": "{}（共 {} 种可能）",
   empty: "空",
   "The recent lists at t={}s": "t={} 秒时的 recent 列表",
+};
+
+/**
+ * Templates only the explorer fills in itself (sizes.ts), added with `sentences: false`: "{} characters"
+ * tried against a whole sentence would half-translate a message that ends in "… 256 characters".
+ */
+export const EXPLORER_TEMPLATES_ZH_CN: Record<string, string> = {
+  "{} character": "{} 个字符",
+  "{} characters": "{} 个字符",
+  "{} thousand characters": "{} 千个字符",
+  "{} million characters": "{} 百万个字符",
+  "{} byte": "{} 字节",
+  "{} bytes": "{} 字节",
 };
