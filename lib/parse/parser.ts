@@ -43,6 +43,16 @@ interface OpenTable {
   chains: Map<string, Chain>;
   /** The chain the last rule went to: iptables-save writes a chain's rules together, so most look-ups are this one. */
   last: Chain | null;
+  /**
+   * The chains declared (`:NAME`) in order, and where the next rule's chain is looked for first:
+   * iptables-save prints the rules chain by chain in the order it declared them (built-ins first, then
+   * user chains by name), so when a rule's chain changes it is nearly always one of the next few.
+   * Emptied when a chain is deleted (-X), which leaves the table as the only way to find a chain.
+   */
+  declared: Chain[];
+  nextDeclared: number;
+  /** The greatest user chain name declared or made so far: a declaration after it cannot be a second one. */
+  greatestName: string | null;
   scope: RuleScope;
   /** The token objects each line's words are written into (one set per parse). */
   tokens: ReusedTokens;
@@ -191,7 +201,7 @@ export function parseDump(text: string, options: ParseOptions = {}): ParseResult
       const table: Table = { name, line: lineNo, leading: takePending(), chains: [], commit: null };
       dump.tables.push(table);
       const chains = new Map<string, Chain>();
-      open = { table, chains, last: null, scope: new RuleScope(name, chains, strings, pools), tokens };
+      open = { table, chains, last: null, declared: [], nextDeclared: 0, greatestName: null, scope: new RuleScope(name, chains, strings, pools), tokens };
       continue;
     }
     if (line === "COMMIT" && nul < 0 && !cr) {
@@ -351,7 +361,8 @@ function declareChain(open: OpenTable, line: string, lineNo: number, takePending
       report(lineNo, column, `counters '${countersText}' are not [packets:bytes]: iptables-restore ignores them (with -c it refuses them)`, "warning");
   }
   if (words.length > 3) report(lineNo, words[3].column, `text after the counters: iptables-restore ignores it, and so does the kit`, "warning");
-  const existing = open.chains.get(name);
+  // A kube-proxy dump declares its user chains by name, in order: one after the greatest so far is new.
+  const existing = !builtin && open.greatestName !== null && name > open.greatestName ? undefined : open.chains.get(name);
   if (existing && !builtin) {
     report(lineNo, 2, `chain ${name} is declared twice in table ${table} (first on line ${existing.line})`);
     return false;
@@ -364,6 +375,8 @@ function declareChain(open: OpenTable, line: string, lineNo: number, takePending
   }
   const chain: Chain = { name, builtin, policy, counters, line: lineNo, leading: takePending(), rules: existing?.rules ?? [] };
   open.chains.set(name, chain);
+  open.declared.push(chain);
+  if (!builtin) noteUserChain(open, name);
   open.last = null;
   return true;
 }
@@ -484,6 +497,8 @@ function readCommandWords(line: string, text: string, lineStart: number, lineNo:
 /** The chain of this name in the table being read; a built-in chain is made on first use. */
 function chainOf(open: OpenTable, name: string): Chain | undefined {
   if (open.last !== null && open.last.name === name) return open.last;
+  const next = nextDeclared(open, name);
+  if (next !== undefined) return (open.last = next);
   const found = open.chains.get(name);
   if (found) return (open.last = found);
   if (isBuiltinChain(open.table.name, name)) {
@@ -492,6 +507,26 @@ function chainOf(open: OpenTable, name: string): Chain | undefined {
     return chain;
   }
   return undefined;
+}
+
+/** How many of the chains declared after the last one found are compared with a rule's chain before the table is probed. */
+const DECLARED_AHEAD = 8;
+
+/** The chain of this name among the next few declared (OpenTable.declared), or undefined. */
+function nextDeclared(open: OpenTable, name: string): Chain | undefined {
+  const declared = open.declared;
+  const end = Math.min(declared.length, open.nextDeclared + DECLARED_AHEAD);
+  for (let k = open.nextDeclared; k < end; k++) {
+    if (declared[k].name !== name) continue;
+    open.nextDeclared = k + 1;
+    return declared[k];
+  }
+  return undefined;
+}
+
+/** Keep the greatest user chain name made so far (see OpenTable.greatestName). */
+function noteUserChain(open: OpenTable, name: string): void {
+  if (open.greatestName === null || name > open.greatestName) open.greatestName = name;
 }
 
 function noChain(s: Statement, name: string, at: Token): false {
@@ -605,6 +640,7 @@ function newChain(s: Statement): boolean {
     return false;
   }
   s.open.chains.set(name, { name, builtin: false, policy: null, counters: null, line: s.lineNo, leading: s.extras.take(), rules: [] });
+  noteUserChain(s.open, name);
   return true;
 }
 
@@ -641,6 +677,8 @@ function deleteOrFlushChains(s: Statement): boolean {
     s.extras.giveBack(chain.leading);
     open.chains.delete(name);
     open.last = null;
+    open.declared = [];
+    open.nextDeclared = 0;
     open.scope.forgetJumps();
   }
   // Nothing of this line stays in the model; comments above it go to the next statement.
