@@ -11,6 +11,7 @@ const CODES: [code: string, message: RegExp][] = [
   // Not an iptables-save dump at all.
   ["not-iptables-save", /^this (is|looks like|rule has an IPv6)|kube-proxy's IPVS mode|ipvs/i],
   // Lines as iptables-restore reads them.
+  ["byte-order-mark", /^the file starts with a byte-order mark/],
   ["carriage-return", /carriage return|'\\r'|\\r'/],
   ["mixed-line-endings", /^line ends with LF while the file uses CRLF/],
   ["line-too-long", /^line of \d+ bytes/],

@@ -14,7 +14,26 @@ const SUPPORTED = "this kit reads IPv4 `iptables-save` (or `iptables-legacy-save
 
 /** Look at the first meaningful lines and name the format if it is one the kit does not model. */
 export function recognizeForeignInput(lines: string[]): ForeignInput | null {
+  if (lines.length > 0 && lines[0].charCodeAt(0) === 0xfeff) {
+    // What follows the mark may be foreign too: that says more than the mark does.
+    return recognizeLines([lines[0].slice(1), ...lines.slice(1)]) ?? { line: 1, message: BYTE_ORDER_MARK };
+  }
+  return recognizeLines(lines);
+}
+
+/** A UTF-8 byte-order mark: iptables-restore reads its three bytes as the start of the first line and refuses that line. */
+const BYTE_ORDER_MARK =
+  "the file starts with a byte-order mark (BOM, U+FEFF: the bytes EF BB BF), which iptables-restore reads as part of the first line and refuses: save the file as UTF-8 without a BOM (`sed -i '1s/^\\xEF\\xBB\\xBF//' FILE` removes it)";
+
+/** nft's commands as `nft -f` reads them (and kube-proxy's nftables mode writes them): `add table ip kube-proxy`, `flush chain ...`. */
+const NFT_COMMAND = /^\s*(add|create|insert|replace|delete|destroy|flush|reset|rename)\s+(table|chain|rule|set|map|element|flowtable|counter|quota|limit|ruleset)\b/;
+
+/** How a statement of iptables-save starts (a rule may start with its `[pkts:bytes]`): a file that starts otherwise is not a dump. */
+const DUMP_STATEMENT = /^(\*|:|-(?!--|\s)|\[\s*[+-]?[0-9]+\s*:|COMMIT\s*$)/;
+
+function recognizeLines(lines: string[]): ForeignInput | null {
   let sawTable = false;
+  let first: { line: number; text: string } | null = null;
   const limit = Math.min(lines.length, 2000);
   for (let i = 0; i < limit; i++) {
     const line = lines[i].replace(/\r$/, "");
@@ -26,13 +45,36 @@ export function recognizeForeignInput(lines: string[]): ForeignInput | null {
       return { line: at, message: `this is \`nft list ruleset\` output (nftables language): ${SUPPORTED}; on an nf_tables host run \`iptables-nft-save\` instead` };
     if (/^Chain \S+ \((policy \S+|\d+ references)/.test(line))
       return { line: at, message: `this is \`iptables -L\` output, which drops details the simulator needs: ${SUPPORTED}; run \`iptables-save\` instead` };
-    if (line.startsWith("*")) sawTable = true;
+    if (!sawTable && NFT_COMMAND.test(line))
+      return { line: at, message: `this is an nft transaction (nftables language, \`add table\` / \`add chain\` / \`add rule\` as \`nft -f\` reads them): ${SUPPORTED}; run \`iptables-save\` on the node instead (a node whose kube-proxy runs in nftables mode has no Service rules there: the kit models kube-proxy's iptables mode)` };
+    if (first === null && line.trim() !== "" && !line.startsWith("#")) first = { line: at, text: line };
+    // `*nat`; not Markdown (`* item`, `**bold**`).
+    if (/^\*[A-Za-z0-9_]/.test(line)) sawTable = true;
     if (!sawTable && /^-[PNA] \S+/.test(line))
       return { line: at, message: `this looks like \`iptables -S\` output (rules without a *table header): ${SUPPORTED}; run \`iptables-save\` instead` };
     if (line.startsWith("-A ") && /\s-[sd] [0-9a-fA-F]*:[0-9a-fA-F:]*(\/[0-9]+)?(\s|$)/.test(line))
       return { line: at, message: `this rule has an IPv6 address, so the dump is from ip6tables-save: ${SUPPORTED}` };
   }
-  return null;
+  if (sawTable || first === null || DUMP_STATEMENT.test(first.text)) return null;
+  return { line: first.line, message: notADump(first.text, lines.slice(first.line - 1)) };
+}
+
+/** Why a text whose first statement is none of iptables-save's is not a dump, naming what it looks like when that shows. */
+function notADump(firstLine: string, rest: string[]): string {
+  const start = firstLine.trimStart();
+  if (start.startsWith("{") || start.startsWith("[")) {
+    const format = /"format"\s*:\s*"(kube-iptables-lab\/[a-z-]+@[0-9]+)"/.exec(rest.slice(0, 20).join("\n"))?.[1];
+    if (format === "kube-iptables-lab/node@1")
+      return `this is JSON, not iptables-save output: a node file (${format}, the node's addresses and routes), which goes after --node; ${SUPPORTED}`;
+    if (format) return `this is JSON, not iptables-save output: a ${format} document; ${SUPPORTED}`;
+    return `this is JSON, not iptables-save output: ${SUPPORTED}`;
+  }
+  if (/^<(!doctype html|html|head|body)\b/i.test(start))
+    return `this is an HTML page, not iptables-save output (a web page saved instead of the raw file?): ${SUPPORTED}`;
+  if (start.startsWith("<")) return `this looks like HTML or XML, not iptables-save output: ${SUPPORTED}`;
+  if (start === "---" || start.startsWith("- ") || /^[A-Za-z_][A-Za-z0-9_.-]*:(\s|$)/.test(start))
+    return `this looks like YAML, not iptables-save output: ${SUPPORTED}`;
+  return `this is not iptables-save output: it has no *table line, and its first line that is not a comment is none of '*table', ':CHAIN POLICY [pkts:bytes]', '-A CHAIN rule...' or 'COMMIT'; ${SUPPORTED}`;
 }
 
 /** kube-proxy in IPVS mode keeps Services in IPVS and ipsets; its iptables rules only reference the sets. */

@@ -11,6 +11,7 @@ import { englishPhraseLeft } from "./english-left.js";
 const d = (lines: string[], table = "filter", chains: string[] = []): string => [`*${table}`, ...chains.map((c) => `:${c} - [0:0]`), ...lines, "COMMIT", ""].join("\n");
 const EXAMPLES: Record<string, string> = {
   "not-iptables-save": "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -s fe80::/10 -j ACCEPT\nCOMMIT\n",
+  "byte-order-mark": "\uFEFF*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n",
   "carriage-return": "*filter\r\n:INPUT ACCEPT [0:0]\r\n-A INPUT -j ACCEPT\r\nCOMMIT\r\n",
   "mixed-line-endings": "*filter\r\n:INPUT ACCEPT [0:0]\n-A INPUT -j ACCEPT\r\nCOMMIT\r\n",
   "line-too-long": d([`-A INPUT -m comment --comment "${"x".repeat(70000)}" -j ACCEPT`]),
@@ -100,10 +101,13 @@ describe("the parser's diagnostics in zh-CN", () => {
       d(["-A INPUT -p icmp -m icmp --icmp-type 256 -j ACCEPT"]), d(["-A INPUT -j MARK --set-mark 1 --or-mark 2"], "mangle"),
       d(["-A PREROUTING -j DNAT --to-destination 10.0.0.1:80"], "nat"), d(['-A INPUT -j LOG --log-prefix ""']),
       d(["-A PREROUTING -j REDIRECT --to-ports 80"], "nat"), d(["-A PREROUTING -p tcp -j DNAT --to-destination 10.0.0.1 --random-fully"], "nat"),
-      "hello world\n", // a line outside any table
+      "*filter\nCOMMIT\nhello world\n", // a line outside any table (a file with no table at all is not a dump: not-iptables-save)
     ];
+    const foreign = ["{}\n", '{ "format": "kube-iptables-lab/node@1" }\n', '{ "format": "kube-iptables-lab/scenarios@1" }\n', "kind: Service\n", "<html>\n", "<?xml?>\n", "add table ip kube-proxy\n", "some text\n"];
+    texts.push(...foreign);
     const messages = texts.flatMap((text) => { const r = parseDump(text, { file: "t.save" }); return [...r.errors, ...r.warnings].map((x) => x.message); });
     expect(messages.length).toBe(texts.length);
+    expect(new Set(messages.slice(-foreign.length)).size).toBe(foreign.length);
     setLanguage("zh-CN");
     clearMissingPhrases("zh-CN");
     for (const english of messages) expect(englishPhraseLeft(diagnosticMessage(english)), english).toBeUndefined();

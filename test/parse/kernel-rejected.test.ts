@@ -80,6 +80,7 @@ const CODE: Record<string, string> = {
   "dnat-after-accept": "placement-after-verdict",
   "commit-without-newline": "commit-without-newline",
   "table-twice": "duplicate-table",
+  "byte-order-mark": "byte-order-mark",
 };
 
 describe.skipIf(cases.length === 0)("the inputs iptables-restore refuses or surprisingly accepts", () => {

@@ -1,9 +1,13 @@
 // Inputs that are not IPv4 iptables-save dumps are refused with one clear message, and kept for printing.
 import { describe, expect, it } from "vitest";
 import { formatDump } from "../../lib/index.js";
-import { located, parse } from "./support.js";
+import { located, parse, readRepoFile, wordpress } from "./support.js";
 
 const SUPPORTED = "this kit reads IPv4 `iptables-save` (or `iptables-legacy-save` / `iptables-nft-save`) output";
+const NFT_TRANSACTION = `this is an nft transaction (nftables language, \`add table\` / \`add chain\` / \`add rule\` as \`nft -f\` reads them): ${SUPPORTED}; run \`iptables-save\` on the node instead (a node whose kube-proxy runs in nftables mode has no Service rules there: the kit models kube-proxy's iptables mode)`;
+const BYTE_ORDER_MARK = "the file starts with a byte-order mark (BOM, U+FEFF: the bytes EF BB BF), which iptables-restore reads as part of the first line and refuses: save the file as UTF-8 without a BOM (`sed -i '1s/^\\xEF\\xBB\\xBF//' FILE` removes it)";
+const NODE_FILE = `this is JSON, not iptables-save output: a node file (kube-iptables-lab/node@1, the node's addresses and routes), which goes after --node; ${SUPPORTED}`;
+const NOT_A_DUMP = `this is not iptables-save output: it has no *table line, and its first line that is not a comment is none of '*table', ':CHAIN POLICY [pkts:bytes]', '-A CHAIN rule...' or 'COMMIT'; ${SUPPORTED}`;
 
 /** Parse, expect exactly the given errors, and check the text is still printed back unchanged. */
 function refused(text: string): string[] {
@@ -85,5 +89,39 @@ describe("refused inputs", () => {
 
   it("other ipsets are fine", () => {
     expect(refused("*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -m set --match-set BLOCKLIST src -j DROP\nCOMMIT\n")).toEqual([]);
+  });
+
+  it("an nft transaction (`nft -f` input, as kube-proxy's nftables mode writes it), at its first command", () => {
+    const nft = refused(readRepoFile("data/wordpress-today/kube-proxy-nftables.txt"));
+    expect(nft).toEqual([`5:1 ${NFT_TRANSACTION}`]);
+    for (const first of ["flush ruleset", "add table ip kube-proxy", "add chain ip kube-proxy services", "add rule ip kube-proxy services ip daddr 10.96.0.1 tcp dport 443 goto service-x", "delete table ip kube-proxy", "  add element ip kube-proxy cluster-ips { 10.96.0.1 }"])
+      expect(refused(`# kube-proxy\n\n${first}\n`), first).toEqual([`3:1 ${NFT_TRANSACTION}`]);
+  });
+
+  it("a byte-order mark before a dump, named with how to remove it (iptables-restore refuses line 1)", () => {
+    expect(refused(`\uFEFF${wordpress}`)).toEqual([`1:1 ${BYTE_ORDER_MARK}`]);
+    expect(refused("\uFEFF*filter\r\n:INPUT ACCEPT [0:0]\r\nCOMMIT\r\n")).toEqual([`1:1 ${BYTE_ORDER_MARK}`]);
+    // What follows the mark says more when it is not a dump either.
+    expect(refused(`\uFEFF${readRepoFile("data/wordpress/node.json")}`)).toEqual([`1:1 ${NODE_FILE}`]);
+  });
+
+  it("a file that is not a dump at all: one error at its first line, naming what it looks like", () => {
+    expect(refused(readRepoFile("data/wordpress/node.json"))).toEqual([`1:1 ${NODE_FILE}`]);
+    expect(refused(readRepoFile("data/wordpress/scenarios.json"))).toEqual([`1:1 this is JSON, not iptables-save output: a kube-iptables-lab/scenarios@1 document; ${SUPPORTED}`]);
+    expect(refused(readRepoFile("package.json"))).toEqual([`1:1 this is JSON, not iptables-save output: ${SUPPORTED}`]);
+    expect(refused('[\n  { "src": "10.0.0.1" }\n]\n')).toEqual([`1:1 this is JSON, not iptables-save output: ${SUPPORTED}`]);
+    expect(refused("apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n")).toEqual([`1:1 this looks like YAML, not iptables-save output: ${SUPPORTED}`]);
+    expect(refused("- name: web\n  port: 80\n")).toEqual([`1:1 this looks like YAML, not iptables-save output: ${SUPPORTED}`]);
+    expect(refused("---\napiVersion: v1\n")).toEqual([`1:1 this looks like YAML, not iptables-save output: ${SUPPORTED}`]);
+    expect(refused("\n<!DOCTYPE html>\n<html><body><pre>*filter</pre></body></html>\n")).toEqual([`2:1 this is an HTML page, not iptables-save output (a web page saved instead of the raw file?): ${SUPPORTED}`]);
+    expect(refused('<?xml version="1.0"?>\n<rules/>\n')).toEqual([`1:1 this looks like HTML or XML, not iptables-save output: ${SUPPORTED}`]);
+    // Markdown: `#` lines are comments to iptables-restore, so the first other line is named; `**bold**` is no table.
+    expect(refused("# Notes\n\nSome text.\n**Bold** text.\n* item\n")).toEqual([`3:1 ${NOT_A_DUMP}`]);
+  });
+
+  it("a dump with a bad line before its first table is still read line by line", () => {
+    const r = parse(`hello\n${wordpress}`);
+    expect(located(r.errors)).toEqual(["1:1 cannot read this line: expected '# comment', '*table', ':CHAIN POLICY [pkts:bytes]', '-A CHAIN rule...' or 'COMMIT'"]);
+    expect(r.dump.tables.map((t) => t.name)).toEqual(["filter", "nat"]);
   });
 });

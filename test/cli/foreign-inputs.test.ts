@@ -1,0 +1,80 @@
+// Files that are not iptables-save dumps on the command line: one located error and exit 1.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { main } from "../../lib/cli/main.js";
+import { repo, wordpress } from "../parse/support.js";
+
+const dir = mkdtempSync(join(tmpdir(), "kil-foreign-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Run main() with a capturing Io; stdout and stderr as the process would print them. */
+async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out: string[] = [], err: string[] = [];
+  const code = await main(argv, { out: (s) => out.push(s), err: (s) => err.push(s) });
+  const text = (lines: string[]) => lines.map((l) => `${l}\n`).join("");
+  return { code, stdout: text(out), stderr: text(err) };
+}
+
+/** Write a file for one test. */
+function file(name: string, content: string | Buffer): string {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+const SUPPORTED = "this kit reads IPv4 `iptables-save` (or `iptables-legacy-save` / `iptables-nft-save`) output";
+
+describe("a file that is not an iptables-save dump: one located error, exit 1", () => {
+  it("kube-proxy's nftables transaction (generate --style nftables prints one)", async () => {
+    const path = join(repo, "data/wordpress-today/kube-proxy-nftables.txt");
+    for (const command of ["services", "parse", "lint"]) {
+      const r = await run(command, path);
+      expect(r).toEqual({
+        code: 1,
+        stdout: "",
+        stderr: `${path}:5:1: error: this is an nft transaction (nftables language, \`add table\` / \`add chain\` / \`add rule\` as \`nft -f\` reads them): ${SUPPORTED}; run \`iptables-save\` on the node instead (a node whose kube-proxy runs in nftables mode has no Service rules there: the kit models kube-proxy's iptables mode)\n1 error in ${path}\n`,
+      });
+    }
+    const generated: string[] = [];
+    expect(await main(["generate", "--services", "3", "--style", "nftables"], { out: (s) => generated.push(s), err: () => {} })).toBe(0);
+    const fromGenerate = await run("services", file("generated.nft", `${generated.join("\n")}\n`));
+    expect(fromGenerate.code).toBe(1);
+    expect(fromGenerate.stderr).toMatch(/^[^\n]*:\d+:1: error: this is an nft transaction [^\n]*\n1 error in [^\n]*\n$/);
+  });
+
+  it("a byte-order mark before a dump: named, with how to remove it", async () => {
+    const path = file("bom.save", `\uFEFF${wordpress}`);
+    expect(await run("parse", path)).toEqual({
+      code: 1,
+      stdout: "",
+      stderr: `${path}:1:1: error: the file starts with a byte-order mark (BOM, U+FEFF: the bytes EF BB BF), which iptables-restore reads as part of the first line and refuses: save the file as UTF-8 without a BOM (\`sed -i '1s/^\\xEF\\xBB\\xBF//' FILE\` removes it)\n1 error in ${path}\n`,
+    });
+    const json = JSON.parse((await run("parse", path, "--json")).stdout);
+    expect(json.errors.map((e: { code: string }) => e.code)).toEqual(["byte-order-mark"]);
+  });
+
+  it("the node file given as the dump, and other files that are no dump at all", async () => {
+    const node = join(repo, "data/wordpress/node.json");
+    expect(await run("trace", node, "--node", node, "-s", "172.16.1.100", "-d", "10.254.42.62:80")).toEqual({
+      code: 1,
+      stdout: "",
+      stderr: `${node}:1:1: error: this is JSON, not iptables-save output: a node file (kube-iptables-lab/node@1, the node's addresses and routes), which goes after --node; ${SUPPORTED}\n1 error in ${node}\n`,
+    });
+    const cases: [string, string, string][] = [
+      ["service.yaml", "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n", "1:1: error: this looks like YAML, not iptables-save output"],
+      ["page.html", "<!DOCTYPE html>\n<html><head><title>iptables-save.txt</title></head>\n<body><pre>*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n</pre></body></html>\n", "1:1: error: this is an HTML page, not iptables-save output"],
+      ["list.json", JSON.stringify([{ a: 1 }, { b: 2 }], null, 2), "1:1: error: this is JSON, not iptables-save output"],
+      ["notes.txt", "Rules of the node\n\nsee the wiki\n".repeat(30), "1:1: error: this is not iptables-save output: it has no *table line"],
+    ];
+    for (const [name, content, error] of cases) {
+      const path = file(name, content);
+      const r = await run("parse", path);
+      expect(r.code, name).toBe(1);
+      expect(r.stderr.split("\n"), name).toHaveLength(3);
+      expect(r.stderr.startsWith(`${path}:${error}`), r.stderr).toBe(true);
+      expect(r.stderr.endsWith(`\n1 error in ${path}\n`)).toBe(true);
+    }
+  });
+});
