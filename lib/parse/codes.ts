@@ -12,6 +12,7 @@ const CODES: [code: string, message: RegExp][] = [
   ["not-iptables-save", /^this (is|looks like|rule has an IPv6)|kube-proxy's IPVS mode|ipvs/i],
   // Lines as iptables-restore reads them.
   ["byte-order-mark", /^the file starts with a byte-order mark/],
+  ["not-utf8", /^byte 0x[0-9a-f]{2} is not UTF-8/],
   ["carriage-return", /carriage return|'\\r'|\\r'/],
   ["mixed-line-endings", /^line ends with LF while the file uses CRLF/],
   ["line-too-long", /^line of \d+ bytes/],

@@ -1,4 +1,5 @@
 import type { Diagnostic } from "../model/dump.js";
+import { diagnosticCode } from "./codes.js";
 
 /** Print a diagnostic as compilers do, for editors and CI to parse: `FILE:LINE:COL: error: message` (or `warning:`). */
 export function formatDiagnostic(d: Diagnostic): string {
@@ -14,4 +15,18 @@ export function diagnosticLines(list: Diagnostic[], file: string, kind: "error" 
   const more = list.length - DIAGNOSTICS_SHOWN;
   if (more > 0) lines.push(`${file}: ${more} more ${kind}${more === 1 ? "" : "s"} not shown`);
   return lines;
+}
+
+/** Where a file's bytes stop being UTF-8 (lib/math/utf8.ts firstNonUtf8). */
+export interface NonUtf8 {
+  line: number;
+  column: number;
+  byte: number;
+  count: number;
+}
+
+/** The warning for a file with bytes that are not UTF-8: decoding read them as U+FFFD, so it cannot be printed back byte for byte. */
+export function nonUtf8Warning(file: string, at: NonUtf8): Diagnostic {
+  const message = `byte 0x${at.byte.toString(16).padStart(2, "0")} is not UTF-8 (${at.count} such byte${at.count === 1 ? "" : "s"} in the file): read as U+FFFD, so this text is not printed back byte for byte`;
+  return { file, line: at.line, column: at.column, severity: "warning", message, code: diagnosticCode(message) };
 }

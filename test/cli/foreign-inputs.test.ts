@@ -1,7 +1,9 @@
-// Files that are not iptables-save dumps on the command line: one located error and exit 1.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+// Files that are not iptables-save dumps, and dumps whose bytes are not plain UTF-8, on the command line:
+// one located error and exit 1 for a file the kit does not read; a non-UTF-8 byte's warning in --json too.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Ajv2020 from "ajv/dist/2020.js";
 import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../../lib/cli/main.js";
 import { repo, wordpress } from "../parse/support.js";
@@ -76,5 +78,35 @@ describe("a file that is not an iptables-save dump: one located error, exit 1", 
       expect(r.stderr.startsWith(`${path}:${error}`), r.stderr).toBe(true);
       expect(r.stderr.endsWith(`\n1 error in ${path}\n`)).toBe(true);
     }
+  });
+});
+
+describe("a byte that is not UTF-8 under --json", () => {
+  const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false });
+  for (const f of readdirSync(join(repo, "schemas"))) ajv.addSchema(JSON.parse(readFileSync(join(repo, "schemas", f), "utf8")));
+  const validatorOf = (name: string) => ajv.getSchema(`https://kube-iptables-lab.github.io/schemas/${name}.schema.json`)!;
+  const latin1 = (tail: string) => Buffer.concat([Buffer.from('*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m comment --comment "caf'), Buffer.from([0xe9]), Buffer.from(`" -j ACCEPT\n${tail}`)]);
+  const warning = { line: 3, column: 35, severity: "warning", code: "not-utf8", message: "byte 0xe9 is not UTF-8 (1 such byte in the file): read as U+FFFD, so this text is not printed back byte for byte" };
+
+  it("is in parse --json's warnings with its code, as the schema describes", async () => {
+    const path = file("latin1.save", latin1("COMMIT\n"));
+    const r = await run("parse", path, "--json");
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.warnings).toEqual([{ file: path, ...warning }]);
+    const validate = validatorOf("parse");
+    expect(validate(json), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+    expect(r.stderr).toBe(`${path}:3:35: warning: ${warning.message}\n`);
+  });
+
+  it("is in the diagnostics document of a dump with errors, in line order with the parser's warnings", async () => {
+    const path = file("latin1-bad.save", latin1("-A INPUT -s ! 10.0.0.1 -j DROP\n-A NOPE -j ACCEPT\nCOMMIT\n"));
+    const r = await run("services", path, "--json");
+    expect(r.code).toBe(1);
+    const json = JSON.parse(r.stdout);
+    expect(json.warnings.map((w: { line: number; code: string }) => `${w.line} ${w.code}`)).toEqual(["3 not-utf8", "4 old-negation-form"]);
+    expect(json.errors.map((e: { code: string }) => e.code)).toEqual(["undeclared-chain"]);
+    const validate = validatorOf("diagnostics");
+    expect(validate(json), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
   });
 });

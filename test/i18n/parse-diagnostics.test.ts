@@ -3,6 +3,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { loadNodeContext, parseDump, traceConnection, type ConnectionSpec } from "../../lib/index.js";
 import { DIAGNOSTIC_CODES } from "../../lib/parse/codes.js";
+import { nonUtf8Warning } from "../../lib/parse/errors.js";
+import { firstNonUtf8 } from "../../lib/math/utf8.js";
 import { clearMissingPhrases, missingPhrases, setLanguage, t } from "../../lib/i18n/language.js";
 import { diagnosticMessage } from "../../lib/views/engine-text.js";
 import { englishPhraseLeft } from "./english-left.js";
@@ -67,8 +69,14 @@ const EXAMPLES: Record<string, string> = {
   "invalid-input": d(["-A INPUT ! -p all -j ACCEPT"]),
 };
 
+/** Diagnostics the command line makes beside the parser's, from a file's bytes: kind → its message. */
+const FROM_BYTES: Record<string, string> = {
+  "not-utf8": nonUtf8Warning("t.save", firstNonUtf8(Uint8Array.from([0x23, 0x20, 0xe9, 0xff, 0x0a]))!).message,
+};
+
 /** The message of the first diagnostic of kind `code` that parsing `text` gives. */
 function messageOf(code: string, text: string): string {
+  if (code in FROM_BYTES) return FROM_BYTES[code];
   const r = parseDump(text, { file: "t.save" });
   const found = [...r.errors, ...r.warnings].find((d) => d.code === code);
   if (!found) throw new Error(`no ${code} diagnostic from its example; got ${[...r.errors, ...r.warnings].map((d) => d.code).join(", ")}`);
@@ -79,12 +87,12 @@ describe("the parser's diagnostics in zh-CN", () => {
   afterEach(() => setLanguage("en"));
 
   it("has an example for every kind", () => {
-    expect(DIAGNOSTIC_CODES.filter((code) => !(code in EXAMPLES))).toEqual([]);
+    expect(DIAGNOSTIC_CODES.filter((code) => !(code in EXAMPLES) && !(code in FROM_BYTES))).toEqual([]);
   });
 
   for (const code of DIAGNOSTIC_CODES) {
     it(`${code}: the message reads in Chinese, and English is unchanged`, () => {
-      const english = messageOf(code, EXAMPLES[code]);
+      const english = messageOf(code, EXAMPLES[code] ?? "");
       expect(diagnosticMessage(english)).toBe(english);
       setLanguage("zh-CN");
       clearMissingPhrases("zh-CN");
@@ -108,6 +116,7 @@ describe("the parser's diagnostics in zh-CN", () => {
     const messages = texts.flatMap((text) => { const r = parseDump(text, { file: "t.save" }); return [...r.errors, ...r.warnings].map((x) => x.message); });
     expect(messages.length).toBe(texts.length);
     expect(new Set(messages.slice(-foreign.length)).size).toBe(foreign.length);
+    messages.push(nonUtf8Warning("t.save", { line: 1, column: 1, byte: 0xe9, count: 1 }).message);
     setLanguage("zh-CN");
     clearMissingPhrases("zh-CN");
     for (const english of messages) expect(englishPhraseLeft(diagnosticMessage(english)), english).toBeUndefined();
