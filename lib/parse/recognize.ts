@@ -65,7 +65,7 @@ function notADump(firstLine: string, rest: string[]): string {
   if (start.startsWith("{") || start.startsWith("[")) {
     const format = /"format"\s*:\s*"(kube-iptables-lab\/[a-z-]+@[0-9]+)"/.exec(rest.slice(0, 20).join("\n"))?.[1];
     if (format === "kube-iptables-lab/node@1")
-      return `this is JSON, not iptables-save output: a node file (${format}, the node's addresses and routes), which goes after --node; ${SUPPORTED}`;
+      return `this is JSON, not iptables-save output: a node file (${format}, the node's addresses and routes), which goes beside the dump as its node (--node), not in its place; ${SUPPORTED}`;
     if (format) return `this is JSON, not iptables-save output: a ${format} document; ${SUPPORTED}`;
     return `this is JSON, not iptables-save output: ${SUPPORTED}`;
   }

@@ -62,7 +62,7 @@ describe("a file that is not an iptables-save dump: one located error, exit 1", 
     expect(await run("trace", node, "--node", node, "-s", "172.16.1.100", "-d", "10.254.42.62:80")).toEqual({
       code: 1,
       stdout: "",
-      stderr: `${node}:1:1: error: this is JSON, not iptables-save output: a node file (kube-iptables-lab/node@1, the node's addresses and routes), which goes after --node; ${SUPPORTED}\n1 error in ${node}\n`,
+      stderr: `${node}:1:1: error: this is JSON, not iptables-save output: a node file (kube-iptables-lab/node@1, the node's addresses and routes), which goes beside the dump as its node (--node), not in its place; ${SUPPORTED}\n1 error in ${node}\n`,
     });
     const cases: [string, string, string][] = [
       ["service.yaml", "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n", "1:1: error: this looks like YAML, not iptables-save output"],

@@ -6,7 +6,7 @@ import { located, parse, readRepoFile, wordpress } from "./support.js";
 const SUPPORTED = "this kit reads IPv4 `iptables-save` (or `iptables-legacy-save` / `iptables-nft-save`) output";
 const NFT_TRANSACTION = `this is an nft transaction (nftables language, \`add table\` / \`add chain\` / \`add rule\` as \`nft -f\` reads them): ${SUPPORTED}; run \`iptables-save\` on the node instead (a node whose kube-proxy runs in nftables mode has no Service rules there: the kit models kube-proxy's iptables mode)`;
 const BYTE_ORDER_MARK = "the file starts with a byte-order mark (BOM, U+FEFF: the bytes EF BB BF), which iptables-restore reads as part of the first line and refuses: save the file as UTF-8 without a BOM (`sed -i '1s/^\\xEF\\xBB\\xBF//' FILE` removes it)";
-const NODE_FILE = `this is JSON, not iptables-save output: a node file (kube-iptables-lab/node@1, the node's addresses and routes), which goes after --node; ${SUPPORTED}`;
+const NODE_FILE = `this is JSON, not iptables-save output: a node file (kube-iptables-lab/node@1, the node's addresses and routes), which goes beside the dump as its node (--node), not in its place; ${SUPPORTED}`;
 const NOT_A_DUMP = `this is not iptables-save output: it has no *table line, and its first line that is not a comment is none of '*table', ':CHAIN POLICY [pkts:bytes]', '-A CHAIN rule...' or 'COMMIT'; ${SUPPORTED}`;
 
 /** Parse, expect exactly the given errors, and check the text is still printed back unchanged. */
