@@ -39,8 +39,8 @@ export {
   type Trace, type TraceOutcome, type TraceOptions, type FollowUp,
 } from "./trace/trace.js";
 export {
-  simulateConnections, simulationEvents, CONNTRACK_TIMEOUT, sampleSplit, drawOutcome,
-  type TimedConnection, type SimulationEvent, type SimulationOptions, type SampledShare,
+  simulateConnections, simulationEvents, CONNTRACK_TIMEOUT, sampleSplit, drawOutcome, simulationWarnings, SimulationWarnings,
+  type TimedConnection, type SimulationEvent, type SimulationOptions, type SampledShare, type SimulationWarning,
 } from "./trace/simulate.js";
 // The compiled fast path behind traceConnection's `explain: false`: outcomes with the rules met as line numbers and the random choices taken.
 export { runCompiled, type PathOutcome } from "./trace/compiled/run.js";

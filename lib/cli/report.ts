@@ -3,7 +3,8 @@ import { formatFraction, formatPercent } from "../math/fraction.js";
 import { hex } from "../math/hex.js";
 import type { Outcome, Step } from "../trace/engine.js";
 import type { Trace, TraceOutcome } from "../trace/trace.js";
-import type { SimulationEvent } from "../trace/simulate.js";
+import { SimulationWarnings, type SimulationEvent } from "../trace/simulate.js";
+import { warningConnections } from "../views/simulation-warnings.js";
 import { tupleText } from "../trace/packet.js";
 
 function where(o: TraceOutcome): string {
@@ -79,8 +80,10 @@ export function traceReport(t: Trace, file: string): string {
 export function simulationReport(events: Iterable<SimulationEvent>): string {
   const out: string[] = [];
   let last: SimulationEvent | undefined;
+  const warnings = new SimulationWarnings();
   for (const e of events) {
     last = e;
+    warnings.add(e);
     const o = e.possible[e.chosen];
     const c = e.connection;
     const label = c.label ? `${c.label}: ` : "";
@@ -92,6 +95,16 @@ export function simulationReport(events: Iterable<SimulationEvent>): string {
     out.push("");
     out.push("xt_recent lists at the end:");
     for (const [name, entries] of last.recent) for (const e of entries) out.push(`  ${name}  ${e.address}  last seen t=${e.stamps[e.stamps.length - 1]}s  (${e.stamps.length} hits)`);
+  }
+  // As trace prints them, but each once: a timeline repeats the same warning for every connection it concerns.
+  const distinct = warnings.list();
+  if (distinct.length) {
+    out.push("");
+    out.push("Warnings:");
+    for (const w of distinct) {
+      out.push(`  ${w.text}`);
+      out.push(`    ${warningConnections(w, (c) => `t=${c.time}s`)}`);
+    }
   }
   return out.join("\n");
 }

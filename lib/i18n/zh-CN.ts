@@ -917,6 +917,10 @@ export const ZH_CN_TEMPLATES: Readonly<Record<string, string>> = {
   "{} of {}": "{2} 个中的 {1} 个",
   "on {}": "在 {} 上",
   "new: {}": "新连接：{}",
+  // which connections of a simulation a warning was given for (lib/views/simulation-warnings.ts)
+  "for 1 connection: {}": "涉及 1 个连接：{}",
+  "for {} connections: {}": "涉及 {} 个连接：{}",
+  "for {} connections: {} and {} more": "涉及 {} 个连接：{} 等（另有 {} 个）",
   // a JSON input's shape problems (lib/json/shape.ts)
   "unknown key {} (did you mean {}?)": "未知的键 {}（是不是想写 {}？）",
   "unknown key {} (expected {})": "未知的键 {}（可用的键：{}）",

@@ -126,6 +126,8 @@ export interface SimulationEvent {
   chosen: number;
   /** xt_recent lists after the connection. */
   recent: RecentLists;
+  /** What its trace warned about (a destination nothing owns, a local source the node does not have), as traceConnection says it. */
+  warnings: string[];
 }
 
 /** Counts of where sampled connections went, with the exact expectation and a 99.9% Wilson interval. */

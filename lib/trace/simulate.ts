@@ -116,13 +116,56 @@ export function* simulationEvents(dump: Dump, node: NodeContext, connections: Ti
       const entry = connectionOf(o, c.time);
       conntrack.add(tupleKey(entry.original), entry);
     }
-    yield { connection: spec, possible: trace.outcomes, chosen, recent: state.recent };
+    yield { connection: spec, possible: trace.outcomes, chosen, recent: state.recent, warnings: trace.warnings };
   }
 }
 
 /** Simulate a sequence of connections in time order, carrying xt_recent and conntrack state; every event in a list. */
 export function simulateConnections(dump: Dump, node: NodeContext, connections: TimedConnection[], options: SimulationOptions = {}): SimulationEvent[] {
   return [...simulationEvents(dump, node, connections, options)];
+}
+
+/** A warning of a simulation, given once: how many connections it was given for, and the first few of them. */
+export interface SimulationWarning {
+  text: string;
+  count: number;
+  /** Up to WARNING_EXAMPLES of its connections: their number (from 1, in time order) and time. */
+  first: { number: number; time: number }[];
+}
+
+/** How many of a warning's connections are named; a long run says how many more there were. */
+export const WARNING_EXAMPLES = 8;
+
+/**
+ * The distinct warnings of a simulation, in the order first met, fed one event at a time (a
+ * timeline of many connections repeats the same warning for each: a reader needs it once).
+ */
+export class SimulationWarnings {
+  private readonly byText = new Map<string, SimulationWarning>();
+  private connections = 0;
+
+  /** Note the warnings of the next event in time order. */
+  add(event: SimulationEvent): void {
+    const number = ++this.connections;
+    for (const text of event.warnings) {
+      let w = this.byText.get(text);
+      if (!w) this.byText.set(text, (w = { text, count: 0, first: [] }));
+      w.count++;
+      if (w.first.length < WARNING_EXAMPLES) w.first.push({ number, time: event.connection.time });
+    }
+  }
+
+  /** Each distinct warning once, in the order first met. */
+  list(): SimulationWarning[] {
+    return [...this.byText.values()];
+  }
+}
+
+/** The distinct warnings of a list of events (see SimulationWarnings). */
+export function simulationWarnings(events: Iterable<SimulationEvent>): SimulationWarning[] {
+  const tally = new SimulationWarnings();
+  for (const e of events) tally.add(e);
+  return tally.list();
 }
 
 /**
