@@ -120,6 +120,8 @@ export interface Traced {
 
 /** An affinity timeline. */
 export interface Simulated {
+  /** The traces' warnings, each distinct one once (translated), with the connections it was given for ("for 2 connections: #1, #3"). */
+  warnings: { text: string; connections: string }[];
   timelineHtml: string;
   recentHtml: string;
   sankeyHtml: string;

@@ -6,7 +6,7 @@
 import { putViewHtml } from "./accessibility.js";
 import { $, element } from "./dom.js";
 import { page } from "./page-state.js";
-import type { TimedRequest } from "./protocol.js";
+import type { Simulated, TimedRequest } from "./protocol.js";
 import { formState, setProblem } from "./question-form.js";
 import { countAnswer, setStatus } from "./status.js";
 import { connectionOfState } from "./url-state.js";
@@ -23,20 +23,34 @@ function showTimeline(): void {
   $("tl-list").replaceChildren(...page.timeline.map((c) => element("li", connectionText(c))));
 }
 
+/** The timeline's warnings, each once with the connections it concerns; the list hides when there are none. */
+function showWarnings(warnings: Simulated["warnings"]): void {
+  const list = $("tl-warnings");
+  list.replaceChildren(...warnings.map((w) => {
+    const item = element("li", w.text);
+    item.append(document.createElement("br"), element("span", w.connections, "note"));
+    return item;
+  }));
+  list.hidden = warnings.length === 0;
+}
+
 /** Run the timeline's connections; `report` false leaves the status line to the caller. */
 export async function runTimeline(report = true): Promise<void> {
   showTimeline();
   if (page.timeline.length === 0) {
+    showWarnings([]);
     $("tl-result").replaceChildren();
     return;
   }
   const seed = Number($<HTMLInputElement>("tl-seed").value);
   const reply = await ask({ type: "simulate", connections: page.timeline, seed: Number.isInteger(seed) ? seed : 1 }, t("running the timeline"));
   if (reply.type !== "simulated") {
+    showWarnings([]);
     $("tl-result").replaceChildren(element("p", t(failureOf(reply)), "problem"));
     countAnswer("simulated");
     return;
   }
+  showWarnings(reply.simulated.warnings);
   putViewHtml($("tl-result"), reply.simulated.timelineHtml + reply.simulated.recentHtml + reply.simulated.sankeyHtml);
   if (report) setStatus(t(page.timeline.length === 1 ? "Timeline of {} connection." : "Timeline of {} connections.", page.timeline.length), "ok");
   countAnswer("simulated");

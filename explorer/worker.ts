@@ -9,7 +9,7 @@ import { services as findServices, type KubeService } from "../lib/services/cata
 import { checkIpJson, loadNodeContext, nodeFromIpJson, type NodeContext } from "../lib/node/context.js";
 import { loadJsonText } from "../lib/json/input.js";
 import { traceConnection, type Trace } from "../lib/trace/trace.js";
-import { simulateConnections, type TimedConnection } from "../lib/trace/simulate.js";
+import { simulateConnections, simulationWarnings, type TimedConnection } from "../lib/trace/simulate.js";
 import type { Outcome } from "../lib/trace/engine.js";
 import type { Diagnostic } from "../lib/model/dump.js";
 import { formatCidr, type Cidr } from "../lib/model/address.js";
@@ -27,6 +27,8 @@ import { affinityTable } from "../lib/views/affinity-table.js";
 import { hookMap } from "../lib/views/hook-map.js";
 import { simulationSankey } from "../lib/views/simulation-sankey.js";
 import { escapeHtml } from "../lib/views/escape.js";
+import { engineText } from "../lib/views/engine-text.js";
+import { warningConnections } from "../lib/views/simulation-warnings.js";
 import { formatPercent } from "../lib/math/fraction.js";
 import { utf8Length } from "../lib/math/utf8.js";
 import { DUMP_TEXT, NODE_TEXT } from "./example-data.js";
@@ -231,7 +233,10 @@ function simulate(connections: TimedConnection[], seed: number): Simulated {
   const heads = ["#", "time (s)", "label", "connection", "went to", "chance then", "recent lists after"].map((h, i) => `<th${i < 2 ? ' class="kil-num"' : ""}>${escapeHtml(h === "#" ? h : t(h))}</th>`);
   const timelineHtml = `<table class="timeline"><caption>${escapeHtml(caption)}</caption><thead><tr>${heads.join("")}</tr></thead><tbody>${rows.join("")}</tbody></table>`;
   const last = events[events.length - 1];
+  // Numbered as the table's rows are: "#" is the connection's place in time order.
+  const warnings = simulationWarnings(events).map((w) => ({ text: engineText(w.text), connections: warningConnections(w, (c) => `#${c.number}`) }));
   return {
+    warnings,
     timelineHtml,
     recentHtml: last ? affinityTable(last.recent, last.connection.time, { services: h.services, title: t("The recent lists at t={}s", last.connection.time) }) : "",
     sankeyHtml: events.length ? simulationSankey(events, { id: "explorer-simulation" }) : "",

@@ -195,6 +195,44 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
     await closeChecked(page, watch);
   }, 120_000);
 
+  for (const [file, expected] of [
+    ["explore.html", { note: "for 2 connections: #1, #3", text: /^source 10\.253\.25\.7: node k8s01 has no such address/ }],
+    ["zh-CN/explore.html", { note: "涉及 2 个连接：#1，#3", text: /10\.253\.25\.7[^]*[\u4e00-\u9fff]/ }],
+  ] as const) {
+    it(`gives the timeline's warnings once each, with the connections they concern (${file})`, async () => {
+      // A process on the node sending from a pod address of another node: the trace warns, at every connection.
+      const { page, watch } = await openExplorer(browser, "#v=1&dump=wordpress&src=10.253.25.7&dst=10.254.42.62:80&proto=tcp&local=1", undefined, file);
+      await waitForAnswer(page, "traced", 0);
+      expect(await page.$$eval("#warnings li", (lis) => lis.length)).toBe(1);
+      const add = async (time: string) => {
+        const n = await answers(page, "simulated");
+        await page.fill("#tl-time", time);
+        await page.click("#tl-add");
+        await waitForAnswer(page, "simulated", n);
+      };
+      await add("0");
+      await add("60");
+      // A client outside, between them in time, has nothing to warn about.
+      await page.uncheck("#local");
+      await page.fill("#src", "172.16.1.100");
+      await add("30");
+      expect(await page.$$eval("#tl-result table.timeline tbody tr", (trs) => trs.length)).toBe(3);
+      const shown = await page.$$eval("#tl-warnings li", (lis) => lis.map((li) => ({ text: li.firstChild!.textContent!, note: li.querySelector(".note")!.textContent })));
+      expect(shown).toHaveLength(1);
+      expect(shown[0].text).toMatch(expected.text);
+      expect(shown[0].text).toBe(await page.textContent("#warnings li"));
+      expect(shown[0].note).toBe(expected.note);
+      await (await page.$("#timeline"))!.screenshot({ path: path.join(shotDir, `timeline-warnings-${file.replace("/", "-")}.png`) });
+      expect(await seriousViolations(page)).toEqual([]);
+      // Cleared, the warnings go with the connections.
+      const n = await answers(page, "simulated");
+      await page.click("#tl-clear");
+      await page.waitForFunction(() => (document.getElementById("tl-warnings") as HTMLElement).hidden);
+      expect(await answers(page, "simulated")).toBe(n);
+      await closeChecked(page, watch);
+    }, 60_000);
+  }
+
   it("shows every part of the answer the lessons show: chances, Sankey, each rule and why it did not match, marks in hex and bits, NAT, what the server sees, the reply", async () => {
     const { page, watch } = await openExplorer(browser, "#v=1&dump=wordpress&src=172.16.1.100&dst=10.254.42.62:80&proto=tcp");
     await waitForAnswer(page, "traced", 0);
