@@ -12,6 +12,7 @@ import { traceConnection, type Trace } from "../lib/trace/trace.js";
 import { simulateConnections, simulationWarnings, type TimedConnection } from "../lib/trace/simulate.js";
 import type { Outcome } from "../lib/trace/engine.js";
 import type { Diagnostic } from "../lib/model/dump.js";
+import { nonUtf8Warning } from "../lib/model/encoding.js";
 import { formatCidr, type Cidr } from "../lib/model/address.js";
 import { toJson } from "../lib/json/json-text.js";
 import { traceJson } from "../lib/json/trace-json.js";
@@ -69,14 +70,19 @@ function decodeFile(bytes: ArrayBuffer): string {
   return new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
 }
 
-function dumpText(source: DumpSource): { name: string; text: string } {
+/** The dump's text and, for a file whose bytes are not all UTF-8, the command line's warning about them. */
+function dumpText(source: DumpSource): { name: string; text: string; encoding: Diagnostic | null } {
   if (source.kind === "example") {
     const example = findExample(source.id);
     if (!example || DUMP_TEXT[source.id] === undefined) throw new Error(`no bundled example named '${source.id}'`);
-    return { name: example.dumpPath, text: DUMP_TEXT[source.id] };
+    return { name: example.dumpPath, text: DUMP_TEXT[source.id], encoding: null };
   }
-  if (source.kind === "file") return { name: source.name, text: decodeFile(source.bytes) };
-  return { name: source.name, text: source.text };
+  if (source.kind === "file") {
+    const text = decodeFile(source.bytes);
+    return { name: source.name, text, encoding: nonUtf8Warning(new Uint8Array(source.bytes), text, source.name) };
+  }
+  // A paste is text already: the browser decoded it, there are no bytes to look at.
+  return { name: source.name, text: source.text, encoding: null };
 }
 
 /** What `ip -j addr` or `ip -j route` printed, checked against its schema (errors located in the file). */
@@ -126,10 +132,12 @@ function briefNode(n: NodeContext): NodeBrief {
 function load(id: number, dump: DumpSource, nodeSource: NodeSource): Loaded {
   const t0 = performance.now();
   post({ type: "progress", id, stage: dump.kind === "file" ? t("decoding {} ({})", dump.name, byteSize(dump.bytes.byteLength)) : t("reading the dump") });
-  const { name, text } = dumpText(dump);
+  const { name, text, encoding } = dumpText(dump);
   const t1 = performance.now();
   post({ type: "progress", id, stage: t("parsing {} ({})", name, characterCount(text.length)) });
   const parsed = parseDump(text, { file: name });
+  // As the command line prints it: the bytes' warning first, then the parser's.
+  const warnings = encoding ? [encoding, ...parsed.warnings] : parsed.warnings;
   const t2 = performance.now();
   let lineCache: string[] | null = null;
   const lines = () => (lineCache ??= text.split("\n"));
@@ -161,9 +169,9 @@ function load(id: number, dump: DumpSource, nodeSource: NodeSource): Loaded {
     lines: text.length === 0 ? 0 : lines().length - (text.endsWith("\n") ? 1 : 0),
     rules,
     errors: listDiagnostics(parsed.errors, lines),
-    warnings: listDiagnostics(parsed.warnings, lines),
+    warnings: listDiagnostics(warnings, lines),
     moreErrors: Math.max(0, parsed.errors.length - MAX_LISTED),
-    moreWarnings: Math.max(0, parsed.warnings.length - MAX_LISTED),
+    moreWarnings: Math.max(0, warnings.length - MAX_LISTED),
     services: ok ? list.map(briefService) : null,
     node: node ? briefNode(node) : null,
     nodeError,

@@ -445,6 +445,40 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
     await closeChecked(page, watch);
   }, 120_000);
 
+  for (const file of ["explore.html", "zh-CN/explore.html"]) {
+    it(`warns about a file's bytes that are not UTF-8 as the command line does (${file})`, async () => {
+      const dir = scratchDir("latin1-");
+      // The wordpress dump with a comment saved in Latin-1: "café" twice, byte 0xe9 each time.
+      const text = fs.readFileSync(path.join(root, "data/wordpress/iptables-save.txt"), "latin1");
+      const at = text.indexOf('--comment "') + '--comment "'.length;
+      const bytes = Buffer.from(`${text.slice(0, at)}caf\u00e9 caf\u00e9 ${text.slice(at)}`, "latin1");
+      fs.writeFileSync(path.join(dir, "latin1.txt"), bytes);
+      const cli = spawnSync(process.execPath, [path.join(root, "dist/cli/bin.js"), "services", "latin1.txt"], { cwd: dir, encoding: "utf8" });
+      expect(cli.status).toBe(0);
+      const cliWarning = cli.stderr.split("\n")[0];
+      expect(cliWarning).toMatch(/^latin1\.txt:\d+:\d+: warning: byte 0xe9 is not UTF-8 \(2 such bytes in the file\)/);
+      const { page, watch } = await openExplorer(browser, "", { width: 1280, height: 900 }, file);
+      await waitForAnswer(page, "loaded", 0);
+      const loads = await answers(page, "loaded");
+      await page.setInputFiles("#dump-file", path.join(dir, "latin1.txt"));
+      await waitForAnswer(page, "loaded", loads);
+      // A warning, not an error: the dump is read and its Services listed.
+      expect(await page.getAttribute("#status", "class")).toBe("ok");
+      const shown = await page.$$eval("#diagnostics li.warning code", (cs) => cs.map((c) => c.textContent ?? ""));
+      expect(shown).toHaveLength(1);
+      const [where] = cliWarning.split(": warning: ");
+      if (file === "explore.html") expect(shown[0]).toBe(cliWarning);
+      else expect(shown[0]).toBe(`${where}: 警告：字节 0xe9 不是 UTF-8（文件中共有 2 个这样的字节）：已读作 U+FFFD，所以这段文字不会逐字节原样写回`);
+      // The line as it was read: the bytes became U+FFFD.
+      const line = Number(where.split(":")[1]);
+      expect(await page.textContent("#diagnostics li.warning pre")).toBe(new TextDecoder().decode(bytes).split("\n")[line - 1]);
+      expect(await page.textContent("#diagnostics li.warning pre")).toContain("caf\uFFFD caf\uFFFD");
+      await (await page.$("#diagnostics"))!.screenshot({ path: path.join(shotDir, `not-utf8-${file.replace("/", "-")}.png`) });
+      expect(await seriousViolations(page)).toEqual([]);
+      await closeChecked(page, watch);
+    }, 60_000);
+  }
+
   it("shows a pasted dump's errors in the page's language, FILE:LINE:COL and the line as they are", async () => {
     const { page, watch } = await openExplorer(browser, "", { width: 1280, height: 900 }, "zh-CN/explore.html");
     await waitForAnswer(page, "loaded", 0);
