@@ -4,7 +4,7 @@
  * responsive while a large dump is parsed or a trace is drawn.
  */
 import { parseDump, type ParseResult } from "../lib/parse/parser.js";
-import { formatDiagnostic } from "../lib/parse/errors.js";
+import { formatDiagnostic, nonUtf8Warning } from "../lib/parse/errors.js";
 import { services as findServices, type KubeService } from "../lib/services/catalog.js";
 import { checkIpJson, loadNodeContext, nodeFromIpJson, type NodeContext } from "../lib/node/context.js";
 import { loadJsonText } from "../lib/json/input.js";
@@ -12,7 +12,6 @@ import { traceConnection, type Trace } from "../lib/trace/trace.js";
 import { simulateConnections, simulationWarnings, type TimedConnection } from "../lib/trace/simulate.js";
 import type { Outcome } from "../lib/trace/engine.js";
 import type { Diagnostic } from "../lib/model/dump.js";
-import { nonUtf8Warning } from "../lib/model/encoding.js";
 import { formatCidr, type Cidr } from "../lib/model/address.js";
 import { toJson } from "../lib/json/json-text.js";
 import { traceJson } from "../lib/json/trace-json.js";
@@ -31,7 +30,7 @@ import { escapeHtml } from "../lib/views/escape.js";
 import { engineText } from "../lib/views/engine-text.js";
 import { warningConnections } from "../lib/views/simulation-warnings.js";
 import { formatPercent } from "../lib/math/fraction.js";
-import { utf8Length } from "../lib/math/utf8.js";
+import { firstNonUtf8, utf8Length } from "../lib/math/utf8.js";
 import { DUMP_TEXT, NODE_TEXT } from "./example-data.js";
 import { findExample, findNode } from "./examples.js";
 import type { ConnectionRequest, DumpSource, Loaded, NodeBrief, NodeSource, Reply, Request, ServiceBrief, Simulated, Traced } from "./protocol.js";
@@ -79,7 +78,9 @@ function dumpText(source: DumpSource): { name: string; text: string; encoding: D
   }
   if (source.kind === "file") {
     const text = decodeFile(source.bytes);
-    return { name: source.name, text, encoding: nonUtf8Warning(new Uint8Array(source.bytes), text, source.name) };
+    // Decoding turned every byte that is not UTF-8 into U+FFFD: only then is the file looked at byte by byte.
+    const odd = text.includes("\uFFFD") ? firstNonUtf8(new Uint8Array(source.bytes)) : null;
+    return { name: source.name, text, encoding: odd && nonUtf8Warning(source.name, odd) };
   }
   // A paste is text already: the browser decoded it, there are no bytes to look at.
   return { name: source.name, text: source.text, encoding: null };
@@ -136,8 +137,8 @@ function load(id: number, dump: DumpSource, nodeSource: NodeSource): Loaded {
   const t1 = performance.now();
   post({ type: "progress", id, stage: t("parsing {} ({})", name, characterCount(text.length)) });
   const parsed = parseDump(text, { file: name });
-  // As the command line prints it: the bytes' warning first, then the parser's.
-  const warnings = encoding ? [encoding, ...parsed.warnings] : parsed.warnings;
+  // Among the parser's warnings in line order, as the command line prints them.
+  const warnings = encoding ? [encoding, ...parsed.warnings].sort((a, b) => a.line - b.line || a.column - b.column) : parsed.warnings;
   const t2 = performance.now();
   let lineCache: string[] | null = null;
   const lines = () => (lineCache ??= text.split("\n"));

@@ -726,9 +726,6 @@ export const ZH_CN: Readonly<Record<string, string>> = {
   "unexpected word '{}': expected an option such as -s, -d, -p, -m or -j": "多余的词 '{}'：这里应当是一个选项，例如 -s、-d、-p、-m 或 -j",
   "unexpected option {} after {}: a chain takes no options": "{2} 之后多了选项 {1}：跳转到链时不能带选项",
   "'{}' is the pre-1.4.3 way to write '{}'; iptables 1.8.8 and later refuse it": "'{}' 是 1.4.3 以前写 '{}' 的方式；iptables 1.8.8 及以后的版本拒绝它",
-  // a dump file's bytes that are not UTF-8 (lib/model/encoding.ts)
-  "byte {} is not UTF-8 ({} such byte in the file): read as U+FFFD, so this text is not printed back byte for byte": "字节 {} 不是 UTF-8（文件中共有 {} 个这样的字节）：已读作 U+FFFD，所以这段文字不会逐字节原样写回",
-  "byte {} is not UTF-8 ({} such bytes in the file): read as U+FFFD, so this text is not printed back byte for byte": "字节 {} 不是 UTF-8（文件中共有 {} 个这样的字节）：已读作 U+FFFD，所以这段文字不会逐字节原样写回",
   "'!' given twice: expected one '!' before an option": "'!' 出现了两次：选项前只能有一个 '!'",
   "'!' cannot negate {}: put it before an option of the module": "'!' 不能否定 {}：请把它放在该模块的某个选项前",
   "'!' at the end of the rule: expected an option after it": "'!' 在规则末尾：它后面应当有一个选项",

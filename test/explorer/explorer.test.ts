@@ -459,16 +459,25 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
       expect(cliWarning).toMatch(/^latin1\.txt:\d+:\d+: warning: byte 0xe9 is not UTF-8 \(2 such bytes in the file\)/);
       const { page, watch } = await openExplorer(browser, "", { width: 1280, height: 900 }, file);
       await waitForAnswer(page, "loaded", 0);
+      // Every text the status line shows while the file is read (each set of it replaces its text node).
+      await page.evaluate(() => {
+        const seen: string[] = ((window as unknown as { statusSeen: string[] }).statusSeen = []);
+        new MutationObserver((records) => { for (const r of records) for (const n of r.addedNodes) seen.push(n.textContent ?? ""); }).observe(document.getElementById("status")!, { childList: true });
+      });
       const loads = await answers(page, "loaded");
       await page.setInputFiles("#dump-file", path.join(dir, "latin1.txt"));
       await waitForAnswer(page, "loaded", loads);
+      // The progress names the size in a unit that fits it (it read "0.0 million characters" for any dump this small).
+      const stages = new Set((await page.evaluate(() => (window as unknown as { statusSeen: string[] }).statusSeen)).map((s) => s.replace(/… [\d.]+ s$/, "")));
+      const sizes = file === "explore.html" ? ["decoding latin1.txt (17 kB)", "parsing latin1.txt (17 thousand characters)"] : ["正在解码 latin1.txt（17 kB）", "正在解析 latin1.txt（17 千个字符）"];
+      for (const stage of sizes) expect([...stages]).toContain(stage);
       // A warning, not an error: the dump is read and its Services listed.
       expect(await page.getAttribute("#status", "class")).toBe("ok");
       const shown = await page.$$eval("#diagnostics li.warning code", (cs) => cs.map((c) => c.textContent ?? ""));
       expect(shown).toHaveLength(1);
       const [where] = cliWarning.split(": warning: ");
       if (file === "explore.html") expect(shown[0]).toBe(cliWarning);
-      else expect(shown[0]).toBe(`${where}: 警告：字节 0xe9 不是 UTF-8（文件中共有 2 个这样的字节）：已读作 U+FFFD，所以这段文字不会逐字节原样写回`);
+      else expect(shown[0]).toBe(`${where}: 警告：字节 0xe9 不是 UTF-8（文件中共有 2 个这样的字节）：它们被读作 U+FFFD，所以这段文字不能逐字节原样输出`);
       // The line as it was read: the bytes became U+FFFD.
       const line = Number(where.split(":")[1]);
       expect(await page.textContent("#diagnostics li.warning pre")).toBe(new TextDecoder().decode(bytes).split("\n")[line - 1]);
