@@ -43,14 +43,14 @@ describe("--version and --help", () => {
     expect(readFileSync(join(repo, "README.md"), "utf8")).toContain(`Node ${major}`);
   });
 
-  it("README's table of commands lists every command in --help's order, with no option the command lacks", () => {
-    const readme = readFileSync(join(repo, "README.md"), "utf8");
-    const rows = [...readme.matchAll(/^\| `([a-z-]+)( [^`]*)?` \|/gm)].filter((m) => COMMANDS.some((c) => c.name === m[1]) || /^[a-z]+-?[a-z]*$/.test(m[1]));
+  it("docs/command-line.md's table of commands lists every command in --help's order, with no option the command lacks", () => {
+    const page = readFileSync(join(repo, "docs/command-line.md"), "utf8");
+    const rows = [...page.matchAll(/^\| `([a-z-]+)( [^`]*)?` \|/gm)].filter((m) => COMMANDS.some((c) => c.name === m[1]) || /^[a-z]+-?[a-z]*$/.test(m[1]));
     expect(rows.map((m) => m[1])).toEqual(COMMANDS.map((c) => c.name));
     for (const [, name, usage] of rows) {
       const command = COMMANDS.find((c) => c.name === name)!;
       const options = [...(command.spec.values ?? []), ...(command.spec.switches ?? [])];
-      for (const [flag] of (usage ?? "").matchAll(/--[a-z-]+/g)) expect(options, `README's ${name} ${flag}`).toContain(flag);
+      for (const [flag] of (usage ?? "").matchAll(/--[a-z-]+/g)) expect(options, `docs/command-line.md's ${name} ${flag}`).toContain(flag);
     }
   });
 

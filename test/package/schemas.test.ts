@@ -106,9 +106,8 @@ describe("JSON outputs", () => {
   );
 });
 
-describe("README's file formats", () => {
-  const readme = readFileSync(join(repo, "README.md"), "utf8");
-  const section = readme.slice(readme.indexOf("## File formats"), readme.indexOf("## The library"));
+describe("docs/file-formats.md", () => {
+  const section = readFileSync(join(repo, "docs/file-formats.md"), "utf8");
   const examples = [...section.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]));
 
   it("shows a node description, a connections list and a scenario file, each valid by its schema", () => {
