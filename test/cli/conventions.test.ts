@@ -54,6 +54,13 @@ describe("--version and --help", () => {
     }
   });
 
+  it("README's summary of the command line names every command in --help's order", () => {
+    const readme = readFileSync(join(repo, "README.md"), "utf8");
+    const summary = readme.slice(readme.indexOf("## The command line"), readme.indexOf("\n## ", readme.indexOf("## The command line") + 1));
+    const list = summary.match(/\((`[a-z-]+`(?:,\s+`[a-z-]+`)*)\)/)?.[1] ?? "";
+    expect([...list.matchAll(/`([a-z-]+)`/g)].map((m) => m[1])).toEqual(COMMANDS.map((c) => c.name));
+  });
+
   it("the list of commands fits 80 columns", async () => {
     const r = await run("--help");
     expect(r.stdout.split("\n").filter((l) => l.length > 80)).toEqual([]);
