@@ -40,12 +40,14 @@ describe("npm pack, then npm install of the tarball", () => {
     // What a git checkout holds (no dist/); node_modules shared, as npm would install the same devDependencies.
     const source = join(dir, "source");
     mkdirSync(source);
-    for (const f of ["package.json", "package-lock.json", "README.md", "LICENSE", "tsconfig.json", "tsconfig.build.json", "lib", "data", "schemas", "scripts"]) cpSync(join(repo, f), join(source, f), { recursive: true });
+    for (const f of ["package.json", "package-lock.json", "README.md", "docs", "LICENSE", "tsconfig.json", "tsconfig.build.json", "lib", "data", "schemas", "scripts"]) cpSync(join(repo, f), join(source, f), { recursive: true });
     symlinkSync(join(repo, "node_modules"), join(source, "node_modules"));
     const packed = JSON.parse(sh("npm", ["pack", "--json", "--pack-destination", dir], source))[0];
     const files: string[] = packed.files.map((f: { path: string }) => f.path);
     expect(files).toContain("dist/cli/bin.js");
     expect(files).toContain("data/wordpress/iptables-save.txt");
+    // README's links to the pages of docs/ resolve in the installed package too.
+    expect(files).toContain("docs/command-line.md");
     expect(files.filter((f) => f.startsWith("dist/bench/") || f.startsWith("lib/"))).toEqual([]);
 
     const app = join(dir, "app");
