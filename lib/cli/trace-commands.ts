@@ -6,12 +6,12 @@ import { PathLimitError } from "../trace/engine.js";
 import { formatDiagnostic } from "../parse/errors.js";
 import { simulationEvents, type TimedConnection } from "../trace/simulate.js";
 import { parseIPv4 } from "../model/address.js";
-import { DEFAULT_SOURCE_PORT, splitHostPort, type ConnectionSpec, type Protocol } from "../trace/packet.js";
+import { splitHostPort, type ConnectionSpec, type Protocol } from "../trace/packet.js";
 import { readArgs, UsageError } from "./args.js";
 import { InputError, inputName, jsonDiagnostics, loadDump, loadJsonFile } from "./io.js";
-import { FORMATS } from "../json/formats.js";
 import { toJson } from "../json/json-text.js";
 import { traceJson } from "../json/trace-json.js";
+import { simulationJson } from "../json/simulation-json.js";
 import type { Command } from "./commands.js";
 import { simulationReport, traceReport } from "./report.js";
 
@@ -109,18 +109,8 @@ const simulate: Command = {
     try {
       // Event by event: each is reduced to what is printed before the next is made, so memory stays bounded.
       const events = simulationEvents(r.dump, node, connections, { seed });
-      if (args.switches.has("--json")) {
-        const out = [];
-        for (const e of events) {
-          const o = e.possible[e.chosen];
-          out.push({
-            connection: connectionJson(e.connection), verdict: o.verdict, after: o.after, probability: o.probability,
-            possible: e.possible.map((p) => ({ probability: p.probability, verdict: p.verdict, after: p.after })),
-            recent: Object.fromEntries([...e.recent].map(([k, v]) => [k, v])),
-          });
-        }
-        io.out(toJson({ format: FORMATS.simulation, events: out }));
-      } else io.out(simulationReport(events));
+      if (args.switches.has("--json")) io.out(toJson(simulationJson(events, r.warnings)));
+      else io.out(simulationReport(events));
       return 0;
     } catch (e) {
       if (e instanceof TraceInputError) throw new InputError(`${file}: ${e.message}`);
@@ -128,14 +118,6 @@ const simulate: Command = {
     }
   },
 };
-
-/** A connection of simulate --json with every key present, whatever the input left out: the defaults filled in, no label or no starting point as null. */
-function connectionJson(c: TimedConnection) {
-  return {
-    time: c.time, label: c.label ?? null, protocol: c.protocol ?? "tcp", src: c.src, sport: c.sport ?? DEFAULT_SOURCE_PORT,
-    dst: c.dst, dport: c.dport, from: c.from ?? null, ctstate: c.ctstate ?? "NEW",
-  };
-}
 
 const nodeContext: Command = {
   name: "node-context",

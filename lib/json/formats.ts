@@ -16,8 +16,8 @@ export const FORMATS = {
   diff: "kube-iptables-lab/diff@1",
   /** `trace --json` and the explorer's trace JSON. */
   trace: "kube-iptables-lab/trace@1",
-  /** `simulate --json`. */
-  simulation: "kube-iptables-lab/simulation@1",
+  /** `simulate --json` (@2: the traces' warnings, each event's and each distinct one with its events, and the dump's warnings). */
+  simulation: "kube-iptables-lab/simulation@2",
   /** A node description (input; `node-context` writes one). */
   node: "kube-iptables-lab/node@1",
   /** A scenario file for `verify` (input). */

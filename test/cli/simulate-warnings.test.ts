@@ -1,8 +1,10 @@
 // simulate's text report gives the trace's warnings (a destination nothing owns, a local source the
-// node does not have) as trace does, but each distinct warning once, with the connections it concerns.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+// node does not have) as trace does, but each distinct warning once, with the connections it concerns;
+// simulate --json carries the same warnings, for a program to read what the person reads.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Ajv2020 from "ajv/dist/2020.js";
 import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../../lib/cli/main.js";
 import { repo } from "../parse/support.js";
@@ -13,11 +15,11 @@ const dir = mkdtempSync(join(tmpdir(), "kil-simulate-warnings-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Run simulate in-process on `connections`; what it printed. */
-async function simulate(connections: unknown[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function simulate(connections: unknown[], ...options: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const file = join(dir, "connections.json");
   writeFileSync(file, JSON.stringify(connections));
   const out: string[] = [], err: string[] = [];
-  const code = await main(["simulate", WORDPRESS, "--node", NODE, "--connections", file], { out: (s) => out.push(s), err: (s) => err.push(s) });
+  const code = await main(["simulate", WORDPRESS, "--node", NODE, "--connections", file, ...options], { out: (s) => out.push(s), err: (s) => err.push(s) });
   return { code, stdout: out.join("\n"), stderr: err.join("\n") };
 }
 
@@ -58,5 +60,48 @@ describe("simulate's warnings", () => {
     const r = await simulate([{ time: 0, src: "172.16.1.100", dst: "10.254.42.62", dport: 80 }]);
     expect(r.code).toBe(0);
     expect(warningPart(r.stdout)).toBeNull();
+  });
+});
+
+describe("simulate --json's warnings", () => {
+  const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false });
+  for (const f of readdirSync(join(repo, "schemas"))) ajv.addSchema(JSON.parse(readFileSync(join(repo, "schemas", f), "utf8")));
+  const validate = ajv.getSchema("https://kube-iptables-lab.github.io/schemas/simulation.schema.json")!;
+  const run = [
+    { time: 0, src: "172.16.1.100", dst: "10.254.9.9", dport: 80 },
+    { time: 10, src: "172.16.1.100", dst: "10.254.42.62", dport: 80 },
+    { time: 20, src: "10.253.25.7", dst: "10.254.42.62", dport: 80, from: "local" },
+    { time: 30, src: "172.16.1.101", dst: "10.254.9.9", dport: 80 },
+  ];
+
+  it("are each distinct one once, with every event it concerns, as the text report lists them", async () => {
+    const text = await simulate(run);
+    const r = await simulate(run, "--json");
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.format).toBe("kube-iptables-lab/simulation@2");
+    expect(validate(json), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+    expect(json.warnings).toEqual([
+      { message: UNOWNED_DESTINATION, count: 2, events: [0, 3] },
+      { message: UNOWNED_SOURCE, count: 1, events: [2] },
+    ]);
+    // The same messages, in the same order, as the text's Warnings: part.
+    const listed = warningPart(text.stdout)!.filter((l) => !l.startsWith("    ")).map((l) => l.trim());
+    expect(json.warnings.map((w: { message: string }) => w.message)).toEqual(listed);
+  });
+
+  it("are on each event as trace --json gives a trace's, and empty on an event without one", async () => {
+    const json = JSON.parse((await simulate(run, "--json")).stdout);
+    expect(json.events.map((e: { warnings: string[] }) => e.warnings)).toEqual([[UNOWNED_DESTINATION], [], [UNOWNED_SOURCE], [UNOWNED_DESTINATION]]);
+  });
+
+  it("are empty lists, not missing keys, when the text has no Warnings: part", async () => {
+    const connections = [{ time: 0, src: "172.16.1.100", dst: "10.254.42.62", dport: 80 }];
+    expect(warningPart((await simulate(connections)).stdout)).toBeNull();
+    const json = JSON.parse((await simulate(connections, "--json")).stdout);
+    expect(validate(json), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+    expect(json.warnings).toEqual([]);
+    expect(json.dumpWarnings).toEqual([]);
+    expect(json.events[0].warnings).toEqual([]);
   });
 });

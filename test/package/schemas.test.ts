@@ -79,7 +79,7 @@ describe("JSON outputs", () => {
     ["lint", "kube-iptables-lab/lint@1", ["lint", WP, "--json"]],
     ["diff", "kube-iptables-lab/diff@1", ["diff", WP, TODAY, "--json"]],
     ["trace", "kube-iptables-lab/trace@1", ["trace", WP, "--node", NODE_FILE, "-s", "172.16.1.100", "-d", "10.254.42.62:80", "--json"]],
-    ["simulation", "kube-iptables-lab/simulation@1", ["simulate", WP, "--node", NODE_FILE, "--connections", connections, "--json"]],
+    ["simulation", "kube-iptables-lab/simulation@2", ["simulate", WP, "--node", NODE_FILE, "--connections", connections, "--json"]],
     ["node", "kube-iptables-lab/node@1", ["node-context", "--addr", join(repo, "data/bring-your-own/ip-addr.json"), "--route", join(repo, "data/bring-your-own/ip-route.json")]],
     ["diagnostics", "kube-iptables-lab/diagnostics@1", ["parse", broken, "--json"]],
     ["diagnostics", "kube-iptables-lab/diagnostics@1", ["trace", broken, "--node", NODE_FILE, "-s", "1.2.3.4", "-d", "10.254.42.62:80", "--json"]],
