@@ -111,7 +111,7 @@ const servicesCommand: Command = {
     const list = services(r.dump);
     if (args.switches.has("--json")) {
       const described = list.map((s) => ({ ...s, endpoints: s.endpoints.map((e) => ({ ...e, probabilityValue: toNumber(e.probability) })) }));
-      io.out(toJson({ format: FORMATS.services, file: r.dump.file, services: described }));
+      io.out(toJson({ format: FORMATS.services, file: r.dump.file, services: described, dumpWarnings: r.warnings }));
       return 0;
     }
     const rows = list.map((s) => [

@@ -29,7 +29,7 @@ export const diffCommand: Command = {
         format: FORMATS.diff, old: a.dump.file, new: b.dump.file,
         added: d.added.map((s) => s.id), removed: d.removed.map((s) => s.id), unchanged: d.unchanged,
         changed: d.changed.map((c) => ({ service: c.after.id, fields: c.fields, endpoints: c.endpoints })),
-        rules: d.rules,
+        rules: d.rules, dumpWarnings: [...a.warnings, ...b.warnings],
       }));
       return status;
     }

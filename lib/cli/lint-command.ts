@@ -18,7 +18,7 @@ export const lintCommand: Command = {
     if (!r) return 1;
     const findings = lintDump(r.dump);
     if (args.switches.has("--json")) {
-      io.out(toJson({ format: FORMATS.lint, file: r.dump.file, findings }));
+      io.out(toJson({ format: FORMATS.lint, file: r.dump.file, findings, dumpWarnings: r.warnings }));
       return 0;
     }
     for (const f of findings) {

@@ -8,12 +8,12 @@ export const FORMATS = {
   parse: "kube-iptables-lab/parse@1",
   /** Any `--json` command whose dump has errors: the errors and warnings, each with its code. */
   diagnostics: "kube-iptables-lab/diagnostics@1",
-  /** `services --json`. */
-  services: "kube-iptables-lab/services@1",
-  /** `lint --json`. */
-  lint: "kube-iptables-lab/lint@1",
-  /** `diff --json`. */
-  diff: "kube-iptables-lab/diff@1",
+  /** `services --json` (@2: the dump's warnings in `dumpWarnings`). */
+  services: "kube-iptables-lab/services@2",
+  /** `lint --json` (@2: the dump's warnings in `dumpWarnings`). */
+  lint: "kube-iptables-lab/lint@2",
+  /** `diff --json` (@2: both dumps' warnings in `dumpWarnings`). */
+  diff: "kube-iptables-lab/diff@2",
   /** `trace --json` and the explorer's trace JSON. */
   trace: "kube-iptables-lab/trace@1",
   /** `simulate --json` (@2: the traces' warnings, each event's and each distinct one with its events, and the dump's warnings). */

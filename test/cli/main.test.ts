@@ -120,7 +120,7 @@ describe("services", () => {
     const r = await run("services", WORDPRESS, "--json");
     expect(r.code).toBe(0);
     const { format, services: list } = JSON.parse(r.stdout);
-    expect(format).toBe("kube-iptables-lab/services@1");
+    expect(format).toBe("kube-iptables-lab/services@2");
     expect(list).toHaveLength(14);
     const wp = list.find((s: { chain: string }) => s.chain === "KUBE-SVC-QYS3VDMSAZUOTSWJ");
     expect(wp.endpoints.map((e: { probability: string; probabilityValue: number }) => [e.probability, e.probabilityValue])).toEqual([["1/2", 0.5], ["1/2", 0.5]]);

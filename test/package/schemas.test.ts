@@ -75,9 +75,9 @@ writeFileSync(broken, "*filter\n-A NOPE -j ACCEPT\n");
 describe("JSON outputs", () => {
   const outputs: [string, string, string[]][] = [
     ["parse", "kube-iptables-lab/parse@1", ["parse", WP, "--json"]],
-    ["services", "kube-iptables-lab/services@1", ["services", WP, "--json"]],
-    ["lint", "kube-iptables-lab/lint@1", ["lint", WP, "--json"]],
-    ["diff", "kube-iptables-lab/diff@1", ["diff", WP, TODAY, "--json"]],
+    ["services", "kube-iptables-lab/services@2", ["services", WP, "--json"]],
+    ["lint", "kube-iptables-lab/lint@2", ["lint", WP, "--json"]],
+    ["diff", "kube-iptables-lab/diff@2", ["diff", WP, TODAY, "--json"]],
     ["trace", "kube-iptables-lab/trace@1", ["trace", WP, "--node", NODE_FILE, "-s", "172.16.1.100", "-d", "10.254.42.62:80", "--json"]],
     ["simulation", "kube-iptables-lab/simulation@2", ["simulate", WP, "--node", NODE_FILE, "--connections", connections, "--json"]],
     ["node", "kube-iptables-lab/node@1", ["node-context", "--addr", join(repo, "data/bring-your-own/ip-addr.json"), "--route", join(repo, "data/bring-your-own/ip-route.json")]],
