@@ -45,6 +45,8 @@ addPhrases("zh-CN", EXPLORER_TEMPLATES_ZH_CN, "explorer/zh-CN.ts", { sentences: 
 /** What the worker holds between questions. */
 interface Held {
   parsed: ParseResult;
+  /** The dump's warnings as the command line gives them: the parser's, and a byte that is not UTF-8. */
+  warnings: Diagnostic[];
   services: KubeService[];
   node: NodeContext | null;
   /** The names the command line would be given for the same files. */
@@ -163,7 +165,7 @@ function load(id: number, dump: DumpSource, nodeSource: NodeSource): Loaded {
   } catch (e) {
     nodeError = (e as Error).message;
   }
-  held = ok ? { parsed, services: list, node, dumpName: name, nodeName, nodeCommand } : null;
+  held = ok ? { parsed, warnings, services: list, node, dumpName: name, nodeName, nodeCommand } : null;
   return {
     file: name,
     bytes: dump.kind === "file" ? dump.bytes.byteLength : utf8Length(text),
@@ -208,7 +210,7 @@ function trace(connection: ConnectionRequest): Traced {
   const t0 = performance.now();
   const t = traceConnection(h.parsed.dump, h.node, connection);
   const milliseconds = performance.now() - t0;
-  const json = traceJson(t);
+  const json = traceJson(t, h.warnings);
   const warnings = (json as { warnings?: unknown }).warnings;
   return {
     json: toJson(json),

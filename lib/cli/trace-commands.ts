@@ -67,7 +67,7 @@ const trace: Command = {
     try {
       const t = traceConnection(r.dump, node, spec);
       if (args.switches.has("--json")) {
-        io.out(toJson(traceJson(t)));
+        io.out(toJson(traceJson(t, r.warnings)));
       } else io.out(traceReport(t, r.dump.file));
       return 0;
     } catch (e) {

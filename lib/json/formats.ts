@@ -14,8 +14,8 @@ export const FORMATS = {
   lint: "kube-iptables-lab/lint@2",
   /** `diff --json` (@2: both dumps' warnings in `dumpWarnings`). */
   diff: "kube-iptables-lab/diff@2",
-  /** `trace --json` and the explorer's trace JSON. */
-  trace: "kube-iptables-lab/trace@1",
+  /** `trace --json` and the explorer's trace JSON (@2: the dump's warnings in `dumpWarnings`). */
+  trace: "kube-iptables-lab/trace@2",
   /** `simulate --json` (@2: the traces' warnings, each event's and each distinct one with its events, and the dump's warnings). */
   simulation: "kube-iptables-lab/simulation@2",
   /** A node description (input; `node-context` writes one). */

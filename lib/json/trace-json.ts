@@ -2,6 +2,7 @@
  * The JSON form of a trace: what `kube-iptables-lab trace --json` prints and
  * what the explorer shows, built in one place so the two never differ.
  */
+import type { Diagnostic } from "../model/dump.js";
 import type { Outcome, Trace } from "../trace/outcome.js";
 import { FORMATS } from "./formats.js";
 
@@ -13,8 +14,11 @@ function briefOutcome(o: Outcome) {
   };
 }
 
-/** The plain object `trace --json` prints for a trace (fractions still exact; `toJson` writes them as "num/den"). */
-export function traceJson(t: Trace) {
+/**
+ * The plain object `trace --json` prints for a trace (fractions still exact; `toJson` writes them as "num/den").
+ * `warnings` are the trace's; `dumpWarnings` the dump's own (the parser's, a byte that is not UTF-8), as `parse --json` gives them.
+ */
+export function traceJson(t: Trace, dumpWarnings: Diagnostic[] = []) {
   return {
     format: FORMATS.trace,
     packet: t.packet,
@@ -27,5 +31,6 @@ export function traceJson(t: Trace) {
       followUp: o.followUp ? { original: o.followUp.original.map(briefOutcome), reply: o.followUp.reply.map(briefOutcome) } : null,
     })),
     warnings: t.warnings,
+    dumpWarnings,
   };
 }

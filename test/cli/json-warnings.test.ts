@@ -44,6 +44,7 @@ const commands: [string, string, (dump: string) => string[]][] = [
   ["services", "services", (dump) => ["services", dump]],
   ["lint", "lint", (dump) => ["lint", dump]],
   ["diff", "diff", (dump) => ["diff", WORDPRESS, dump]],
+  ["trace", "trace", (dump) => ["trace", dump, "--node", NODE, "-s", "172.16.1.100", "-d", "10.254.42.62:80"]],
   ["simulate", "simulation", (dump) => ["simulate", dump, "--node", NODE, "--connections", connections]],
 ];
 
@@ -71,5 +72,28 @@ describe("dumpWarnings in --json documents", () => {
   it("diff --json names each dump's warnings by their file, the old dump's first", async () => {
     const json = JSON.parse((await run(["diff", WARNED, WORDPRESS.replace("wordpress", "wordpress-today"), "--json"])).stdout);
     expect(json.dumpWarnings.map((w: Diagnostic) => `${w.file}:${w.line}`)).toEqual([`${WARNED}:1`, `${WARNED}:33`]);
+  });
+});
+
+describe("trace --json's warnings", () => {
+  /** The lines of the text report's Warnings: part (it ends at the first blank line), or [] when there is none. */
+  function warningPart(report: string): string[] {
+    const lines = report.split("\n");
+    const at = lines.indexOf("Warnings:");
+    if (at < 0) return [];
+    const end = lines.indexOf("", at);
+    return lines.slice(at + 1, end < 0 ? undefined : end).map((l) => l.trim());
+  }
+
+  it.each([
+    ["a destination nothing owns", ["-s", "172.16.1.100", "-d", "10.254.9.9:80"], 1],
+    ["a local source the node does not have", ["-s", "10.253.25.7", "-d", "10.254.42.62:80", "--local"], 1],
+    ["nothing to warn about", ["-s", "172.16.1.100", "-d", "10.254.42.62:80"], 0],
+  ] as const)("are the text's Warnings: part (%s)", async (_case, options, count) => {
+    const argv = ["trace", WORDPRESS, "--node", NODE, ...options];
+    const text = await run(argv);
+    const json = JSON.parse((await run([...argv, "--json"])).stdout);
+    expect(json.warnings).toEqual(warningPart(text.stdout));
+    expect(json.warnings).toHaveLength(count);
   });
 });

@@ -78,7 +78,7 @@ describe("JSON outputs", () => {
     ["services", "kube-iptables-lab/services@2", ["services", WP, "--json"]],
     ["lint", "kube-iptables-lab/lint@2", ["lint", WP, "--json"]],
     ["diff", "kube-iptables-lab/diff@2", ["diff", WP, TODAY, "--json"]],
-    ["trace", "kube-iptables-lab/trace@1", ["trace", WP, "--node", NODE_FILE, "-s", "172.16.1.100", "-d", "10.254.42.62:80", "--json"]],
+    ["trace", "kube-iptables-lab/trace@2", ["trace", WP, "--node", NODE_FILE, "-s", "172.16.1.100", "-d", "10.254.42.62:80", "--json"]],
     ["simulation", "kube-iptables-lab/simulation@2", ["simulate", WP, "--node", NODE_FILE, "--connections", connections, "--json"]],
     ["node", "kube-iptables-lab/node@1", ["node-context", "--addr", join(repo, "data/bring-your-own/ip-addr.json"), "--route", join(repo, "data/bring-your-own/ip-route.json")]],
     ["diagnostics", "kube-iptables-lab/diagnostics@1", ["parse", broken, "--json"]],
