@@ -110,7 +110,7 @@ export const verify: AsyncCommand = {
     let report: VerifyReport;
     try {
       report = await verifyScenarios(
-        { dumpText: readInput(dumpPath), dump: r.dump, dumpFile: dumpPath, node, scenarios },
+        { dumpText: readInput(dumpPath), dump: r.dump, dumpFile: dumpPath, node, scenarios, dumpWarnings: r.warnings },
         {
           ...(only ? { only } : {}),
           onResult: (res, i, total) => io.err(`verify: [${i + 1}/${total}] ${res.id}: ${res.agree ? "agrees" : "DISAGREES"} (${res.seconds}s)`),

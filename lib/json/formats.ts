@@ -22,6 +22,6 @@ export const FORMATS = {
   node: "kube-iptables-lab/node@1",
   /** A scenario file for `verify` (input). */
   scenarios: "kube-iptables-lab/scenarios@1",
-  /** `verify --json` and `--write`: what the kernel did beside what the simulator said. */
-  kernelAgreement: "kube-iptables-lab/kernel-agreement@1",
+  /** `verify --json` and `--write`: what the kernel did beside what the simulator said (@2: the dump's warnings in `dumpWarnings`). */
+  kernelAgreement: "kube-iptables-lab/kernel-agreement@2",
 } as const;

@@ -16,7 +16,7 @@
  *   and determined choices. `recentSeconds` runs it on a copy of the dump
  *   with every `--seconds N` replaced (so an expiry can be waited out).
  */
-import type { Dump } from "../model/dump.js";
+import type { Diagnostic, Dump } from "../model/dump.js";
 import type { NodeContext } from "../node/context.js";
 import { parseDump } from "../parse/parser.js";
 import { fraction, add, formatFraction, toNumber, type Fraction } from "../math/fraction.js";
@@ -170,7 +170,8 @@ export interface ScenarioResult {
 
 /** Everything a verify run produces (`kernel-agreement.json`). */
 export interface VerifyReport {
-  format: "kube-iptables-lab/kernel-agreement@1";
+  /** @2 added `dumpWarnings`. */
+  format: "kube-iptables-lab/kernel-agreement@2";
   dump: string;
   node: string;
   environment: LabEnvironment;
@@ -179,6 +180,8 @@ export interface VerifyReport {
   allAgree: boolean;
   scenarios: ScenarioResult[];
   seconds: number;
+  /** The dump's own warnings (the parser's, a byte that is not UTF-8), as verify printed them; empty when none. */
+  dumpWarnings: Diagnostic[];
 }
 
 /** What scenarios run against. */
@@ -189,6 +192,8 @@ export interface VerifyInput {
   dumpFile: string;
   node: NodeContext;
   scenarios: ScenarioFile;
+  /** The dump's own warnings, for the report (none when left out). */
+  dumpWarnings?: Diagnostic[];
 }
 
 function specOf(c: ScenarioConnection): ConnectionSpec {
@@ -420,7 +425,7 @@ export async function verifyScenarios(input: VerifyInput, options: { onResult?: 
     }
   });
   return {
-    format: "kube-iptables-lab/kernel-agreement@1",
+    format: "kube-iptables-lab/kernel-agreement@2",
     dump: input.dumpFile,
     node: input.node.name,
     environment,
@@ -429,6 +434,7 @@ export async function verifyScenarios(input: VerifyInput, options: { onResult?: 
     allAgree: results.every((r) => r.agree),
     scenarios: results,
     seconds: Math.round((Date.now() - started) / 100) / 10,
+    dumpWarnings: input.dumpWarnings ?? [],
   };
 }
 

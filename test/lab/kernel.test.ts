@@ -75,9 +75,30 @@ describe.runIf(availability.ok || required)("the kernel lab", () => {
     expect(out.join("\n")).toMatch(/^SCENARIO\s+KERNEL\s+SIMULATOR\s+AGREE/);
     expect(out.join("\n")).toMatch(/2 of 2 scenarios agree/);
     const written = JSON.parse(readFileSync(results, "utf8"));
-    expect(written).toMatchObject({ format: "kube-iptables-lab/kernel-agreement@1", allAgree: true });
+    expect(written).toMatchObject({ format: "kube-iptables-lab/kernel-agreement@2", allAgree: true, dumpWarnings: [] });
     expect(written.scenarios.map((s: { id: string }) => s.id)).toEqual(["pod-to-remote-pod", "pod-dns-udp"]);
     rmSync(results, { force: true });
+    expect(ourNamespaces()).toEqual([]);
+  }, 60_000);
+
+  it("verify --json carries the dump's warnings that it printed, in dumpWarnings", async () => {
+    requireKernel();
+    const dir = join(root, "test-output", "lab");
+    mkdirSync(dir, { recursive: true });
+    // A Latin-1 byte in a comment: iptables-restore skips the line, the parser warns about it.
+    const latin1 = join(dir, `latin1-${process.pid}.save`);
+    writeFileSync(latin1, Buffer.concat([Buffer.from("# caf"), Buffer.from([0xe9]), Buffer.from("\n"), readFileSync(join(root, "data/wordpress/iptables-save.txt"))]));
+    const out: string[] = [], err: string[] = [];
+    const code = await main([
+      "verify", latin1, "--node", join(root, "data/wordpress/node.json"),
+      "--scenarios", join(root, "data/wordpress/scenarios.json"), "--only", "pod-dns-udp", "--json",
+    ], { out: (s) => out.push(s), err: (s) => err.push(s) });
+    rmSync(latin1, { force: true });
+    expect(code).toBe(0);
+    const report = JSON.parse(out.join("\n"));
+    expect(report.format).toBe("kube-iptables-lab/kernel-agreement@2");
+    expect(report.dumpWarnings.map((w: { line: number; code: string }) => `${w.line} ${w.code}`)).toEqual(["1 not-utf8"]);
+    expect(err[0]).toBe(`${latin1}:1:6: warning: ${report.dumpWarnings[0].message}`);
     expect(ourNamespaces()).toEqual([]);
   }, 60_000);
 
