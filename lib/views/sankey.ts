@@ -20,7 +20,7 @@ import { t } from "../i18n/language.js";
 export interface SankeyOptions extends ViewOptions {
   /** The chart's id, used for the ids inside the SVG (letters, digits, `-`, `_`); derived from the content when absent or invalid. */
   id?: string;
-  /** Minimum width in pixels (default 720); wider when the labels need it (the SVG scales down to fit its container). */
+  /** Minimum width in pixels (default 720); wider when the labels need it (on a wide screen the SVG scales down to fit its container; on a phone it keeps this size and scrolls sideways, see style.ts). */
   width?: number;
   /** Height in pixels; by default enough for every label. */
   height?: number;

@@ -3,6 +3,13 @@
  * Okabe–Ito palette, which stays distinguishable with the common forms of
  * colour blindness; every meaning carried by colour also has a legend, and
  * table highlights add an underline so they survive black-and-white print.
+ *
+ * A figure's SVG shrinks to its box's width on a wide screen. On a screen
+ * 48em (768 px) wide or less (not on paper, where it must fit the page) it
+ * keeps the size it was drawn at, so its labels stay at their 11-13 px
+ * instead of shrinking to a few pixels, and it scrolls sideways inside the
+ * view's box (.kil-view scrolls; the pages that show views make that box
+ * reachable with the keyboard and name it).
  */
 
 /** The Okabe–Ito palette. */
@@ -61,6 +68,7 @@ export const VIEW_CSS = `
 .kil-view .kil-side{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}
 .kil-view .kil-side>div{flex:1 1 420px;min-width:0}
 .kil-view svg{max-width:100%;height:auto}
+@media screen and (max-width:48em){.kil-view figure>svg{max-width:none}}
 .kil-view figure{margin:0}
 @media print{.kil-view{overflow:visible}.kil-view figure{break-inside:avoid-page}.kil-view table.kil-table>tbody>tr{break-inside:avoid}}
 `.trim();

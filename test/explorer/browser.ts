@@ -94,3 +94,25 @@ export async function closeChecked(page: Page, watch: Watch): Promise<void> {
   expect(watch).toEqual({ requests: [], errors: [], dialogs: [] });
   await page.context().close();
 }
+
+/** The smallest size, in CSS pixels, a figure's label may be drawn at on a phone (the Sankey's labels are drawn at 11 px). */
+export const SMALLEST_LABEL_PX = 11;
+
+/** How the first figure of the view matching `selector` reads: its smallest label as drawn on the screen, and the box it scrolls in. */
+export function figureOnScreen(page: Page, selector: string): Promise<{ smallestLabelPx: number; boxScrolls: boolean; boxTabIndex: number; boxName: string; boxRole: string }> {
+  return page.evaluate((sel) => {
+    const svg = document.querySelector<SVGSVGElement>(`${sel} figure > svg`);
+    if (!svg) throw new Error(`no figure in ${sel}`);
+    // A label's font size times the SVG's scale on the screen (below 1 when it shrinks to its box).
+    const scale = svg.getScreenCTM()!.a;
+    const sizes = [...svg.querySelectorAll("text")].map((t) => parseFloat(getComputedStyle(t).fontSize) * scale);
+    const box = svg.closest<HTMLElement>(".kil-view")!;
+    return {
+      smallestLabelPx: Math.round(Math.min(...sizes) * 100) / 100,
+      boxScrolls: box.scrollWidth > box.clientWidth,
+      boxTabIndex: box.tabIndex,
+      boxName: box.getAttribute("aria-label") ?? "",
+      boxRole: box.getAttribute("role") ?? "",
+    };
+  }, selector);
+}

@@ -10,7 +10,7 @@ import type { Browser } from "playwright-core";
 import { LESSON_EXAMPLES, explorerHash, explorerQuestion, generateCluster, loadNodeContext, parseDump, toJson, traceConnection, traceJson, unownedLocalSource, type ConnectionSpec } from "../../lib/index.js";
 import { englishPhraseLeft } from "../i18n/english-left.js";
 import { hostileText, root } from "../views/support.js";
-import { CHROMIUM, answers, closeChecked, buildForTest, launch, openExplorer, seriousViolations, shotDir, siteDir, waitForAnswer } from "./browser.js";
+import { CHROMIUM, SMALLEST_LABEL_PX, answers, closeChecked, buildForTest, figureOnScreen, launch, openExplorer, seriousViolations, shotDir, siteDir, waitForAnswer } from "./browser.js";
 // @ts-ignore: a plain JavaScript module without type declarations
 import { bundle, forbiddenInBundle } from "../../scripts/build-explorer.mjs";
 
@@ -703,7 +703,7 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
   }, 60_000);
 
   for (const file of ["explore.html", "zh-CN/explore.html"]) {
-    it(`fits a 375 px phone without scrolling sideways, every part open, before and after an answer (${file})`, async () => {
+    it(`fits a 375 px phone without scrolling sideways, every part open, before and after an answer, its Sankey's labels readable (${file})`, async () => {
       const { page, watch } = await openExplorer(browser, "#v=1&dump=wordpress", { width: 375, height: 812 }, file);
       await waitForAnswer(page, "loaded", 0);
       // What sticks out past the screen's right edge: the page's width and the elements that end beyond it.
@@ -720,6 +720,21 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
       await page.click("#trace");
       await waitForAnswer(page, "traced", 0);
       expect(await overflow()).toEqual({ width: 375, outside: [] });
+      // The Sankey keeps the size it was drawn at, so its labels stay readable, and scrolls sideways
+      // in its own box: a named region the keyboard reaches and scrolls.
+      const sankey = await figureOnScreen(page, "#sankey");
+      expect(sankey.smallestLabelPx).toBeGreaterThanOrEqual(SMALLEST_LABEL_PX);
+      expect(sankey).toMatchObject({ boxScrolls: true, boxTabIndex: 0, boxRole: "region" });
+      expect(sankey.boxName).not.toBe("");
+      await page.locator("#sankey .kil-view").scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(shotDir, `phone-sankey-${file.replace("/", "-")}.png`), fullPage: false });
+      await page.focus("#sankey .kil-view");
+      await page.keyboard.press("ArrowRight");
+      await page.waitForFunction(() => document.querySelector("#sankey .kil-view")!.scrollLeft > 0);
+      // Large type zooms it further, in the same box.
+      await page.check("#large-type");
+      expect((await figureOnScreen(page, "#sankey")).smallestLabelPx).toBeGreaterThanOrEqual(SMALLEST_LABEL_PX * 1.5);
+      await page.uncheck("#large-type");
       await page.locator("#own-node").scrollIntoViewIfNeeded();
       await page.screenshot({ path: path.join(shotDir, `phone-${file.replace("/", "-")}.png`), fullPage: false });
       await closeChecked(page, watch);
