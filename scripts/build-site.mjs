@@ -181,7 +181,7 @@ function editionEntries(series, edition, executedRoot) {
 }
 
 /** Write the pages of nbconvert for the executed notebooks into `dir`. */
-function convertNotebooks(files, dir) {
+export function convertNotebooks(files, dir) {
   fs.mkdirSync(dir, { recursive: true });
   const r = spawnSync(
     "jupyter",
