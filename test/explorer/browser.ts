@@ -98,21 +98,37 @@ export async function closeChecked(page: Page, watch: Watch): Promise<void> {
 /** The smallest size, in CSS pixels, a figure's label may be drawn at on a phone (the Sankey's labels are drawn at 11 px). */
 export const SMALLEST_LABEL_PX = 11;
 
-/** How the first figure of the view matching `selector` reads: its smallest label as drawn on the screen, and the box it scrolls in. */
-export function figureOnScreen(page: Page, selector: string): Promise<{ smallestLabelPx: number; boxScrolls: boolean; boxTabIndex: number; boxName: string; boxRole: string }> {
-  return page.evaluate((sel) => {
-    const svg = document.querySelector<SVGSVGElement>(`${sel} figure > svg`);
-    if (!svg) throw new Error(`no figure in ${sel}`);
+/** How a figure reads on the screen: its drawn scale, its smallest label as drawn, and the box it scrolls in. */
+export interface FigureOnScreen {
+  scale: number;
+  smallestLabelPx: number;
+  boxScrolls: boolean;
+  boxTabIndex: number;
+  boxName: string;
+  boxRole: string;
+}
+
+/** How every figure (a view's `figure > svg`) inside `selector` reads on the screen, in page order. */
+export function figuresOnScreen(page: Page, selector: string): Promise<FigureOnScreen[]> {
+  return page.evaluate((sel) => [...document.querySelectorAll<SVGSVGElement>(`${sel} figure > svg`)].map((svg) => {
     // A label's font size times the SVG's scale on the screen (below 1 when it shrinks to its box).
     const scale = svg.getScreenCTM()!.a;
     const sizes = [...svg.querySelectorAll("text")].map((t) => parseFloat(getComputedStyle(t).fontSize) * scale);
     const box = svg.closest<HTMLElement>(".kil-view")!;
     return {
+      scale: Math.round(scale * 1000) / 1000,
       smallestLabelPx: Math.round(Math.min(...sizes) * 100) / 100,
       boxScrolls: box.scrollWidth > box.clientWidth,
       boxTabIndex: box.tabIndex,
       boxName: box.getAttribute("aria-label") ?? "",
       boxRole: box.getAttribute("role") ?? "",
     };
-  }, selector);
+  }), selector);
+}
+
+/** How the first figure inside `selector` reads on the screen (fails when there is none). */
+export async function figureOnScreen(page: Page, selector: string): Promise<FigureOnScreen> {
+  const [first] = await figuresOnScreen(page, selector);
+  if (!first) throw new Error(`no figure in ${selector}`);
+  return first;
 }

@@ -1,12 +1,13 @@
 // The browser walk of one edition of the built site, for the site test in test/notebooks.test.ts:
-// its index, every lesson page it links, its glossary and its search, opened from disk in
-// Chromium. English is at the top of the site, Chinese in zh-CN/.
+// its index, every lesson page it links (also on a 375 px phone), its glossary and its search,
+// opened from disk in Chromium. English is at the top of the site, Chinese in zh-CN/.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Page } from "playwright-core";
 import { expect } from "vitest";
 // @ts-ignore: a plain JavaScript module without type declarations
 import { editionOf, otherEdition } from "../../scripts/site/editions.mjs";
+import { SMALLEST_LABEL_PX, figuresOnScreen } from "../explorer/browser.js";
 
 interface Edition {
   lang: string;
@@ -28,6 +29,30 @@ export interface EditionCheck {
   nothing: string;
   /** axe-core's source. */
   axe: string;
+}
+
+/**
+ * The open lesson page on a 375 px phone: the page does not scroll sideways, and each figure keeps
+ * the size it was drawn at (a Sankey's labels at least SMALLEST_LABEL_PX) and scrolls in its own
+ * box, a named region the keyboard reaches. The viewport is put back as it was.
+ */
+async function checkOnPhone(page: Page, name: string): Promise<void> {
+  const wide = page.viewportSize();
+  await page.setViewportSize({ width: 375, height: 812 });
+  try {
+    expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} at 375 px: the page scrolls sideways`).toBe(375);
+    for (const [i, figure] of (await figuresOnScreen(page, ".kil-view")).entries()) {
+      const which = `${name} at 375 px, figure ${i + 1}`;
+      expect(figure.scale, `${which}: shrunk below its drawn size`).toBeGreaterThanOrEqual(0.999);
+      expect(figure, `${which}: its box`).toMatchObject({ boxTabIndex: 0, boxRole: "region" });
+      expect(figure.boxName, `${which}: its box has no name`).not.toBe("");
+    }
+    for (const sankey of await figuresOnScreen(page, ".kil-sankey")) {
+      expect(sankey.smallestLabelPx, `${name} at 375 px: a Sankey's labels`).toBeGreaterThanOrEqual(SMALLEST_LABEL_PX);
+    }
+  } finally {
+    if (wide) await page.setViewportSize(wide);
+  }
 }
 
 /** Open one edition (`lang`) of the site in `siteDir` with `page` and check it; returns the glossary links its lessons hold. */
@@ -132,6 +157,7 @@ export async function checkEdition(page: Page, siteDir: string, lang: string, ch
     await switchLeadsTo(link, inOther(check.otherPages.includes(link) ? link : "index.html"));
     await serious(link);
     await page.screenshot({ path: path.join(dir, link.replace(/\.html$/, ".png")) });
+    await checkOnPhone(page, name);
   }
 
   await page.goto(url("glossary.html"));
