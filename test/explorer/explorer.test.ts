@@ -731,9 +731,10 @@ describe.runIf(CHROMIUM !== null || required)("the explorer", () => {
       await page.focus("#sankey .kil-view");
       await page.keyboard.press("ArrowRight");
       await page.waitForFunction(() => document.querySelector("#sankey .kil-view")!.scrollLeft > 0);
-      // Large type zooms it further, in the same box.
+      // Large type zooms it further, in the same box, and the page still fits.
       await page.check("#large-type");
       expect((await figureOnScreen(page, "#sankey")).smallestLabelPx).toBeGreaterThanOrEqual(SMALLEST_LABEL_PX * 1.5);
+      expect(await overflow()).toEqual({ width: 375, outside: [] });
       await page.uncheck("#large-type");
       await page.locator("#own-node").scrollIntoViewIfNeeded();
       await page.screenshot({ path: path.join(shotDir, `phone-${file.replace("/", "-")}.png`), fullPage: false });
