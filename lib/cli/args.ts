@@ -1,6 +1,7 @@
 /** Reading a command's arguments with node:util parseArgs: options are declared, anything else is a usage error. */
 import { parseArgs } from "node:util";
 import { didYouMean } from "./suggest.js";
+import { hanging } from "./wrap.js";
 
 /** What an option means, for --help: its value's placeholder (none for a switch) and one line of text. */
 export interface OptionHelp {
@@ -48,7 +49,7 @@ export function optionHelp(spec: ArgSpec, flag: string): OptionHelp | undefined 
   return spec.help?.[flag] ?? COMMON_OPTIONS[flag];
 }
 
-/** The options block of a command's --help: one line per option, short alias first. */
+/** The options block of a command's --help: one line per option (its text wrapped), short alias first. */
 export function optionsHelp(spec: ArgSpec): string {
   const flags = longOptions(spec);
   const left = flags.map((f) => {
@@ -57,7 +58,8 @@ export function optionsHelp(spec: ArgSpec): string {
     return `${short}${f}${arg ? ` ${arg}` : ""}`;
   });
   const width = Math.max(...left.map((l) => l.length));
-  return ["options:", ...flags.map((f, i) => `  ${left[i].padEnd(width)}  ${optionHelp(spec, f)?.text ?? ""}`.trimEnd())].join("\n");
+  // An option's text wraps under itself, so the block fits 80 columns.
+  return ["options:", ...flags.map((f, i) => `  ${left[i].padEnd(width)}  ${hanging(optionHelp(spec, f)?.text ?? "", width + 4)}`.trimEnd())].join("\n");
 }
 
 /** Every long option a command takes, --help and --version included. */

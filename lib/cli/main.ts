@@ -12,6 +12,7 @@ import { packageVersion } from "./version.js";
 import { terminalSafe } from "./terminal.js";
 import { InputError } from "./io.js";
 import { didYouMean } from "./suggest.js";
+import { fill, usageText } from "./wrap.js";
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -92,9 +93,9 @@ export function main(argv: string[], channels: Io): number | Promise<number> {
   }
 }
 
-/** A command's --help: its usage, what it does, its options and its exit statuses. */
+/** A command's --help: its usage, what it does, its options and its exit statuses, in 80 columns. */
 function commandHelp(command: AnyCommand): string {
-  return `usage: ${command.usage}\n\n${command.description ?? command.summary}\n\n${optionsHelp(command.spec)}\n\n${command.exitStatus ?? STANDARD_EXIT_STATUS}`;
+  return `${usageText(command.usage)}\n\n${fill(command.description ?? command.summary)}\n\n${optionsHelp(command.spec)}\n\n${fill(command.exitStatus ?? STANDARD_EXIT_STATUS)}`;
 }
 
 /** The same channels with terminal controls from a dump shown escaped (standard output kept byte for byte off a terminal when asked). */

@@ -7,6 +7,7 @@ import { didYouMean } from "./suggest.js";
 import { fileProblem, InputError, jsonDiagnostics, loadDump, loadJsonFile, readInput, toJson } from "./io.js";
 import type { Io } from "./commands.js";
 import { loadNodeFile } from "./trace-commands.js";
+import { wrap } from "./wrap.js";
 
 /** A subcommand that runs asynchronously. */
 export interface AsyncCommand {
@@ -23,29 +24,6 @@ export interface AsyncCommand {
 
 /** verify's own statuses beyond 0, 1 and 2. */
 export const VERIFY_STATUS = { disagrees: 3, noKernel: 4 } as const;
-
-function wrap(text: string, width: number): string[] {
-  const out: string[] = [];
-  let line = "";
-  for (const word of text.split(/\s+/).filter((w) => w !== "")) {
-    if (line && line.length + 1 + word.length > width) {
-      out.push(line);
-      line = "";
-    }
-    let w = word;
-    while (w.length > width) {
-      if (line) {
-        out.push(line);
-        line = "";
-      }
-      out.push(w.slice(0, width));
-      w = w.slice(width);
-    }
-    line = line ? `${line} ${w}` : w;
-  }
-  if (line || out.length === 0) out.push(line);
-  return out;
-}
 
 /** The agreement table: scenario, what the kernel did, what the simulator predicted, agree. */
 export function agreementTable(results: ScenarioResult[]): string {
@@ -82,7 +60,8 @@ export const verify: AsyncCommand = {
     },
   },
   exitStatus: [
-    "Exit status: 0 the kernel and the simulator agree on every scenario, 1 errors in the input, 2 wrong usage,",
+    "Exit status: 0 the kernel and the simulator agree on every scenario,",
+    "1 errors in the input, 2 wrong usage,",
     `${VERIFY_STATUS.disagrees} the kernel disagrees with the simulator on some scenario,`,
     `${VERIFY_STATUS.noKernel} the kernel could not be asked (no network namespaces, not root, or the lab failed).`,
   ].join("\n"),

@@ -66,6 +66,14 @@ describe("--version and --help", () => {
     expect(r.stdout.split("\n").filter((l) => l.length > 80)).toEqual([]);
   });
 
+  it("every command's --help fits 80 columns", async () => {
+    for (const command of COMMANDS) {
+      const r = await run(command.name, "--help");
+      // Characters, not UTF-16 units or bytes: a symbol such as → is one column.
+      expect(r.stdout.split("\n").filter((l) => [...l].length > 80), `${command.name} --help`).toEqual([]);
+    }
+  });
+
   it("'help COMMAND' is 'COMMAND --help', as in git", async () => {
     for (const command of COMMANDS) expect(await run("help", command.name)).toEqual(await run(command.name, "--help"));
     expect((await run("help", "frobnicate")).stdout).toMatch(/^usage: kube-iptables-lab COMMAND \[options\]/);
@@ -75,7 +83,11 @@ describe("--version and --help", () => {
     it(`${command.name} --help describes every option and the exit status`, async () => {
       const r = await run(command.name, "--help");
       expect(r.code).toBe(0);
-      expect(r.stdout.startsWith(`usage: ${command.usage}\n\n${command.description ?? command.summary}\n\noptions:\n`)).toBe(true);
+      // The usage and the description are wrapped to 80 columns: folded back, they are the command's own.
+      const [usage, description, options] = r.stdout.split("\n\n").map((block) => block.replace(/\s*\n\s*/g, " "));
+      expect(usage).toBe(`usage: ${command.usage}`);
+      expect(description).toBe(command.description ?? command.summary);
+      expect(options.startsWith("options: ")).toBe(true);
       for (const flag of [...(command.spec.values ?? []), ...(command.spec.switches ?? [])]) {
         expect(optionHelp(command.spec, flag)?.text, `${command.name} ${flag}`).toMatch(/\w/);
         expect(r.stdout).toMatch(new RegExp(`\\n  (-\\w, |    )${flag}\\b[^\\n]*  \\S`));
@@ -143,7 +155,7 @@ describe("exit statuses", () => {
     expect((await run("diff", WORDPRESS, join(repo, "no-such.save"))).code).toBe(2);
     expect((await run("diff", WORDPRESS, NODE)).code).toBe(2);
     expect((await run("diff", WORDPRESS)).code).toBe(2);
-    expect((await run("diff", "--help")).stdout).toContain("Exit status (as diff(1)): 0 the dumps mean the same (same Services, same rules), 1 they differ, 2 trouble");
+    expect((await run("diff", "--help")).stdout.replace(/\n/g, " ")).toContain("Exit status (as diff(1)): 0 the dumps mean the same (same Services, same rules), 1 they differ, 2 trouble");
   });
 
   it("other commands: 0 success, 1 bad input, 2 wrong usage", async () => {
