@@ -43,7 +43,7 @@ describe("--version and --help", () => {
     expect(readFileSync(join(repo, "README.md"), "utf8")).toContain(`Node ${major}`);
   });
 
-  it("docs/command-line.md's table of commands lists every command in --help's order, with no option the command lacks", () => {
+  it("docs/command-line.md's table of commands lists every command in --help's order, each with the usage --help prints", async () => {
     const page = readFileSync(join(repo, "docs/command-line.md"), "utf8");
     const rows = [...page.matchAll(/^\| `([a-z-]+)( [^`]*)?` \|/gm)].filter((m) => COMMANDS.some((c) => c.name === m[1]) || /^[a-z]+-?[a-z]*$/.test(m[1]));
     expect(rows.map((m) => m[1])).toEqual(COMMANDS.map((c) => c.name));
@@ -51,6 +51,19 @@ describe("--version and --help", () => {
       const command = COMMANDS.find((c) => c.name === name)!;
       const options = [...(command.spec.values ?? []), ...(command.spec.switches ?? [])];
       for (const [flag] of (usage ?? "").matchAll(/--[a-z-]+/g)) expect(options, `docs/command-line.md's ${name} ${flag}`).toContain(flag);
+      // The cell is --help's usage line (folded back to one line), or its start and then "[options]" when only options follow.
+      const help = (await run(name, "--help")).stdout.split("\n\n")[0].replace(/\s*\n\s*/g, " ").replace(/^usage: kube-iptables-lab /, "");
+      const cell = `${name}${usage ?? ""}`.replace(/\\\|/g, "|");
+      if (cell.endsWith(" [options]")) expect(help.startsWith(`${cell.slice(0, -" [options]".length)} [`), `docs/command-line.md's ${cell}`).toBe(true);
+      else expect(cell, `docs/command-line.md's ${name}`).toBe(help);
+    }
+  });
+
+  it("docs/command-line.md shows each command's usage as --help prints it", async () => {
+    const page = readFileSync(join(repo, "docs/command-line.md"), "utf8");
+    for (const command of COMMANDS) {
+      const usage = (await run(command.name, "--help")).stdout.split("\n\n")[0];
+      expect(page, command.name).toContain(`\n\`\`\`text\n${usage}\n\`\`\`\n`);
     }
   });
 
