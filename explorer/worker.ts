@@ -4,7 +4,7 @@
  * responsive while a large dump is parsed or a trace is drawn.
  */
 import { parseDump, type ParseResult } from "../lib/parse/parser.js";
-import { formatDiagnostic, nonUtf8Warning } from "../lib/parse/errors.js";
+import { formatDiagnostic, nonUtf8Warning, withEncodingWarning } from "../lib/parse/errors.js";
 import { services as findServices, type KubeService } from "../lib/services/catalog.js";
 import { checkIpJson, loadNodeContext, nodeFromIpJson, type NodeContext } from "../lib/node/context.js";
 import { loadJsonText } from "../lib/json/input.js";
@@ -140,7 +140,7 @@ function load(id: number, dump: DumpSource, nodeSource: NodeSource): Loaded {
   post({ type: "progress", id, stage: t("parsing {} ({})", name, characterCount(text.length)) });
   const parsed = parseDump(text, { file: name });
   // Among the parser's warnings in line order, as the command line prints them.
-  const warnings = encoding ? [encoding, ...parsed.warnings].sort((a, b) => a.line - b.line || a.column - b.column) : parsed.warnings;
+  const warnings = withEncodingWarning(parsed.warnings, encoding);
   const t2 = performance.now();
   let lineCache: string[] | null = null;
   const lines = () => (lineCache ??= text.split("\n"));
@@ -210,11 +210,10 @@ function trace(connection: ConnectionRequest): Traced {
   const t0 = performance.now();
   const t = traceConnection(h.parsed.dump, h.node, connection);
   const milliseconds = performance.now() - t0;
-  const json = traceJson(t, h.warnings);
-  const warnings = (json as { warnings?: unknown }).warnings;
   return {
-    json: toJson(json),
-    warnings: Array.isArray(warnings) ? warnings.map((w) => (typeof w === "string" ? w : typeof w?.message === "string" ? w.message : JSON.stringify(w))) : [],
+    json: toJson(traceJson(t, h.warnings)),
+    // The trace's own warnings, as `trace --json` gives them (its `warnings`).
+    warnings: t.warnings,
     command: [h.nodeCommand, commandLine(h.dumpName, h.nodeName, connection)].filter(Boolean).join("\n"),
     summaryHtml: outcomeTable(t, { title: "Where the connection goes" }),
     sankeyHtml: traceSankey(t, { services: h.services, id: "explorer-trace" }),

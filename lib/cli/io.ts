@@ -1,7 +1,7 @@
 /** Reading inputs for the command line, with one-line errors instead of stack traces. */
 import { isUtf8 } from "node:buffer";
 import { readFileSync } from "node:fs";
-import { diagnosticLines, nonUtf8Warning } from "../parse/errors.js";
+import { diagnosticLines, nonUtf8Warning, withEncodingWarning } from "../parse/errors.js";
 import { parseDump, type ParseResult } from "../parse/parser.js";
 import { JsonInputError, loadJsonText } from "../json/input.js";
 import { FORMATS } from "../json/formats.js";
@@ -62,7 +62,7 @@ export function loadDump(path: string, stderr: (s: string) => void, json?: (s: s
   // Decoding turned every byte that is not UTF-8 into U+FFFD: only then is the file looked at byte by byte.
   const odd = text.includes("\uFFFD") && !isUtf8(bytes) ? firstNonUtf8(bytes) : null;
   // It goes where the parser's warnings go (stderr, and `warnings` of a --json document), in line order.
-  if (odd) result.warnings = [nonUtf8Warning(file, odd), ...result.warnings].sort((a, b) => a.line - b.line || a.column - b.column);
+  result.warnings = withEncodingWarning(result.warnings, odd && nonUtf8Warning(file, odd));
   for (const line of diagnosticLines(result.warnings, file, "warning")) stderr(line);
   if (result.errors.length > 0) {
     for (const line of diagnosticLines(result.errors, file, "error")) stderr(line);

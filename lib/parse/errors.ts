@@ -25,6 +25,11 @@ export interface NonUtf8 {
   count: number;
 }
 
+/** The dump's warnings with the one for bytes that are not UTF-8 (when there is one) among them in line order, as the parser's are printed. */
+export function withEncodingWarning(warnings: Diagnostic[], encoding: Diagnostic | null): Diagnostic[] {
+  return encoding ? [encoding, ...warnings].sort((a, b) => a.line - b.line || a.column - b.column) : warnings;
+}
+
 /** The warning for a file with bytes that are not UTF-8: decoding read them as U+FFFD, so it cannot be printed back byte for byte. */
 export function nonUtf8Warning(file: string, at: NonUtf8): Diagnostic {
   const message = `byte 0x${at.byte.toString(16).padStart(2, "0")} is not UTF-8 (${at.count} such byte${at.count === 1 ? "" : "s"} in the file): read as U+FFFD, so this text is not printed back byte for byte`;
