@@ -5,6 +5,7 @@
  */
 import type { Diagnostic } from "../model/dump.js";
 import type { SimulationEvent, TimedConnection } from "../trace/outcome.js";
+import { SimulationWarnings } from "../trace/simulate.js";
 import { DEFAULT_SOURCE_PORT } from "../trace/packet.js";
 import { FORMATS } from "./formats.js";
 
@@ -41,15 +42,12 @@ function eventJson(e: SimulationEvent) {
  */
 export function simulationJson(events: Iterable<SimulationEvent>, dumpWarnings: Diagnostic[]) {
   const out: ReturnType<typeof eventJson>[] = [];
-  const byMessage = new Map<string, SimulationWarningJson>();
+  // Every connection of each warning, not only the first few the text report names.
+  const tally = new SimulationWarnings(Infinity);
   for (const e of events) {
-    for (const message of e.warnings) {
-      let w = byMessage.get(message);
-      if (!w) byMessage.set(message, (w = { message, count: 0, events: [] }));
-      w.count++;
-      w.events.push(out.length);
-    }
+    tally.add(e);
     out.push(eventJson(e));
   }
-  return { format: FORMATS.simulation, events: out, warnings: [...byMessage.values()], dumpWarnings };
+  const warnings: SimulationWarningJson[] = tally.list().map((w) => ({ message: w.text, count: w.count, events: w.first.map((c) => c.number - 1) }));
+  return { format: FORMATS.simulation, events: out, warnings, dumpWarnings };
 }

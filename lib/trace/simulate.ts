@@ -129,7 +129,7 @@ export function simulateConnections(dump: Dump, node: NodeContext, connections: 
 export interface SimulationWarning {
   text: string;
   count: number;
-  /** Up to WARNING_EXAMPLES of its connections: their number (from 1, in time order) and time. */
+  /** The first of its connections (WARNING_EXAMPLES unless asked otherwise): their number (from 1, in time order) and time. */
   first: { number: number; time: number }[];
 }
 
@@ -144,6 +144,9 @@ export class SimulationWarnings {
   private readonly byText = new Map<string, SimulationWarning>();
   private connections = 0;
 
+  /** `examples`: how many of each warning's connections to keep in `first` (all of them with Infinity). */
+  constructor(private readonly examples = WARNING_EXAMPLES) {}
+
   /** Note the warnings of the next event in time order. */
   add(event: SimulationEvent): void {
     const number = ++this.connections;
@@ -151,7 +154,7 @@ export class SimulationWarnings {
       let w = this.byText.get(text);
       if (!w) this.byText.set(text, (w = { text, count: 0, first: [] }));
       w.count++;
-      if (w.first.length < WARNING_EXAMPLES) w.first.push({ number, time: event.connection.time });
+      if (w.first.length < this.examples) w.first.push({ number, time: event.connection.time });
     }
   }
 
